@@ -1,0 +1,333 @@
+//! The command line. Errors are one line on stderr; exit codes are
+//! 0 (ok) and 2 (usage or fatal error). The CI-gate code 1 arrives with
+//! policies.
+
+use crate::progress::Progress;
+use crate::report::{self, write_atomic};
+use crate::rules::{self, RuleDb, RuleError};
+use crate::{fingerprint, scan, walk};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "sovscan", version, about = "How dependent is this workstation image on foreign-controlled software vendors?", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Scan one or more image roots (mounted or extracted file systems).
+    Scan(ScanArgs),
+    /// Check or browse the rule database.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct RuleArgs {
+    /// Extra rule file or directory; adds to or overrides the embedded database. Repeatable.
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Don't load the embedded database (use only --rules).
+    #[arg(long)]
+    pub no_default_rules: bool,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    /// Image roots: a Linux, Windows or macOS root file system, or any directory.
+    #[arg(required = true, value_name = "ROOT")]
+    pub roots: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Worker threads (default: one per core).
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Skip paths (relative to the image root) matching GLOB, e.g. 'home/*/.cache'. Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Descend into other file systems mounted below a root.
+    #[arg(long)]
+    pub cross_filesystems: bool,
+    /// Don't parse binaries larger than this many bytes (they are still listed).
+    #[arg(long, value_name = "BYTES", default_value_t = fingerprint::DEFAULT_MAX_SIZE)]
+    pub max_binary_size: u64,
+    /// No progress display.
+    #[arg(long)]
+    pub no_progress: bool,
+    /// No progress and no notices on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RulesCommand {
+    /// Validate rule files (layered on the embedded database); without PATH, the embedded database.
+    Check {
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Check PATH alone, without the embedded database.
+        #[arg(long)]
+        no_default_rules: bool,
+    },
+    /// List vendors and products.
+    List {
+        /// Only vendors.
+        #[arg(long, conflicts_with = "products")]
+        vendors: bool,
+        /// Only products.
+        #[arg(long)]
+        products: bool,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+}
+
+/// A failure that ends the run with exit code 2.
+#[derive(Debug)]
+pub struct Fatal(pub String);
+
+impl<E: std::fmt::Display> From<E> for Fatal {
+    fn from(e: E) -> Self {
+        Fatal(e.to_string())
+    }
+}
+
+pub fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        if !fingerprint::in_isolation() {
+            eprintln!("sovscan: internal error: {info}");
+        }
+    }));
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(Fatal(msg)) => {
+            eprintln!("sovscan: error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode, Fatal> {
+    match cli.command {
+        Command::Scan(args) => run_scan(args),
+        Command::Rules(RulesCommand::Check {
+            paths,
+            no_default_rules,
+        }) => rules_check(&paths, no_default_rules),
+        Command::Rules(RulesCommand::List {
+            vendors,
+            products,
+            rules,
+        }) => {
+            let db = load_rules(&rules)?;
+            let text = rules_list(&db, !products || vendors, !vendors || products);
+            print_stdout(text.as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Loads the embedded database and the `--rules` layers. Every error of
+/// every file is collected; the first few are shown.
+pub fn load_rules(args: &RuleArgs) -> Result<RuleDb, Fatal> {
+    let mut layers = Vec::new();
+    if !args.no_default_rules {
+        layers.push(rules::embedded_sources());
+    }
+    layers.extend(rules::load_paths(&args.rules)?);
+    rules::load(layers).map_err(|errs| Fatal(rule_errors(&errs)))
+}
+
+fn rule_errors(errs: &[RuleError]) -> String {
+    let mut lines: Vec<String> = errs.iter().take(20).map(|e| e.to_string()).collect();
+    if errs.len() > 20 {
+        lines.push(format!("... and {} more", errs.len() - 20));
+    }
+    lines.join("\nsovscan: error: ")
+}
+
+fn run_scan(args: ScanArgs) -> Result<ExitCode, Fatal> {
+    let db = load_rules(&args.rules)?;
+    let exclude = if args.exclude.is_empty() {
+        None
+    } else {
+        let mut b = globset::GlobSetBuilder::new();
+        for g in &args.exclude {
+            let glob = globset::GlobBuilder::new(g.trim_start_matches('/'))
+                .literal_separator(true)
+                .build()
+                .map_err(|e| Fatal(format!("--exclude {g:?}: {}", e.kind())))?;
+            b.add(glob);
+        }
+        Some(b.build()?)
+    };
+    if let Some(out) = &args.output {
+        let dir = out
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        if !dir.is_dir() {
+            return Err(Fatal(format!(
+                "{}: output directory does not exist",
+                out.display()
+            )));
+        }
+    }
+    let opts = scan::Options {
+        walk: walk::Options {
+            cross_filesystems: args.cross_filesystems,
+            exclude,
+        },
+        max_binary_size: args.max_binary_size,
+    };
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .thread_name(|i| format!("sovscan-{i}"))
+        .build()?;
+    let progress =
+        Progress::new(!args.no_progress && !args.quiet && std::io::stderr().is_terminal());
+    let result = pool.install(|| scan::scan(&args.roots, &db, &opts, &progress));
+    progress.finish();
+    let report = result?;
+    let bytes = match args.format {
+        Format::Json => report::json::render(&report)?,
+        Format::Table => report::table::render(&report).into_bytes(),
+    };
+    match &args.output {
+        Some(path) => write_atomic(path, &bytes)
+            .map_err(|e| Fatal(format!("{}: cannot write: {e}", path.display())))?,
+        None => print_stdout(&bytes)?,
+    }
+    if !args.quiet
+        && (report.summary.errors > 0 || report.summary.skipped > 0)
+        && args.format == Format::Table
+    {
+        eprintln!(
+            "sovscan: {} error(s) and {} skipped entr(ies) are listed in the JSON report (-f json)",
+            report.summary.errors, report.summary.skipped
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_stdout(bytes: &[u8]) -> Result<(), Fatal> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        // `sovscan ... | head` is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Fatal(format!("cannot write to stdout: {e}"))),
+    }
+}
+
+fn rules_check(paths: &[PathBuf], no_default: bool) -> Result<ExitCode, Fatal> {
+    let db = load_rules(&RuleArgs {
+        rules: paths.to_vec(),
+        no_default_rules: no_default,
+    })?;
+    println!(
+        "ok: rule database {} ({}): {} jurisdictions, {} laws, {} vendors, {} products, {} licences, {} categories from {} file(s)",
+        db.meta.version,
+        db.meta.date,
+        db.jurisdictions.len(),
+        db.laws.len(),
+        db.vendors.len(),
+        db.products.len(),
+        db.licenses.len(),
+        db.categories.len(),
+        db.meta.files.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rules_list(db: &RuleDb, vendors: bool, products: bool) -> String {
+    use comfy_table::{Table, presets};
+    let mut out = String::new();
+    if vendors {
+        let mut t = Table::new();
+        t.load_style(presets::UTF8_HORIZONTAL_ONLY);
+        t.set_header(vec![
+            "vendor",
+            "name",
+            "country",
+            "controller",
+            "controller country",
+            "as of",
+        ]);
+        let mut v: Vec<usize> = (0..db.vendors.len()).collect();
+        v.sort_by(|&a, &b| db.vendors[a].id.cmp(&db.vendors[b].id));
+        for i in v {
+            let ven = &db.vendors[i];
+            let c = &db.vendors[db.controller(i)];
+            t.add_row(vec![
+                ven.id.clone(),
+                ven.name.clone(),
+                ven.country.clone().unwrap_or_else(|| "-".into()),
+                if c.id == ven.id {
+                    "-".into()
+                } else {
+                    c.id.clone()
+                },
+                c.country.clone().unwrap_or_else(|| "-".into()),
+                ven.as_of.clone(),
+            ]);
+        }
+        out.push_str(&format!("{t}\n{} vendors\n", db.vendors.len()));
+    }
+    if products {
+        if vendors {
+            out.push('\n');
+        }
+        let mut t = Table::new();
+        t.load_style(presets::UTF8_HORIZONTAL_ONLY);
+        t.set_header(vec![
+            "product",
+            "name",
+            "vendor",
+            "category",
+            "license",
+            "alternatives",
+        ]);
+        let mut p: Vec<&rules::Product> = db.products.iter().collect();
+        p.sort_by(|a, b| a.id.cmp(&b.id));
+        for prod in p {
+            let alts: Vec<&str> = prod
+                .alternatives
+                .iter()
+                .map(|&a| db.products[a].id.as_str())
+                .collect();
+            t.add_row(vec![
+                prod.id.clone(),
+                prod.name.clone(),
+                db.vendors[prod.vendor].id.clone(),
+                prod.category.clone(),
+                prod.license.clone(),
+                alts.join(", "),
+            ]);
+        }
+        out.push_str(&format!("{t}\n{} products\n", db.products.len()));
+    }
+    out
+}

@@ -1,0 +1,116 @@
+//! Inventory sources: one module per package database or manifest format.
+//!
+//! Every collector has the same shape (see [`Collector`]): it names itself,
+//! says which image families it applies to, and reads its files through the
+//! image's confined [`RootFs`](crate::image::RootFs), appending packages,
+//! errors and warnings to an [`Inventory`]. A missing database is not an
+//! error (the image simply doesn't use that format); an unreadable or corrupt
+//! one is, and names the file. One bad record never stops the others.
+//!
+//! To add a source: write `collect/NAME.rs` with a `Collector` and list it
+//! in [`ALL`].
+
+pub mod dpkg;
+pub mod os_release;
+
+use crate::image::{Family, Image};
+use crate::inventory::Inventory;
+use rayon::prelude::*;
+use std::path::Path;
+
+/// A source of installed-package facts.
+pub trait Collector: Sync {
+    /// Stable name, used as the component `source` in reports.
+    fn name(&self) -> &'static str;
+    /// The image families this source exists on.
+    fn families(&self) -> &'static [Family];
+    /// Reads the source from the image. Never panics on bad input; records
+    /// problems in `out` instead.
+    fn collect(&self, image: &Image, out: &mut Inventory);
+}
+
+/// Every collector, in report order.
+pub static ALL: &[&dyn Collector] = &[&os_release::OsRelease, &dpkg::Dpkg];
+
+/// Runs every collector that applies to the image, in parallel. The result
+/// is in collector order, independent of scheduling.
+pub fn run(image: &Image) -> Inventory {
+    let parts: Vec<Inventory> = ALL
+        .par_iter()
+        .filter(|c| c.families().contains(&image.family()))
+        .map(|c| {
+            let mut inv = Inventory::default();
+            c.collect(image, &mut inv);
+            inv
+        })
+        .collect();
+    let mut all = Inventory::default();
+    for part in parts {
+        all.extend(part);
+    }
+    all
+}
+
+/// Reads an image file as text, following symlinks inside the image only.
+/// `Ok(None)` when it doesn't exist; `Err` (a one-line reason) when it exists
+/// but can't be read.
+pub fn read_text(image: &Image, rel: &str) -> Result<Option<String>, String> {
+    match read_bytes(image, rel)? {
+        None => Ok(None),
+        Some(b) => match String::from_utf8(b) {
+            Ok(s) => Ok(Some(s)),
+            // Package databases are UTF-8 by policy, but old records carry
+            // Latin-1 names: keep them readable rather than drop the file.
+            Err(e) => Ok(Some(String::from_utf8_lossy(e.as_bytes()).into_owned())),
+        },
+    }
+}
+
+/// Like [`read_text`], as bytes.
+pub fn read_bytes(image: &Image, rel: &str) -> Result<Option<Vec<u8>>, String> {
+    use crate::image::ResolveError;
+    let real = match image.fs.resolve(rel) {
+        Ok(p) => p,
+        Err(ResolveError::NotFound | ResolveError::NotADirectory) => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    };
+    let host = image.fs.lexical(&real);
+    if host.is_dir() {
+        return Err("is a directory".into());
+    }
+    std::fs::read(&host).map(Some).map_err(|e| e.to_string())
+}
+
+/// Lists the entries of an image directory (resolved inside the image),
+/// sorted by name for deterministic output. Missing → empty.
+pub fn list_dir(image: &Image, rel: &str) -> Result<Vec<String>, String> {
+    let real = match image.fs.resolve(rel) {
+        Ok(p) => p,
+        Err(_) => return Ok(Vec::new()),
+    };
+    let host = image.fs.lexical(&real);
+    if !host.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&host)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// Joins image-relative path parts.
+pub fn join(a: &str, b: &str) -> String {
+    if a.is_empty() {
+        b.to_owned()
+    } else {
+        format!("{}/{}", a.trim_end_matches('/'), b)
+    }
+}
+
+/// Whether an image path exists (inside the image).
+pub fn exists(image: &Image, rel: &str) -> bool {
+    image.fs.resolve(Path::new(rel)).is_ok()
+}

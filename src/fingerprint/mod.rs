@@ -1,0 +1,294 @@
+//! Binary fingerprints: one module per executable format.
+//!
+//! A candidate from the walk is opened without following links and without
+//! blocking, its first bytes are sniffed, and only real binaries are mapped
+//! and parsed. Parsing is permissive (one bad table does not lose the rest),
+//! capped in size, and isolated: a parser panic becomes an error entry for
+//! that file, never a failed scan.
+//!
+//! To add a format: write `fingerprint/NAME.rs` with a `read` function that
+//! fills its part of [`Binary`], and dispatch to it in [`parse`].
+
+pub mod elf;
+
+use crate::inventory::Problem;
+use crate::walk::Candidate;
+use serde::Serialize;
+use std::fs::File;
+use std::io::Read;
+use std::os::unix::fs::OpenOptionsExt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// Files larger than this are listed but not parsed (default; `--max-binary-size`).
+pub const DEFAULT_MAX_SIZE: u64 = 1 << 30;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Elf,
+    Pe,
+    Macho,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Elf => "elf",
+            Format::Pe => "pe",
+            Format::Macho => "macho",
+        }
+    }
+}
+
+/// What the first bytes of a file say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sniff {
+    Binary(Format),
+    /// The file starts like a binary of this format but is shorter than its magic.
+    Truncated(Format),
+    NotBinary,
+}
+
+const MAGICS: &[(&[u8], Format)] = &[
+    (b"\x7fELF", Format::Elf),
+    (b"MZ", Format::Pe),
+    (&[0xfe, 0xed, 0xfa, 0xce], Format::Macho),
+    (&[0xfe, 0xed, 0xfa, 0xcf], Format::Macho),
+    (&[0xce, 0xfa, 0xed, 0xfe], Format::Macho),
+    (&[0xcf, 0xfa, 0xed, 0xfe], Format::Macho),
+    (&[0xca, 0xfe, 0xba, 0xbe], Format::Macho),
+    (&[0xca, 0xfe, 0xba, 0xbf], Format::Macho),
+];
+
+/// Classifies a file by its first bytes (at least 8 where the file has them).
+pub fn sniff(head: &[u8]) -> Sniff {
+    for (magic, format) in MAGICS {
+        if head.starts_with(magic) {
+            // 0xcafebabe is also a Java class file; a fat Mach-O has a small
+            // architecture count where a class file has its version.
+            if *format == Format::Macho && magic[..3] == [0xca, 0xfe, 0xba] {
+                if head.len() < 8 {
+                    return Sniff::Truncated(Format::Macho);
+                }
+                let n = u32::from_be_bytes([head[4], head[5], head[6], head[7]]);
+                if n == 0 || n > 32 {
+                    return Sniff::NotBinary;
+                }
+            }
+            return Sniff::Binary(*format);
+        }
+        // A non-empty prefix of a distinctive magic: a truncated binary.
+        // ("M" alone is too common in text to call it a truncated PE.)
+        if !head.is_empty()
+            && head.len() < magic.len()
+            && magic.starts_with(head)
+            && magic.len() >= 4
+        {
+            return Sniff::Truncated(*format);
+        }
+    }
+    Sniff::NotBinary
+}
+
+/// One fingerprinted binary. Format readers fill their own part.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Binary {
+    /// Image-relative path (the smallest name, for hard-linked files).
+    pub path: String,
+    pub format: Format,
+    pub arch: Option<String>,
+    pub size: u64,
+    /// Facts worth a glance: `executable`, `shared-library`, `pie`, `static`,
+    /// `stripped`, `go`, `not-parsed`...
+    pub flags: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elf: Option<elf::ElfInfo>,
+    /// Other names of the same file (hard links).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<String>,
+    #[serde(skip)]
+    pub dev: u64,
+    #[serde(skip)]
+    pub ino: u64,
+}
+
+impl Binary {
+    pub fn flag(&mut self, f: &'static str) {
+        if !self.flags.contains(&f) {
+            self.flags.push(f);
+        }
+    }
+
+    /// The file name the binary has in the image.
+    pub fn file_name(&self) -> &str {
+        crate::paths::file_name(&self.path)
+    }
+}
+
+/// The result of fingerprinting one candidate.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Not an executable format (a script, a data file with an exec bit).
+    NotBinary,
+    /// A binary, with the problems met while reading it (a corrupt note...).
+    Binary(Binary, Vec<Problem>),
+    /// Looked like a binary but could not be read at all.
+    Failed(Problem),
+}
+
+thread_local! {
+    static ISOLATED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the current thread is inside an isolated parser call; the panic
+/// hook stays quiet there, since the panic becomes an error entry.
+pub fn in_isolation() -> bool {
+    ISOLATED.with(|c| c.get())
+}
+
+/// Opens, sniffs and parses one candidate.
+pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
+    // O_NOFOLLOW: the walk saw a regular file, but never trust that it still
+    // is one. O_NONBLOCK: if it was swapped for a FIFO, don't wait on it.
+    let file = match File::options()
+        .read(true)
+        .custom_flags(libc_flags())
+        .open(&c.host)
+    {
+        Ok(f) => f,
+        Err(e) => return Outcome::Failed(Problem::new(&c.rel, format!("cannot open: {e}"))),
+    };
+    match file.metadata() {
+        Ok(m) if m.is_file() => {}
+        Ok(_) => return Outcome::NotBinary,
+        Err(e) => return Outcome::Failed(Problem::new(&c.rel, e)),
+    }
+    let mut head = [0u8; 8];
+    let n = match read_head(&file, &mut head) {
+        Ok(n) => n,
+        Err(e) => return Outcome::Failed(Problem::new(&c.rel, format!("cannot read: {e}"))),
+    };
+    let format = match sniff(&head[..n]) {
+        Sniff::NotBinary => return Outcome::NotBinary,
+        Sniff::Truncated(f) => {
+            return Outcome::Failed(Problem::new(
+                &c.rel,
+                format!(
+                    "truncated {} binary: only {} byte(s)",
+                    f.as_str().to_uppercase(),
+                    c.size
+                ),
+            ));
+        }
+        Sniff::Binary(f) => f,
+    };
+    let mut bin = Binary {
+        path: c.rel.clone(),
+        format,
+        arch: None,
+        size: c.size,
+        flags: Vec::new(),
+        elf: None,
+        links: Vec::new(),
+        dev: c.dev,
+        ino: c.ino,
+    };
+    if c.size > max_size {
+        bin.flag("not-parsed");
+        let p = Problem::new(
+            &c.rel,
+            format!(
+                "not parsed: {} bytes is over the size cap of {max_size}",
+                c.size
+            ),
+        );
+        return Outcome::Binary(bin, vec![p]);
+    }
+    // SAFETY: the mapping is read-only and private; sovscan scans images that
+    // are not being modified, and a file truncated under us raises SIGBUS at
+    // worst, the same risk every mmap-based reader (ripgrep included) takes
+    // for the speed of reading only the pages a parser touches.
+    let map = match unsafe { memmap2::Mmap::map(&file) } {
+        Ok(m) => m,
+        Err(e) => return Outcome::Failed(Problem::new(&c.rel, format!("cannot map: {e}"))),
+    };
+    let mut problems = Vec::new();
+    ISOLATED.with(|c| c.set(true));
+    let parsed = catch_unwind(AssertUnwindSafe(|| parse(&map, &mut bin, &mut problems)));
+    ISOLATED.with(|c| c.set(false));
+    match parsed {
+        Ok(Ok(())) => {}
+        Ok(Err(msg)) => return Outcome::Failed(Problem::new(&c.rel, msg)),
+        Err(_) => {
+            return Outcome::Failed(Problem::new(
+                &c.rel,
+                format!(
+                    "{} parser panicked on this file (isolated; please report it)",
+                    format.as_str()
+                ),
+            ));
+        }
+    }
+    let problems = problems
+        .into_iter()
+        .map(|m| Problem::new(&c.rel, m))
+        .collect();
+    Outcome::Binary(bin, problems)
+}
+
+/// Dispatches to the format's reader. `Err` means nothing useful was read.
+pub fn parse(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result<(), String> {
+    match bin.format {
+        Format::Elf => elf::read(data, bin, problems),
+        // PE and Mach-O readers arrive with the Windows and macOS sources;
+        // until then the binary is listed by its magic alone.
+        Format::Pe | Format::Macho => {
+            bin.flag("not-parsed");
+            Ok(())
+        }
+    }
+}
+
+fn read_head(mut f: &File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+fn libc_flags() -> i32 {
+    libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_formats_and_truncation() {
+        assert_eq!(
+            sniff(b"\x7fELF\x02\x01\x01\x00"),
+            Sniff::Binary(Format::Elf)
+        );
+        assert_eq!(sniff(b"\x7f"), Sniff::Truncated(Format::Elf));
+        assert_eq!(sniff(b"\x7fEL"), Sniff::Truncated(Format::Elf));
+        assert_eq!(sniff(b"MZ\x90\x00"), Sniff::Binary(Format::Pe));
+        assert_eq!(sniff(b"#!/bin/sh"), Sniff::NotBinary);
+        assert_eq!(sniff(b""), Sniff::NotBinary);
+        // Java class file (version 52) vs fat Mach-O with 2 slices.
+        assert_eq!(
+            sniff(&[0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 52]),
+            Sniff::NotBinary
+        );
+        assert_eq!(
+            sniff(&[0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2]),
+            Sniff::Binary(Format::Macho)
+        );
+    }
+}

@@ -1,0 +1,151 @@
+//! An image root: what kind of system it holds, and confined access to it.
+//!
+//! Detection is by marker files, cheapest first. The family decides which
+//! collectors run; a plain directory only gets its binaries fingerprinted.
+
+mod rootfs;
+
+pub use rootfs::{DirResolver, ResolveError, RootFs};
+
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    Linux,
+    Windows,
+    Macos,
+    /// Not an operating-system root: binaries only.
+    Directory,
+}
+
+impl Family {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Linux => "linux",
+            Family::Windows => "windows",
+            Family::Macos => "macos",
+            Family::Directory => "directory",
+        }
+    }
+}
+
+/// The operating system an image holds, as its own files state it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct OsInfo {
+    pub family: Family,
+    /// `ID` from os-release (`debian`, `ubuntu`, `fedora`), or the family.
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub version: Option<String>,
+    /// The file the facts were read from.
+    pub evidence: Option<String>,
+    /// All os-release keys, for rule matching (`ID_LIKE`, `VENDOR_NAME`...).
+    #[serde(skip)]
+    pub fields: Vec<(String, String)>,
+}
+
+impl OsInfo {
+    pub fn field(&self, key: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One root given on the command line.
+#[derive(Debug, Clone)]
+pub struct Image {
+    /// The root as the user named it (for the report).
+    pub root: PathBuf,
+    pub fs: RootFs,
+    pub os: OsInfo,
+}
+
+/// Why a root can't be scanned at all (everything else is an error entry).
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}: not a directory")]
+    NotADirectory(PathBuf),
+}
+
+impl Image {
+    /// Opens and detects a root. Fails only when the root itself is unusable.
+    pub fn open(root: &Path) -> Result<Self, OpenError> {
+        let meta = std::fs::metadata(root).map_err(|source| OpenError::Io {
+            path: root.to_owned(),
+            source,
+        })?;
+        if !meta.is_dir() {
+            return Err(OpenError::NotADirectory(root.to_owned()));
+        }
+        let fs = RootFs::new(root);
+        let os = detect(&fs);
+        Ok(Self {
+            root: root.to_owned(),
+            fs,
+            os,
+        })
+    }
+
+    pub fn family(&self) -> Family {
+        self.os.family
+    }
+}
+
+/// Marker files, checked in order. Windows images extracted on Linux keep
+/// whatever case the extraction tool used, so its marker is checked in the
+/// common spellings.
+const WINDOWS_MARKERS: &[&str] = &[
+    "Windows/System32/config/SOFTWARE",
+    "WINDOWS/system32/config/SOFTWARE",
+    "Windows/system32/config/SOFTWARE",
+    "windows/system32/config/software",
+];
+const MACOS_MARKER: &str = "System/Library/CoreServices/SystemVersion.plist";
+const OS_RELEASE: &[&str] = &["etc/os-release", "usr/lib/os-release"];
+
+fn detect(fs: &RootFs) -> OsInfo {
+    for rel in OS_RELEASE {
+        // os-release is often a symlink (`etc/os-release -> ../usr/lib/os-release`):
+        // resolve it inside the image.
+        if let Ok(real) = fs.resolve(rel)
+            && let Ok(text) = std::fs::read_to_string(fs.lexical(&real))
+        {
+            return crate::collect::os_release::parse(&text, rel);
+        }
+    }
+    if WINDOWS_MARKERS.iter().any(|m| fs.lexical(m).is_file()) {
+        return bare(Family::Windows, "Windows");
+    }
+    if fs.lexical(MACOS_MARKER).is_file() {
+        return bare(Family::Macos, "macOS");
+    }
+    OsInfo {
+        family: Family::Directory,
+        id: None,
+        name: None,
+        version: None,
+        evidence: None,
+        fields: Vec::new(),
+    }
+}
+
+fn bare(family: Family, name: &str) -> OsInfo {
+    OsInfo {
+        family,
+        id: Some(family.as_str().to_owned()),
+        name: Some(name.to_owned()),
+        version: None,
+        evidence: None,
+        fields: Vec::new(),
+    }
+}

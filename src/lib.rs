@@ -1,0 +1,22 @@
+//! sovscan: an offline scanner that tells how dependent a workstation image
+//! is on foreign-controlled software vendors.
+//!
+//! The pipeline, one folder per stage (see `docs/architecture.md`):
+//!
+//! ```text
+//! image ─► walk ─► fingerprint ─┐
+//!   └────► collect ─────────────┴─► rules (match) ─► assess ─► report
+//! ```
+
+pub mod assess;
+pub mod cli;
+pub mod collect;
+pub mod fingerprint;
+pub mod image;
+pub mod inventory;
+pub mod paths;
+pub mod progress;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod walk;

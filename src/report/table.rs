@@ -1,0 +1,154 @@
+//! The terminal table: one row per component, worst risk first, and a
+//! summary an admin can read at a glance. The JSON has the details.
+
+use super::{Component, Report};
+use comfy_table::{Cell, ContentArrangement, Table, presets};
+use std::fmt::Write;
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    let mut rows: Vec<&Component> = report.components.iter().collect();
+    rows.sort_by(|a, b| {
+        b.risk
+            .level
+            .severity()
+            .cmp(&a.risk.level.severity())
+            .then_with(|| a.image.cmp(&b.image))
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_HORIZONTAL_ONLY)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    let multi = report.images.len() > 1;
+    let mut header = vec![
+        "component",
+        "version",
+        "vendor",
+        "controller",
+        "license",
+        "category",
+        "risk",
+    ];
+    if multi {
+        header.insert(0, "image");
+    }
+    t.set_header(header);
+    for c in rows {
+        let vendor = c
+            .vendor
+            .as_ref()
+            .map_or("unknown".to_owned(), |v| v.name.clone());
+        let controller = match &c.controller {
+            None => "-".to_owned(),
+            Some(p) => format!("{} ({})", p.name, p.country.as_deref().unwrap_or("none")),
+        };
+        let license = match (c.license.spdx.as_deref(), c.license.open_source) {
+            (Some(s), Some(true)) => format!("{} (OSS)", short(s, 28)),
+            (Some(s), _) => short(s, 32),
+            (None, Some(true)) => "open source".into(),
+            (None, Some(false)) => "proprietary".into(),
+            (None, None) => "?".into(),
+        };
+        let name = match &c.product {
+            Some(p) if p.name != c.name => format!("{} [{}]", c.name, p.name),
+            _ => c.name.clone(),
+        };
+        let mut row = vec![
+            Cell::new(name),
+            Cell::new(short(c.version.as_deref().unwrap_or("-"), 28)),
+            Cell::new(vendor),
+            Cell::new(controller),
+            Cell::new(license),
+            Cell::new(&c.category),
+            Cell::new(c.risk.level.as_str()),
+        ];
+        if multi {
+            row.insert(0, Cell::new(c.image));
+        }
+        t.add_row(row);
+    }
+    let _ = writeln!(out, "{t}");
+    summary(report, &mut out);
+    out
+}
+
+fn short(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+fn summary(r: &Report, out: &mut String) {
+    let s = &r.summary;
+    for img in &r.images {
+        let _ = writeln!(
+            out,
+            "Image {}: {} ({}{})",
+            img.id,
+            img.root,
+            img.os.family,
+            img.os
+                .name
+                .as_deref()
+                .map(|n| format!(", {n}"))
+                .unwrap_or_default()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "Components: {} ({} resolved, {} unknown vendor)   Binaries: {} ({} not owned by a package)",
+        s.components, s.resolved, s.unknown, s.binaries, s.binaries_unowned
+    );
+    let blocs: Vec<String> = [
+        ("eu", "EU/EEA"),
+        ("adequacy", "adequacy"),
+        ("other", "other"),
+        ("community", "community"),
+        ("unknown", "unknown"),
+    ]
+    .iter()
+    .filter_map(|(k, label)| {
+        s.by_bloc
+            .get(k)
+            .map(|v| format!("{label} {}", pct(v.share)))
+    })
+    .collect();
+    let _ = writeln!(out, "Controller jurisdiction: {}", blocs.join(" · "));
+    let mut countries: Vec<(&String, &usize)> = s.by_country.iter().collect();
+    countries.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+    let countries: Vec<String> = countries.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    let _ = writeln!(out, "By country: {}", countries.join(", "));
+    let oss = &s.open_source;
+    let _ = writeln!(
+        out,
+        "Open source: {} ({} open, {} proprietary, {} unknown licence)",
+        oss.share.map_or("n/a".to_owned(), pct),
+        oss.open,
+        oss.proprietary,
+        oss.unknown
+    );
+    let levels: Vec<String> = ["critical", "high", "unknown", "medium", "low"]
+        .iter()
+        .map(|l| format!("{l} {}", s.by_level.get(l).copied().unwrap_or(0)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "Risk: {}   weakest link: {}",
+        levels.join(" · "),
+        s.weakest_link.map_or("n/a", |l| l.as_str())
+    );
+    let _ = writeln!(
+        out,
+        "Errors: {} · skipped: {} · warnings: {}   Rules: {} ({})",
+        s.errors, s.skipped, s.warnings, r.rules.version, r.rules.date
+    );
+}

@@ -1,0 +1,389 @@
+//! Compiled patterns: every glob of every rule is compiled once into one
+//! `GlobSet` per field, so matching a component costs one automaton pass per
+//! fact, not a loop over rules. Domains are a hash lookup per suffix.
+//!
+//! Precedence (documented in `docs/rules.md`): a hit's confidence first
+//! (package name and metadata: high; supplier string and domain: medium;
+//! binary file name: low), then product rules before vendor rules, then the
+//! more specific pattern (more literal characters), then rule order. The
+//! order is total, so the result never depends on scheduling.
+
+use super::schema::PatternsDef;
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::ops::Range;
+use toml::Spanned;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Target {
+    /// Index into `RuleDb::products`.
+    Product(u32),
+    /// Index into `RuleDb::vendors`.
+    Vendor(u32),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+/// One pattern that matched one fact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub target: Target,
+    /// The fact's field (`package name`, `maintainer`, `homepage domain`...).
+    pub field: String,
+    pub value: String,
+    pub pattern: String,
+    pub confidence: Confidence,
+    specificity: u32,
+    order: u32,
+}
+
+#[derive(Debug, Clone)]
+struct Pat {
+    target: Target,
+    pattern: String,
+    specificity: u32,
+    order: u32,
+}
+
+/// The facts of one component that rules can match.
+#[derive(Debug, Default)]
+pub struct Facts<'a> {
+    /// (field, name): package name, flatpak id, ELF package-note name...
+    pub names: Vec<(&'static str, &'a str)>,
+    /// (field, text): maintainer, vendor, publisher, origin.
+    pub suppliers: Vec<(&'static str, &'a str)>,
+    /// (field, host): e-mail domains and homepage hosts.
+    pub domains: Vec<(&'static str, String)>,
+    /// File names of the component's binaries.
+    pub binaries: Vec<&'a str>,
+    /// Names of install directories (`opt/zoom` → `zoom`), matched like
+    /// binary names.
+    pub dirs: Vec<&'a str>,
+    /// `source:key=value` strings.
+    pub metadata: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Matcher {
+    packages: Field,
+    suppliers: Field,
+    binaries: Field,
+    metadata: Field,
+    domains: HashMap<String, Vec<Pat>>,
+}
+
+#[derive(Debug, Default)]
+struct Field {
+    set: GlobSet,
+    pats: Vec<Pat>,
+}
+
+impl Field {
+    fn hits(&self, field: &str, value: &str, conf: Confidence, out: &mut Vec<Hit>) {
+        if self.pats.is_empty() {
+            return;
+        }
+        for i in self.set.matches(value) {
+            let p = &self.pats[i];
+            out.push(Hit {
+                target: p.target,
+                field: field.to_owned(),
+                value: value.to_owned(),
+                pattern: p.pattern.clone(),
+                confidence: conf,
+                specificity: p.specificity,
+                order: p.order,
+            });
+        }
+    }
+}
+
+impl Matcher {
+    /// Every hit for the facts, best first.
+    pub fn matches(&self, facts: &Facts) -> Vec<Hit> {
+        let mut out = Vec::new();
+        for (field, v) in &facts.names {
+            self.packages.hits(field, v, Confidence::High, &mut out);
+        }
+        for m in &facts.metadata {
+            self.metadata
+                .hits("metadata", m, Confidence::High, &mut out);
+        }
+        for (field, v) in &facts.suppliers {
+            self.suppliers.hits(field, v, Confidence::Medium, &mut out);
+        }
+        for (field, host) in &facts.domains {
+            let host = host.to_ascii_lowercase();
+            let mut rest = host.as_str();
+            loop {
+                if let Some(pats) = self.domains.get(rest) {
+                    for p in pats {
+                        out.push(Hit {
+                            target: p.target,
+                            field: (*field).to_owned(),
+                            value: host.clone(),
+                            pattern: p.pattern.clone(),
+                            confidence: Confidence::Medium,
+                            specificity: p.specificity,
+                            order: p.order,
+                        });
+                    }
+                }
+                match rest.split_once('.') {
+                    Some((_, tail)) if tail.contains('.') => rest = tail,
+                    _ => break,
+                }
+            }
+        }
+        for b in &facts.binaries {
+            self.binaries
+                .hits("binary name", b, Confidence::Low, &mut out);
+        }
+        for d in &facts.dirs {
+            self.binaries
+                .hits("install directory", d, Confidence::Low, &mut out);
+        }
+        out.sort_by(|a, b| {
+            b.confidence
+                .cmp(&a.confidence)
+                .then_with(|| kind_rank(a.target).cmp(&kind_rank(b.target)))
+                .then_with(|| b.specificity.cmp(&a.specificity))
+                .then_with(|| a.order.cmp(&b.order))
+                .then_with(|| a.field.cmp(&b.field))
+                .then_with(|| a.value.cmp(&b.value))
+        });
+        out.dedup_by(|a, b| a.target == b.target && a.field == b.field && a.value == b.value);
+        out
+    }
+}
+
+fn kind_rank(t: Target) -> u8 {
+    match t {
+        Target::Product(_) => 0,
+        Target::Vendor(_) => 1,
+    }
+}
+
+/// Collects patterns during validation.
+pub(super) struct Builder {
+    packages: (GlobSetBuilder, Vec<Pat>),
+    suppliers: (GlobSetBuilder, Vec<Pat>),
+    binaries: (GlobSetBuilder, Vec<Pat>),
+    metadata: (GlobSetBuilder, Vec<Pat>),
+    domains: HashMap<String, Vec<Pat>>,
+    order: u32,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        let slot = || (GlobSetBuilder::new(), Vec::new());
+        Self {
+            packages: slot(),
+            suppliers: slot(),
+            binaries: slot(),
+            metadata: slot(),
+            domains: HashMap::new(),
+            order: 0,
+        }
+    }
+}
+
+type Report<'a> = dyn FnMut(usize, Range<usize>, String) + 'a;
+
+impl Builder {
+    pub(super) fn add(
+        &mut self,
+        report: &mut Report,
+        file: usize,
+        target: Target,
+        p: &PatternsDef,
+        legal_names: &[String],
+    ) {
+        let order = self.order;
+        self.order += 1;
+        for g in &p.packages {
+            glob(
+                &mut self.packages,
+                report,
+                file,
+                target,
+                order,
+                g,
+                g.get_ref(),
+            );
+        }
+        for g in &p.suppliers {
+            glob(
+                &mut self.suppliers,
+                report,
+                file,
+                target,
+                order,
+                g,
+                g.get_ref(),
+            );
+        }
+        // A vendor's legal names identify it in supplier fields verbatim
+        // ("Google LLC") or as an RFC 5322 name ("Mozilla Corporation <...>").
+        for name in legal_names {
+            let esc = globset::escape(name);
+            for form in [esc.clone(), format!("{esc} <*")] {
+                let spanned = Spanned::new(0..0, form.clone());
+                glob(
+                    &mut self.suppliers,
+                    report,
+                    file,
+                    target,
+                    order,
+                    &spanned,
+                    &form,
+                );
+            }
+        }
+        for g in &p.binaries {
+            glob(
+                &mut self.binaries,
+                report,
+                file,
+                target,
+                order,
+                g,
+                g.get_ref(),
+            );
+        }
+        for g in &p.metadata {
+            glob(
+                &mut self.metadata,
+                report,
+                file,
+                target,
+                order,
+                g,
+                g.get_ref(),
+            );
+        }
+        for d in &p.domains {
+            let v = d.get_ref().trim().to_ascii_lowercase();
+            let valid = v.contains('.')
+                && !v.starts_with('.')
+                && !v.ends_with('.')
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+            if !valid {
+                report(
+                    file,
+                    d.span(),
+                    format!(
+                        "`{}` is not a domain name (like `mozilla.org`)",
+                        d.get_ref()
+                    ),
+                );
+                continue;
+            }
+            self.domains.entry(v.clone()).or_default().push(Pat {
+                target,
+                specificity: v.len() as u32,
+                pattern: v,
+                order,
+            });
+        }
+    }
+
+    pub(super) fn build(self) -> Result<Matcher, globset::Error> {
+        fn field(b: (GlobSetBuilder, Vec<Pat>)) -> Result<Field, globset::Error> {
+            Ok(Field {
+                set: b.0.build()?,
+                pats: b.1,
+            })
+        }
+        Ok(Matcher {
+            packages: field(self.packages)?,
+            suppliers: field(self.suppliers)?,
+            binaries: field(self.binaries)?,
+            metadata: field(self.metadata)?,
+            domains: self.domains,
+        })
+    }
+}
+
+fn glob(
+    slot: &mut (GlobSetBuilder, Vec<Pat>),
+    report: &mut Report,
+    file: usize,
+    target: Target,
+    order: u32,
+    at: &Spanned<String>,
+    pattern: &str,
+) {
+    if pattern.trim().is_empty() {
+        report(file, at.span(), "empty pattern".into());
+        return;
+    }
+    match GlobBuilder::new(pattern)
+        .case_insensitive(true)
+        .literal_separator(false)
+        .backslash_escape(true)
+        .build()
+    {
+        Ok(g) => {
+            slot.0.add(g);
+            slot.1.push(Pat {
+                target,
+                pattern: pattern.to_owned(),
+                specificity: pattern
+                    .chars()
+                    .filter(|c| !matches!(c, '*' | '?' | '[' | ']' | '{' | '}'))
+                    .count() as u32,
+                order,
+            });
+        }
+        Err(e) => report(
+            file,
+            at.span(),
+            format!("invalid pattern `{pattern}`: {}", e.kind()),
+        ),
+    }
+}
+
+/// The domain of each e-mail address in a supplier string
+/// (`Name <user@lists.debian.org>` → `lists.debian.org`).
+pub fn email_domains(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | ',' | '(' | ')' | '"'))
+        .filter_map(|w| w.rsplit_once('@').map(|(_, d)| d.trim_end_matches('.')))
+        .filter(|d| d.contains('.'))
+}
+
+/// The host of a URL (`https://www.mozilla.org/firefox` → `www.mozilla.org`).
+pub fn url_host(url: &str) -> Option<&str> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host = host.split(':').next()?;
+    (host.contains('.')).then_some(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extracts_domains() {
+        assert_eq!(
+            email_domains("GNU Libc Maintainers <debian-glibc@lists.debian.org>")
+                .collect::<Vec<_>>(),
+            vec!["lists.debian.org"]
+        );
+        assert_eq!(
+            url_host("https://user@www.mozilla.org:443/firefox?x"),
+            Some("www.mozilla.org")
+        );
+        assert_eq!(url_host("not a url"), None);
+    }
+}

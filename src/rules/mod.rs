@@ -1,0 +1,336 @@
+//! The rule database: jurisdictions and their laws, vendors and who controls
+//! them, products, and the patterns that recognise them in an image.
+//!
+//! It ships embedded in the binary (`rules/*.toml`, listed at build time) and
+//! can be extended or overridden with `--rules PATH`: an entry whose id
+//! already exists replaces it, a new id adds one. The format is a contract,
+//! documented in `docs/rules.md`.
+
+mod load;
+mod matcher;
+pub mod schema;
+
+pub use load::{RuleError, Source, embedded_sources, load, load_paths};
+pub use matcher::{Confidence, Facts, Hit, Matcher, Target, email_domains, url_host};
+pub use schema::{Bloc, Impact, LawKind, VendorKind};
+
+use std::collections::HashMap;
+
+/// Version and date of the database as loaded.
+#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
+pub struct Meta {
+    pub version: String,
+    pub date: String,
+    /// The files the database was assembled from, in load order.
+    pub files: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct License {
+    pub id: String,
+    pub name: String,
+    pub osi: bool,
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Category {
+    pub id: String,
+    pub name: String,
+    pub impact: Impact,
+    pub workplace: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Law {
+    pub id: String,
+    pub country: String,
+    pub name: String,
+    pub kind: LawKind,
+    pub effect: String,
+    pub citation: String,
+    pub source: String,
+    pub as_of: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Jurisdiction {
+    pub country: String,
+    pub name: String,
+    pub bloc: Bloc,
+    /// Indices into [`RuleDb::laws`].
+    pub laws: Vec<usize>,
+    pub source: String,
+    pub as_of: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Archive {
+    pub open_source: bool,
+    pub except_sections: Vec<String>,
+    pub category: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Vendor {
+    pub id: String,
+    pub name: String,
+    pub legal_names: Vec<String>,
+    pub kind: VendorKind,
+    pub country: Option<String>,
+    /// Index of the controlling vendor.
+    pub parent: Option<usize>,
+    pub parent_since: Option<String>,
+    pub homepage: Option<String>,
+    /// Indices into [`RuleDb::laws`] of official warnings naming this vendor.
+    pub warnings: Vec<usize>,
+    pub note: Option<String>,
+    pub source: String,
+    pub as_of: String,
+    pub archive: Option<Archive>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Product {
+    pub id: String,
+    pub name: String,
+    pub vendor: usize,
+    pub category: String,
+    pub license: String,
+    pub alternatives: Vec<usize>,
+    pub note: Option<String>,
+    pub source: String,
+    pub as_of: String,
+}
+
+/// A loaded, validated rule database with its compiled matcher.
+#[derive(Debug)]
+pub struct RuleDb {
+    pub meta: Meta,
+    pub licenses: Vec<License>,
+    pub categories: Vec<Category>,
+    pub laws: Vec<Law>,
+    pub jurisdictions: Vec<Jurisdiction>,
+    pub vendors: Vec<Vendor>,
+    pub products: Vec<Product>,
+    pub matcher: Matcher,
+    license_index: HashMap<String, usize>,
+    category_index: HashMap<String, usize>,
+    jurisdiction_index: HashMap<String, usize>,
+    vendor_index: HashMap<String, usize>,
+    product_index: HashMap<String, usize>,
+}
+
+impl RuleDb {
+    /// The database built into the binary.
+    pub fn embedded() -> Result<Self, Vec<RuleError>> {
+        load(vec![embedded_sources()])
+    }
+
+    pub fn vendor(&self, id: &str) -> Option<&Vendor> {
+        self.vendor_index.get(id).map(|&i| &self.vendors[i])
+    }
+
+    pub fn vendor_index(&self, id: &str) -> Option<usize> {
+        self.vendor_index.get(id).copied()
+    }
+
+    pub fn product(&self, id: &str) -> Option<&Product> {
+        self.product_index.get(id).map(|&i| &self.products[i])
+    }
+
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.category_index.get(id).map(|&i| &self.categories[i])
+    }
+
+    pub fn jurisdiction(&self, country: &str) -> Option<&Jurisdiction> {
+        self.jurisdiction_index
+            .get(country)
+            .map(|&i| &self.jurisdictions[i])
+    }
+
+    /// The vendor, its parent, its parent's parent... up to the ultimate
+    /// controller (last). Validation guarantees there is no cycle.
+    pub fn chain(&self, vendor: usize) -> Vec<usize> {
+        let mut out = vec![vendor];
+        let mut cur = vendor;
+        while let Some(p) = self.vendors[cur].parent {
+            out.push(p);
+            cur = p;
+        }
+        out
+    }
+
+    /// The ultimate controller of a vendor.
+    pub fn controller(&self, vendor: usize) -> usize {
+        *self.chain(vendor).last().unwrap_or(&vendor)
+    }
+
+    /// Whether a licence expression as stated in package metadata is open
+    /// source: `Some(true)` when every licence it names is OSI-approved
+    /// (for `OR`, one suffices), `Some(false)` when one is known and not,
+    /// `None` when a licence is not in the table.
+    pub fn license_is_open(&self, expr: &str) -> Option<bool> {
+        license_expr_open(expr, &|id| self.license_osi(id))
+    }
+
+    fn license_osi(&self, id: &str) -> Option<bool> {
+        let key = normalise_license(id);
+        if key == "proprietary" || key == "commercial" || key == "licenseref-proprietary" {
+            return Some(false);
+        }
+        self.license_index.get(&key).map(|&i| self.licenses[i].osi)
+    }
+
+    /// The SPDX id for a stated licence when the table knows it under
+    /// another spelling (`GPLv2+` → `GPL-2.0-or-later`).
+    pub fn spdx_id(&self, stated: &str) -> Option<&str> {
+        self.license_index
+            .get(&normalise_license(stated))
+            .map(|&i| self.licenses[i].id.as_str())
+    }
+}
+
+fn normalise_license(id: &str) -> String {
+    id.trim().to_ascii_lowercase()
+}
+
+/// Evaluates `AND`/`OR`/`WITH` expressions with parentheses, the forms SPDX
+/// and rpm (`and`, `or`, `,`) use. Exceptions after `WITH` don't change
+/// openness.
+fn license_expr_open(expr: &str, osi: &dyn Fn(&str) -> Option<bool>) -> Option<bool> {
+    // Split on OR at the top level first: open if any alternative is open.
+    let tokens: Vec<String> = tokenize(expr);
+    if tokens.is_empty() {
+        return None;
+    }
+    let mut pos = 0;
+    parse_or(&tokens, &mut pos, osi)
+}
+
+fn tokenize(expr: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for c in expr.chars() {
+        match c {
+            '(' | ')' | ',' | ';' | '/' => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                out.push(match c {
+                    ',' | ';' => "AND".into(),
+                    '/' => "OR".into(),
+                    _ => c.to_string(),
+                });
+            }
+            c if c.is_whitespace() => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    // Re-join multi-word licence names ("Public Domain") that are not operators.
+    let mut joined: Vec<String> = Vec::new();
+    for t in out {
+        let is_op = matches!(
+            t.to_ascii_uppercase().as_str(),
+            "AND" | "OR" | "WITH" | "(" | ")"
+        );
+        match joined.last_mut() {
+            Some(prev)
+                if !is_op
+                    && !matches!(
+                        prev.to_ascii_uppercase().as_str(),
+                        "AND" | "OR" | "WITH" | "(" | ")"
+                    ) =>
+            {
+                prev.push(' ');
+                prev.push_str(&t);
+            }
+            _ => joined.push(t),
+        }
+    }
+    joined
+}
+
+fn parse_or(t: &[String], pos: &mut usize, osi: &dyn Fn(&str) -> Option<bool>) -> Option<bool> {
+    let mut acc = parse_and(t, pos, osi);
+    while *pos < t.len() && t[*pos].eq_ignore_ascii_case("OR") {
+        *pos += 1;
+        let rhs = parse_and(t, pos, osi);
+        acc = match (acc, rhs) {
+            (Some(true), _) | (_, Some(true)) => Some(true),
+            (Some(false), Some(false)) => Some(false),
+            _ => None,
+        };
+    }
+    acc
+}
+
+fn parse_and(t: &[String], pos: &mut usize, osi: &dyn Fn(&str) -> Option<bool>) -> Option<bool> {
+    let mut acc = parse_atom(t, pos, osi);
+    while *pos < t.len() && t[*pos].eq_ignore_ascii_case("AND") {
+        *pos += 1;
+        let rhs = parse_atom(t, pos, osi);
+        acc = match (acc, rhs) {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            (Some(true), Some(true)) => Some(true),
+            _ => None,
+        };
+    }
+    acc
+}
+
+fn parse_atom(t: &[String], pos: &mut usize, osi: &dyn Fn(&str) -> Option<bool>) -> Option<bool> {
+    let Some(tok) = t.get(*pos) else { return None };
+    *pos += 1;
+    let v = if tok == "(" {
+        let v = parse_or(t, pos, osi);
+        if t.get(*pos).map(String::as_str) == Some(")") {
+            *pos += 1;
+        }
+        v
+    } else {
+        osi(tok)
+    };
+    if t.get(*pos).is_some_and(|w| w.eq_ignore_ascii_case("WITH")) {
+        *pos += 2;
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn osi(id: &str) -> Option<bool> {
+        match id {
+            "MIT" | "GPL-2.0-or-later" | "Apache-2.0" | "GPLv2+" => Some(true),
+            "proprietary" | "BUSL-1.1" => Some(false),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn license_expressions() {
+        assert_eq!(license_expr_open("MIT", &osi), Some(true));
+        assert_eq!(license_expr_open("MIT AND Apache-2.0", &osi), Some(true));
+        assert_eq!(license_expr_open("MIT AND proprietary", &osi), Some(false));
+        assert_eq!(license_expr_open("BUSL-1.1 OR MIT", &osi), Some(true));
+        assert_eq!(
+            license_expr_open(
+                "(MIT OR Unknown-1) AND GPL-2.0-or-later WITH Classpath-exception-2.0",
+                &osi
+            ),
+            Some(true)
+        );
+        assert_eq!(license_expr_open("GPLv2+ and MIT", &osi), Some(true));
+        assert_eq!(license_expr_open("Mystery", &osi), None);
+        assert_eq!(license_expr_open("", &osi), None);
+    }
+}

@@ -1,0 +1,239 @@
+//! The rule-database file format, as serde reads it. Field names here *are*
+//! the format: they are documented in `docs/rules.md`, and may be added to but
+//! never renamed. Spans are kept wherever validation may need to point at a
+//! value (`file:line:col`).
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+
+/// One `rules/*.toml` file. Every table is optional, so a database can be
+/// split by family (`jurisdictions.toml`, `vendors.toml`, `products/*.toml`).
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    pub database: Option<Spanned<DatabaseDef>>,
+    #[serde(default)]
+    pub license: Vec<Spanned<LicenseDef>>,
+    #[serde(default)]
+    pub category: Vec<Spanned<CategoryDef>>,
+    #[serde(default)]
+    pub law: Vec<Spanned<LawDef>>,
+    #[serde(default)]
+    pub jurisdiction: Vec<Spanned<JurisdictionDef>>,
+    #[serde(default)]
+    pub vendor: Vec<Spanned<VendorDef>>,
+    #[serde(default)]
+    pub product: Vec<Spanned<ProductDef>>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseDef {
+    pub version: String,
+    pub date: Spanned<Datetime>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct LicenseDef {
+    /// SPDX identifier.
+    pub id: Spanned<String>,
+    pub name: String,
+    /// On the OSI list of approved licences.
+    pub osi: bool,
+    /// Other spellings found in package metadata (`GPLv2+`, `GPL-2+`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// How much harm a dependency can do, by the role of the software on a
+/// workstation (BSI 200-3 style impact classes).
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Impact {
+    Low,
+    Medium,
+    High,
+    VeryHigh,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryDef {
+    /// `browser`, `remote-access`...
+    pub id: Spanned<String>,
+    pub name: String,
+    pub impact: Impact,
+    /// Counted as workplace software in the open-source share.
+    #[serde(default = "yes")]
+    pub workplace: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// How a law reaches data or operations abroad. Risk v1 reads the kind:
+/// a general duty to cooperate with intelligence services weighs more than
+/// a compelled-disclosure power.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LawKind {
+    /// Compels a provider to disclose data it holds, wherever stored.
+    Disclosure,
+    /// Programme-level collection on foreigners.
+    Surveillance,
+    /// A general legal duty to support intelligence work or hand over keys.
+    Cooperation,
+    /// Service can be cut off by sanctions.
+    Sanctions,
+    /// Data must stay in the country, or may not leave without approval.
+    Localisation,
+    /// An official warning or ban by an authority.
+    Warning,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct LawDef {
+    /// `us.cloud_act`: country code, a dot, a short name.
+    pub id: Spanned<String>,
+    pub country: Spanned<String>,
+    pub name: String,
+    pub kind: LawKind,
+    /// One line: what the law lets the state do.
+    pub effect: String,
+    pub citation: String,
+    pub source: String,
+    pub as_of: Spanned<Datetime>,
+}
+
+/// The bloc a jurisdiction belongs to, from an EU point of view.
+#[derive(
+    Debug, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Bloc {
+    /// An EU or EEA member state.
+    Eu,
+    /// A third country with an EU adequacy decision.
+    Adequacy,
+    /// Any other state.
+    Other,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct JurisdictionDef {
+    /// ISO 3166-1 alpha-2.
+    pub country: Spanned<String>,
+    pub name: String,
+    pub bloc: Bloc,
+    /// Laws with extraterritorial reach, by id.
+    #[serde(default)]
+    pub laws: Vec<Spanned<String>>,
+    pub source: String,
+    pub as_of: Spanned<Datetime>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VendorKind {
+    Company,
+    Foundation,
+    /// A volunteer project with no controlling company (Debian, Arch Linux).
+    Community,
+    PublicBody,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct VendorDef {
+    pub id: Spanned<String>,
+    pub name: String,
+    #[serde(default)]
+    pub legal_names: Vec<String>,
+    pub kind: VendorKind,
+    /// Country of incorporation or seat. Required except for communities.
+    pub country: Option<Spanned<String>>,
+    /// The vendor that controls this one (controller chain).
+    pub parent: Option<Spanned<String>>,
+    /// Since when `parent` controls it.
+    pub parent_since: Option<Spanned<Datetime>>,
+    #[serde(default)]
+    pub homepage: Option<String>,
+    /// Official warnings or bans that name this vendor: law ids of kind
+    /// `warning` (`de.bsi7`).
+    #[serde(default)]
+    pub warnings: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub source: String,
+    pub as_of: Spanned<Datetime>,
+    /// For distributions: what a package resolved to this vendor by its
+    /// supplier fields, with no product rule, is.
+    #[serde(default)]
+    pub archive: Option<ArchiveDef>,
+    #[serde(default, rename = "match")]
+    pub patterns: PatternsDef,
+}
+
+#[derive(Debug, Deserialize, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ArchiveDef {
+    /// The archive's policy admits only free software.
+    pub open_source: bool,
+    /// Sections (dpkg `Section` prefixes) outside that policy.
+    #[serde(default)]
+    pub except_sections: Vec<String>,
+    /// Category for its packages (default `system`).
+    #[serde(default)]
+    pub category: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ProductDef {
+    pub id: Spanned<String>,
+    pub name: String,
+    pub vendor: Spanned<String>,
+    pub category: Spanned<String>,
+    /// An SPDX id from the licence table, or `proprietary`.
+    pub license: Spanned<String>,
+    /// Product ids of open-source or European alternatives.
+    #[serde(default)]
+    pub alternatives: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub source: String,
+    pub as_of: Spanned<Datetime>,
+    #[serde(default, rename = "match")]
+    pub patterns: PatternsDef,
+}
+
+/// What identifies a product or vendor in an image.
+#[derive(Debug, Deserialize, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PatternsDef {
+    /// Globs over package names in every source (`google-chrome-*`,
+    /// `org.mozilla.firefox`).
+    #[serde(default)]
+    pub packages: Vec<Spanned<String>>,
+    /// Case-insensitive globs over supplier strings: maintainer, vendor,
+    /// publisher, origin (`*Mozilla*`).
+    #[serde(default)]
+    pub suppliers: Vec<Spanned<String>>,
+    /// E-mail and homepage domains; subdomains match too (`mozilla.org`).
+    #[serde(default)]
+    pub domains: Vec<Spanned<String>>,
+    /// Globs over binary file names (`zoom`, `libcef.so`).
+    #[serde(default)]
+    pub binaries: Vec<Spanned<String>>,
+    /// Globs over `source:key=value` metadata strings
+    /// (`os-release:ID=ubuntu`, `elf-note:osCpe=cpe:/o:fedoraproject:*`).
+    #[serde(default)]
+    pub metadata: Vec<Spanned<String>>,
+}

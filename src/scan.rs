@@ -1,0 +1,716 @@
+//! The pipeline for one scan: for each root, collect packages and walk the
+//! tree in parallel, attach binaries to the packages that own them, group
+//! the rest by install directory, match rules, assess, and assemble the
+//! report. Everything that reaches the report is sorted, so the same image
+//! gives the same bytes.
+
+use crate::assess::{self, Subject};
+use crate::collect;
+use crate::fingerprint::{self, Binary};
+use crate::image::{DirResolver, Image};
+use crate::inventory::{Evidence, Kind, Package, Problem, Supplier};
+use crate::progress::Progress;
+use crate::report::*;
+use crate::rules::{self, Facts, Hit, RuleDb, Target};
+use crate::walk;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::Instant;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub walk: walk::Options,
+    pub max_binary_size: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            walk: walk::Options::default(),
+            max_binary_size: fingerprint::DEFAULT_MAX_SIZE,
+        }
+    }
+}
+
+/// Scans every root. Fails only when a root can't be opened at all; every
+/// other problem is an entry in the report.
+pub fn scan(
+    roots: &[PathBuf],
+    db: &RuleDb,
+    opts: &Options,
+    progress: &Progress,
+) -> Result<Report, crate::image::OpenError> {
+    let started = Instant::now();
+    let images: Vec<Image> = roots
+        .iter()
+        .map(|r| Image::open(r))
+        .collect::<Result<_, _>>()?;
+    let mut report = Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        rules: RulesInfo {
+            version: db.meta.version.clone(),
+            date: db.meta.date.clone(),
+            files: db.meta.files.clone(),
+        },
+        scan: ScanInfo { duration_ms: 0 },
+        images: Vec::new(),
+        components: Vec::new(),
+        binaries: Vec::new(),
+        skipped: Vec::new(),
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        summary: Summary::default(),
+    };
+    for (idx, image) in images.iter().enumerate() {
+        scan_image(idx, image, db, opts, progress, &mut report);
+    }
+    progress.stage("reporting");
+    report.summary = Summary::compute(
+        &report.components,
+        &report.binaries,
+        report.errors.len(),
+        report.warnings.len(),
+        report.skipped.len(),
+    );
+    report.scan.duration_ms = started.elapsed().as_millis() as u64;
+    Ok(report)
+}
+
+fn scan_image(
+    idx: usize,
+    image: &Image,
+    db: &RuleDb,
+    opts: &Options,
+    progress: &Progress,
+    report: &mut Report,
+) {
+    progress.stage(format!("scanning {}", image.root.display()));
+    let counters = progress.counters();
+    let found: Mutex<Vec<Binary>> = Mutex::new(Vec::new());
+    let problems: Mutex<Vec<Problem>> = Mutex::new(Vec::new());
+    let on_candidate = |c: walk::Candidate| match fingerprint::fingerprint(&c, opts.max_binary_size)
+    {
+        fingerprint::Outcome::NotBinary => {}
+        fingerprint::Outcome::Binary(b, p) => {
+            counters.binaries.fetch_add(1, Relaxed);
+            lock(&found).push(b);
+            if !p.is_empty() {
+                lock(&problems).extend(p);
+            }
+        }
+        fingerprint::Outcome::Failed(p) => lock(&problems).push(p),
+    };
+    let (inventory, walked) = rayon::join(
+        || collect::run(image),
+        || walk::walk(&image.fs, &opts.walk, counters, &on_candidate),
+    );
+    let mut binaries = found.into_inner().unwrap_or_else(|p| p.into_inner());
+    let mut errors = problems.into_inner().unwrap_or_else(|p| p.into_inner());
+    errors.extend(walked.errors);
+    errors.extend(inventory.errors);
+
+    progress.stage("matching");
+    // Hard links: the smallest name is the binary's path, the others links.
+    let mut by_inode: HashMap<(u64, u64), usize> = HashMap::new();
+    for (i, b) in binaries.iter().enumerate() {
+        by_inode.insert((b.dev, b.ino), i);
+    }
+    for (dev, ino, alias) in walked.aliases {
+        if let Some(&i) = by_inode.get(&(dev, ino)) {
+            binaries[i].links.push(alias);
+        }
+    }
+    for b in &mut binaries {
+        if !b.links.is_empty() {
+            b.links.push(std::mem::take(&mut b.path));
+            b.links.sort();
+            b.path = b.links.remove(0);
+        }
+    }
+    binaries.sort_by(|a, b| a.path.cmp(&b.path));
+
+    // Which package owns which path, with the image's directory links applied.
+    let packages = inventory.packages;
+    let mut owner: HashMap<String, usize> = HashMap::new();
+    {
+        let mut resolver = DirResolver::new(&image.fs);
+        for (i, p) in packages.iter().enumerate() {
+            for f in &p.files {
+                owner.entry(resolver.canonical(f)).or_insert(i);
+            }
+        }
+    }
+    let mut pkg_bins: Vec<Vec<usize>> = vec![Vec::new(); packages.len()];
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (bi, b) in binaries.iter().enumerate() {
+        let owned = std::iter::once(&b.path)
+            .chain(&b.links)
+            .find_map(|p| owner.get(p.as_str()));
+        match owned {
+            Some(&pi) => pkg_bins[pi].push(bi),
+            None => groups.entry(install_group(&b.path)).or_default().push(bi),
+        }
+    }
+    drop(owner);
+
+    let mut components: Vec<Component> = Vec::new();
+    let mut bin_component: Vec<Option<usize>> = vec![None; binaries.len()];
+    for (pi, pkg) in packages.iter().enumerate() {
+        let facts = package_facts(pkg, image, &pkg_bins[pi], &binaries);
+        let c = build_component(idx, pkg, facts, db, pkg.files.len(), pkg_bins[pi].len());
+        for &bi in &pkg_bins[pi] {
+            bin_component[bi] = Some(components.len());
+        }
+        components.push(c);
+    }
+    for (group, members) in &groups {
+        let pkg = group_package(group, members, &binaries);
+        let facts = group_facts(group, members, &binaries);
+        let c = build_component(idx, &pkg, facts, db, members.len(), members.len());
+        for &bi in members {
+            bin_component[bi] = Some(components.len());
+        }
+        components.push(c);
+    }
+    // Unique ids, in a stable order.
+    let mut seen: HashSet<String> = report.components.iter().map(|c| c.id.clone()).collect();
+    for c in &mut components {
+        if !seen.insert(c.id.clone()) {
+            let base = c.id.clone();
+            let mut n = 2;
+            while !seen.insert(format!("{base}#{n}")) {
+                n += 1;
+            }
+            c.id = format!("{base}#{n}");
+        }
+    }
+
+    for (bi, b) in binaries.into_iter().enumerate() {
+        let vendor = binary_vendor(&b, db);
+        report.binaries.push(BinaryReport {
+            image: idx,
+            component: bin_component[bi].map(|ci| components[ci].id.clone()),
+            vendor,
+            path: b.path,
+            format: b.format,
+            arch: b.arch,
+            size: b.size,
+            flags: b.flags,
+            elf: b.elf,
+            links: b.links,
+        });
+    }
+    components.sort_by(|a, b| {
+        (a.kind, a.source, &a.name, &a.arch, &a.version, &a.id)
+            .cmp(&(b.kind, b.source, &b.name, &b.arch, &b.version, &b.id))
+    });
+    report.components.extend(components);
+
+    let mut skipped: Vec<Located> = walked
+        .skipped
+        .into_iter()
+        .map(|s| Located {
+            image: idx,
+            path: s.path,
+            reason: s.reason,
+        })
+        .collect();
+    skipped.sort();
+    report.skipped.extend(skipped);
+    let mut errs: Vec<ImageProblem> = errors.into_iter().map(|p| located(idx, p)).collect();
+    errs.sort();
+    errs.dedup();
+    report.errors.extend(errs);
+    let mut warns: Vec<ImageProblem> = inventory
+        .warnings
+        .into_iter()
+        .map(|p| located(idx, p))
+        .collect();
+    warns.sort();
+    report.warnings.extend(warns);
+    report.images.push(ImageReport {
+        id: idx,
+        root: image.root.display().to_string(),
+        os: OsReport {
+            family: image.family().as_str(),
+            id: image.os.id.clone(),
+            name: image.os.name.clone(),
+            version: image.os.version.clone(),
+            evidence: image.os.evidence.clone(),
+        },
+        stats: walked.stats,
+    });
+}
+
+fn located(image: usize, p: Problem) -> ImageProblem {
+    ImageProblem {
+        image,
+        path: p.path,
+        message: p.message,
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Directories that say where a file sits, not what product it belongs to.
+const PREFIXES: &[&str] = &[
+    "usr/local",
+    "opt",
+    "srv",
+    "usr/lib64",
+    "usr/lib",
+    "usr/libexec",
+    "usr/share",
+    "usr",
+    "var/lib",
+    "root",
+    "snap",
+];
+const TRANSPARENT: &[&str] = &[
+    "bin",
+    "sbin",
+    "lib",
+    "lib32",
+    "lib64",
+    "libexec",
+    "share",
+    "include",
+    "Downloads",
+    "Desktop",
+    "Documents",
+    "Programs",
+    "apps",
+];
+
+/// The install directory an unowned binary belongs to, so a 200-file tree is
+/// one component: the first directory below an install prefix (`opt`,
+/// `usr/local`, a home directory...) that is not a generic one (`bin`, `lib`,
+/// a multiarch triplet). A binary directly in a generic directory is its own
+/// group.
+pub fn install_group(rel: &str) -> String {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let mut i = 0;
+    // Home directories: home/USER and its .local, .local/share.
+    if parts.first() == Some(&"home") && parts.len() > 2 {
+        i = 2;
+        if parts.get(2) == Some(&".local") {
+            i = 3;
+            if parts.get(3) == Some(&"share") {
+                i = 4;
+            }
+        }
+    } else {
+        for p in PREFIXES {
+            let pp: Vec<&str> = p.split('/').collect();
+            if parts.len() > pp.len() && parts[..pp.len()] == pp[..] {
+                i = pp.len();
+                break;
+            }
+        }
+    }
+    while i + 1 < parts.len() && (TRANSPARENT.contains(&parts[i]) || is_triplet(parts[i])) {
+        i += 1;
+    }
+    parts[..=i.min(parts.len() - 1)].join("/")
+}
+
+fn is_triplet(s: &str) -> bool {
+    s.contains("-linux-") || s.ends_with("-linux")
+}
+
+fn package_facts<'a>(
+    pkg: &'a Package,
+    image: &'a Image,
+    bins: &[usize],
+    binaries: &'a [Binary],
+) -> Facts<'a> {
+    let mut f = Facts::default();
+    if pkg.kind == Kind::OperatingSystem {
+        f.names.push(("os id", pkg.name.as_str()));
+        for (k, v) in &image.os.fields {
+            f.metadata.push(format!("os-release:{k}={v}"));
+        }
+    } else {
+        f.names.push(("package name", pkg.name.as_str()));
+        if let Some(src) = pkg.properties.get("source_package") {
+            // `Source: glibc (2.36-9)` → glibc
+            let src = src.split_whitespace().next().unwrap_or(src);
+            f.names.push(("source package", src));
+        }
+    }
+    for (k, v) in &pkg.properties {
+        f.metadata.push(format!("{}:{k}={v}", pkg.source));
+    }
+    supplier_facts(&pkg.supplier, &mut f);
+    let mut names: Vec<&str> = bins.iter().map(|&b| binaries[b].file_name()).collect();
+    names.sort_unstable();
+    names.dedup();
+    f.binaries = names;
+    for &b in bins {
+        note_facts(&binaries[b], &mut f);
+    }
+    f
+}
+
+fn supplier_facts<'a>(s: &'a Supplier, f: &mut Facts<'a>) {
+    for (field, v) in s.strings() {
+        f.suppliers.push((field, v));
+        for d in rules::email_domains(v) {
+            f.domains.push(("e-mail domain", d.to_owned()));
+        }
+    }
+    if let Some(h) = s.homepage.as_deref().and_then(rules::url_host) {
+        f.domains.push(("homepage domain", h.to_owned()));
+    }
+}
+
+/// ELF package notes name the package and OS a binary was built for.
+fn note_facts<'a>(b: &'a Binary, f: &mut Facts<'a>) {
+    let Some(serde_json::Value::Object(note)) =
+        b.elf.as_ref().and_then(|e| e.package_note.as_ref())
+    else {
+        return;
+    };
+    for (k, v) in note {
+        if let serde_json::Value::String(s) = v {
+            if k == "name" {
+                f.names.push(("ELF package note", s.as_str()));
+            }
+            f.metadata.push(format!("elf-note:{k}={s}"));
+        }
+    }
+}
+
+fn group_facts<'a>(group: &'a str, members: &[usize], binaries: &'a [Binary]) -> Facts<'a> {
+    let mut f = Facts::default();
+    let mut names: Vec<&str> = members.iter().map(|&b| binaries[b].file_name()).collect();
+    names.sort_unstable();
+    names.dedup();
+    f.binaries = names;
+    f.dirs.push(crate::paths::file_name(group));
+    for &b in members {
+        note_facts(&binaries[b], &mut f);
+    }
+    f
+}
+
+/// A pseudo-package for a group of unowned binaries.
+fn group_package(group: &str, members: &[usize], binaries: &[Binary]) -> Package {
+    let single = members.len() == 1 && binaries[members[0]].path == group;
+    let what = if single {
+        "unowned binary"
+    } else {
+        "install directory of unowned binaries"
+    };
+    let mut pkg = Package::new(
+        "binary",
+        crate::paths::file_name(group),
+        Evidence::new(
+            group,
+            "install-dir",
+            format!("{what}: {} binaries", members.len()),
+        ),
+    );
+    pkg.properties.insert("install_path", group.to_owned());
+    // One architecture if all binaries agree.
+    let archs: HashSet<&str> = members
+        .iter()
+        .filter_map(|&b| binaries[b].arch.as_deref())
+        .collect();
+    if archs.len() == 1 {
+        pkg.arch = archs.into_iter().next().map(str::to_owned);
+    }
+    // A version and name from the package note, if the binaries carry one.
+    for &b in members {
+        if let Some(serde_json::Value::Object(n)) = binaries[b]
+            .elf
+            .as_ref()
+            .and_then(|e| e.package_note.as_ref())
+        {
+            if let Some(v) = n.get("version").and_then(|v| v.as_str()) {
+                pkg.version.get_or_insert_with(|| v.to_owned());
+            }
+            if let Some(l) = n.get("license").and_then(|v| v.as_str()) {
+                pkg.license.get_or_insert_with(|| l.to_owned());
+            }
+            if let Some(v) = n.get("vendor").and_then(|v| v.as_str()) {
+                pkg.supplier.vendor.get_or_insert_with(|| v.to_owned());
+            }
+            pkg.evidence.push(Evidence::new(
+                &binaries[b].path,
+                "elf-note",
+                ".note.package",
+            ));
+            break;
+        }
+    }
+    if members.len() > 1 || !single {
+        pkg.kind = Kind::Application;
+    } else if binaries[members[0]].flags.contains(&"shared-library") {
+        pkg.kind = Kind::Library;
+    }
+    pkg
+}
+
+fn component_id(image: usize, pkg: &Package) -> String {
+    let key = match pkg.properties.get("install_path") {
+        Some(p) => p.clone(),
+        None => {
+            let mut k = pkg.name.clone();
+            if let Some(a) = &pkg.arch {
+                k.push(':');
+                k.push_str(a);
+            }
+            if let Some(v) = &pkg.version {
+                k.push('@');
+                k.push_str(v);
+            }
+            k
+        }
+    };
+    format!("{image}:{}:{key}", pkg.source)
+}
+
+fn build_component(
+    image: usize,
+    pkg: &Package,
+    facts: Facts,
+    db: &RuleDb,
+    files: usize,
+    nbins: usize,
+) -> Component {
+    let hits = db.matcher.matches(&facts);
+    let (product, vendor) = decide(&hits, db);
+    let product_def = product.map(|p| &db.products[p]);
+    let vendor_def = vendor.map(|v| &db.vendors[v]);
+    let chain: Vec<usize> = vendor.map(|v| db.chain(v)).unwrap_or_default();
+    let controller = chain.last().map(|&c| &db.vendors[c]);
+    let jurisdiction = controller
+        .and_then(|c| c.country.as_deref())
+        .and_then(|c| db.jurisdiction(c));
+    // The archive policy applies when a distribution vendor was identified
+    // by supplier fields and no product rule says more.
+    let archive = match (product_def, vendor_def) {
+        (None, Some(v)) if pkg.source != "binary" => v.archive.as_ref(),
+        _ => None,
+    };
+
+    let license = license_of(pkg, product_def, vendor_def, archive, db);
+    let category = if let Some(p) = product_def {
+        p.category.clone()
+    } else if pkg.kind == Kind::OperatingSystem {
+        "os".to_owned()
+    } else if let Some(a) = archive {
+        a.category.clone()
+    } else {
+        "unknown".to_owned()
+    };
+    let warnings = chain
+        .iter()
+        .flat_map(|&v| db.vendors[v].warnings.iter().map(|&l| &db.laws[l]))
+        .collect();
+    let risk = assess::assess(
+        &Subject {
+            controller,
+            warnings,
+            jurisdiction,
+            open_source: license.open_source,
+            license: license.spdx.as_deref().or(license.stated.as_deref()),
+            category: db.category(&category),
+        },
+        db,
+    );
+    let party = |v: &rules::Vendor| Party {
+        id: v.id.clone(),
+        name: v.name.clone(),
+        country: v.country.clone(),
+    };
+    let matched = hits.first().map(|best| MatchReport {
+        confidence: best.confidence,
+        evidence: hits.iter().take(8).map(|h| match_evidence(h, db)).collect(),
+    });
+    let mut evidence = pkg.evidence.clone();
+    evidence.sort();
+    Component {
+        id: component_id(image, pkg),
+        image,
+        name: pkg.name.clone(),
+        version: pkg.version.clone(),
+        arch: pkg.arch.clone(),
+        source: pkg.source,
+        kind: pkg.kind,
+        category,
+        product: product_def.map(|p| ProductRef {
+            id: p.id.clone(),
+            name: p.name.clone(),
+        }),
+        vendor: vendor_def.map(party),
+        controller: controller.map(party),
+        controller_chain: chain.iter().map(|&v| db.vendors[v].id.clone()).collect(),
+        jurisdiction: jurisdiction.map(|j| JurisdictionReport {
+            country: j.country.clone(),
+            bloc: j.bloc,
+            laws: j.laws.iter().map(|&l| db.laws[l].id.clone()).collect(),
+        }),
+        license,
+        risk,
+        matched,
+        alternatives: product_def
+            .map(|p| {
+                p.alternatives
+                    .iter()
+                    .map(|&a| ProductRef {
+                        id: db.products[a].id.clone(),
+                        name: db.products[a].name.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        supplier: pkg.supplier.clone(),
+        purl: pkg.purl.clone(),
+        properties: pkg.properties.clone(),
+        evidence,
+        files,
+        binaries: nbins,
+    }
+}
+
+/// The deciding hit's target; a product hit of lower confidence is used too
+/// when it agrees with a deciding vendor hit.
+fn decide(hits: &[Hit], db: &RuleDb) -> (Option<usize>, Option<usize>) {
+    let Some(best) = hits.first() else {
+        return (None, None);
+    };
+    match best.target {
+        Target::Product(p) => (Some(p as usize), Some(db.products[p as usize].vendor)),
+        Target::Vendor(v) => {
+            let v = v as usize;
+            let agreeing = hits.iter().find_map(|h| match h.target {
+                Target::Product(p) if db.products[p as usize].vendor == v => Some(p as usize),
+                _ => None,
+            });
+            (agreeing, Some(v))
+        }
+    }
+}
+
+fn match_evidence(h: &Hit, db: &RuleDb) -> MatchEvidence {
+    MatchEvidence {
+        rule: match h.target {
+            Target::Product(p) => format!("product:{}", db.products[p as usize].id),
+            Target::Vendor(v) => format!("vendor:{}", db.vendors[v as usize].id),
+        },
+        field: h.field.clone(),
+        value: h.value.clone(),
+        pattern: h.pattern.clone(),
+        confidence: h.confidence,
+    }
+}
+
+fn license_of(
+    pkg: &Package,
+    product: Option<&rules::Product>,
+    vendor: Option<&rules::Vendor>,
+    archive: Option<&rules::Archive>,
+    db: &RuleDb,
+) -> LicenseReport {
+    if let Some(stated) = pkg.license.as_deref().filter(|s| !s.trim().is_empty())
+        && let Some(open) = db.license_is_open(stated)
+    {
+        let spdx = db.spdx_id(stated).map(str::to_owned);
+        return LicenseReport {
+            stated: (spdx.as_deref() != Some(stated)).then(|| stated.to_owned()),
+            spdx: spdx.or_else(|| Some(stated.to_owned())),
+            open_source: Some(open),
+            basis: format!("{} package metadata", pkg.source),
+        };
+    }
+    let stated = pkg.license.clone().filter(|s| !s.trim().is_empty());
+    if let Some(p) = product {
+        let open = db.license_is_open(&p.license);
+        return LicenseReport {
+            spdx: (p.license != "proprietary").then(|| p.license.clone()),
+            stated,
+            open_source: open,
+            basis: format!("rule product:{}", p.id),
+        };
+    }
+    if let (Some(a), Some(v)) = (archive, vendor) {
+        let section = pkg
+            .properties
+            .get("section")
+            .map(String::as_str)
+            .unwrap_or("");
+        let excepted = a
+            .except_sections
+            .iter()
+            .any(|s| section == s || section.starts_with(&format!("{s}/")));
+        return LicenseReport {
+            spdx: None,
+            stated,
+            open_source: Some(a.open_source && !excepted),
+            basis: if excepted {
+                format!(
+                    "archive policy of {}: section `{section}` is outside it",
+                    v.name
+                )
+            } else {
+                format!(
+                    "archive policy of {}: only free software in its main archive",
+                    v.name
+                )
+            },
+        };
+    }
+    LicenseReport {
+        spdx: None,
+        open_source: None,
+        basis: if stated.is_some() {
+            "stated licence is not in the licence table".into()
+        } else {
+            "not stated".into()
+        },
+        stated,
+    }
+}
+
+fn binary_vendor(b: &Binary, db: &RuleDb) -> Option<String> {
+    let mut f = Facts::default();
+    f.binaries.push(b.file_name());
+    note_facts(b, &mut f);
+    let hits = db.matcher.matches(&f);
+    let (_, vendor) = decide(&hits, db);
+    vendor.map(|v| db.vendors[v].id.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::install_group;
+
+    #[test]
+    fn groups_by_install_directory() {
+        assert_eq!(install_group("opt/zoom/zoom"), "opt/zoom");
+        assert_eq!(install_group("opt/zoom/cef/libcef.so"), "opt/zoom");
+        assert_eq!(install_group("usr/local/bin/tool"), "usr/local/bin/tool");
+        assert_eq!(install_group("usr/local/lib/foo/x.so"), "usr/local/lib/foo");
+        assert_eq!(
+            install_group("home/alice/.local/share/JetBrains/Toolbox/bin/x"),
+            "home/alice/.local/share/JetBrains"
+        );
+        assert_eq!(install_group("home/alice/bin/tool"), "home/alice/bin/tool");
+        assert_eq!(
+            install_group("usr/lib/x86_64-linux-gnu/libfoo.so"),
+            "usr/lib/x86_64-linux-gnu/libfoo.so"
+        );
+        assert_eq!(install_group("app/bin/x"), "app");
+        assert_eq!(install_group("x"), "x");
+    }
+}
