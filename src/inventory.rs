@@ -99,6 +99,10 @@ pub struct Package {
     /// Files the package owns, as the manifest names them (`/usr/bin/x`).
     #[serde(skip)]
     pub files: Vec<String>,
+    /// Directories the package owns with everything below them, for formats
+    /// that deploy into a tree of their own (flatpak, snap): image paths.
+    #[serde(skip)]
+    pub dirs: Vec<String>,
 }
 
 impl Package {
@@ -115,6 +119,7 @@ impl Package {
             properties: Default::default(),
             evidence: vec![evidence],
             files: Vec::new(),
+            dirs: Vec::new(),
         }
     }
 }

@@ -138,14 +138,37 @@ fn scan_image(
     // Which package owns which path, with the image's directory links applied.
     let packages = inventory.packages;
     let mut owner: HashMap<String, usize> = HashMap::new();
+    let mut dir_owner: HashMap<String, usize> = HashMap::new();
     {
         let mut resolver = DirResolver::new(&image.fs);
         for (i, p) in packages.iter().enumerate() {
             for f in &p.files {
                 owner.entry(resolver.canonical(f)).or_insert(i);
             }
+            for d in &p.dirs {
+                // Resolve the whole directory path: it is the prefix itself.
+                let canon = image
+                    .fs
+                    .resolve(d.trim_start_matches('/'))
+                    .map(|p| crate::paths::display(&p).0)
+                    .unwrap_or_else(|_| crate::paths::normalize(d));
+                dir_owner.entry(canon).or_insert(i);
+            }
         }
     }
+    let owner_of = |path: &str| -> Option<usize> {
+        if let Some(&i) = owner.get(path) {
+            return Some(i);
+        }
+        let mut p = path;
+        while let Some(cut) = p.rfind('/') {
+            p = &p[..cut];
+            if let Some(&i) = dir_owner.get(p) {
+                return Some(i);
+            }
+        }
+        None
+    };
     let mut pkg_bins: Vec<Vec<usize>> = vec![Vec::new(); packages.len()];
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (bi, b) in binaries.iter().enumerate() {
@@ -157,13 +180,17 @@ fn scan_image(
             None => groups.entry(install_group(&b.path)).or_default().push(bi),
         }
     }
-    drop(owner);
 
     let mut components: Vec<Component> = Vec::new();
     let mut bin_component: Vec<Option<usize>> = vec![None; binaries.len()];
     for (pi, pkg) in packages.iter().enumerate() {
         let facts = package_facts(pkg, image, &pkg_bins[pi], &binaries);
-        let c = build_component(idx, pkg, facts, db, pkg.files.len(), pkg_bins[pi].len());
+        let files = if pkg.files.is_empty() {
+            pkg_bins[pi].len()
+        } else {
+            pkg.files.len()
+        };
+        let c = build_component(idx, pkg, facts, db, files, pkg_bins[pi].len());
         for &bi in &pkg_bins[pi] {
             bin_component[bi] = Some(components.len());
         }
