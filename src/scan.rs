@@ -174,9 +174,9 @@ fn scan_image(
     for (bi, b) in binaries.iter().enumerate() {
         let owned = std::iter::once(&b.path)
             .chain(&b.links)
-            .find_map(|p| owner.get(p.as_str()));
+            .find_map(|p| owner_of(p));
         match owned {
-            Some(&pi) => pkg_bins[pi].push(bi),
+            Some(pi) => pkg_bins[pi].push(bi),
             None => groups.entry(install_group(&b.path)).or_default().push(bi),
         }
     }
