@@ -99,7 +99,7 @@ fn scan_image(
         fingerprint::Outcome::NotBinary => {}
         fingerprint::Outcome::Binary(b, p) => {
             counters.binaries.fetch_add(1, Relaxed);
-            lock(&found).push(b);
+            lock(&found).push(*b);
             if !p.is_empty() {
                 lock(&problems).extend(p);
             }

@@ -37,6 +37,16 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
     let elf = Elf::parse_with_opts(data, &ParseOptions::permissive())
         .map_err(|e| format!("not a readable ELF file: {e}"))?;
     bin.arch = Some(arch(&elf));
+    // Permissive parsing quietly drops tables that lie past the end of the
+    // file; say so, since a cut-off binary is worth an error entry.
+    let described = described_size(&elf);
+    if described > data.len() as u64 {
+        bin.flag("truncated");
+        problems.push(format!(
+            "truncated ELF: its headers describe {described} bytes, the file has {}",
+            data.len()
+        ));
+    }
     let kind = match elf.header.e_type {
         ET_EXEC => "executable",
         ET_DYN if elf.interpreter.is_some() => "executable",
@@ -86,6 +96,32 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
     }
     bin.elf = Some(info);
     Ok(())
+}
+
+/// The end of the last table or segment the headers point to.
+fn described_size(elf: &Elf) -> u64 {
+    let h = &elf.header;
+    let sh_end = if h.e_shnum > 0 {
+        h.e_shoff
+            .saturating_add(u64::from(h.e_shnum) * u64::from(h.e_shentsize))
+    } else {
+        0
+    };
+    let ph_end = elf
+        .program_headers
+        .iter()
+        .filter(|p| p.p_type != goblin::elf::program_header::PT_NULL)
+        .map(|p| p.p_offset.saturating_add(p.p_filesz))
+        .max()
+        .unwrap_or(0);
+    let sec_end = elf
+        .section_headers
+        .iter()
+        .filter(|s| s.sh_type != goblin::elf::section_header::SHT_NOBITS)
+        .map(|s| s.sh_offset.saturating_add(s.sh_size))
+        .max()
+        .unwrap_or(0);
+    sh_end.max(ph_end).max(sec_end)
 }
 
 fn read_notes(iter: Option<NoteIterator<'_>>, info: &mut ElfInfo, error: &mut Option<String>) {

@@ -131,7 +131,7 @@ pub enum Outcome {
     /// Not an executable format (a script, a data file with an exec bit).
     NotBinary,
     /// A binary, with the problems met while reading it (a corrupt note...).
-    Binary(Binary, Vec<Problem>),
+    Binary(Box<Binary>, Vec<Problem>),
     /// Looked like a binary but could not be read at all.
     Failed(Problem),
 }
@@ -202,7 +202,7 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
                 c.size
             ),
         );
-        return Outcome::Binary(bin, vec![p]);
+        return Outcome::Binary(Box::new(bin), vec![p]);
     }
     // SAFETY: the mapping is read-only and private; sovscan scans images that
     // are not being modified, and a file truncated under us raises SIGBUS at
@@ -233,7 +233,7 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
         .into_iter()
         .map(|m| Problem::new(&c.rel, m))
         .collect();
-    Outcome::Binary(bin, problems)
+    Outcome::Binary(Box::new(bin), problems)
 }
 
 /// Dispatches to the format's reader. `Err` means nothing useful was read.

@@ -287,7 +287,7 @@ fn parse_and(t: &[String], pos: &mut usize, osi: &dyn Fn(&str) -> Option<bool>) 
 }
 
 fn parse_atom(t: &[String], pos: &mut usize, osi: &dyn Fn(&str) -> Option<bool>) -> Option<bool> {
-    let Some(tok) = t.get(*pos) else { return None };
+    let tok = t.get(*pos)?;
     *pos += 1;
     let v = if tok == "(" {
         let v = parse_or(t, pos, osi);

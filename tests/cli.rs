@@ -1,0 +1,225 @@
+//! The command line: exit codes, one-line errors, rule-file diagnostics with
+//! file:line:col, and atomic output files.
+
+mod common;
+
+use common::*;
+use predicates::prelude::*;
+use std::path::Path;
+
+fn rule_file(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+const PRODUCT_WITH_UNKNOWN_VENDOR: &str = r#"# a local addition
+[[product]]
+id = "local-app"
+name = "Local App"
+vendor = "no-such-vendor"
+category = "office"
+license = "proprietary"
+source = "local inventory"
+as_of = 2026-11-01
+"#;
+
+#[test]
+fn unknown_vendor_is_reported_with_file_line_col() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = rule_file(dir.path(), "local.toml", PRODUCT_WITH_UNKNOWN_VENDOR);
+    sovscan()
+        .args(["rules", "check"])
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "sovscan: error: {}:5:10: unknown vendor id `no-such-vendor`",
+            f.display()
+        )));
+}
+
+#[test]
+fn every_kind_of_rule_mistake_is_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "syntax.toml",
+            "[[vendor]]\nid = \"x\nname = 1\n",
+            "syntax.toml:2:",
+        ),
+        (
+            "country.toml",
+            "[[vendor]]\nid = \"acme\"\nname = \"Acme\"\nkind = \"company\"\ncountry = \"Germany\"\nsource = \"s\"\nas_of = 2026-01-01\n",
+            "country.toml:5:11: `Germany` is not an ISO 3166-1 alpha-2 country code",
+        ),
+        (
+            "unknown-country.toml",
+            "[[vendor]]\nid = \"acme\"\nname = \"Acme\"\nkind = \"company\"\ncountry = \"XX\"\nsource = \"s\"\nas_of = 2026-01-01\n",
+            "unknown-country.toml:5:11: unknown country `XX`",
+        ),
+        (
+            "dup.toml",
+            "[[vendor]]\nid = \"acme\"\nname = \"Acme\"\nkind = \"company\"\ncountry = \"DE\"\nsource = \"s\"\nas_of = 2026-01-01\n\n[[vendor]]\nid = \"acme\"\nname = \"Acme 2\"\nkind = \"company\"\ncountry = \"DE\"\nsource = \"s\"\nas_of = 2026-01-01\n",
+            "dup.toml:10:6: duplicate vendor id `acme`",
+        ),
+        (
+            "glob.toml",
+            "[[vendor]]\nid = \"acme\"\nname = \"Acme\"\nkind = \"company\"\ncountry = \"DE\"\nsource = \"s\"\nas_of = 2026-01-01\n[vendor.match]\npackages = [\"acme-[\"]\n",
+            "glob.toml:9:13: invalid pattern `acme-[`",
+        ),
+        (
+            "field.toml",
+            "[[vendor]]\nid = \"acme\"\nname = \"Acme\"\nkind = \"company\"\ncountry = \"DE\"\nsource = \"s\"\nas_of = 2026-01-01\nheadquarters = \"Berlin\"\n",
+            "field.toml:8:1: unknown field `headquarters`",
+        ),
+        (
+            "date.toml",
+            "[[vendor]]\nid = \"acme\"\nname = \"Acme\"\nkind = \"company\"\ncountry = \"DE\"\nsource = \"s\"\nas_of = 2026-01-01T10:00:00Z\n",
+            "date.toml:7:9: as_of must be a date",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let f = rule_file(dir.path(), name, text);
+        let out = sovscan().args(["rules", "check"]).arg(&f).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(expected),
+            "{name}: expected {expected:?} in {err}"
+        );
+    }
+}
+
+#[test]
+fn embedded_database_checks_clean_and_lists() {
+    sovscan()
+        .args(["rules", "check"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("ok: rule database "));
+    sovscan()
+        .args(["rules", "list", "--vendors"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("kaspersky").and(predicate::str::contains("products").not()),
+        );
+    sovscan()
+        .args(["rules", "list", "--products"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("google-chrome")
+                .and(predicate::str::contains(" vendors\n").not()),
+        );
+}
+
+#[test]
+fn override_replaces_an_embedded_entry_by_id() {
+    let dir = tempfile::tempdir().unwrap();
+    // Re-home TDF in Switzerland: the override wins over the embedded entry.
+    let f = rule_file(
+        dir.path(),
+        "tdf.toml",
+        "[[vendor]]\nid = \"tdf\"\nname = \"The Document Foundation (test)\"\nkind = \"foundation\"\ncountry = \"CH\"\nsource = \"test\"\nas_of = 2026-11-22\n",
+    );
+    sovscan()
+        .args(["rules", "list", "--vendors", "--rules"])
+        .arg(&f)
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"tdf\s+The Document Foundation \(test\)\s+CH").unwrap());
+}
+
+#[test]
+fn missing_root_is_one_line_and_exit_2() {
+    let out = sovscan().args(["scan", "/no/such/root"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("sovscan: error: /no/such/root: "), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    sovscan().args(["scan"]).assert().code(2);
+    sovscan()
+        .args(["scan", "--format", "xml", "."])
+        .assert()
+        .code(2);
+    sovscan().args(["frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn output_is_written_atomically_and_kept_on_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    write(&root.join("opt/app/app"), &elf(&[9; 20], None), 0o755);
+    let out = dir.path().join("scan.json");
+
+    sovscan()
+        .args(["scan", "-q", "-f", "json", "-o"])
+        .arg(&out)
+        .arg(&root)
+        .assert()
+        .success()
+        .stdout("");
+    let first = std::fs::read(&out).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&first).unwrap();
+    assert_eq!(json["binaries"][0]["path"], "opt/app/app");
+
+    // A failing run leaves the earlier file as it was, and no temp files.
+    sovscan()
+        .args(["scan", "-q", "-f", "json", "-o"])
+        .arg(&out)
+        .arg("/no/such/root")
+        .assert()
+        .code(2);
+    assert_eq!(std::fs::read(&out).unwrap(), first);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".sovscan-"))
+        .collect();
+    assert!(leftovers.is_empty());
+
+    // An output directory that doesn't exist is a clear error before scanning.
+    sovscan()
+        .args(["scan", "-q", "-o"])
+        .arg(dir.path().join("nope/scan.json"))
+        .arg(&root)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("output directory does not exist"));
+}
+
+#[test]
+fn bad_exclude_glob_is_a_usage_error() {
+    sovscan()
+        .args(["scan", "--exclude", "a[", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--exclude \"a[\""));
+}
+
+#[test]
+fn exclude_skips_a_subtree() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(&root.join("opt/keep/app"), &elf(&[1; 20], None), 0o755);
+    write(&root.join("opt/drop/app"), &elf(&[2; 20], None), 0o755);
+    let out = sovscan()
+        .args(["scan", "-f", "json", "--exclude", "opt/drop"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths: Vec<&str> = json["binaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, vec!["opt/keep/app"]);
+}

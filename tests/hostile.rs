@@ -1,0 +1,186 @@
+//! A hostile image tree: the scan must complete with exit 0, never leave the
+//! image root, never block on a FIFO, and list every oddity it met.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{PermissionsExt, symlink};
+use std::path::Path;
+
+fn entries<'a>(report: &'a Value, key: &str) -> Vec<(&'a str, &'a str)> {
+    let field = if key == "skipped" {
+        "reason"
+    } else {
+        "message"
+    };
+    report[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["path"].as_str().unwrap(), e[field].as_str().unwrap()))
+        .collect()
+}
+
+fn has(list: &[(&str, &str)], path: &str, needle: &str) -> bool {
+    list.iter().any(|(p, m)| *p == path && m.contains(needle))
+}
+
+fn build(root: &Path) {
+    write(
+        &root.join("etc/os-release"),
+        b"ID=debian\nVERSION_ID=12\n",
+        0o644,
+    );
+    // A symlink loop, and an absolute link to a file the host has.
+    symlink("loop-b", root.join("etc/loop-a")).unwrap();
+    symlink("loop-a", root.join("etc/loop-b")).unwrap();
+    symlink("/etc/passwd", root.join("etc/passwd-link")).unwrap();
+    // A FIFO: opening it would block forever.
+    std::fs::create_dir_all(root.join("run")).unwrap();
+    let fifo = root.join("run/fifo");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    // Unreadable library.
+    write(
+        &root.join("usr/lib/libsecret.so"),
+        &elf(&[1; 20], None),
+        0o000,
+    );
+    // Truncated ELFs: one byte, and a real one cut short of its notes.
+    write(&root.join("usr/bin/trunc1"), b"\x7f", 0o755);
+    let good = elf(&[0xab; 20], None);
+    write(
+        &root.join("usr/bin/trunc-notes"),
+        &good[..good.len() - 8],
+        0o755,
+    );
+    // A note whose name size points far past the end.
+    let mut bad = encode_notes(&[Note {
+        name: "GNU",
+        n_type: 3,
+        desc: &[7; 20],
+    }]);
+    bad[0..4].copy_from_slice(&0x7fff_ffffu32.to_le_bytes());
+    write(
+        &root.join("usr/bin/badnote"),
+        &elf_with_note_bytes(&bad),
+        0o755,
+    );
+    // A package note that is not JSON.
+    write(
+        &root.join("usr/bin/badjson"),
+        &elf(&[2; 20], Some("{not json")),
+        0o755,
+    );
+    // A file name that is not UTF-8.
+    let name = std::ffi::OsStr::from_bytes(b"tool-\xff\xfe");
+    write(
+        &root.join("usr/bin").join(name),
+        &elf(&[3; 20], None),
+        0o755,
+    );
+    // A 2,000-deep directory chain with a binary at the bottom.
+    let mut deep = root.join("deep");
+    for _ in 0..2000 {
+        deep.push("d");
+    }
+    write(&deep.join("x"), &elf(&[4; 20], None), 0o755);
+}
+
+#[test]
+fn hostile_tree_completes_and_lists_every_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    build(root);
+    // Readable by an unprivileged user, so the test can drop root below.
+    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    // Mode 000 only stops a non-root user: if we are root, scan as nobody.
+    let as_root = unsafe { libc::geteuid() } == 0;
+    let bin = assert_cmd::cargo::cargo_bin("sovscan");
+    let mut cmd = if as_root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(&bin);
+        c
+    } else {
+        std::process::Command::new(&bin)
+    };
+    cmd.args(["scan", "-f", "json", "--no-progress"]).arg(root);
+    let out = assert_cmd::Command::from_std(cmd)
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors = entries(&report, "errors");
+    let skipped = entries(&report, "skipped");
+
+    assert!(has(&skipped, "etc/loop-a", "symlink loop"), "{skipped:?}");
+    assert!(
+        has(&skipped, "etc/passwd-link", "no such file inside the image"),
+        "{skipped:?}"
+    );
+    assert!(has(&skipped, "run/fifo", "FIFO"), "{skipped:?}");
+    assert!(
+        has(&errors, "usr/lib/libsecret.so", "ermission denied"),
+        "{errors:?}"
+    );
+    assert!(
+        has(&errors, "usr/bin/trunc1", "truncated ELF"),
+        "{errors:?}"
+    );
+    assert!(
+        has(&errors, "usr/bin/badnote", "corrupt ELF note"),
+        "{errors:?}"
+    );
+    assert!(
+        has(&errors, "usr/bin/badjson", "package note is not valid JSON"),
+        "{errors:?}"
+    );
+    assert!(
+        has(&skipped, "usr/bin/tool-\\xFF\\xFE", "not UTF-8"),
+        "{skipped:?}"
+    );
+
+    let binaries: Vec<&str> = report["binaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        binaries.contains(&"usr/bin/tool-\\xFF\\xFE"),
+        "non-UTF-8 binary still scanned"
+    );
+    let deep_path = format!("deep/{}x", "d/".repeat(2000));
+    assert!(
+        binaries.contains(&deep_path.as_str()),
+        "binary at depth 2000 found"
+    );
+    // A binary cut short is still listed, with an error that says so.
+    assert!(binaries.contains(&"usr/bin/trunc-notes"));
+    assert!(
+        has(
+            &errors,
+            "usr/bin/trunc-notes",
+            "truncated ELF: its headers describe 156 bytes, the file has 148"
+        ),
+        "{errors:?}"
+    );
+
+    // The host's /etc/passwd was never read: its content is nowhere.
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("root:x:0:0"));
+    assert_eq!(
+        report["summary"]["errors"].as_u64().unwrap() as usize,
+        errors.len()
+    );
+}
