@@ -43,8 +43,14 @@ fn match_component(bencher: divan::Bencher) {
     bencher.bench(|| {
         let facts = Facts {
             names: vec![("package name", "google-chrome-stable")],
-            suppliers: vec![("maintainer", "Chrome Linux Team <chromium-dev@chromium.org>")],
-            domains: vec![("e-mail domain", "chromium.org".into()), ("homepage domain", "www.google.com".into())],
+            suppliers: vec![(
+                "maintainer",
+                "Chrome Linux Team <chromium-dev@chromium.org>",
+            )],
+            domains: vec![
+                ("e-mail domain", "chromium.org".into()),
+                ("homepage domain", "www.google.com".into()),
+            ],
             binaries: vec!["chrome", "chrome-sandbox", "libvk_swiftshader.so"],
             ..Default::default()
         };
@@ -68,7 +74,14 @@ fn match_unknown_component(bencher: divan::Bencher) {
 
 #[divan::bench]
 fn candidate_filter() -> usize {
-    let names: [&[u8]; 6] = [b"libc.so.6", b"README.md", b"bash", b"icon.png", b"KERNEL32.DLL", b"changelog.Debian.gz"];
+    let names: [&[u8]; 6] = [
+        b"libc.so.6",
+        b"README.md",
+        b"bash",
+        b"icon.png",
+        b"KERNEL32.DLL",
+        b"changelog.Debian.gz",
+    ];
     names
         .iter()
         .cycle()
@@ -80,19 +93,33 @@ fn candidate_filter() -> usize {
 
 #[divan::bench]
 fn sniff_magic() -> usize {
-    let heads: [&[u8]; 4] = [b"\x7fELF\x02\x01\x01\x00", b"#!/bin/sh", b"MZ\x90\x00\x03\x00\x00\x00", &[0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 52]];
+    let heads: [&[u8]; 4] = [
+        b"\x7fELF\x02\x01\x01\x00",
+        b"#!/bin/sh",
+        b"MZ\x90\x00\x03\x00\x00\x00",
+        &[0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 52],
+    ];
     heads
         .iter()
         .cycle()
         .take(400)
-        .filter(|h| matches!(fingerprint::sniff(divan::black_box(h)), fingerprint::Sniff::Binary(_)))
+        .filter(|h| {
+            matches!(
+                fingerprint::sniff(divan::black_box(h)),
+                fingerprint::Sniff::Binary(_)
+            )
+        })
         .count()
 }
 
 #[divan::bench]
 fn group_unowned_binary() -> usize {
-    ["opt/zoom/cef/libcef.so", "usr/local/bin/tool", "home/alice/.local/share/JetBrains/Toolbox/bin/jetbrains-toolbox"]
-        .iter()
-        .map(|p| install_group(divan::black_box(p)).len())
-        .sum()
+    [
+        "opt/zoom/cef/libcef.so",
+        "usr/local/bin/tool",
+        "home/alice/.local/share/JetBrains/Toolbox/bin/jetbrains-toolbox",
+    ]
+    .iter()
+    .map(|p| install_group(divan::black_box(p)).len())
+    .sum()
 }

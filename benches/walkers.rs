@@ -14,7 +14,11 @@ use std::time::{Duration, Instant};
 
 fn walkdir_stat(root: &Path) -> u64 {
     let mut n = 0;
-    for e in walkdir::WalkDir::new(root).follow_links(false).into_iter().flatten() {
+    for e in walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .into_iter()
+        .flatten()
+    {
         if let Ok(m) = e.metadata() {
             n += m.ino() & 1 | 1;
         }
@@ -59,17 +63,35 @@ fn main() {
         return; // `cargo test --benches` probes bench binaries; nothing to list.
     }
     let root = PathBuf::from(std::env::var("SOVSCAN_WALK_TREE").unwrap_or_else(|_| "/usr".into()));
-    let runs: usize = std::env::var("SOVSCAN_WALK_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(9);
+    let runs: usize = std::env::var("SOVSCAN_WALK_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(9);
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("pool");
     // Warm the cache once.
     walkdir_stat(&root);
     let walkers: Vec<(&str, Box<dyn Fn() -> u64>)> = vec![
-        ("walkdir (1 thread), DirEntry::metadata", Box::new(|| walkdir_stat(&root))),
-        ("ignore::WalkParallel, DirEntry::metadata", Box::new(|| ignore_parallel_stat(&root, threads))),
-        ("sovscan walk (rayon::scope, fstatat)", Box::new(|| pool.install(|| sovscan_walker(&root)))),
+        (
+            "walkdir (1 thread), DirEntry::metadata",
+            Box::new(|| walkdir_stat(&root)),
+        ),
+        (
+            "ignore::WalkParallel, DirEntry::metadata",
+            Box::new(|| ignore_parallel_stat(&root, threads)),
+        ),
+        (
+            "sovscan walk (rayon::scope, fstatat)",
+            Box::new(|| pool.install(|| sovscan_walker(&root))),
+        ),
     ];
-    println!("tree: {} · runs: {runs} · threads: {threads}", root.display());
+    println!(
+        "tree: {} · runs: {runs} · threads: {threads}",
+        root.display()
+    );
     for (name, f) in &walkers {
         let mut times = Vec::with_capacity(runs);
         let mut check = 0;
@@ -78,6 +100,9 @@ fn main() {
             check = f();
             times.push(t.elapsed());
         }
-        println!("{name:<45} median {:>8.1} ms  (entries checksum {check})", median(times).as_secs_f64() * 1e3);
+        println!(
+            "{name:<45} median {:>8.1} ms  (entries checksum {check})",
+            median(times).as_secs_f64() * 1e3
+        );
     }
 }

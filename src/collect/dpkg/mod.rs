@@ -2,10 +2,17 @@
 //! `var/lib/dpkg/status.d/` of distroless images, and `var/lib/dpkg/info/*.list`
 //! for the files each package owns.
 //!
+//! Where a package came from is taken from apt's repository indexes
+//! (`apt_lists.rs`), since the status file rarely says.
+//!
 //! The status file is deb822 (`Key: value` fields, continuation lines start
 //! with a space, blank lines between stanzas), parsed by hand: it is a few
 //! lines of code and the crates that do it pull a large tree for
 //! round-tripping we don't need.
+
+mod apt_lists;
+
+pub use apt_lists::{Release, parse_release};
 
 use super::{Collector, join, list_dir, read_text};
 use crate::image::{Family, Image};
@@ -49,6 +56,9 @@ impl Collector for Dpkg {
         }
         for pkg in &mut found {
             read_file_list(image, pkg, out);
+        }
+        if !found.is_empty() {
+            apt_lists::annotate(image, &mut found, out);
         }
         out.packages.extend(found);
     }
