@@ -12,6 +12,7 @@
 
 pub mod dpkg;
 pub mod os_release;
+pub mod rpm;
 
 use crate::image::{Family, Image};
 use crate::inventory::Inventory;
@@ -30,7 +31,7 @@ pub trait Collector: Sync {
 }
 
 /// Every collector, in report order.
-pub static ALL: &[&dyn Collector] = &[&os_release::OsRelease, &dpkg::Dpkg];
+pub static ALL: &[&dyn Collector] = &[&os_release::OsRelease, &dpkg::Dpkg, &rpm::Rpm];
 
 /// Runs every collector that applies to the image, in parallel. The result
 /// is in collector order, independent of scheduling.
