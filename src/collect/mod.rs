@@ -10,6 +10,7 @@
 //! To add a source: write `collect/NAME.rs` with a `Collector` and list it
 //! in [`ALL`].
 
+pub mod apk;
 pub mod dpkg;
 pub mod os_release;
 pub mod rpm;
@@ -31,7 +32,7 @@ pub trait Collector: Sync {
 }
 
 /// Every collector, in report order.
-pub static ALL: &[&dyn Collector] = &[&os_release::OsRelease, &dpkg::Dpkg, &rpm::Rpm];
+pub static ALL: &[&dyn Collector] = &[&os_release::OsRelease, &dpkg::Dpkg, &rpm::Rpm, &apk::Apk];
 
 /// Runs every collector that applies to the image, in parallel. The result
 /// is in collector order, independent of scheduling.
