@@ -190,6 +190,9 @@ fn convert(h: rpmdb::Package, db: &str, distro: Option<&str>, out: &mut Inventor
     if h.epoch != 0 {
         pkg.properties.insert("epoch", h.epoch.to_string());
     }
+    if let Some(src) = source_name(&h.source_rpm) {
+        pkg.properties.insert("source_package", src.to_owned());
+    }
     for (prop, value) in [
         ("source_rpm", h.source_rpm),
         ("modularity_label", h.modularitylabel),
@@ -229,6 +232,17 @@ fn convert(h: rpmdb::Package, db: &str, distro: Option<&str>, out: &mut Inventor
         );
     }
     pkg
+}
+
+/// The package name in a source rpm file name (`NAME-VERSION-RELEASE.src.rpm`),
+/// for rules that match source packages.
+fn source_name(source_rpm: &str) -> Option<&str> {
+    let nvr = source_rpm
+        .strip_suffix(".src.rpm")
+        .or_else(|| source_rpm.strip_suffix(".nosrc.rpm"))?;
+    let mut parts = nvr.rsplitn(3, '-');
+    let (_release, _version) = (parts.next()?, parts.next()?);
+    parts.next().filter(|n| !n.is_empty())
 }
 
 const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
@@ -455,6 +469,7 @@ mod tests {
             hello.properties["source_rpm"],
             "hello-sovscan-1.2.3-4.fc40.src.rpm"
         );
+        assert_eq!(hello.properties["source_package"], "hello-sovscan");
         assert!(hello.files.contains(&"/usr/bin/hello-sovscan".to_owned()));
         assert!(
             hello
@@ -659,6 +674,17 @@ mod tests {
             assert_eq!(inv.errors[0].path, "var/lib/rpm/Packages");
             assert!(inv.errors[0].message.contains(expect), "{:?}", inv.errors);
         }
+    }
+
+    #[test]
+    fn source_package_names() {
+        assert_eq!(source_name("glibc-2.38-16.fc39.src.rpm"), Some("glibc"));
+        assert_eq!(
+            source_name("python-rpm-macros-3.12-7.nosrc.rpm"),
+            Some("python-rpm-macros")
+        );
+        assert_eq!(source_name("1.0-1.src.rpm"), None);
+        assert_eq!(source_name("garbage"), None);
     }
 
     #[test]
