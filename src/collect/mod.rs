@@ -13,6 +13,7 @@
 pub mod apk;
 pub mod dpkg;
 pub mod os_release;
+pub mod pacman;
 pub mod rpm;
 
 use crate::image::{Family, Image};
@@ -32,7 +33,13 @@ pub trait Collector: Sync {
 }
 
 /// Every collector, in report order.
-pub static ALL: &[&dyn Collector] = &[&os_release::OsRelease, &dpkg::Dpkg, &rpm::Rpm, &apk::Apk];
+pub static ALL: &[&dyn Collector] = &[
+    &os_release::OsRelease,
+    &dpkg::Dpkg,
+    &rpm::Rpm,
+    &apk::Apk,
+    &pacman::Pacman,
+];
 
 /// Runs every collector that applies to the image, in parallel. The result
 /// is in collector order, independent of scheduling.
