@@ -12,6 +12,7 @@
 
 pub mod apk;
 pub mod dpkg;
+pub mod flatpak;
 pub mod os_release;
 pub mod pacman;
 pub mod rpm;
