@@ -16,6 +16,7 @@ pub mod flatpak;
 pub mod os_release;
 pub mod pacman;
 pub mod rpm;
+pub mod snap;
 
 use crate::image::{Family, Image};
 use crate::inventory::Inventory;
