@@ -41,6 +41,8 @@ pub static ALL: &[&dyn Collector] = &[
     &rpm::Rpm,
     &apk::Apk,
     &pacman::Pacman,
+    &flatpak::Flatpak,
+    &snap::Snap,
 ];
 
 /// Runs every collector that applies to the image, in parallel. The result
@@ -124,4 +126,16 @@ pub fn join(a: &str, b: &str) -> String {
 /// Whether an image path exists (inside the image).
 pub fn exists(image: &Image, rel: &str) -> bool {
     image.fs.resolve(Path::new(rel)).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_collector_is_listed_once_in_report_order() {
+        let names: Vec<&str> = super::ALL.iter().map(|c| c.name()).collect();
+        assert_eq!(
+            names,
+            ["os", "dpkg", "rpm", "apk", "pacman", "flatpak", "snap"]
+        );
+    }
 }
