@@ -10,8 +10,13 @@
 //! To add a source: write `collect/NAME.rs` with a `Collector` and list it
 //! in [`ALL`].
 
+pub mod apk;
 pub mod dpkg;
+pub mod flatpak;
 pub mod os_release;
+pub mod pacman;
+pub mod rpm;
+pub mod snap;
 
 use crate::image::{Family, Image};
 use crate::inventory::Inventory;
@@ -30,7 +35,15 @@ pub trait Collector: Sync {
 }
 
 /// Every collector, in report order.
-pub static ALL: &[&dyn Collector] = &[&os_release::OsRelease, &dpkg::Dpkg];
+pub static ALL: &[&dyn Collector] = &[
+    &os_release::OsRelease,
+    &dpkg::Dpkg,
+    &rpm::Rpm,
+    &apk::Apk,
+    &pacman::Pacman,
+    &flatpak::Flatpak,
+    &snap::Snap,
+];
 
 /// Runs every collector that applies to the image, in parallel. The result
 /// is in collector order, independent of scheduling.
@@ -113,4 +126,16 @@ pub fn join(a: &str, b: &str) -> String {
 /// Whether an image path exists (inside the image).
 pub fn exists(image: &Image, rel: &str) -> bool {
     image.fs.resolve(Path::new(rel)).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_collector_is_listed_once_in_report_order() {
+        let names: Vec<&str> = super::ALL.iter().map(|c| c.name()).collect();
+        assert_eq!(
+            names,
+            ["os", "dpkg", "rpm", "apk", "pacman", "flatpak", "snap"]
+        );
+    }
 }
