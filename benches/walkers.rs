@@ -74,7 +74,8 @@ fn main() {
         .expect("pool");
     // Warm the cache once.
     walkdir_stat(&root);
-    let walkers: Vec<(&str, Box<dyn Fn() -> u64>)> = vec![
+    type Walker<'a> = (&'static str, Box<dyn Fn() -> u64 + 'a>);
+    let walkers: Vec<Walker> = vec![
         (
             "walkdir (1 thread), DirEntry::metadata",
             Box::new(|| walkdir_stat(&root)),

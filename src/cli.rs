@@ -263,11 +263,11 @@ fn rules_check(paths: &[PathBuf], no_default: bool) -> Result<ExitCode, Fatal> {
 }
 
 fn rules_list(db: &RuleDb, vendors: bool, products: bool) -> String {
-    use comfy_table::{Table, presets};
+    use comfy_table::Table;
     let mut out = String::new();
     if vendors {
         let mut t = Table::new();
-        t.load_style(presets::UTF8_HORIZONTAL_ONLY);
+        t.load_style(crate::report::table::STYLE);
         t.set_header(vec![
             "vendor",
             "name",
@@ -301,7 +301,7 @@ fn rules_list(db: &RuleDb, vendors: bool, products: bool) -> String {
             out.push('\n');
         }
         let mut t = Table::new();
-        t.load_style(presets::UTF8_HORIZONTAL_ONLY);
+        t.load_style(crate::report::table::STYLE);
         t.set_header(vec![
             "product",
             "name",

@@ -2,8 +2,13 @@
 //! summary an admin can read at a glance. The JSON has the details.
 
 use super::{Component, Report};
-use comfy_table::{Cell, ContentArrangement, Table, presets};
+use comfy_table::{Cell, ContentArrangement, LineStyle, Table, TableStyle, presets};
+use std::collections::HashMap;
 use std::fmt::Write;
+
+/// Horizontal rules around the header and at the bottom only: dense enough
+/// for hundreds of rows, still readable.
+pub const STYLE: TableStyle = presets::UTF8_HORIZONTAL_ONLY.row_separator(LineStyle::none());
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -18,9 +23,14 @@ pub fn render(report: &Report) -> String {
             .then_with(|| a.id.cmp(&b.id))
     });
     let mut t = Table::new();
-    t.load_style(presets::UTF8_HORIZONTAL_ONLY)
+    t.load_style(crate::report::table::STYLE)
         .set_content_arrangement(ContentArrangement::Disabled);
     let multi = report.images.len() > 1;
+    // Same name twice in one image (multi-arch libraries): show the arch.
+    let mut names: HashMap<(usize, &str), usize> = HashMap::new();
+    for c in &report.components {
+        *names.entry((c.image, c.name.as_str())).or_default() += 1;
+    }
     let mut header = vec![
         "component",
         "version",
@@ -50,10 +60,15 @@ pub fn render(report: &Report) -> String {
             (None, Some(false)) => "proprietary".into(),
             (None, None) => "?".into(),
         };
-        let name = match &c.product {
-            Some(p) if p.name != c.name => format!("{} [{}]", c.name, p.name),
-            _ => c.name.clone(),
-        };
+        let mut name = c.name.clone();
+        if names.get(&(c.image, c.name.as_str())).copied().unwrap_or(0) > 1
+            && let Some(a) = &c.arch
+        {
+            name = format!("{name}:{a}");
+        }
+        if let Some(p) = c.product.as_ref().filter(|p| p.name != c.name) {
+            name = format!("{name} [{}]", p.name);
+        }
         let mut row = vec![
             Cell::new(name),
             Cell::new(short(c.version.as_deref().unwrap_or("-"), 28)),
