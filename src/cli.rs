@@ -111,7 +111,7 @@ impl<E: std::fmt::Display> From<E> for Fatal {
 
 pub fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
-        if !fingerprint::in_isolation() {
+        if !crate::isolate::active() {
             eprintln!("sovscan: internal error: {info}");
         }
     }));

@@ -14,6 +14,7 @@ pub mod collect;
 pub mod fingerprint;
 pub mod image;
 pub mod inventory;
+pub mod isolate;
 pub mod paths;
 pub mod progress;
 pub mod report;

@@ -145,15 +145,8 @@ where
     std::thread::Builder::new()
         .name("rpmdb-parse".into())
         .spawn(move || {
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse))
-                .unwrap_or_else(|payload| {
-                    let msg = payload
-                        .downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| payload.downcast_ref::<String>().cloned())
-                        .unwrap_or_else(|| "unknown cause".into());
-                    Err(format!("rpm database parser crashed: {msg}"))
-                });
+            let result = crate::isolate::catch(parse)
+                .unwrap_or_else(|msg| Err(format!("rpm database parser crashed: {msg}")));
             let _ = tx.send(result);
         })
         .map_err(|e| format!("cannot start the parser thread: {e}"))?;

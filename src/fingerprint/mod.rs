@@ -17,7 +17,6 @@ use serde::Serialize;
 use std::fs::File;
 use std::io::Read;
 use std::os::unix::fs::OpenOptionsExt;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// Files larger than this are listed but not parsed (default; `--max-binary-size`).
 pub const DEFAULT_MAX_SIZE: u64 = 1 << 30;
@@ -136,16 +135,6 @@ pub enum Outcome {
     Failed(Problem),
 }
 
-thread_local! {
-    static ISOLATED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Whether the current thread is inside an isolated parser call; the panic
-/// hook stays quiet there, since the panic becomes an error entry.
-pub fn in_isolation() -> bool {
-    ISOLATED.with(|c| c.get())
-}
-
 /// Opens, sniffs and parses one candidate.
 pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
     // O_NOFOLLOW: the walk saw a regular file, but never trust that it still
@@ -213,17 +202,14 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
         Err(e) => return Outcome::Failed(Problem::new(&c.rel, format!("cannot map: {e}"))),
     };
     let mut problems = Vec::new();
-    ISOLATED.with(|c| c.set(true));
-    let parsed = catch_unwind(AssertUnwindSafe(|| parse(&map, &mut bin, &mut problems)));
-    ISOLATED.with(|c| c.set(false));
-    match parsed {
+    match crate::isolate::catch(|| parse(&map, &mut bin, &mut problems)) {
         Ok(Ok(())) => {}
         Ok(Err(msg)) => return Outcome::Failed(Problem::new(&c.rel, msg)),
-        Err(_) => {
+        Err(panic) => {
             return Outcome::Failed(Problem::new(
                 &c.rel,
                 format!(
-                    "{} parser panicked on this file (isolated; please report it)",
+                    "{} parser crashed on this file ({panic}); isolated, please report it",
                     format.as_str()
                 ),
             ));

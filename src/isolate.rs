@@ -1,0 +1,41 @@
+//! Running third-party parsers on hostile input: a panic becomes an error
+//! for that one file, and the panic hook stays quiet about it (the error
+//! entry already says what happened).
+
+use std::cell::Cell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+thread_local! {
+    static ACTIVE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether the current thread is inside [`catch`]; the process panic hook
+/// prints nothing then.
+pub fn active() -> bool {
+    ACTIVE.with(Cell::get)
+}
+
+/// Runs `f`, turning a panic into `Err(message)`.
+pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    let was = ACTIVE.with(|a| a.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    ACTIVE.with(|a| a.set(was));
+    result.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".into())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_panic_becomes_an_error_and_the_flag_is_restored() {
+        let r: Result<(), String> = super::catch(|| panic!("bad table at {}", 7));
+        assert_eq!(r, Err("bad table at 7".into()));
+        assert!(!super::active());
+        assert_eq!(super::catch(|| 3), Ok(3));
+    }
+}
