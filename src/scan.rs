@@ -564,8 +564,8 @@ fn build_component(
         confidence: best.confidence,
         evidence: hits.iter().take(8).map(|h| match_evidence(h, db)).collect(),
     });
-    let mut evidence = pkg.evidence.clone();
-    evidence.sort();
+    // Collector order: the defining record first, then supporting files.
+    let evidence = pkg.evidence.clone();
     Component {
         id: component_id(image, pkg),
         image,

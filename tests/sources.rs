@@ -1,0 +1,337 @@
+//! Every inventory source, end to end, on the generated demo images
+//! (`fixtures/generate.sh`). Assertions name exact packages and fields, so
+//! a collector that stops reading a field fails here.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::path::Path;
+use std::sync::OnceLock;
+
+fn demo() -> &'static Value {
+    static REPORT: OnceLock<Value> = OnceLock::new();
+    REPORT.get_or_init(|| scan_json(&[Path::new("fixtures/demo-linux")]))
+}
+
+fn component<'a>(r: &'a Value, source: &str, name: &str) -> &'a Value {
+    r["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["source"] == source && c["name"] == name)
+        .unwrap_or_else(|| panic!("no {source} component {name}"))
+}
+
+fn names(r: &Value, source: &str) -> Vec<String> {
+    let mut v: Vec<String> = r["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["source"] == source)
+        .map(|c| match c["arch"].as_str() {
+            Some(a) if source == "dpkg" && c["name"] == "libc6" => format!("libc6:{a}"),
+            _ => c["name"].as_str().unwrap().to_owned(),
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn binary<'a>(r: &'a Value, path: &str) -> &'a Value {
+    r["binaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["path"] == path)
+        .unwrap_or_else(|| panic!("no binary {path}"))
+}
+
+#[test]
+fn demo_scan_is_clean() {
+    let r = demo();
+    assert_eq!(r["errors"], serde_json::json!([]));
+    assert_eq!(r["warnings"], serde_json::json!([]));
+    assert_eq!(r["images"][0]["os"]["family"], "linux");
+    assert_eq!(
+        r["images"][0]["os"]["name"],
+        "Debian GNU/Linux 12 (bookworm)"
+    );
+    // os-release is a relative symlink into usr/lib: read inside the image.
+    assert_eq!(r["images"][0]["os"]["evidence"], "etc/os-release");
+}
+
+#[test]
+fn os_component() {
+    let os = component(demo(), "os", "debian");
+    assert_eq!(os["version"], "12");
+    assert_eq!(os["kind"], "operating-system");
+    assert_eq!(os["category"], "os");
+}
+
+#[test]
+fn dpkg_lists_installed_and_config_files_packages_but_not_purged() {
+    let r = demo();
+    let dpkg = names(r, "dpkg");
+    // 25 installed + 1 config-files, as `dpkg-query -W` counts them.
+    assert_eq!(dpkg.len(), 26, "{dpkg:?}");
+    assert!(dpkg.contains(&"libc6:amd64".to_owned()) && dpkg.contains(&"libc6:i386".to_owned()));
+    assert!(
+        !dpkg.contains(&"teamviewer".to_owned()),
+        "purged package listed"
+    );
+    let anydesk = component(r, "dpkg", "anydesk");
+    assert_eq!(anydesk["properties"]["status"], "deinstall ok config-files");
+
+    let chrome = component(r, "dpkg", "google-chrome-stable");
+    assert_eq!(chrome["version"], "131.0.6778.85-1");
+    assert_eq!(
+        chrome["supplier"]["maintainer"],
+        "Chrome Linux Team <chromium-dev@chromium.org>"
+    );
+    assert_eq!(
+        chrome["purl"],
+        "pkg:deb/debian/google-chrome-stable@131.0.6778.85-1?arch=amd64"
+    );
+    assert_eq!(chrome["product"]["id"], "google-chrome");
+    assert_eq!(chrome["controller"]["country"], "US");
+    assert_eq!(chrome["risk"]["level"], "high");
+    let ev = &chrome["evidence"][0];
+    assert_eq!(ev["path"], "var/lib/dpkg/status");
+    assert!(
+        ev["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Package: google-chrome-stable")
+    );
+    // The binary the .list names is attached to the package.
+    assert_eq!(
+        binary(r, "opt/google/chrome/chrome")["component"],
+        chrome["id"]
+    );
+}
+
+#[test]
+fn dpkg_list_paths_follow_usrmerge_links_inside_the_image() {
+    let r = demo();
+    // libc6's .list names /lib/x86_64-linux-gnu/libc.so.6; the file lives in usr/lib.
+    let libc = binary(r, "usr/lib/x86_64-linux-gnu/libc.so.6");
+    let owner = r["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == libc["component"])
+        .unwrap();
+    assert_eq!(owner["name"], "libc6");
+    assert_eq!(owner["arch"], "amd64");
+    assert_eq!(libc["elf"]["soname"], "libc.so.6");
+}
+
+#[test]
+fn rpm_packages() {
+    let r = demo();
+    assert_eq!(
+        names(r, "rpm"),
+        vec!["ICAClient", "onlyoffice-desktopeditors", "teams"]
+    );
+    let teams = component(r, "rpm", "teams");
+    assert_eq!(teams["supplier"]["vendor"], "Microsoft Corporation");
+    assert_eq!(teams["license"]["open_source"], false);
+    assert!(
+        teams["purl"]
+            .as_str()
+            .unwrap()
+            .starts_with("pkg:rpm/debian/teams@1.5.00.23861-1?arch=x86_64")
+    );
+    let ica = component(r, "rpm", "ICAClient");
+    assert_eq!(
+        binary(r, "opt/Citrix/ICAClient/wfica")["component"],
+        ica["id"]
+    );
+}
+
+#[test]
+fn apk_packages() {
+    let r = demo();
+    assert_eq!(names(r, "apk"), vec!["apk-tools", "busybox", "musl"]);
+    let musl = component(r, "apk", "musl");
+    assert_eq!(musl["version"], "1.2.5-r0");
+    assert_eq!(musl["license"]["spdx"], "MIT");
+    assert_eq!(musl["license"]["open_source"], true);
+    assert_eq!(musl["supplier"]["homepage"], "https://musl.libc.org/");
+}
+
+#[test]
+fn pacman_packages() {
+    let r = demo();
+    assert_eq!(
+        names(r, "pacman"),
+        vec!["brave-bin", "nextcloud-client", "teams-for-linux"]
+    );
+    let brave = component(r, "pacman", "brave-bin");
+    assert_eq!(brave["version"], "1:1.73.97-1");
+    assert_eq!(binary(r, "opt/brave-bin/brave")["component"], brave["id"]);
+}
+
+#[test]
+fn flatpak_apps_and_runtimes_system_and_user() {
+    let r = demo();
+    assert_eq!(
+        names(r, "flatpak"),
+        vec![
+            "org.freedesktop.Platform",
+            "org.mozilla.firefox",
+            "us.zoom.Zoom"
+        ]
+    );
+    let ff = component(r, "flatpak", "org.mozilla.firefox");
+    assert_eq!(ff["version"], "128.0");
+    assert_eq!(ff["supplier"]["publisher"], "flathub");
+    assert_eq!(ff["product"]["id"], "firefox");
+    let zoom = component(r, "flatpak", "us.zoom.Zoom");
+    assert_eq!(zoom["properties"]["installation"], "user:alice");
+    // A binary inside the user's deploy directory belongs to the app.
+    let inside = r["binaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| {
+            b["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("files/extra/zoom/zoom")
+        })
+        .unwrap();
+    assert_eq!(inside["component"], zoom["id"]);
+    assert_eq!(
+        component(r, "flatpak", "org.freedesktop.Platform")["kind"],
+        "library"
+    );
+}
+
+#[test]
+fn snaps_from_state_and_snap_yaml() {
+    let r = demo();
+    assert_eq!(names(r, "snap"), vec!["core22", "slack"]);
+    let slack = component(r, "snap", "slack");
+    assert_eq!(slack["version"], "4.41.105");
+    assert_eq!(
+        binary(r, "snap/slack/178/usr/lib/slack/slack")["component"],
+        slack["id"]
+    );
+    // An unmounted snap (empty revision directory) is still listed.
+    assert_eq!(
+        component(r, "snap", "core22")["properties"]["revision"],
+        "1663"
+    );
+}
+
+#[test]
+fn unowned_binaries_group_by_install_directory() {
+    let r = demo();
+    let zoom = component(r, "binary", "zoom");
+    assert_eq!(zoom["files"], 3);
+    assert_eq!(zoom["properties"]["install_path"], "opt/zoom");
+    for p in [
+        "opt/zoom/zoom",
+        "opt/zoom/ZoomLauncher",
+        "opt/zoom/cef/libcef.so",
+    ] {
+        assert_eq!(binary(r, p)["component"], zoom["id"], "{p}");
+    }
+    // The FDO package note names the package and version of an unowned tool.
+    let tool = component(r, "binary", "vendor-tool");
+    assert_eq!(tool["version"], "2.1");
+    let note = &binary(r, "opt/vendor-tool/bin/tool")["elf"]["package_note"];
+    assert_eq!(note["type"], "rpm");
+    assert_eq!(note["osCpe"], "cpe:/o:fedoraproject:fedora:40");
+    assert_eq!(r["summary"]["binaries_unowned"], 6);
+}
+
+#[test]
+fn elf_fingerprints() {
+    let r = demo();
+    let ff = binary(r, "usr/lib/firefox-esr/firefox-esr");
+    assert_eq!(ff["format"], "elf");
+    assert_eq!(ff["arch"], "x86_64");
+    assert_eq!(ff["elf"]["build_id"].as_str().unwrap().len(), 40);
+    assert_eq!(ff["elf"]["package_note"]["name"], "firefox-esr");
+    assert!(
+        ff["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "executable")
+    );
+    assert!(
+        ff["elf"]["needed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n == "libc.so.6")
+    );
+    let i386: Vec<&Value> = r["binaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["arch"] == "i386")
+        .collect();
+    assert!(!i386.is_empty(), "the i386 libc is fingerprinted as i386");
+}
+
+#[test]
+fn distroless_status_d() {
+    let r = scan_json(&[Path::new("fixtures/distroless")]);
+    let mut dpkg = names(&r, "dpkg");
+    dpkg.sort();
+    assert!(dpkg.len() >= 2, "{dpkg:?}");
+    assert!(dpkg.iter().all(|n| !n.ends_with(".md5sums")));
+    assert_eq!(r["errors"], serde_json::json!([]));
+}
+
+#[test]
+fn plain_directory_only_gets_binaries() {
+    let r = scan_json(&[Path::new("fixtures/plain-dir")]);
+    assert_eq!(r["images"][0]["os"]["family"], "directory");
+    let sources: Vec<&str> = r["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["source"].as_str().unwrap())
+        .collect();
+    assert!(sources.iter().all(|s| *s == "binary"), "{sources:?}");
+    assert!(r["binaries"].as_array().unwrap().len() >= 3);
+}
+
+#[test]
+fn several_roots_in_one_report() {
+    let r = scan_json(&[
+        Path::new("fixtures/distroless"),
+        Path::new("fixtures/plain-dir"),
+    ]);
+    assert_eq!(r["images"].as_array().unwrap().len(), 2);
+    let images: std::collections::BTreeSet<u64> = r["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["image"].as_u64().unwrap())
+        .collect();
+    assert_eq!(images.into_iter().collect::<Vec<_>>(), vec![0, 1]);
+}
+
+#[test]
+fn output_is_deterministic() {
+    let run = || {
+        let out = sovscan()
+            .args(["scan", "-f", "json", "-j", "2", "fixtures/demo-linux"])
+            .output()
+            .unwrap();
+        let mut v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["scan"]["duration_ms"] = Value::Null;
+        serde_json::to_string(&v).unwrap()
+    };
+    let a = run();
+    for _ in 0..3 {
+        assert_eq!(a, run());
+    }
+}
