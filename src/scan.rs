@@ -136,14 +136,30 @@ fn scan_image(
     binaries.sort_by(|a, b| a.path.cmp(&b.path));
 
     // Which package owns which path, with the image's directory links applied.
-    let packages = inventory.packages;
-    let mut owner: HashMap<String, usize> = HashMap::new();
+    // Which package owns which binary. Only the binaries are indexed; each
+    // package's file list is streamed past that index and dropped, so memory
+    // doesn't grow with the number of owned files. Manifest paths are
+    // canonicalised inside the image (`/lib/x` → `usr/lib/x` on usrmerge).
+    let mut packages = inventory.packages;
+    let mut bin_at: HashMap<&str, usize> = HashMap::new();
+    for (bi, b) in binaries.iter().enumerate() {
+        bin_at.insert(b.path.as_str(), bi);
+        for l in &b.links {
+            bin_at.insert(l.as_str(), bi);
+        }
+    }
+    let mut bin_owner: Vec<Option<usize>> = vec![None; binaries.len()];
+    let mut file_counts: Vec<usize> = vec![0; packages.len()];
     let mut dir_owner: HashMap<String, usize> = HashMap::new();
     {
         let mut resolver = DirResolver::new(&image.fs);
-        for (i, p) in packages.iter().enumerate() {
-            for f in &p.files {
-                owner.entry(resolver.canonical(f)).or_insert(i);
+        for (i, p) in packages.iter_mut().enumerate() {
+            let files = std::mem::take(&mut p.files);
+            file_counts[i] = files.len();
+            for f in &files {
+                if let Some(&bi) = bin_at.get(resolver.canonical(f).as_str()) {
+                    bin_owner[bi].get_or_insert(i);
+                }
             }
             for d in &p.dirs {
                 // Resolve the whole directory path: it is the prefix itself.
@@ -156,10 +172,8 @@ fn scan_image(
             }
         }
     }
-    let owner_of = |path: &str| -> Option<usize> {
-        if let Some(&i) = owner.get(path) {
-            return Some(i);
-        }
+    drop(bin_at);
+    let dir_owner_of = |path: &str| -> Option<usize> {
         let mut p = path;
         while let Some(cut) = p.rfind('/') {
             p = &p[..cut];
@@ -172,9 +186,7 @@ fn scan_image(
     let mut pkg_bins: Vec<Vec<usize>> = vec![Vec::new(); packages.len()];
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (bi, b) in binaries.iter().enumerate() {
-        let owned = std::iter::once(&b.path)
-            .chain(&b.links)
-            .find_map(|p| owner_of(p));
+        let owned = bin_owner[bi].or_else(|| dir_owner_of(&b.path));
         match owned {
             Some(pi) => pkg_bins[pi].push(bi),
             None => groups.entry(install_group(&b.path)).or_default().push(bi),
@@ -185,10 +197,10 @@ fn scan_image(
     let mut bin_component: Vec<Option<usize>> = vec![None; binaries.len()];
     for (pi, pkg) in packages.iter().enumerate() {
         let facts = package_facts(pkg, image, &pkg_bins[pi], &binaries);
-        let files = if pkg.files.is_empty() {
+        let files = if file_counts[pi] == 0 {
             pkg_bins[pi].len()
         } else {
-            pkg.files.len()
+            file_counts[pi]
         };
         let c = build_component(idx, pkg, facts, db, files, pkg_bins[pi].len());
         for &bi in &pkg_bins[pi] {
