@@ -132,6 +132,16 @@ where
         aliases: Mutex::new(Vec::new()),
         dedup: AtomicU64::new(0),
     };
+    // The counters are shared with the progress display across images; this
+    // walk's stats are what it added.
+    let start = [
+        &counters.files,
+        &counters.dirs,
+        &counters.symlinks,
+        &counters.bytes,
+        &counters.candidates,
+    ]
+    .map(|c| c.load(Relaxed));
     counters.dirs.fetch_add(1, Relaxed);
     rayon::scope(|s| visit_dir(s, &shared, root, String::new()));
 
@@ -151,11 +161,11 @@ where
     errors.sort();
     aliases.sort();
     let stats = Stats {
-        files: counters.files.load(Relaxed),
-        dirs: counters.dirs.load(Relaxed),
-        symlinks: counters.symlinks.load(Relaxed),
-        bytes: counters.bytes.load(Relaxed),
-        candidates: counters.candidates.load(Relaxed),
+        files: counters.files.load(Relaxed) - start[0],
+        dirs: counters.dirs.load(Relaxed) - start[1],
+        symlinks: counters.symlinks.load(Relaxed) - start[2],
+        bytes: counters.bytes.load(Relaxed) - start[3],
+        candidates: counters.candidates.load(Relaxed) - start[4],
         hardlinks_deduplicated: shared.dedup.load(Relaxed),
         skipped: skipped.len() as u64,
         errors: errors.len() as u64,
