@@ -317,7 +317,11 @@ fn several_roots_in_one_report() {
         .map(|c| c["image"].as_u64().unwrap())
         .collect();
     assert_eq!(images.into_iter().collect::<Vec<_>>(), vec![0, 1]);
+    // Each image's walk statistics are its own, not a running total.
+    let alone = scan_json(&[Path::new("fixtures/plain-dir")]);
+    assert_eq!(r["images"][1]["stats"], alone["images"][0]["stats"]);
 }
+
 
 #[test]
 fn output_is_deterministic() {
