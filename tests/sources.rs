@@ -322,7 +322,6 @@ fn several_roots_in_one_report() {
     assert_eq!(r["images"][1]["stats"], alone["images"][0]["stats"]);
 }
 
-
 #[test]
 fn output_is_deterministic() {
     let run = || {

@@ -1,0 +1,106 @@
+//! Walk guarantees that need a tree built on the spot: hard links,
+//! symlinked binaries, and file-system boundaries.
+
+mod common;
+
+use common::*;
+use std::os::unix::fs::symlink;
+use std::path::Path;
+
+#[test]
+fn hard_links_are_fingerprinted_once_and_listed_as_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(&root.join("usr/bin/gzip"), &elf(&[5; 20], None), 0o755);
+    std::fs::hard_link(root.join("usr/bin/gzip"), root.join("usr/bin/gunzip")).unwrap();
+    std::fs::hard_link(root.join("usr/bin/gzip"), root.join("usr/bin/zcat")).unwrap();
+    let r = scan_json(&[root]);
+    let bins = r["binaries"].as_array().unwrap();
+    assert_eq!(bins.len(), 1, "{bins:?}");
+    // The smallest name is the path, the others are links, whichever thread saw which first.
+    assert_eq!(bins[0]["path"], "usr/bin/gunzip");
+    assert_eq!(
+        bins[0]["links"],
+        serde_json::json!(["usr/bin/gzip", "usr/bin/zcat"])
+    );
+    assert_eq!(r["images"][0]["stats"]["hardlinks_deduplicated"], 2);
+}
+
+#[test]
+fn a_symlink_to_a_binary_is_not_a_second_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        &root.join("opt/google/chrome/chrome"),
+        &elf(&[6; 20], None),
+        0o755,
+    );
+    std::fs::create_dir_all(root.join("usr/bin")).unwrap();
+    symlink(
+        "/opt/google/chrome/chrome",
+        root.join("usr/bin/google-chrome"),
+    )
+    .unwrap();
+    let r = scan_json(&[root]);
+    let paths: Vec<&str> = r["binaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, vec!["opt/google/chrome/chrome"]);
+    // The absolute link resolves inside the image, so it is not listed as dangling.
+    assert_eq!(r["skipped"], serde_json::json!([]));
+    assert_eq!(r["images"][0]["stats"]["symlinks"], 1);
+}
+
+struct Unmount<'a>(&'a Path);
+impl Drop for Unmount<'_> {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(self.0).status();
+    }
+}
+
+#[test]
+fn other_file_systems_are_skipped_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(&root.join("opt/app/app"), &elf(&[7; 20], None), 0o755);
+    let mnt = root.join("mnt/usb");
+    std::fs::create_dir_all(&mnt).unwrap();
+    // Needs root and a kernel that lets us mount; otherwise say so and stop.
+    let mounted = unsafe { libc::geteuid() } == 0
+        && std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+            .arg(&mnt)
+            .status()
+            .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+        return;
+    }
+    let _guard = Unmount(&mnt);
+    write(&mnt.join("foreign"), &elf(&[8; 20], None), 0o755);
+
+    let r = scan_json(&[root]);
+    let paths: Vec<&str> = r["binaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, vec!["opt/app/app"]);
+    let skipped = r["skipped"].as_array().unwrap();
+    assert!(
+        skipped.iter().any(|s| s["path"] == "mnt/usb"
+            && s["reason"].as_str().unwrap().contains("another filesystem"))
+    );
+
+    let out = sovscan()
+        .args(["scan", "-f", "json", "--cross-filesystems"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["binaries"].as_array().unwrap().len(), 2);
+}
