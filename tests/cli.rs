@@ -215,11 +215,6 @@ fn exclude_skips_a_subtree() {
         .output()
         .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let paths: Vec<&str> = json["binaries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["path"].as_str().unwrap())
-        .collect();
+    let paths = binary_paths(&json);
     assert_eq!(paths, vec!["opt/keep/app"]);
 }

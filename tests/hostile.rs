@@ -150,12 +150,7 @@ fn hostile_tree_completes_and_lists_every_case() {
         "{skipped:?}"
     );
 
-    let binaries: Vec<&str> = report["binaries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["path"].as_str().unwrap())
-        .collect();
+    let binaries = binary_paths(&report);
     assert!(
         binaries.contains(&"usr/bin/tool-\\xFF\\xFE"),
         "non-UTF-8 binary still scanned"

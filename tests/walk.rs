@@ -42,12 +42,7 @@ fn a_symlink_to_a_binary_is_not_a_second_binary() {
     )
     .unwrap();
     let r = scan_json(&[root]);
-    let paths: Vec<&str> = r["binaries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["path"].as_str().unwrap())
-        .collect();
+    let paths = binary_paths(&r);
     assert_eq!(paths, vec!["opt/google/chrome/chrome"]);
     // The absolute link resolves inside the image, so it is not listed as dangling.
     assert_eq!(r["skipped"], serde_json::json!([]));
@@ -83,12 +78,7 @@ fn other_file_systems_are_skipped_unless_asked() {
     write(&mnt.join("foreign"), &elf(&[8; 20], None), 0o755);
 
     let r = scan_json(&[root]);
-    let paths: Vec<&str> = r["binaries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["path"].as_str().unwrap())
-        .collect();
+    let paths = binary_paths(&r);
     assert_eq!(paths, vec!["opt/app/app"]);
     let skipped = r["skipped"].as_array().unwrap();
     assert!(

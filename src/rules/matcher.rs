@@ -208,27 +208,15 @@ impl Builder {
     ) {
         let order = self.order;
         self.order += 1;
-        for g in &p.packages {
-            glob(
-                &mut self.packages,
-                report,
-                file,
-                target,
-                order,
-                g,
-                g.get_ref(),
-            );
-        }
-        for g in &p.suppliers {
-            glob(
-                &mut self.suppliers,
-                report,
-                file,
-                target,
-                order,
-                g,
-                g.get_ref(),
-            );
+        for (slot, globs) in [
+            (&mut self.packages, &p.packages),
+            (&mut self.suppliers, &p.suppliers),
+            (&mut self.binaries, &p.binaries),
+            (&mut self.metadata, &p.metadata),
+        ] {
+            for g in globs {
+                glob(slot, report, file, target, order, g, g.get_ref());
+            }
         }
         // A vendor's legal names identify it in supplier fields verbatim
         // ("Google LLC") or as an RFC 5322 name ("Mozilla Corporation <...>").
@@ -246,28 +234,6 @@ impl Builder {
                     &form,
                 );
             }
-        }
-        for g in &p.binaries {
-            glob(
-                &mut self.binaries,
-                report,
-                file,
-                target,
-                order,
-                g,
-                g.get_ref(),
-            );
-        }
-        for g in &p.metadata {
-            glob(
-                &mut self.metadata,
-                report,
-                file,
-                target,
-                order,
-                g,
-                g.get_ref(),
-            );
         }
         for d in &p.domains {
             let v = d.get_ref().trim().to_ascii_lowercase();

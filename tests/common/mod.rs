@@ -118,3 +118,13 @@ pub fn scan_json(roots: &[&Path]) -> serde_json::Value {
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// The paths of the binaries in a report, in report order.
+pub fn binary_paths(report: &serde_json::Value) -> Vec<&str> {
+    report["binaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["path"].as_str().unwrap())
+        .collect()
+}
