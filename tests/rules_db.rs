@@ -261,6 +261,7 @@ fn package_names_resolve_to_products() {
         ("org.mozilla.firefox", "firefox"),
         ("chromium", "chromium"),
         ("brave-browser", "brave"),
+        ("brave-bin", "brave"),
         ("yandex-browser-stable", "yandex-browser"),
         ("thunderbird", "thunderbird"),
         ("org.mozilla.Thunderbird", "thunderbird"),
@@ -332,6 +333,9 @@ fn package_names_resolve_to_products() {
         ("microsoft-identity-broker", "microsoft-identity-broker"),
         ("univention-directory-manager-tools", "univention-ucs"),
         ("terraform", "terraform"),
+        ("core22", "snapd"),
+        ("ICAClient", "citrix-workspace"),
+        ("nextcloud-client", "nextcloud-desktop"),
     ];
     let mut wrong = Vec::new();
     for (name, want) in cases {
