@@ -1,0 +1,628 @@
+//! The embedded rule database: it loads, its control chains end where they
+//! should, the key facts of domain-research §3 hold, proprietary products
+//! of non-EU controllers name alternatives, and representative package
+//! names, supplier strings and domains resolve to the expected rule (and
+//! known look-alikes do not).
+
+use sovscan::rules::schema::RuleFile;
+use sovscan::rules::{Bloc, Facts, RuleDb, Target, VendorKind, embedded_sources};
+use std::collections::HashSet;
+
+fn db() -> RuleDb {
+    match RuleDb::embedded() {
+        Ok(db) => db,
+        Err(errors) => {
+            let list: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+            panic!("embedded rules do not load:\n{}", list.join("\n"));
+        }
+    }
+}
+
+fn vendor(db: &RuleDb, id: &str) -> usize {
+    db.vendor_index(id)
+        .unwrap_or_else(|| panic!("no vendor `{id}`"))
+}
+
+/// Vendor ids from `id` up to its ultimate controller.
+fn chain(db: &RuleDb, id: &str) -> Vec<String> {
+    db.chain(vendor(db, id))
+        .into_iter()
+        .map(|v| db.vendors[v].id.clone())
+        .collect()
+}
+
+fn controller_country(db: &RuleDb, id: &str) -> Option<String> {
+    db.vendors[db.controller(vendor(db, id))].country.clone()
+}
+
+/// The rule the best hit names: `product:ID` or `vendor:ID`, or `-`.
+fn best(db: &RuleDb, facts: &Facts) -> String {
+    match db.matcher.matches(facts).first().map(|h| h.target) {
+        Some(Target::Product(i)) => format!("product:{}", db.products[i as usize].id),
+        Some(Target::Vendor(i)) => format!("vendor:{}", db.vendors[i as usize].id),
+        None => "-".to_owned(),
+    }
+}
+
+fn package(db: &RuleDb, name: &str) -> String {
+    best(
+        db,
+        &Facts {
+            names: vec![("package name", name)],
+            ..Default::default()
+        },
+    )
+}
+
+fn supplier(db: &RuleDb, field: &'static str, value: &str) -> String {
+    let mut f = Facts {
+        suppliers: vec![(field, value)],
+        ..Default::default()
+    };
+    for d in sovscan::rules::email_domains(value) {
+        f.domains.push(("e-mail domain", d.to_owned()));
+    }
+    best(db, &f)
+}
+
+#[test]
+fn embedded_database_loads() {
+    let db = db();
+    assert!(db.vendors.len() >= 100, "{} vendors", db.vendors.len());
+    assert!(db.products.len() >= 100, "{} products", db.products.len());
+    assert!(db.licenses.len() >= 50, "{} licences", db.licenses.len());
+}
+
+#[test]
+fn every_chain_ends_in_a_country_or_a_community() {
+    let db = db();
+    for (i, v) in db.vendors.iter().enumerate() {
+        let c = &db.vendors[db.controller(i)];
+        assert!(
+            c.country.is_some() || c.kind == VendorKind::Community,
+            "vendor `{}` ends in `{}`, which has no country and is no community",
+            v.id,
+            c.id
+        );
+        if let Some(country) = &c.country {
+            assert!(
+                db.jurisdiction(country).is_some(),
+                "controller `{}` of `{}` is in `{country}`, which no jurisdiction defines",
+                c.id,
+                v.id
+            );
+        }
+    }
+}
+
+#[test]
+fn key_control_facts_hold() {
+    let db = db();
+    // Signer country is not controller country.
+    assert_eq!(chain(&db, "avast"), ["avast", "gen-digital"]);
+    assert_eq!(db.vendor("avast").unwrap().country.as_deref(), Some("CZ"));
+    assert_eq!(controller_country(&db, "avast").as_deref(), Some("US"));
+    assert_eq!(chain(&db, "avg"), ["avg", "avast", "gen-digital"]);
+    assert_eq!(chain(&db, "skype"), ["skype", "microsoft"]);
+    assert_eq!(db.vendor("skype").unwrap().country.as_deref(), Some("LU"));
+    assert_eq!(controller_country(&db, "skype").as_deref(), Some("US"));
+    assert_eq!(chain(&db, "bytedance"), ["bytedance", "bytedance-ltd"]);
+    assert_eq!(
+        db.vendor("bytedance").unwrap().country.as_deref(),
+        Some("SG")
+    );
+    assert_eq!(controller_country(&db, "bytedance").as_deref(), Some("CN"));
+    assert_eq!(chain(&db, "tencent"), ["tencent", "tencent-holdings"]);
+    assert_eq!(controller_country(&db, "tencent").as_deref(), Some("CN"));
+    // Atlassian: an Australian signer, a US controller since 2022-09-30.
+    let atl = db.vendor("atlassian").unwrap();
+    assert_eq!(atl.country.as_deref(), Some("AU"));
+    assert_eq!(atl.parent_since.as_deref(), Some("2022-09-30"));
+    assert_eq!(controller_country(&db, "atlassian").as_deref(), Some("US"));
+    // EU vendors stay EU.
+    assert_eq!(controller_country(&db, "teamviewer").as_deref(), Some("DE"));
+    assert_eq!(controller_country(&db, "anydesk").as_deref(), Some("DE"));
+    assert_eq!(controller_country(&db, "eset").as_deref(), Some("SK"));
+    assert_eq!(
+        controller_country(&db, "bitdefender").as_deref(),
+        Some("RO")
+    );
+    assert_eq!(controller_country(&db, "ascensio").as_deref(), Some("LV"));
+    // Kaspersky: Russian, and named in the BSI warning.
+    let k = db.vendor("kaspersky").unwrap();
+    assert_eq!(k.country.as_deref(), Some("RU"));
+    assert_eq!(controller_country(&db, "kaspersky").as_deref(), Some("RU"));
+    assert!(
+        k.warnings.iter().any(|&l| db.laws[l].id == "de.bsi7"),
+        "kaspersky lost its de.bsi7 warning"
+    );
+    // Private-equity and holding chains.
+    assert_eq!(chain(&db, "omnissa"), ["omnissa", "kkr"]);
+    assert_eq!(chain(&db, "parallels"), ["parallels", "alludo", "kkr"]);
+    assert_eq!(chain(&db, "vmware"), ["vmware", "broadcom"]);
+    assert_eq!(chain(&db, "citrix"), ["citrix", "cloud-software-group"]);
+    assert_eq!(chain(&db, "sophos"), ["sophos", "thoma-bravo"]);
+    assert_eq!(chain(&db, "slack"), ["slack", "salesforce"]);
+    assert_eq!(chain(&db, "whatsapp"), ["whatsapp", "meta"]);
+    assert_eq!(chain(&db, "x-corp"), ["x-corp", "xai-holdings"]);
+    assert_eq!(chain(&db, "github"), ["github", "microsoft"]);
+    assert_eq!(chain(&db, "google"), ["google", "alphabet"]);
+    // Distributions.
+    assert_eq!(chain(&db, "fedora"), ["fedora", "red-hat", "ibm"]);
+    assert_eq!(chain(&db, "suse-llc"), ["suse-llc", "suse", "eqt"]);
+    assert_eq!(chain(&db, "opensuse"), ["opensuse", "suse", "eqt"]);
+    assert_eq!(controller_country(&db, "opensuse").as_deref(), Some("SE"));
+    assert_eq!(controller_country(&db, "canonical").as_deref(), Some("GB"));
+    for community in ["debian", "archlinux", "alpine", "flathub", "keepassxc"] {
+        let v = db.vendor(community).unwrap();
+        assert_eq!(v.kind, VendorKind::Community, "{community}");
+        assert!(v.parent.is_none(), "{community} has a parent");
+    }
+    // Opera's Kunlun question is open: not encoded as a CN parent.
+    assert_ne!(controller_country(&db, "opera").as_deref(), Some("CN"));
+}
+
+#[test]
+fn distribution_archives() {
+    let db = db();
+    let ubuntu = db.vendor("canonical").unwrap().archive.as_ref().unwrap();
+    assert!(ubuntu.open_source);
+    assert_eq!(ubuntu.except_sections, ["restricted", "multiverse"]);
+    assert_eq!(ubuntu.category, "system");
+    let debian = db.vendor("debian").unwrap().archive.as_ref().unwrap();
+    for s in ["non-free", "non-free-firmware", "contrib"] {
+        assert!(debian.except_sections.iter().any(|x| x == s), "{s}");
+    }
+}
+
+/// Proprietary products of non-EU controllers must name an alternative,
+/// except where replacing the client means replacing a platform.
+#[test]
+fn proprietary_non_eu_products_name_alternatives() {
+    let db = db();
+    let exceptions: &[(&str, &str)] = &[
+        (
+            "citrix-workspace",
+            "VDI client: the alternative is another virtual-desktop platform, not another client",
+        ),
+        ("horizon-client", "VDI client, as Citrix Workspace"),
+        ("workspaces-client", "VDI client, as Citrix Workspace"),
+        (
+            "intune-portal",
+            "device management enrolment: no open-source MDM product is modelled yet",
+        ),
+    ];
+    let mut missing = Vec::new();
+    for p in &db.products {
+        let c = &db.vendors[db.controller(p.vendor)];
+        let eu = c
+            .country
+            .as_deref()
+            .and_then(|cc| db.jurisdiction(cc))
+            .is_some_and(|j| j.bloc == Bloc::Eu);
+        let community = c.kind == VendorKind::Community;
+        let open = db.license_is_open(&p.license) == Some(true);
+        if eu || community || open || !p.alternatives.is_empty() {
+            continue;
+        }
+        if exceptions.iter().any(|(id, _)| *id == p.id) {
+            continue;
+        }
+        missing.push(p.id.clone());
+    }
+    assert!(
+        missing.is_empty(),
+        "proprietary products of non-EU controllers without alternatives: {missing:?}"
+    );
+    for (id, _) in exceptions {
+        let p = db.product(id).expect("exception names a product");
+        assert!(
+            p.alternatives.is_empty(),
+            "{id} has alternatives now: drop the exception"
+        );
+    }
+}
+
+/// An alternative is open source or EU-controlled: otherwise it moves the
+/// dependency instead of reducing it.
+#[test]
+fn alternatives_are_open_or_european() {
+    let db = db();
+    for p in &db.products {
+        for &a in &p.alternatives {
+            let alt = &db.products[a];
+            let c = &db.vendors[db.controller(alt.vendor)];
+            let eu = c
+                .country
+                .as_deref()
+                .and_then(|cc| db.jurisdiction(cc))
+                .is_some_and(|j| j.bloc == Bloc::Eu);
+            let open = db.license_is_open(&alt.license) == Some(true);
+            assert!(
+                open || eu,
+                "`{}` is named as alternative to `{}` but is neither open source nor EU-controlled",
+                alt.id,
+                p.id
+            );
+        }
+    }
+}
+
+#[test]
+fn package_names_resolve_to_products() {
+    let db = db();
+    let cases: &[(&str, &str)] = &[
+        ("google-chrome-stable", "google-chrome"),
+        ("com.google.Chrome", "google-chrome"),
+        ("microsoft-edge-stable", "microsoft-edge"),
+        ("firefox", "firefox"),
+        ("firefox-esr", "firefox"),
+        ("firefox-esr-l10n-de", "firefox"),
+        ("org.mozilla.firefox", "firefox"),
+        ("chromium", "chromium"),
+        ("brave-browser", "brave"),
+        ("brave-bin", "brave"),
+        ("yandex-browser-stable", "yandex-browser"),
+        ("thunderbird", "thunderbird"),
+        ("org.mozilla.Thunderbird", "thunderbird"),
+        ("libreoffice-core", "libreoffice"),
+        ("libreoffice25.8", "libreoffice"),
+        ("org.libreoffice.LibreOffice", "libreoffice"),
+        ("onlyoffice-desktopeditors", "onlyoffice-desktop"),
+        ("wps-office", "wps-office"),
+        ("coolwsd", "collabora-online"),
+        ("teams", "microsoft-teams"),
+        ("teams-for-linux", "teams-for-linux"),
+        ("zoom", "zoom"),
+        ("us.zoom.Zoom", "zoom"),
+        ("slack-desktop", "slack"),
+        ("com.slack.Slack", "slack"),
+        ("webex", "webex"),
+        ("skypeforlinux", "skype"),
+        ("signal-desktop", "signal-desktop"),
+        ("element-desktop", "element-desktop"),
+        ("im.riot.Riot", "element-desktop"),
+        ("telegram-desktop", "telegram-desktop"),
+        ("jitsi-meet", "jitsi-meet"),
+        ("teamviewer", "teamviewer"),
+        ("anydesk", "anydesk"),
+        ("rustdesk", "rustdesk"),
+        ("icaclient", "citrix-workspace"),
+        ("vmware-horizon-client", "horizon-client"),
+        ("kesl", "kaspersky-endpoint"),
+        ("kaspersky-endpoint-security", "kaspersky-endpoint"),
+        ("klnagent64", "kaspersky-network-agent"),
+        ("mdatp", "microsoft-defender-endpoint"),
+        ("clamav-daemon", "clamav"),
+        ("forticlient", "forticlient"),
+        ("openfortivpn", "openfortivpn"),
+        ("openconnect", "openconnect"),
+        ("wireguard-tools", "wireguard"),
+        ("nextcloud-desktop", "nextcloud-desktop"),
+        ("onedrive", "onedrive-client"),
+        ("dropbox", "dropbox"),
+        ("code", "vscode"),
+        ("com.visualstudio.code", "vscode"),
+        ("codium", "vscodium"),
+        ("docker-ce", "docker-engine"),
+        ("docker.io", "docker-engine"),
+        ("docker-desktop", "docker-desktop"),
+        ("git", "git"),
+        ("gh", "github-cli"),
+        ("openjdk-17-jre-headless", "openjdk"),
+        ("java-21-openjdk-headless", "openjdk"),
+        ("jdk-21", "oracle-java"),
+        ("temurin-21-jdk", "eclipse-temurin"),
+        ("java-21-amazon-corretto-jdk", "amazon-corretto"),
+        ("nodejs", "nodejs"),
+        ("dotnet-sdk-8.0", "dotnet"),
+        ("golang-1.19-go", "golang"),
+        ("okular", "okular"),
+        ("evince", "evince"),
+        ("pdfarranger", "pdfarranger"),
+        ("acroread", "adobe-acrobat"),
+        ("1password", "1password"),
+        ("keepassxc", "keepassxc"),
+        ("org.keepassxc.KeePassXC", "keepassxc"),
+        ("bitwarden", "bitwarden"),
+        ("virtualbox-7.1", "virtualbox"),
+        ("VirtualBox-7.1", "virtualbox"),
+        ("virtualbox-ext-pack", "virtualbox-extension-pack"),
+        ("qemu-system-x86", "qemu"),
+        ("intune-portal", "intune-portal"),
+        ("microsoft-identity-broker", "microsoft-identity-broker"),
+        ("univention-directory-manager-tools", "univention-ucs"),
+        ("terraform", "terraform"),
+        ("core22", "snapd"),
+        ("ICAClient", "citrix-workspace"),
+        ("nextcloud-client", "nextcloud-desktop"),
+    ];
+    let mut wrong = Vec::new();
+    for (name, want) in cases {
+        let got = package(&db, name);
+        if got != format!("product:{want}") {
+            wrong.push(format!("{name}: want product:{want}, got {got}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Debian packages whose names look like a vendor product but are not.
+#[test]
+fn look_alike_packages_do_not_resolve() {
+    let db = db();
+    for name in [
+        "slack",            // Debian: configuration management tool
+        "docker",           // Debian: transitional package for wmdocker
+        "chromium-bsu",     // a game
+        "qemu-efi-aarch64", // EDK2 firmware
+        "qemu-web-desktop", // another project
+        "git-lfs",          // GitHub's, not Git's
+        "git-annex",
+        "zoom-player",
+        "code-saturne",
+        "golang-github-stretchr-testify-dev",
+        "libsmbclient",
+        "et",
+    ] {
+        assert_eq!(package(&db, name), "-", "{name} should match no rule");
+    }
+}
+
+#[test]
+fn suppliers_resolve_to_vendors() {
+    let db = db();
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "maintainer",
+            "Ubuntu Developers <ubuntu-devel-discuss@lists.ubuntu.com>",
+            "canonical",
+        ),
+        ("origin", "Ubuntu", "canonical"),
+        ("origin", "Debian", "debian"),
+        (
+            "maintainer",
+            "GNU Libc Maintainers <debian-glibc@lists.debian.org>",
+            "debian",
+        ),
+        ("vendor", "Fedora Project", "fedora"),
+        ("vendor", "Red Hat, Inc.", "red-hat"),
+        (
+            "maintainer",
+            "Red Hat, Inc. <http://bugzilla.redhat.com/bugzilla>",
+            "red-hat",
+        ),
+        ("vendor", "SUSE LLC <https://www.suse.com/>", "suse-llc"),
+        ("vendor", "openSUSE", "opensuse"),
+        ("vendor", "Microsoft Corporation", "microsoft"),
+        ("vendor", "Google Inc.", "google"),
+        (
+            "maintainer",
+            "Chrome Linux Team <chromium-dev@chromium.org>",
+            "google",
+        ),
+        ("vendor", "Zoom Video Communications, Inc.", "zoom"),
+        ("vendor", "Zoom Communications, Inc.", "zoom"),
+        (
+            "maintainer",
+            "Ascensio System SIA <support@onlyoffice.com>",
+            "ascensio",
+        ),
+        ("maintainer", "Avast Software s.r.o.", "avast"),
+        ("maintainer", "Kaspersky Lab JSC", "kaspersky"),
+        ("publisher", "flathub", "flathub"),
+        ("publisher", "canonical", "canonical"),
+        (
+            "maintainer",
+            "Jan Alexander Steffens (heftig) <heftig@archlinux.org>",
+            "archlinux",
+        ),
+        (
+            "maintainer",
+            "Natanael Copa <ncopa@alpinelinux.org>",
+            "alpine",
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (field, value, want) in cases {
+        let got = supplier(&db, field, value);
+        if got != format!("vendor:{want}") {
+            wrong.push(format!("{field} {value:?}: want vendor:{want}, got {got}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Personal addresses at a company, consumer mail providers and hosting
+/// domains say nothing about who supplies a package.
+#[test]
+fn personal_and_hosting_domains_do_not_resolve() {
+    let db = db();
+    for value in [
+        "Christopher James Halse Rogers <raof@ubuntu.com>",
+        "Some One <someone@canonical.com>",
+        "Some One <someone@protonmail.com>",
+        "Some One <someone@proton.me>",
+        "Some One <someone@yandex.ru>",
+        "Some One <12345@qq.com>",
+        "Some One <someone@redhat.com>",
+        "Some One <someone@collabora.com>",
+        "Some One <someone@citrix.com>",
+        "Some One <someone@videolan.org>",
+    ] {
+        assert_eq!(supplier(&db, "maintainer", value), "-", "{value}");
+    }
+    for host in [
+        "code.google.com",
+        "sites.google.com",
+        "github.com",
+        "launchpad.net",
+        "addons.mozilla.org",
+        "directory.fedoraproject.org",
+        "en.opensuse.org",
+        "wiki.documentfoundation.org",
+    ] {
+        let f = Facts {
+            domains: vec![("homepage domain", host.to_owned())],
+            ..Default::default()
+        };
+        assert_eq!(best(&db, &f), "-", "{host}");
+    }
+}
+
+/// A Debian team maintainer outranks an upstream homepage on a vendor's
+/// domain (`www.mozilla.org` is one): the package is Debian's build. NSS's
+/// homepage on developer.mozilla.org is no vendor pattern at all.
+#[test]
+fn debian_team_beats_upstream_homepage() {
+    let db = db();
+    let f = Facts {
+        suppliers: vec![(
+            "maintainer",
+            "Maintainers of Mozilla-related packages <team+pkg-mozilla@tracker.debian.org>",
+        )],
+        domains: vec![
+            ("e-mail domain", "tracker.debian.org".to_owned()),
+            ("homepage domain", "www.mozilla.org".to_owned()),
+        ],
+        ..Default::default()
+    };
+    assert_eq!(best(&db, &f), "vendor:debian");
+}
+
+#[test]
+fn os_release_resolves_the_os_product() {
+    let db = db();
+    for (id, want) in [
+        ("debian", "debian"),
+        ("ubuntu", "ubuntu"),
+        ("fedora", "fedora"),
+        ("rhel", "rhel"),
+        ("opensuse-leap", "opensuse"),
+        ("opensuse-tumbleweed", "opensuse"),
+        ("sled", "sle"),
+        ("arch", "archlinux"),
+        ("alpine", "alpine"),
+        ("linuxmint", "linuxmint"),
+    ] {
+        let f = Facts {
+            names: vec![("os id", id)],
+            metadata: vec![format!("os-release:ID={id}")],
+            ..Default::default()
+        };
+        assert_eq!(best(&db, &f), format!("product:{want}"), "ID={id}");
+    }
+    // Ubuntu's ID_LIKE=debian must not make it Debian.
+    let f = Facts {
+        names: vec![("os id", "ubuntu")],
+        metadata: vec![
+            "os-release:ID=ubuntu".to_owned(),
+            "os-release:ID_LIKE=debian".to_owned(),
+        ],
+        ..Default::default()
+    };
+    assert_eq!(best(&db, &f), "product:ubuntu");
+    // Windows and macOS roots are named after their family.
+    assert_eq!(package(&db, "windows"), "product:windows");
+    assert_eq!(package(&db, "macos"), "product:macos");
+}
+
+#[test]
+fn install_directories_resolve() {
+    let db = db();
+    for (dir, want) in [
+        ("zoom", "product:zoom"),
+        ("teamviewer", "product:teamviewer"),
+        ("sophos-spl", "product:sophos-endpoint"),
+        ("kaspersky", "vendor:kaspersky"),
+        ("microsoft", "vendor:microsoft"),
+        ("JetBrains", "vendor:jetbrains"),
+    ] {
+        let f = Facts {
+            dirs: vec![dir],
+            ..Default::default()
+        };
+        assert_eq!(best(&db, &f), want, "{dir}");
+    }
+    // libcef.so and chrome-sandbox ship with every CEF/Electron app.
+    for bin in ["libcef.so", "chrome-sandbox", "code"] {
+        let f = Facts {
+            binaries: vec![bin],
+            ..Default::default()
+        };
+        assert_eq!(best(&db, &f), "-", "{bin}");
+    }
+}
+
+#[test]
+fn licence_spellings() {
+    let db = db();
+    for (stated, spdx) in [
+        ("GPLv2+", "GPL-2.0-or-later"),
+        ("GPL2", "GPL-2.0-only"),
+        ("GPL-2+", "GPL-2.0-or-later"),
+        ("LGPLv2+", "LGPL-2.1-or-later"),
+        ("ASL 2.0", "Apache-2.0"),
+        ("Expat", "MIT"),
+        ("MPLv1.1", "MPL-1.1"),
+        ("Boost", "BSL-1.0"),
+        ("PerlArtistic", "Artistic-1.0-Perl"),
+        ("GPL+", "GPL-1.0-or-later"),
+        ("LGPL-2.1", "LGPL-2.1-only"),
+        ("AGPL-3.0", "AGPL-3.0-only"),
+        ("CC0", "CC0-1.0"),
+    ] {
+        assert_eq!(db.spdx_id(stated), Some(spdx), "{stated}");
+    }
+    assert_eq!(db.spdx_id("custom"), None, "Arch `custom` is no licence");
+    assert_eq!(db.license_is_open("custom"), None);
+    assert_eq!(db.license_is_open("GPL+ or Artistic"), Some(true));
+    assert_eq!(db.license_is_open("ASL 2.0 and MIT"), Some(true));
+    assert_eq!(db.license_is_open("EUPL-1.2"), Some(true));
+    assert_eq!(db.license_is_open("AGPL-3.0-or-later"), Some(true));
+    for closed in [
+        "BUSL-1.1",
+        "SSPL-1.0",
+        "Elastic-2.0",
+        "Commons Clause",
+        "CC0-1.0",
+    ] {
+        assert_eq!(db.license_is_open(closed), Some(false), "{closed}");
+    }
+    assert_eq!(
+        db.license_is_open("GPLv2 and Redistributable, no modification permitted"),
+        Some(false)
+    );
+}
+
+/// No package glob may be so broad that it catches unrelated packages: a
+/// glob needs at least three literal characters before its first wildcard.
+#[test]
+fn package_globs_have_a_literal_prefix() {
+    let mut bad = Vec::new();
+    let mut ids = HashSet::new();
+    for src in embedded_sources() {
+        let rf: RuleFile = toml::from_str(&src.text).expect("parses");
+        let pats = rf
+            .product
+            .iter()
+            .map(|p| (p.get_ref().id.get_ref().clone(), &p.get_ref().patterns))
+            .chain(
+                rf.vendor
+                    .iter()
+                    .map(|v| (v.get_ref().id.get_ref().clone(), &v.get_ref().patterns)),
+            );
+        for (id, p) in pats {
+            ids.insert(id.clone());
+            for g in p.packages.iter().chain(&p.suppliers) {
+                let g = g.get_ref();
+                let wildcard = g.find(['*', '?', '[', '{']);
+                if wildcard.is_some_and(|prefix| prefix < 3) {
+                    bad.push(format!("{id}: `{g}`"));
+                }
+            }
+        }
+    }
+    assert!(!ids.is_empty());
+    assert!(bad.is_empty(), "broad patterns: {}", bad.join(", "));
+}
