@@ -7,11 +7,11 @@
 use crate::assess::{self, Subject};
 use crate::collect;
 use crate::fingerprint::{self, Binary};
-use crate::image::{DirResolver, Image};
+use crate::image::{DirResolver, Family, Image};
 use crate::inventory::{Evidence, Kind, Package, Problem, Supplier};
 use crate::progress::Progress;
 use crate::report::*;
-use crate::rules::{self, Facts, Hit, RuleDb, Target};
+use crate::rules::{self, Facts, Hit, RuleDb, Target, VendorKind};
 use crate::walk;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -189,7 +189,10 @@ fn scan_image(
         let owned = bin_owner[bi].or_else(|| dir_owner_of(&b.path));
         match owned {
             Some(pi) => pkg_bins[pi].push(bi),
-            None => groups.entry(install_group(&b.path)).or_default().push(bi),
+            None => groups
+                .entry(install_group(&b.path, image.family() != Family::Directory))
+                .or_default()
+                .push(bi),
         }
     }
 
@@ -333,8 +336,11 @@ const TRANSPARENT: &[&str] = &[
 /// one component: the first directory below an install prefix (`opt`,
 /// `usr/local`, a home directory...) that is not a generic one (`bin`, `lib`,
 /// a multiarch triplet). A binary directly in a generic directory is its own
-/// group.
-pub fn install_group(rel: &str) -> String {
+/// group. In an operating-system root, any other top-level directory
+/// (`srv`, `tmp`, `data`...) is treated as a prefix too, so unrelated trees
+/// below it don't merge into one component; in a plain directory the root
+/// itself is the prefix.
+pub fn install_group(rel: &str, system_root: bool) -> String {
     let parts: Vec<&str> = rel.split('/').collect();
     let mut i = 0;
     // Home directories: home/USER and its .local, .local/share.
@@ -353,6 +359,9 @@ pub fn install_group(rel: &str) -> String {
                 i = pp.len();
                 break;
             }
+        }
+        if i == 0 && system_root && parts.len() > 1 {
+            i = 1;
         }
     }
     while i + 1 < parts.len() && (TRANSPARENT.contains(&parts[i]) || is_triplet(parts[i])) {
@@ -530,7 +539,14 @@ fn build_component(
     let (product, vendor) = decide(&hits, db);
     let product_def = product.map(|p| &db.products[p]);
     let vendor_def = vendor.map(|v| &db.vendors[v]);
-    let chain: Vec<usize> = vendor.map(|v| db.chain(v)).unwrap_or_default();
+    // A channel (Flathub) publishes others' software: it has no controller
+    // to speak of, so the component stays unresolved, saying through which
+    // channel it came.
+    let channel = vendor_def.filter(|v| v.kind == VendorKind::Channel);
+    let chain: Vec<usize> = match (vendor, channel) {
+        (Some(v), None) => db.chain(v),
+        _ => Vec::new(),
+    };
     let controller = chain.last().map(|&c| &db.vendors[c]);
     let jurisdiction = controller
         .and_then(|c| c.country.as_deref())
@@ -559,6 +575,7 @@ fn build_component(
     let risk = assess::assess(
         &Subject {
             controller,
+            channel,
             warnings,
             jurisdiction,
             open_source: license.open_source,
@@ -625,9 +642,19 @@ fn build_component(
 /// The deciding hit's target; a product hit of lower confidence is used too
 /// when it agrees with a deciding vendor hit.
 fn decide(hits: &[Hit], db: &RuleDb) -> (Option<usize>, Option<usize>) {
-    let Some(best) = hits.first() else {
+    // Any other identification beats a distribution channel.
+    let is_channel = |h: &&Hit| match h.target {
+        Target::Vendor(v) => db.vendors[v as usize].kind == VendorKind::Channel,
+        Target::Product(_) => false,
+    };
+    let Some(best) = hits
+        .iter()
+        .find(|h| !is_channel(h))
+        .or_else(|| hits.first())
+    else {
         return (None, None);
     };
+
     match best.target {
         Target::Product(p) => (Some(p as usize), Some(db.products[p as usize].vendor)),
         Target::Vendor(v) => {
@@ -692,23 +719,38 @@ fn license_of(
             .except_sections
             .iter()
             .any(|s| section == s || section.starts_with(&format!("{s}/")));
-        return LicenseReport {
-            spdx: None,
-            stated,
-            open_source: Some(a.open_source && !excepted),
-            basis: if excepted {
+        let policy = match (excepted, a.open_source) {
+            (true, _) => Some((
+                false,
                 format!(
-                    "archive policy of {}: section `{section}` is outside it",
+                    "archive policy of {}: section `{section}` is outside its free archive",
                     v.name
-                )
-            } else {
+                ),
+            )),
+            (false, Some(true)) => Some((
+                true,
                 format!(
                     "archive policy of {}: only free software in its main archive",
                     v.name
-                )
-            },
+                ),
+            )),
+            (false, Some(false)) => Some((
+                false,
+                format!("archive policy of {}: non-free archive", v.name),
+            )),
+            // A mixed archive says nothing about this package's licence.
+            (false, None) => None,
         };
+        if let Some((open, basis)) = policy {
+            return LicenseReport {
+                spdx: None,
+                stated,
+                open_source: Some(open),
+                basis,
+            };
+        }
     }
+
     LicenseReport {
         spdx: None,
         open_source: None,
@@ -732,24 +774,111 @@ fn binary_vendor(b: &Binary, db: &RuleDb) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::install_group;
+    use super::{build_component, install_group, supplier_facts};
+    use crate::inventory::{Evidence, Package};
+    use crate::rules::{Facts, RuleDb};
+
+    fn component(pkg: &Package) -> crate::report::Component {
+        let db = RuleDb::embedded().unwrap();
+        let mut facts = Facts::default();
+        facts.names.push(("package name", pkg.name.as_str()));
+        supplier_facts(&pkg.supplier, &mut facts);
+        build_component(0, pkg, facts, &db, 0, 0)
+    }
+
+    fn package(source: &'static str, name: &str) -> Package {
+        Package::new(source, name, Evidence::new("x", "test", "line 1"))
+    }
+
+    #[test]
+    fn a_channel_alone_leaves_the_publisher_unknown() {
+        let mut p = package("flatpak", "org.example.Unheard");
+        p.supplier.publisher = Some("flathub".into());
+        let c = component(&p);
+        assert_eq!(c.vendor.as_ref().map(|v| v.id.as_str()), Some("flathub"));
+        assert!(c.controller.is_none());
+        assert_eq!(c.risk.level, crate::assess::Level::Unknown);
+        assert!(
+            c.risk.reasons[0].contains("published through Flathub"),
+            "{:?}",
+            c.risk.reasons
+        );
+    }
+
+    #[test]
+    fn a_product_beats_the_channel_it_came_through() {
+        let mut p = package("flatpak", "org.mozilla.firefox");
+        p.supplier.publisher = Some("flathub".into());
+        let c = component(&p);
+        assert_eq!(c.product.as_ref().map(|p| p.id.as_str()), Some("firefox"));
+        assert_eq!(
+            c.controller.as_ref().and_then(|v| v.country.as_deref()),
+            Some("US")
+        );
+    }
+
+    #[test]
+    fn a_mixed_archive_gives_a_category_but_no_licence_claim() {
+        let mut p = package("pacman", "libexample");
+        p.supplier.maintainer = Some("Some Packager <packager@archlinux.org>".into());
+        p.license = Some("custom".into());
+        let c = component(&p);
+        assert_eq!(c.vendor.as_ref().map(|v| v.id.as_str()), Some("archlinux"));
+        assert_eq!(c.category, "system");
+        assert_eq!(c.license.open_source, None);
+    }
+
+    #[test]
+    fn debian_non_free_sections_are_not_open_source() {
+        let mut p = package("dpkg", "firmware-misc-nonfree");
+        p.supplier.origin = Some("Debian".into());
+        p.properties
+            .insert("section", "non-free-firmware/kernel".into());
+        let c = component(&p);
+        assert_eq!(c.license.open_source, Some(false));
+        assert!(
+            c.license.basis.contains("outside its free archive"),
+            "{}",
+            c.license.basis
+        );
+        let mut p = package("dpkg", "bash");
+        p.supplier.origin = Some("Debian".into());
+        p.properties.insert("section", "shells".into());
+        assert_eq!(component(&p).license.open_source, Some(true));
+    }
 
     #[test]
     fn groups_by_install_directory() {
-        assert_eq!(install_group("opt/zoom/zoom"), "opt/zoom");
-        assert_eq!(install_group("opt/zoom/cef/libcef.so"), "opt/zoom");
-        assert_eq!(install_group("usr/local/bin/tool"), "usr/local/bin/tool");
-        assert_eq!(install_group("usr/local/lib/foo/x.so"), "usr/local/lib/foo");
+        assert_eq!(install_group("opt/zoom/zoom", true), "opt/zoom");
+        assert_eq!(install_group("opt/zoom/cef/libcef.so", true), "opt/zoom");
         assert_eq!(
-            install_group("home/alice/.local/share/JetBrains/Toolbox/bin/x"),
+            install_group("usr/local/bin/tool", true),
+            "usr/local/bin/tool"
+        );
+        assert_eq!(
+            install_group("usr/local/lib/foo/x.so", true),
+            "usr/local/lib/foo"
+        );
+        assert_eq!(
+            install_group("home/alice/.local/share/JetBrains/Toolbox/bin/x", true),
             "home/alice/.local/share/JetBrains"
         );
-        assert_eq!(install_group("home/alice/bin/tool"), "home/alice/bin/tool");
         assert_eq!(
-            install_group("usr/lib/x86_64-linux-gnu/libfoo.so"),
+            install_group("home/alice/bin/tool", true),
+            "home/alice/bin/tool"
+        );
+        assert_eq!(
+            install_group("usr/lib/x86_64-linux-gnu/libfoo.so", true),
             "usr/lib/x86_64-linux-gnu/libfoo.so"
         );
-        assert_eq!(install_group("app/bin/x"), "app");
-        assert_eq!(install_group("x"), "x");
+        assert_eq!(install_group("app/bin/x", false), "app");
+        assert_eq!(
+            install_group("work/main/target/debug/sovscan", true),
+            "work/main"
+        );
+        assert_eq!(install_group("tmp/r1/opt/zoom/zoom", true), "tmp/r1");
+        assert_eq!(install_group("srv/tool", true), "srv/tool");
+        assert_eq!(install_group("x", true), "x");
+        assert_eq!(install_group("x", false), "x");
     }
 }

@@ -88,6 +88,8 @@ pub struct Risk {
 pub struct Subject<'a> {
     /// The ultimate controller, when a vendor was identified.
     pub controller: Option<&'a Vendor>,
+    /// The distribution channel, when that is all that was identified.
+    pub channel: Option<&'a Vendor>,
     /// Official warnings on the vendor or anyone in its control chain.
     pub warnings: Vec<&'a Law>,
     pub jurisdiction: Option<&'a Jurisdiction>,
@@ -100,14 +102,22 @@ pub struct Subject<'a> {
 pub fn assess(s: &Subject, db: &RuleDb) -> Risk {
     let mut reasons = Vec::new();
     let Some(controller) = s.controller else {
+        let reason = match s.channel {
+            Some(c) => format!(
+                "published through {}, a channel for other publishers' software; the publisher is not identified",
+                c.name
+            ),
+            None => {
+                "vendor not identified: no rule matched the component's name, supplier or binaries"
+                    .into()
+            }
+        };
         return Risk {
             level: Level::Unknown,
-            reasons: vec![
-                "vendor not identified: no rule matched the component's name, supplier or binaries"
-                    .into(),
-            ],
+            reasons: vec![reason],
         };
     };
+
     let laws: Vec<&Law> = s
         .jurisdiction
         .map(|j| j.laws.iter().map(|&i| &db.laws[i]).collect())

@@ -439,7 +439,8 @@ fn validate(
         let d = a.def.get_ref();
         match (&d.country, d.kind) {
             (Some(c), _) => country_code(ld, a.file, c, &jurisdictions.index),
-            (None, VendorKind::Community) => {}
+            (None, VendorKind::Community | VendorKind::Channel) => {}
+
             (None, _) => ld.err(
                 a.file,
                 d.id.span(),

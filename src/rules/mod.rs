@@ -66,7 +66,8 @@ pub struct Jurisdiction {
 
 #[derive(Debug, Clone)]
 pub struct Archive {
-    pub open_source: bool,
+    pub open_source: Option<bool>,
+
     pub except_sections: Vec<String>,
     pub category: String,
 }

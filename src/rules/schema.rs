@@ -147,6 +147,10 @@ pub enum VendorKind {
     /// A volunteer project with no controlling company (Debian, Arch Linux).
     Community,
     PublicBody,
+    /// A distribution channel that publishes other people's software
+    /// (Flathub): identifying it says nothing about who controls the
+    /// software, so a component known only by its channel stays unknown.
+    Channel,
 }
 
 #[derive(Debug, Deserialize, Clone)]
@@ -184,8 +188,11 @@ pub struct VendorDef {
 #[derive(Debug, Deserialize, Clone, Default)]
 #[serde(deny_unknown_fields)]
 pub struct ArchiveDef {
-    /// The archive's policy admits only free software.
-    pub open_source: bool,
+    /// `true`: the archive's policy admits only free software; `false`: only
+    /// non-free; absent: it mixes both, so nothing follows for the licence.
+    #[serde(default)]
+    pub open_source: Option<bool>,
+
     /// Sections (dpkg `Section` prefixes) outside that policy.
     #[serde(default)]
     pub except_sections: Vec<String>,
