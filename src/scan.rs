@@ -199,13 +199,15 @@ fn scan_image(
     let mut components: Vec<Component> = Vec::new();
     let mut bin_component: Vec<Option<usize>> = vec![None; binaries.len()];
     for (pi, pkg) in packages.iter().enumerate() {
-        let facts = package_facts(pkg, image, &pkg_bins[pi], &binaries);
+        let hits = db
+            .matcher
+            .matches(&package_facts(pkg, image, &pkg_bins[pi], &binaries));
         let files = if file_counts[pi] == 0 {
             pkg_bins[pi].len()
         } else {
             file_counts[pi]
         };
-        let c = build_component(idx, pkg, facts, db, files, pkg_bins[pi].len());
+        let c = build_component(idx, pkg, hits, db, files, pkg_bins[pi].len());
         for &bi in &pkg_bins[pi] {
             bin_component[bi] = Some(components.len());
         }
@@ -214,7 +216,8 @@ fn scan_image(
     for (group, members) in &groups {
         let pkg = group_package(group, members, &binaries);
         let facts = group_facts(group, members, &binaries);
-        let c = build_component(idx, &pkg, facts, db, members.len(), members.len());
+        let hits = weigh_group_hits(db.matcher.matches(&facts), facts.binaries.len());
+        let c = build_component(idx, &pkg, hits, db, members.len(), members.len());
         for &bi in members {
             bin_component[bi] = Some(components.len());
         }
@@ -527,15 +530,35 @@ fn component_id(image: usize, pkg: &Package) -> String {
     format!("{image}:{}:{key}", pkg.source)
 }
 
+/// Binary names are weak evidence for a large group of unowned binaries: one
+/// `firefox` in a build tree of 150 binaries doesn't make the tree Firefox.
+/// A target's binary-name hits count when the group has at most
+/// [`SMALL_GROUP`] distinct binary names, or when they cover at least a tenth
+/// of them. Other hits (package notes, the install directory's name) stay.
+fn weigh_group_hits(hits: Vec<Hit>, distinct_names: usize) -> Vec<Hit> {
+    if distinct_names <= SMALL_GROUP {
+        return hits;
+    }
+    let mut per_target: HashMap<Target, usize> = HashMap::new();
+    for h in hits.iter().filter(|h| h.field == BINARY_NAME) {
+        *per_target.entry(h.target).or_default() += 1;
+    }
+    hits.into_iter()
+        .filter(|h| h.field != BINARY_NAME || per_target[&h.target] * 10 >= distinct_names)
+        .collect()
+}
+
+const SMALL_GROUP: usize = 20;
+const BINARY_NAME: &str = "binary name";
+
 fn build_component(
     image: usize,
     pkg: &Package,
-    facts: Facts,
+    hits: Vec<Hit>,
     db: &RuleDb,
     files: usize,
     nbins: usize,
 ) -> Component {
-    let hits = db.matcher.matches(&facts);
     let (product, vendor) = decide(&hits, db);
     let product_def = product.map(|p| &db.products[p]);
     let vendor_def = vendor.map(|v| &db.vendors[v]);
@@ -783,7 +806,23 @@ mod tests {
         let mut facts = Facts::default();
         facts.names.push(("package name", pkg.name.as_str()));
         supplier_facts(&pkg.supplier, &mut facts);
-        build_component(0, pkg, facts, &db, 0, 0)
+        build_component(0, pkg, db.matcher.matches(&facts), &db, 0, 0)
+    }
+
+    #[test]
+    fn one_binary_name_does_not_label_a_large_group() {
+        let db = RuleDb::embedded().unwrap();
+        let mut names: Vec<String> = (0..40).map(|i| format!("tool{i}")).collect();
+        names.push("firefox".into());
+        let facts = Facts {
+            binaries: names.iter().map(String::as_str).collect(),
+            ..Default::default()
+        };
+        let hits = db.matcher.matches(&facts);
+        assert!(!hits.is_empty(), "firefox matches by binary name");
+        assert!(super::weigh_group_hits(hits.clone(), 41).is_empty());
+        // In a small group the same name decides.
+        assert_eq!(super::weigh_group_hits(hits, 5).len(), 1);
     }
 
     fn package(source: &'static str, name: &str) -> Package {
