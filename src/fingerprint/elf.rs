@@ -10,7 +10,6 @@
 use super::Binary;
 use goblin::elf::Elf;
 use goblin::elf::header::{self, ET_DYN, ET_EXEC, ET_REL};
-use goblin::elf::note::NoteIterator;
 use goblin::options::ParseOptions;
 use serde::Serialize;
 
@@ -85,12 +84,30 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
         bin.flag("go");
     }
     let mut note_error = None;
-    read_notes(elf.iter_note_headers(data), &mut info, &mut note_error);
-    read_notes(
-        elf.iter_note_sections(data, None),
-        &mut info,
-        &mut note_error,
-    );
+    let segments = elf
+        .program_headers
+        .iter()
+        .filter(|p| p.p_type == goblin::elf::program_header::PT_NOTE)
+        .map(|p| (p.p_offset, p.p_filesz, p.p_align));
+    let sections = elf
+        .section_headers
+        .iter()
+        .filter(|s| s.sh_type == goblin::elf::section_header::SHT_NOTE)
+        .map(|s| (s.sh_offset, s.sh_size, s.sh_addralign));
+    for (offset, size, align) in segments.chain(sections) {
+        let table = NoteTable {
+            data,
+            offset,
+            size,
+            align,
+            little_endian: elf.little_endian,
+        };
+        if let Err(e) = table
+            .each(|name, n_type, desc| take_note(name, n_type, desc, &mut info, &mut note_error))
+        {
+            note_error.get_or_insert(e);
+        }
+    }
     if let Some(e) = note_error {
         problems.push(format!("corrupt ELF note: {e}"));
     }
@@ -124,35 +141,98 @@ fn described_size(elf: &Elf) -> u64 {
     sh_end.max(ph_end).max(sec_end)
 }
 
-fn read_notes(iter: Option<NoteIterator<'_>>, info: &mut ElfInfo, error: &mut Option<String>) {
-    let Some(iter) = iter else { return };
-    for note in iter.take(MAX_NOTES) {
-        let note = match note {
-            Ok(n) => n,
-            Err(e) => {
-                // The iterator can't skip a bad record: stop this table.
-                error.get_or_insert_with(|| e.to_string());
-                return;
+/// One note table (a PT_NOTE segment or an SHT_NOTE section).
+///
+/// Read by hand rather than with goblin's iterator: goblin decodes owner
+/// names as UTF-8 and fails on annobin's `.gnu.build.attributes` notes,
+/// whose names are binary (valid ELF, found in Fedora and RHEL builds), and
+/// its iterator can't skip past a record. Names are compared as bytes here,
+/// and every size is bounds-checked.
+struct NoteTable<'a> {
+    data: &'a [u8],
+    offset: u64,
+    size: u64,
+    align: u64,
+    little_endian: bool,
+}
+
+impl NoteTable<'_> {
+    fn each(&self, mut f: impl FnMut(&[u8], u32, &[u8])) -> Result<(), String> {
+        let start = usize::try_from(self.offset).map_err(|_| "note table offset out of range")?;
+        let len = usize::try_from(self.size).map_err(|_| "note table size out of range")?;
+        let end = start.checked_add(len).filter(|&e| e <= self.data.len());
+        // A table past the end of the file is reported as truncation already.
+        let Some(end) = end else { return Ok(()) };
+        let table = &self.data[start..end];
+        // Notes are 4-byte aligned, except 64-bit GNU property notes (8).
+        let align = if self.align == 8 { 8 } else { 4 };
+        let word = |b: &[u8]| {
+            let w = [b[0], b[1], b[2], b[3]];
+            if self.little_endian {
+                u32::from_le_bytes(w)
+            } else {
+                u32::from_be_bytes(w)
             }
         };
-        match (note.name, note.n_type) {
-            ("GNU", NT_GNU_BUILD_ID) if info.build_id.is_none() && !note.desc.is_empty() => {
-                info.build_id = Some(hex(note.desc));
+        // Padding aligns offsets within the table (header + name, then desc).
+        let up = |n: usize| n.checked_next_multiple_of(align);
+        let mut pos = 0;
+        for _ in 0..MAX_NOTES {
+            if table.len() - pos < 12 {
+                return Ok(());
             }
-            ("FDO", NT_FDO_PACKAGING_METADATA) if info.package_note.is_none() => {
-                let json = trim_nuls(note.desc);
-                match serde_json::from_slice::<serde_json::Value>(json) {
-                    Ok(v @ serde_json::Value::Object(_)) => info.package_note = Some(v),
-                    Ok(_) => {
-                        error.get_or_insert_with(|| "package note is not a JSON object".into());
-                    }
-                    Err(e) => {
-                        error.get_or_insert_with(|| format!("package note is not valid JSON: {e}"));
-                    }
+            let namesz = word(&table[pos..]) as usize;
+            let descsz = word(&table[pos + 4..]) as usize;
+            let n_type = word(&table[pos + 8..]);
+            let name_at = pos + 12;
+            let desc_at = name_at
+                .checked_add(namesz)
+                .and_then(up)
+                .ok_or("note name size overflows")?;
+            let next = desc_at
+                .checked_add(descsz)
+                .and_then(up)
+                .ok_or("note descriptor size overflows")?;
+
+            if desc_at.saturating_add(descsz) > table.len() || name_at + namesz > table.len() {
+                return Err(format!(
+                    "note at offset {} claims {namesz}+{descsz} bytes, beyond its table of {} bytes",
+                    start + pos,
+                    table.len()
+                ));
+            }
+            let name = &table[name_at..name_at + namesz];
+            let name = name.strip_suffix(b"\0").unwrap_or(name);
+            f(name, n_type, &table[desc_at..desc_at + descsz]);
+            pos = next.min(table.len());
+        }
+        Ok(())
+    }
+}
+
+fn take_note(
+    name: &[u8],
+    n_type: u32,
+    desc: &[u8],
+    info: &mut ElfInfo,
+    error: &mut Option<String>,
+) {
+    match (name, n_type) {
+        (b"GNU", NT_GNU_BUILD_ID) if info.build_id.is_none() && !desc.is_empty() => {
+            info.build_id = Some(hex(desc));
+        }
+        (b"FDO", NT_FDO_PACKAGING_METADATA) if info.package_note.is_none() => {
+            match serde_json::from_slice::<serde_json::Value>(trim_nuls(desc)) {
+                Ok(v @ serde_json::Value::Object(_)) => info.package_note = Some(v),
+                Ok(_) => {
+                    error.get_or_insert_with(|| "package note is not a JSON object".into());
+                }
+                Err(e) => {
+                    error.get_or_insert_with(|| format!("package note is not valid JSON: {e}"));
                 }
             }
-            _ => {}
         }
+        _ => {}
     }
 }
 
@@ -192,6 +272,92 @@ fn arch(elf: &Elf) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn note(name: &[u8], n_type: u32, desc: &[u8]) -> Vec<u8> {
+        let mut v = Vec::new();
+        v.extend_from_slice(&(name.len() as u32 + 1).to_le_bytes());
+        v.extend_from_slice(&(desc.len() as u32).to_le_bytes());
+        v.extend_from_slice(&n_type.to_le_bytes());
+        v.extend_from_slice(name);
+        v.push(0);
+        while v.len() % 4 != 0 {
+            v.push(0);
+        }
+        v.extend_from_slice(desc);
+        while v.len() % 4 != 0 {
+            v.push(0);
+        }
+        v
+    }
+
+    fn read_table(bytes: &[u8]) -> (ElfInfo, Option<String>, Result<(), String>) {
+        let table = NoteTable {
+            data: bytes,
+            offset: 0,
+            size: bytes.len() as u64,
+            align: 4,
+            little_endian: true,
+        };
+        let (mut info, mut err) = (ElfInfo::default(), None);
+        let r = table.each(|n, t, d| take_note(n, t, d, &mut info, &mut err));
+        (info, err, r)
+    }
+
+    #[test]
+    fn binary_owner_names_are_skipped_not_errors() {
+        // An annobin note: its owner name is binary, not UTF-8.
+        let mut t = note(b"GA$\x033p1113\xff", 0x100, &[0; 16]);
+        t.extend(note(b"GNU", NT_GNU_BUILD_ID, &[0xab, 0xcd, 0xef, 0x01]));
+        t.extend(note(
+            b"FDO",
+            NT_FDO_PACKAGING_METADATA,
+            br#"{"type":"deb","name":"x"}"#,
+        ));
+        let (info, err, r) = read_table(&t);
+        assert_eq!(r, Ok(()));
+        assert_eq!(err, None);
+        assert_eq!(info.build_id.as_deref(), Some("abcdef01"));
+        assert_eq!(info.package_note.unwrap()["name"], "x");
+    }
+
+    #[test]
+    fn eight_byte_aligned_property_notes_are_stepped_correctly() {
+        // .note.gnu.property in 64-bit files: 12-byte header, "GNU\0", then
+        // the descriptor at offset 16 (8-aligned), then the next note.
+        let mut t = Vec::new();
+        t.extend_from_slice(&4u32.to_le_bytes());
+        t.extend_from_slice(&16u32.to_le_bytes());
+        t.extend_from_slice(&5u32.to_le_bytes()); // NT_GNU_PROPERTY_TYPE_0
+        t.extend_from_slice(b"GNU\0");
+        t.extend_from_slice(&[0x11; 16]);
+        t.extend_from_slice(&4u32.to_le_bytes());
+        t.extend_from_slice(&4u32.to_le_bytes());
+        t.extend_from_slice(&NT_GNU_BUILD_ID.to_le_bytes());
+        t.extend_from_slice(b"GNU\0");
+        t.extend_from_slice(&[0xaa, 0xbb, 0xcc, 0xdd]);
+        let table = NoteTable {
+            data: &t,
+            offset: 0,
+            size: t.len() as u64,
+            align: 8,
+            little_endian: true,
+        };
+        let (mut info, mut err) = (ElfInfo::default(), None);
+        assert_eq!(
+            table.each(|n, ty, d| take_note(n, ty, d, &mut info, &mut err)),
+            Ok(())
+        );
+        assert_eq!(info.build_id.as_deref(), Some("aabbccdd"));
+    }
+
+    #[test]
+    fn a_note_larger_than_its_table_is_an_error() {
+        let mut t = note(b"GNU", NT_GNU_BUILD_ID, &[1; 20]);
+        t[4..8].copy_from_slice(&1000u32.to_le_bytes());
+        let (info, _, r) = read_table(&t);
+        assert!(r.unwrap_err().contains("beyond its table of 36 bytes"));
+        assert_eq!(info.build_id, None);
+    }
 
     #[test]
     fn nul_padding_is_trimmed_from_note_json() {
