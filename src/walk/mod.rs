@@ -325,10 +325,12 @@ pub fn is_candidate(mode: u32, name: &[u8]) -> bool {
     if mode & 0o111 != 0 {
         return true;
     }
-    let lower = name.to_ascii_lowercase();
-    let ends = |suffix: &[u8]| lower.ends_with(suffix);
+    // Runs for every file: compare in place, no lower-cased copy.
+    let ends = |suffix: &[u8]| {
+        name.len() >= suffix.len() && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    };
     ends(b".so")
-        || contains(&lower, b".so.")
+        || contains(name, b".so.")
         || ends(b".exe")
         || ends(b".dll")
         || ends(b".sys")
@@ -338,7 +340,8 @@ pub fn is_candidate(mode: u32, name: &[u8]) -> bool {
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
+    hay.windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// Lists a symlink whose target loops or doesn't exist inside the image.
