@@ -116,104 +116,30 @@ fn scan_image(
     errors.extend(inventory.errors);
 
     progress.stage("matching");
-    // Hard links: the smallest name is the binary's path, the others links.
-    let mut by_inode: HashMap<(u64, u64), usize> = HashMap::new();
-    for (i, b) in binaries.iter().enumerate() {
-        by_inode.insert((b.dev, b.ino), i);
-    }
-    for (dev, ino, alias) in walked.aliases {
-        if let Some(&i) = by_inode.get(&(dev, ino)) {
-            binaries[i].links.push(alias);
-        }
-    }
-    for b in &mut binaries {
-        if !b.links.is_empty() {
-            b.links.push(std::mem::take(&mut b.path));
-            b.links.sort();
-            b.path = b.links.remove(0);
-        }
-    }
-    binaries.sort_by(|a, b| a.path.cmp(&b.path));
+    merge_hard_links(&mut binaries, walked.aliases);
 
-    // Which package owns which path, with the image's directory links applied.
-    // Which package owns which binary. Only the binaries are indexed; each
-    // package's file list is streamed past that index and dropped, so memory
-    // doesn't grow with the number of owned files. Manifest paths are
-    // canonicalised inside the image (`/lib/x` → `usr/lib/x` on usrmerge).
     let mut packages = inventory.packages;
-    let mut bin_at: HashMap<&str, usize> = HashMap::new();
-    for (bi, b) in binaries.iter().enumerate() {
-        bin_at.insert(b.path.as_str(), bi);
-        for l in &b.links {
-            bin_at.insert(l.as_str(), bi);
-        }
-    }
-    let mut bin_owner: Vec<Option<usize>> = vec![None; binaries.len()];
-    let mut file_counts: Vec<usize> = vec![0; packages.len()];
-    let mut dir_owner: HashMap<String, usize> = HashMap::new();
-    {
-        let mut resolver = DirResolver::new(&image.fs);
-        for (i, p) in packages.iter_mut().enumerate() {
-            let files = std::mem::take(&mut p.files);
-            file_counts[i] = files.len();
-            for f in &files {
-                if let Some(&bi) = bin_at.get(resolver.canonical(f).as_str()) {
-                    bin_owner[bi].get_or_insert(i);
-                }
-            }
-            for d in &p.dirs {
-                // Resolve the whole directory path: it is the prefix itself.
-                let canon = image
-                    .fs
-                    .resolve(d.trim_start_matches('/'))
-                    .map(|p| crate::paths::display(&p).0)
-                    .unwrap_or_else(|_| crate::paths::normalize(d));
-                dir_owner.entry(canon).or_insert(i);
-            }
-        }
-    }
-    drop(bin_at);
-    let dir_owner_of = |path: &str| -> Option<usize> {
-        let mut p = path;
-        while let Some(cut) = p.rfind('/') {
-            p = &p[..cut];
-            if let Some(&i) = dir_owner.get(p) {
-                return Some(i);
-            }
-        }
-        None
-    };
-    let mut pkg_bins: Vec<Vec<usize>> = vec![Vec::new(); packages.len()];
-    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (bi, b) in binaries.iter().enumerate() {
-        let owned = bin_owner[bi].or_else(|| dir_owner_of(&b.path));
-        match owned {
-            Some(pi) => pkg_bins[pi].push(bi),
-            None => groups
-                .entry(install_group(&b.path, image.family() != Family::Directory))
-                .or_default()
-                .push(bi),
-        }
-    }
+    let owners = assign_owners(image, &mut packages, &binaries);
 
     let mut components: Vec<Component> = Vec::new();
     let mut bin_component: Vec<Option<usize>> = vec![None; binaries.len()];
     for (pi, pkg) in packages.iter().enumerate() {
+        let bins = &owners.pkg_bins[pi];
         let hits = db
             .matcher
-            .matches(&package_facts(pkg, image, &pkg_bins[pi], &binaries));
-        let files = if file_counts[pi] == 0 {
-            pkg_bins[pi].len()
+            .matches(&package_facts(pkg, image, bins, &binaries));
+        let files = if owners.file_counts[pi] == 0 {
+            bins.len()
         } else {
-            file_counts[pi]
+            owners.file_counts[pi]
         };
-        let c = build_component(idx, pkg, hits, db, files, pkg_bins[pi].len());
-        for &bi in &pkg_bins[pi] {
+        let c = build_component(idx, pkg, hits, db, files, bins.len());
+        for &bi in bins {
             bin_component[bi] = Some(components.len());
         }
         components.push(c);
     }
-    for (group, members) in &groups {
+    for (group, members) in &owners.groups {
         let pkg = group_package(group, members, &binaries);
         let facts = group_facts(group, members, &binaries);
         let hits = weigh_group_hits(db.matcher.matches(&facts), facts.binaries.len());
@@ -291,6 +217,101 @@ fn scan_image(
         },
         stats: walked.stats,
     });
+}
+
+/// Hard links: the smallest name becomes the binary's path, the others its
+/// `links`, whichever thread happened to see which name first.
+fn merge_hard_links(binaries: &mut [Binary], aliases: Vec<(u64, u64, String)>) {
+    let by_inode: HashMap<(u64, u64), usize> = binaries
+        .iter()
+        .enumerate()
+        .map(|(i, b)| ((b.dev, b.ino), i))
+        .collect();
+    for (dev, ino, alias) in aliases {
+        if let Some(&i) = by_inode.get(&(dev, ino)) {
+            binaries[i].links.push(alias);
+        }
+    }
+    for b in binaries.iter_mut().filter(|b| !b.links.is_empty()) {
+        b.links.push(std::mem::take(&mut b.path));
+        b.links.sort();
+        b.path = b.links.remove(0);
+    }
+    binaries.sort_by(|a, b| a.path.cmp(&b.path));
+}
+
+/// Who owns each binary: a package (by an owned file or directory), or an
+/// install-directory group.
+struct Owners {
+    /// Binary indices per package.
+    pkg_bins: Vec<Vec<usize>>,
+    /// Files each package's manifest lists.
+    file_counts: Vec<usize>,
+    /// Install directory → binary indices, for binaries no package owns.
+    groups: BTreeMap<String, Vec<usize>>,
+}
+
+/// Only the binaries are indexed; each package's file list is streamed past
+/// that index and dropped, so memory doesn't grow with the number of owned
+/// files. Manifest paths are canonicalised inside the image (`/lib/x` →
+/// `usr/lib/x` on usrmerge). The first package in collector order wins.
+fn assign_owners(image: &Image, packages: &mut [Package], binaries: &[Binary]) -> Owners {
+    let mut bin_at: HashMap<&str, usize> = HashMap::new();
+    for (bi, b) in binaries.iter().enumerate() {
+        bin_at.insert(b.path.as_str(), bi);
+        for l in &b.links {
+            bin_at.insert(l.as_str(), bi);
+        }
+    }
+    let mut bin_owner: Vec<Option<usize>> = vec![None; binaries.len()];
+    let mut file_counts: Vec<usize> = vec![0; packages.len()];
+    let mut dir_owner: HashMap<String, usize> = HashMap::new();
+    let mut resolver = DirResolver::new(&image.fs);
+    for (i, p) in packages.iter_mut().enumerate() {
+        let files = std::mem::take(&mut p.files);
+        file_counts[i] = files.len();
+        for f in &files {
+            if let Some(&bi) = bin_at.get(resolver.canonical(f).as_str()) {
+                bin_owner[bi].get_or_insert(i);
+            }
+        }
+        for d in &p.dirs {
+            // Resolve the whole directory path: it is the prefix itself.
+            let canon = image
+                .fs
+                .resolve(d.trim_start_matches('/'))
+                .map(|p| crate::paths::display(&p).0)
+                .unwrap_or_else(|_| crate::paths::normalize(d));
+            dir_owner.entry(canon).or_insert(i);
+        }
+    }
+    let dir_owner_of = |path: &str| -> Option<usize> {
+        let mut p = path;
+        while let Some(cut) = p.rfind('/') {
+            p = &p[..cut];
+            if let Some(&i) = dir_owner.get(p) {
+                return Some(i);
+            }
+        }
+        None
+    };
+    let system_root = image.family() != Family::Directory;
+    let mut owners = Owners {
+        pkg_bins: vec![Vec::new(); packages.len()],
+        file_counts,
+        groups: BTreeMap::new(),
+    };
+    for (bi, b) in binaries.iter().enumerate() {
+        match bin_owner[bi].or_else(|| dir_owner_of(&b.path)) {
+            Some(pi) => owners.pkg_bins[pi].push(bi),
+            None => owners
+                .groups
+                .entry(install_group(&b.path, system_root))
+                .or_default()
+                .push(bi),
+        }
+    }
+    owners
 }
 
 fn located(image: usize, p: Problem) -> ImageProblem {
