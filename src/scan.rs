@@ -6,7 +6,7 @@
 
 use crate::assess::{self, Subject};
 use crate::collect;
-use crate::fingerprint::{self, Binary};
+use crate::fingerprint::{self, Binary, Claim};
 use crate::image::{DirResolver, Family, Image};
 use crate::inventory::{Evidence, Kind, Package, Problem, Supplier};
 use crate::progress::Progress;
@@ -427,7 +427,7 @@ fn package_facts<'a>(
     names.dedup();
     f.binaries = names;
     for &b in bins {
-        note_facts(&binaries[b], &mut f);
+        claim_facts(&binaries[b], &mut f);
     }
     f
 }
@@ -444,19 +444,17 @@ fn supplier_facts<'a>(s: &'a Supplier, f: &mut Facts<'a>) {
     }
 }
 
-/// ELF package notes name the package and OS a binary was built for.
-fn note_facts<'a>(b: &'a Binary, f: &mut Facts<'a>) {
-    let Some(serde_json::Value::Object(note)) =
-        b.elf.as_ref().and_then(|e| e.package_note.as_ref())
-    else {
-        return;
-    };
-    for (k, v) in note {
-        if let serde_json::Value::String(s) = v {
-            if k == "name" {
-                f.names.push(("ELF package note", s.as_str()));
-            }
-            f.metadata.push(format!("elf-note:{k}={s}"));
+/// What a binary claims about its maker (package note, signer, Team ID,
+/// bundle id, company name), as rule facts.
+fn claim_facts<'a>(b: &'a Binary, f: &mut Facts<'a>) {
+    for c in &b.claims {
+        match c {
+            Claim::PackageName(n) => f.names.push(("binary package note", n)),
+            Claim::Metadata(m) => f.metadata.push(m.clone()),
+            Claim::Signer { name, verified } => f.signers.push((name, *verified)),
+            Claim::TeamId(t) => f.team_ids.push(t),
+            Claim::BundleId(id) => f.bundle_ids.push(id),
+            Claim::Company(c) => f.companies.push(c),
         }
     }
 }
@@ -469,7 +467,7 @@ fn group_facts<'a>(group: &'a str, members: &[usize], binaries: &'a [Binary]) ->
     f.binaries = names;
     f.dirs.push(crate::paths::file_name(group));
     for &b in members {
-        note_facts(&binaries[b], &mut f);
+        claim_facts(&binaries[b], &mut f);
     }
     f
 }
@@ -810,7 +808,7 @@ fn license_of(
 fn binary_vendor(b: &Binary, db: &RuleDb) -> Option<String> {
     let mut f = Facts::default();
     f.binaries.push(b.file_name());
-    note_facts(b, &mut f);
+    claim_facts(b, &mut f);
     let hits = db.matcher.matches(&f);
     let (_, vendor) = decide(&hits, db);
     vendor.map(|v| db.vendors[v].id.clone())

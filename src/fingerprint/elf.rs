@@ -111,6 +111,17 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
     if let Some(e) = note_error {
         problems.push(format!("corrupt ELF note: {e}"));
     }
+    if let Some(serde_json::Value::Object(note)) = &info.package_note {
+        for (k, v) in note {
+            if let serde_json::Value::String(s) = v {
+                if k == "name" {
+                    bin.claims.push(super::Claim::PackageName(s.clone()));
+                }
+                bin.claims
+                    .push(super::Claim::Metadata(format!("elf-note:{k}={s}")));
+            }
+        }
+    }
     bin.elf = Some(info);
     Ok(())
 }
@@ -375,6 +386,8 @@ mod tests {
             flags: vec![],
             elf: None,
             links: vec![],
+            claims: vec![],
+
             dev: 0,
             ino: 0,
         };

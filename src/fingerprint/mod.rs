@@ -7,7 +7,11 @@
 //! that file, never a failed scan.
 //!
 //! To add a format: write `fingerprint/NAME.rs` with a `read` function that
-//! fills its part of [`Binary`], and dispatch to it in [`parse`].
+//! fills its part of [`Binary`] (an `Option` field of its own, serialised
+//! under the format's name) and pushes [`Claim`]s about who made the binary;
+//! then dispatch to it in [`parse`]. Claims reach the rule matcher without
+//! any other change.
+
 
 pub mod elf;
 
@@ -89,6 +93,27 @@ pub fn sniff(head: &[u8]) -> Sniff {
     Sniff::NotBinary
 }
 
+/// What a binary says about who made it. Format readers add claims; the
+/// scan matches them against the rules like any other fact, so a new format
+/// needs no change outside its own module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// A package name the binary gives itself (ELF package note `name`).
+    PackageName(String),
+    /// A `source:key=value` metadata string (`elf-note:osCpe=...`).
+    Metadata(String),
+    /// A code-signing subject name (certificate O or CN). `verified` when
+    /// the signed digest matches the file (the signer is still only
+    /// *claimed*: sovscan doesn't validate chains).
+    Signer { name: String, verified: bool },
+    /// An Apple Developer Team ID from a code signature.
+    TeamId(String),
+    /// A bundle identifier (`com.microsoft.Word`).
+    BundleId(String),
+    /// Free text naming a company (PE `CompanyName`): anyone can write it.
+    Company(String),
+}
+
 /// One fingerprinted binary. Format readers fill their own part.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Binary {
@@ -105,6 +130,10 @@ pub struct Binary {
     /// Other names of the same file (hard links).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<String>,
+    /// Who the binary says made it (rule-matching input; the format's own
+    /// fields carry the evidence).
+    #[serde(skip)]
+    pub claims: Vec<Claim>,
     #[serde(skip)]
     pub dev: u64,
     #[serde(skip)]
@@ -179,7 +208,9 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
         flags: Vec::new(),
         elf: None,
         links: Vec::new(),
+        claims: Vec::new(),
         dev: c.dev,
+
         ino: c.ino,
     };
     if c.size > max_size {

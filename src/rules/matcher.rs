@@ -68,6 +68,13 @@ pub struct Facts<'a> {
     pub dirs: Vec<&'a str>,
     /// `source:key=value` strings.
     pub metadata: Vec<String>,
+    /// Code-signing subject names, and whether the signed digest matched.
+    pub signers: Vec<(&'a str, bool)>,
+    pub team_ids: Vec<&'a str>,
+    pub bundle_ids: Vec<&'a str>,
+    /// Free-text company names (PE `CompanyName`), matched like supplier
+    /// strings but weakly: anyone can write them.
+    pub companies: Vec<&'a str>,
 }
 
 #[derive(Debug, Default)]
@@ -76,7 +83,10 @@ pub struct Matcher {
     suppliers: Field,
     binaries: Field,
     metadata: Field,
+    signers: Field,
+    bundle_ids: Field,
     domains: HashMap<String, Vec<Pat>>,
+    team_ids: HashMap<String, Vec<Pat>>,
 }
 
 #[derive(Debug, Default)]
@@ -119,21 +129,34 @@ impl Matcher {
         for (field, v) in &facts.suppliers {
             self.suppliers.hits(field, v, Confidence::Medium, &mut out);
         }
+        for (name, verified) in &facts.signers {
+            let (field, conf) = if *verified {
+                ("code signer", Confidence::High)
+            } else {
+                ("code signer (digest mismatch)", Confidence::Medium)
+            };
+            self.signers.hits(field, name, conf, &mut out);
+        }
+        for id in &facts.team_ids {
+            exact(&self.team_ids, "Team ID", id, Confidence::High, &mut out);
+        }
+        for id in &facts.bundle_ids {
+            self.bundle_ids
+                .hits("bundle id", id, Confidence::High, &mut out);
+        }
+        for c in &facts.companies {
+            self.suppliers
+                .hits("company name", c, Confidence::Low, &mut out);
+        }
         for (field, host) in &facts.domains {
             let host = host.to_ascii_lowercase();
             let mut rest = host.as_str();
             loop {
-                if let Some(pats) = self.domains.get(rest) {
-                    for p in pats {
-                        out.push(Hit {
-                            target: p.target,
-                            field: (*field).to_owned(),
-                            value: host.clone(),
-                            pattern: p.pattern.clone(),
-                            confidence: Confidence::Medium,
-                            specificity: p.specificity,
-                            order: p.order,
-                        });
+                if self.domains.contains_key(rest) {
+                    let before = out.len();
+                    exact(&self.domains, field, rest, Confidence::Medium, &mut out);
+                    for h in &mut out[before..] {
+                        h.value.clone_from(&host);
                     }
                 }
                 match rest.split_once('.') {
@@ -164,6 +187,27 @@ impl Matcher {
     }
 }
 
+/// Hits for a value looked up exactly (domains, Team IDs).
+fn exact(
+    map: &HashMap<String, Vec<Pat>>,
+    field: &str,
+    value: &str,
+    conf: Confidence,
+    out: &mut Vec<Hit>,
+) {
+    for p in map.get(value).into_iter().flatten() {
+        out.push(Hit {
+            target: p.target,
+            field: field.to_owned(),
+            value: value.to_owned(),
+            pattern: p.pattern.clone(),
+            confidence: conf,
+            specificity: p.specificity,
+            order: p.order,
+        });
+    }
+}
+
 fn kind_rank(t: Target) -> u8 {
     match t {
         Target::Product(_) => 0,
@@ -177,7 +221,10 @@ pub(super) struct Builder {
     suppliers: (GlobSetBuilder, Vec<Pat>),
     binaries: (GlobSetBuilder, Vec<Pat>),
     metadata: (GlobSetBuilder, Vec<Pat>),
+    signers: (GlobSetBuilder, Vec<Pat>),
+    bundle_ids: (GlobSetBuilder, Vec<Pat>),
     domains: HashMap<String, Vec<Pat>>,
+    team_ids: HashMap<String, Vec<Pat>>,
     order: u32,
 }
 
@@ -189,7 +236,10 @@ impl Default for Builder {
             suppliers: slot(),
             binaries: slot(),
             metadata: slot(),
+            signers: slot(),
+            bundle_ids: slot(),
             domains: HashMap::new(),
+            team_ids: HashMap::new(),
             order: 0,
         }
     }
@@ -213,6 +263,8 @@ impl Builder {
             (&mut self.suppliers, &p.suppliers),
             (&mut self.binaries, &p.binaries),
             (&mut self.metadata, &p.metadata),
+            (&mut self.signers, &p.signers),
+            (&mut self.bundle_ids, &p.bundle_ids),
         ] {
             for g in globs {
                 glob(slot, report, file, target, order, g, g.get_ref());
@@ -222,6 +274,16 @@ impl Builder {
         // ("Google LLC") or as an RFC 5322 name ("Mozilla Corporation <...>").
         for name in legal_names {
             let esc = globset::escape(name);
+            let exact_name = Spanned::new(0..0, esc.clone());
+            glob(
+                &mut self.signers,
+                report,
+                file,
+                target,
+                order,
+                &exact_name,
+                &esc,
+            );
             for form in [esc.clone(), format!("{esc} <*")] {
                 let spanned = Spanned::new(0..0, form.clone());
                 glob(
@@ -234,6 +296,30 @@ impl Builder {
                     &form,
                 );
             }
+        }
+        for t in &p.team_ids {
+            let v = t.get_ref().trim();
+            if v.len() != 10
+                || !v
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            {
+                report(
+                    file,
+                    t.span(),
+                    format!(
+                        "`{}` is not an Apple Team ID (ten capital letters and digits)",
+                        t.get_ref()
+                    ),
+                );
+                continue;
+            }
+            self.team_ids.entry(v.to_owned()).or_default().push(Pat {
+                target,
+                pattern: v.to_owned(),
+                specificity: 10,
+                order,
+            });
         }
         for d in &p.domains {
             let v = d.get_ref().trim().to_ascii_lowercase();
@@ -274,7 +360,10 @@ impl Builder {
             suppliers: field(self.suppliers)?,
             binaries: field(self.binaries)?,
             metadata: field(self.metadata)?,
+            signers: field(self.signers)?,
+            bundle_ids: field(self.bundle_ids)?,
             domains: self.domains,
+            team_ids: self.team_ids,
         })
     }
 }

@@ -309,6 +309,101 @@ fn parse_atom(t: &[String], pos: &mut usize, osi: &dyn Fn(&str) -> Option<bool>)
 mod tests {
     use super::*;
 
+    const ACME: &str = r#"
+[[vendor]]
+id = "acme"
+name = "Acme"
+legal_names = ["Acme Software GmbH"]
+kind = "company"
+country = "DE"
+source = "test"
+as_of = 2026-11-22
+
+[vendor.match]
+signers = ["Developer ID Application: Acme*"]
+team_ids = ["ACME123456"]
+bundle_ids = ["de.acme.*"]
+"#;
+
+    fn with_layer(text: &str) -> Result<RuleDb, Vec<RuleError>> {
+        load(vec![
+            embedded_sources(),
+            vec![Source {
+                name: "acme.toml".into(),
+                text: text.to_owned().into(),
+            }],
+        ])
+    }
+
+    #[test]
+    fn signing_facts_match_with_their_confidence() {
+        let db = with_layer(ACME).unwrap();
+        let conf = |facts: Facts| {
+            db.matcher
+                .matches(&facts)
+                .first()
+                .map(|h| (h.field.clone(), h.confidence))
+        };
+        assert_eq!(
+            conf(Facts {
+                team_ids: vec!["ACME123456"],
+                ..Default::default()
+            }),
+            Some(("Team ID".into(), Confidence::High))
+        );
+        assert_eq!(
+            conf(Facts {
+                bundle_ids: vec!["de.acme.Editor"],
+                ..Default::default()
+            }),
+            Some(("bundle id".into(), Confidence::High))
+        );
+        // The legal name matches a signer's O= exactly; an unverified
+        // signature is weaker, and a company-name string weaker still.
+        assert_eq!(
+            conf(Facts {
+                signers: vec![("Acme Software GmbH", true)],
+                ..Default::default()
+            }),
+            Some(("code signer".into(), Confidence::High))
+        );
+        assert_eq!(
+            conf(Facts {
+                signers: vec![(
+                    "Developer ID Application: Acme Software GmbH (ACME123456)",
+                    false
+                )],
+                ..Default::default()
+            }),
+            Some(("code signer (digest mismatch)".into(), Confidence::Medium))
+        );
+        assert_eq!(
+            conf(Facts {
+                companies: vec!["Acme Software GmbH"],
+                ..Default::default()
+            }),
+            Some(("company name".into(), Confidence::Low))
+        );
+        assert_eq!(
+            conf(Facts {
+                team_ids: vec!["acme123456"],
+                ..Default::default()
+            }),
+            None
+        );
+    }
+
+    #[test]
+    fn a_malformed_team_id_is_located() {
+        let errs = with_layer(&ACME.replace("ACME123456", "acme-1")).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(
+            (errs[0].file.as_str(), errs[0].line, errs[0].col),
+            ("acme.toml", 13, 13)
+        );
+        assert!(errs[0].message.contains("not an Apple Team ID"));
+    }
+
     fn osi(id: &str) -> Option<bool> {
         match id {
             "MIT" | "GPL-2.0-or-later" | "Apache-2.0" | "GPLv2+" => Some(true),

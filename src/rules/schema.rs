@@ -239,7 +239,21 @@ pub struct PatternsDef {
     /// Globs over binary file names (`zoom`, `libcef.so`).
     #[serde(default)]
     pub binaries: Vec<Spanned<String>>,
+    /// Case-insensitive globs over code-signing subject names: the
+    /// Authenticode signer's O= or CN=, the Apple signing certificate's CN
+    /// (`Developer ID Application: Zoom Video Communications, Inc. (BJ4HAAB9B3)`).
+    /// Legal names match here too, exactly.
+    #[serde(default)]
+    pub signers: Vec<Spanned<String>>,
+    /// Apple Developer Team IDs (ten capitals and digits), exact. The key
+    /// for macOS: legal names drift, Team IDs don't.
+    #[serde(default)]
+    pub team_ids: Vec<Spanned<String>>,
+    /// Globs over bundle identifiers (`com.microsoft.*`).
+    #[serde(default)]
+    pub bundle_ids: Vec<Spanned<String>>,
     /// Globs over `source:key=value` metadata strings
+
     /// (`os-release:ID=ubuntu`, `elf-note:osCpe=cpe:/o:fedoraproject:*`).
     #[serde(default)]
     pub metadata: Vec<Spanned<String>>,
