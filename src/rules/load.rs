@@ -135,6 +135,12 @@ struct Loader {
 }
 
 impl Loader {
+    /// `file:line` of a span, for messages about an entry.
+    fn at(&self, file: usize, span: Range<usize>) -> String {
+        let src = &self.files[file];
+        format!("{}:{}", src.name, line_col(&src.text, span.start).0)
+    }
+
     fn err(&mut self, file: usize, span: Range<usize>, msg: impl Into<String>) {
         let src = &self.files[file];
         let (line, col) = line_col(&src.text, span.start);
@@ -191,17 +197,24 @@ pub fn load(layers: Vec<Vec<Source>>) -> Result<RuleDb, Vec<RuleError>> {
         files: Vec::new(),
         errors: Vec::new(),
     };
-    let mut database: Option<At<DatabaseDef>> = None;
-    let mut licenses: Table<LicenseDef> = Table::default();
-    let mut categories: Table<CategoryDef> = Table::default();
-    let mut laws: Table<LawDef> = Table::default();
-    let mut jurisdictions: Table<JurisdictionDef> = Table::default();
-    let mut vendors: Table<VendorDef> = Table::default();
-    let mut products: Table<ProductDef> = Table::default();
+    let mut t = Tables::default();
+    let Tables {
+        database,
+        licenses,
+        categories,
+        laws,
+        jurisdictions,
+        vendors,
+        products,
+        model,
+        rules,
+        gates,
+    } = &mut t;
 
     for layer in layers {
-        let mut seen: [HashSet<String>; 6] = Default::default();
+        let mut seen: [HashSet<String>; 8] = Default::default();
         let mut layer_db = false;
+        let mut layer_model = false;
         for src in layer {
             let file = ld.files.len();
             ld.files.push(src);
@@ -224,25 +237,41 @@ pub fn load(layers: Vec<Vec<Source>>) -> Result<RuleDb, Vec<RuleError>> {
                     );
                 } else {
                     layer_db = true;
-                    database = Some(At { file, def: db });
+                    *database = Some(At { file, def: db });
                 }
+            }
+            if let Some(m) = rf.model {
+                if layer_model {
+                    ld.err(file, m.span(), "a second [model] table in the same rule set");
+                } else {
+                    layer_model = true;
+                    *model = Some(At { file, def: m });
+                }
+            }
+            for d in rf.rule {
+                let id = d.get_ref().id.clone();
+                ld.add(rules, &mut seen[6], "rule", file, &id, d);
+            }
+            for d in rf.gate {
+                let id = d.get_ref().id.clone();
+                ld.add(gates, &mut seen[7], "gate", file, &id, d);
             }
             for d in rf.license {
                 let id = d.get_ref().id.clone();
-                ld.add(&mut licenses, &mut seen[0], "license", file, &id, d);
+                ld.add(licenses, &mut seen[0], "license", file, &id, d);
             }
             for d in rf.category {
                 let id = d.get_ref().id.clone();
-                ld.add(&mut categories, &mut seen[1], "category", file, &id, d);
+                ld.add(categories, &mut seen[1], "category", file, &id, d);
             }
             for d in rf.law {
                 let id = d.get_ref().id.clone();
-                ld.add(&mut laws, &mut seen[2], "law", file, &id, d);
+                ld.add(laws, &mut seen[2], "law", file, &id, d);
             }
             for d in rf.jurisdiction {
                 let id = d.get_ref().country.clone();
                 ld.add(
-                    &mut jurisdictions,
+                    jurisdictions,
                     &mut seen[3],
                     "jurisdiction",
                     file,
@@ -252,25 +281,16 @@ pub fn load(layers: Vec<Vec<Source>>) -> Result<RuleDb, Vec<RuleError>> {
             }
             for d in rf.vendor {
                 let id = d.get_ref().id.clone();
-                ld.add(&mut vendors, &mut seen[4], "vendor", file, &id, d);
+                ld.add(vendors, &mut seen[4], "vendor", file, &id, d);
             }
             for d in rf.product {
                 let id = d.get_ref().id.clone();
-                ld.add(&mut products, &mut seen[5], "product", file, &id, d);
+                ld.add(products, &mut seen[5], "product", file, &id, d);
             }
         }
     }
 
-    let db = validate(
-        &mut ld,
-        database,
-        licenses,
-        categories,
-        laws,
-        jurisdictions,
-        vendors,
-        products,
-    );
+    let db = validate(&mut ld, t);
     if !ld.errors.is_empty() {
         return Err(ld.errors);
     }
@@ -306,9 +326,9 @@ fn country_code(ld: &mut Loader, file: usize, c: &Spanned<String>, known: &HashM
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn validate(
-    ld: &mut Loader,
+/// Every table of every layer, merged by id.
+#[derive(Default)]
+struct Tables {
     database: Option<At<DatabaseDef>>,
     licenses: Table<LicenseDef>,
     categories: Table<CategoryDef>,
@@ -316,7 +336,24 @@ fn validate(
     jurisdictions: Table<JurisdictionDef>,
     vendors: Table<VendorDef>,
     products: Table<ProductDef>,
-) -> Option<RuleDb> {
+    model: Option<At<ModelDef>>,
+    rules: Table<ModelRuleDef>,
+    gates: Table<GateDef>,
+}
+
+fn validate(ld: &mut Loader, t: Tables) -> Option<RuleDb> {
+    let Tables {
+        database,
+        licenses,
+        categories,
+        laws,
+        jurisdictions,
+        vendors,
+        products,
+        model,
+        rules,
+        gates,
+    } = t;
     let meta = match &database {
         Some(at) => {
             let d = at.def.get_ref();
@@ -378,6 +415,7 @@ fn validate(
                 name: d.name.clone(),
                 impact: d.impact,
                 workplace: d.workplace,
+                weight: d.weight,
             }
         })
         .collect();
@@ -496,24 +534,7 @@ fn validate(
                 format!("vendor `{}` has an empty source", d.id.get_ref()),
             );
         }
-        let mut warnings = Vec::new();
-        for w in &d.warnings {
-            match laws.index.get(w.get_ref()) {
-                Some(&i) if laws.items[i].def.get_ref().kind == LawKind::Warning => {
-                    warnings.push(i)
-                }
-                Some(_) => ld.err(
-                    a.file,
-                    w.span(),
-                    format!("law `{}` is not of kind `warning`", w.get_ref()),
-                ),
-                None => ld.err(
-                    a.file,
-                    w.span(),
-                    format!("unknown law id `{}`", w.get_ref()),
-                ),
-            }
-        }
+        let warnings = warning_laws(ld, a.file, &d.warnings, &laws);
         out_vendors.push(Vendor {
             id: d.id.get_ref().clone(),
             name: d.name.clone(),
@@ -524,6 +545,8 @@ fn validate(
             parent_since,
             homepage: d.homepage.clone(),
             warnings,
+            traits: d.traits.iter().map(|t| t.get_ref().clone()).collect(),
+            at: ld.at(a.file, d.id.span()),
             note: d.note.clone(),
             source: d.source.clone(),
             as_of,
@@ -612,6 +635,9 @@ fn validate(
             category: d.category.get_ref().clone(),
             license: lic.clone(),
             alternatives: alts,
+            traits: d.traits.iter().map(|t| t.get_ref().clone()).collect(),
+            warnings: warning_laws(ld, a.file, &d.warnings, &laws),
+            at: ld.at(a.file, d.id.span()),
             note: d.note.clone(),
             source: d.source.clone(),
             as_of,
@@ -655,8 +681,10 @@ fn validate(
         }
     };
 
+    let model = validate_model(ld, model, &rules, &gates, &jurisdictions, &vendors, &products)?;
     Some(RuleDb {
         meta,
+        model,
         licenses: out_licenses,
         category_index: index_of(&categories.index),
         categories: out_categories,
@@ -669,6 +697,134 @@ fn validate(
         products: out_products,
         matcher,
         license_index,
+    })
+}
+
+/// Law ids of kind `warning` or `ban`.
+fn warning_laws(ld: &mut Loader, file: usize, ids: &[Spanned<String>], laws: &Table<LawDef>) -> Vec<usize> {
+    let mut out = Vec::new();
+    for w in ids {
+        match laws.index.get(w.get_ref()) {
+            Some(&i) if matches!(laws.items[i].def.get_ref().kind, LawKind::Warning | LawKind::Ban) => out.push(i),
+            Some(_) => ld.err(file, w.span(), format!("law `{}` is not of kind `warning` or `ban`", w.get_ref())),
+            None => ld.err(file, w.span(), format!("unknown law id `{}`", w.get_ref())),
+        }
+    }
+    out
+}
+
+fn validate_model(
+    ld: &mut Loader,
+    model: Option<At<ModelDef>>,
+    rules: &Table<ModelRuleDef>,
+    gates: &Table<GateDef>,
+    jurisdictions: &Table<JurisdictionDef>,
+    vendors: &Table<VendorDef>,
+    products: &Table<ProductDef>,
+) -> Option<Model> {
+    let Some(at) = model else {
+        let file = ld.files.len().saturating_sub(1);
+        ld.err(file, 0..0, "no [model] table (weights, thresholds, targets) in the rule set");
+        return None;
+    };
+    let m = at.def.get_ref();
+    let w = m.weights;
+    let ws = [w.d1, w.d2, w.d3, w.d4, w.d5, w.d6];
+    if ws.iter().any(|x| !x.is_finite() || *x < 0.0) || ws.iter().sum::<f64>() <= 0.0 {
+        ld.err(at.file, at.def.span(), "model weights must be non-negative with a positive sum");
+    }
+    let t = m.thresholds;
+    if !(0.0 < t.medium && t.medium < t.high && t.high < t.critical && t.critical <= 16.0) {
+        ld.err(at.file, at.def.span(), "model thresholds must rise: 0 < medium < high < critical <= 16");
+    }
+    if !(0.0..=1.0).contains(&m.oss_target) {
+        ld.err(at.file, at.def.span(), "oss_target is a share between 0 and 1");
+    }
+    if !(0.0..=4.0).contains(&m.unknown_exposure) {
+        ld.err(at.file, at.def.span(), "unknown_exposure is between 0 and 4");
+    }
+    // Every trait a product or vendor carries must be tested by some rule:
+    // a misspelt trait would otherwise silently score nothing.
+    let mut product_traits = HashSet::new();
+    let mut vendor_traits = HashSet::new();
+    let mut convert = |ld: &mut Loader, file: usize, w: &WhenDef| -> Condition {
+        for c in &w.controller_countries {
+            country_code(ld, file, c, &jurisdictions.index);
+        }
+        product_traits.extend(w.product_traits.iter().map(|t| t.get_ref().clone()));
+        vendor_traits.extend(w.vendor_traits.iter().map(|t| t.get_ref().clone()));
+        Condition {
+            controller_blocs: w.controller_blocs.clone(),
+            controller_countries: w.controller_countries.iter().map(|c| c.get_ref().clone()).collect(),
+            controller_law_kinds: w.controller_law_kinds.clone(),
+            not_controller_law_kinds: w.not_controller_law_kinds.clone(),
+            vendor_blocs: w.vendor_blocs.clone(),
+            community: w.community,
+            warnings: w.warnings.clone(),
+            control_change_within_years: w.control_change_within_years,
+            vendor_traits: w.vendor_traits.iter().map(|t| t.get_ref().clone()).collect(),
+            product_traits: w.product_traits.iter().map(|t| t.get_ref().clone()).collect(),
+            open_source: w.open_source,
+            license_known: w.license_known,
+            has_alternative: w.has_alternative,
+            impacts: w.impacts.clone(),
+        }
+    };
+    let mut out_rules = Vec::new();
+    for a in &rules.items {
+        let d = a.def.get_ref();
+        if *d.score.get_ref() > 4 {
+            ld.err(a.file, d.score.span(), "a rule's score is 0..=4");
+        }
+        let when = convert(ld, a.file, &d.when);
+        out_rules.push(ModelRule {
+            id: d.id.get_ref().clone(),
+            dimension: d.dimension,
+            score: (*d.score.get_ref()).min(4),
+            when,
+            rationale: d.rationale.clone(),
+            refs: d.refs.clone(),
+        });
+    }
+    let mut out_gates = Vec::new();
+    for a in &gates.items {
+        let d = a.def.get_ref();
+        let when = convert(ld, a.file, &d.when);
+        if when == Condition::default() {
+            ld.err(a.file, d.id.span(), format!("gate `{}` has no conditions: it would make everything critical", d.id.get_ref()));
+        }
+        out_gates.push(Gate {
+            id: d.id.get_ref().clone(),
+            when,
+            rationale: d.rationale.clone(),
+            refs: d.refs.clone(),
+        });
+    }
+    for a in &products.items {
+        for t in &a.def.get_ref().traits {
+            if !product_traits.contains(t.get_ref()) {
+                ld.err(a.file, t.span(), format!("trait `{}` is tested by no model rule (product_traits in rules/model.toml)", t.get_ref()));
+            }
+        }
+    }
+    for a in &vendors.items {
+        for t in &a.def.get_ref().traits {
+            if !vendor_traits.contains(t.get_ref()) {
+                ld.err(a.file, t.span(), format!("trait `{}` is tested by no model rule (vendor_traits in rules/model.toml)", t.get_ref()));
+            }
+        }
+    }
+    Some(Model {
+        params: ModelParams {
+            weights: m.weights,
+            thresholds: m.thresholds,
+            oss_target: m.oss_target,
+            oss_target_year: m.oss_target_year,
+            unknown_exposure: m.unknown_exposure,
+            single_point_roles: m.single_point_roles,
+        },
+        rules: out_rules,
+        gates: out_gates,
     })
 }
 

@@ -12,7 +12,7 @@ pub mod schema;
 
 pub use load::{RuleError, Source, embedded_sources, load, load_paths};
 pub use matcher::{Confidence, Facts, Hit, Matcher, Target, email_domains, url_host};
-pub use schema::{Bloc, Impact, LawKind, VendorKind};
+pub use schema::{Bloc, Dimension, Impact, LawKind, ThresholdsDef as Thresholds, VendorKind, WeightsDef as Weights};
 
 use std::collections::HashMap;
 
@@ -39,6 +39,63 @@ pub struct Category {
     pub name: String,
     pub impact: Impact,
     pub workplace: bool,
+    pub weight: f64,
+}
+
+/// The assessment model's parameters.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ModelParams {
+    pub weights: Weights,
+    pub thresholds: Thresholds,
+    pub oss_target: f64,
+    pub oss_target_year: u16,
+    pub unknown_exposure: f64,
+    pub single_point_roles: usize,
+}
+
+/// Conditions of a model rule or gate (see [`schema::WhenDef`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Condition {
+    pub controller_blocs: Vec<Bloc>,
+    pub controller_countries: Vec<String>,
+    pub controller_law_kinds: Vec<LawKind>,
+    pub not_controller_law_kinds: Vec<LawKind>,
+    pub vendor_blocs: Vec<Bloc>,
+    pub community: Option<bool>,
+    pub warnings: Vec<LawKind>,
+    pub control_change_within_years: Option<u32>,
+    pub vendor_traits: Vec<String>,
+    pub product_traits: Vec<String>,
+    pub open_source: Option<bool>,
+    pub license_known: Option<bool>,
+    pub has_alternative: Option<bool>,
+    pub impacts: Vec<Impact>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ModelRule {
+    pub id: String,
+    pub dimension: Dimension,
+    pub score: u8,
+    pub when: Condition,
+    pub rationale: String,
+    pub refs: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Gate {
+    pub id: String,
+    pub when: Condition,
+    pub rationale: String,
+    pub refs: Vec<String>,
+}
+
+/// The assessment model as the database defines it.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub params: ModelParams,
+    pub rules: Vec<ModelRule>,
+    pub gates: Vec<Gate>,
 }
 
 #[derive(Debug, Clone)]
@@ -85,6 +142,9 @@ pub struct Vendor {
     pub homepage: Option<String>,
     /// Indices into [`RuleDb::laws`] of official warnings naming this vendor.
     pub warnings: Vec<usize>,
+    pub traits: Vec<String>,
+    /// Where it is defined (`rules/vendors.toml:120`).
+    pub at: String,
     pub note: Option<String>,
     pub source: String,
     pub as_of: String,
@@ -99,9 +159,14 @@ pub struct Product {
     pub category: String,
     pub license: String,
     pub alternatives: Vec<usize>,
+    pub traits: Vec<String>,
+    /// Indices into [`RuleDb::laws`] of warnings or bans naming the product.
+    pub warnings: Vec<usize>,
     pub note: Option<String>,
     pub source: String,
     pub as_of: String,
+    /// Where it is defined (`rules/products/browser.toml:12`).
+    pub at: String,
 }
 
 /// A loaded, validated rule database with its compiled matcher.
@@ -114,6 +179,7 @@ pub struct RuleDb {
     pub jurisdictions: Vec<Jurisdiction>,
     pub vendors: Vec<Vendor>,
     pub products: Vec<Product>,
+    pub model: Model,
     pub matcher: Matcher,
     license_index: HashMap<String, usize>,
     category_index: HashMap<String, usize>,
@@ -162,7 +228,33 @@ impl RuleDb {
         out
     }
 
+    /// Doubts that are not errors: proprietary products of non-EU
+    /// controllers without an alternative, and vendors whose control chain
+    /// ends without a country (neither a community nor a channel).
+    pub fn lint(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for p in &self.products {
+            let c = &self.vendors[self.controller(p.vendor)];
+            let eu = c
+                .country
+                .as_deref()
+                .and_then(|k| self.jurisdiction(k))
+                .is_some_and(|j| j.bloc == Bloc::Eu);
+            if p.license == "proprietary" && !eu && p.alternatives.is_empty() {
+                out.push(format!("{}: product `{}` has no alternative", p.at, p.id));
+            }
+        }
+        for (i, v) in self.vendors.iter().enumerate() {
+            let c = &self.vendors[self.controller(i)];
+            if c.country.is_none() && !matches!(c.kind, VendorKind::Community | VendorKind::Channel) {
+                out.push(format!("{}: vendor `{}` has no controller with a country", v.at, v.id));
+            }
+        }
+        out
+    }
+
     /// The ultimate controller of a vendor.
+
     pub fn controller(&self, vendor: usize) -> usize {
         *self.chain(vendor).last().unwrap_or(&vendor)
     }

@@ -25,7 +25,137 @@ pub struct RuleFile {
     pub vendor: Vec<Spanned<VendorDef>>,
     #[serde(default)]
     pub product: Vec<Spanned<ProductDef>>,
+    pub model: Option<Spanned<ModelDef>>,
+    #[serde(default)]
+    pub rule: Vec<Spanned<ModelRuleDef>>,
+    #[serde(default)]
+    pub gate: Vec<Spanned<GateDef>>,
 }
+
+/// The assessment model's parameters (`rules/model.toml`); a policy file
+/// may override them.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ModelDef {
+    /// Weights of D1..D6 in the exposure.
+    pub weights: WeightsDef,
+    /// Level thresholds on exposure × impact (0..16).
+    pub thresholds: ThresholdsDef,
+    /// Open-source share target (0..1) and its year.
+    pub oss_target: f64,
+    pub oss_target_year: u16,
+    /// Exposure counted for an unresolved component in the index (0..4).
+    pub unknown_exposure: f64,
+    /// A controller holding this many high or very-high roles is a single
+    /// point of dependency.
+    pub single_point_roles: usize,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeightsDef {
+    pub d1: f64,
+    pub d2: f64,
+    pub d3: f64,
+    pub d4: f64,
+    pub d5: f64,
+    pub d6: f64,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThresholdsDef {
+    pub medium: f64,
+    pub high: f64,
+    pub critical: f64,
+}
+
+/// A model dimension scored by rules (D7 comes from the category).
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dimension {
+    D1,
+    D2,
+    D3,
+    D4,
+    D5,
+    D6,
+}
+
+/// A named rule that scores one dimension when its conditions hold.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ModelRuleDef {
+    /// `JUR-US-CONTROL`, `OPS-ONLINE-ACTIVATION`...
+    pub id: Spanned<String>,
+    pub dimension: Dimension,
+    /// 0..=4; a dimension's score is the highest score of its fired rules.
+    pub score: Spanned<u8>,
+    pub when: WhenDef,
+    pub rationale: String,
+    #[serde(default)]
+    pub refs: Vec<String>,
+}
+
+/// A hard gate: when its conditions hold the level is critical, whatever
+/// the matrix says.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct GateDef {
+    pub id: Spanned<String>,
+    pub when: WhenDef,
+    pub rationale: String,
+    #[serde(default)]
+    pub refs: Vec<String>,
+}
+
+/// Conditions, all of which must hold (an empty table always holds). Lists
+/// mean "any of".
+#[derive(Debug, Deserialize, Clone, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WhenDef {
+    /// Bloc of the ultimate controller's country.
+    #[serde(default)]
+    pub controller_blocs: Vec<Bloc>,
+    /// The ultimate controller's country.
+    #[serde(default)]
+    pub controller_countries: Vec<Spanned<String>>,
+    /// A law of the controller's jurisdiction has one of these kinds.
+    #[serde(default)]
+    pub controller_law_kinds: Vec<LawKind>,
+    /// No law of the controller's jurisdiction has any of these kinds.
+    #[serde(default)]
+    pub not_controller_law_kinds: Vec<LawKind>,
+    /// Bloc of the vendor itself (the publishing entity).
+    #[serde(default)]
+    pub vendor_blocs: Vec<Bloc>,
+    /// The controller is a community project with no controlling company.
+    pub community: Option<bool>,
+    /// An official warning or ban of one of these kinds names the vendor,
+    /// a controller in its chain, or the product.
+    #[serde(default)]
+    pub warnings: Vec<LawKind>,
+    /// A control edge in the chain is younger than this many years (at the
+    /// rule database's date).
+    pub control_change_within_years: Option<u32>,
+    /// A vendor in the chain has one of these traits.
+    #[serde(default)]
+    pub vendor_traits: Vec<Spanned<String>>,
+    /// The product has one of these traits.
+    #[serde(default)]
+    pub product_traits: Vec<Spanned<String>>,
+    /// The binary as shipped is open source (true), known proprietary
+    /// (false).
+    pub open_source: Option<bool>,
+    /// Whether the licence is known at all.
+    pub license_known: Option<bool>,
+    /// Whether the rule database lists an alternative for the product.
+    pub has_alternative: Option<bool>,
+    /// The role's impact.
+    #[serde(default)]
+    pub impacts: Vec<Impact>,
+}
+
 
 #[derive(Debug, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
@@ -67,9 +197,17 @@ pub struct CategoryDef {
     pub id: Spanned<String>,
     pub name: String,
     pub impact: Impact,
-    /// Counted as workplace software in the open-source share.
+    /// Counted as workplace software in the open-source share and the
+    /// sovereignty index.
     #[serde(default = "yes")]
     pub workplace: bool,
+    /// Role weight in the image aggregates (index, shares, concentration).
+    #[serde(default = "one")]
+    pub weight: f64,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 fn yes() -> bool {
@@ -92,8 +230,10 @@ pub enum LawKind {
     Sanctions,
     /// Data must stay in the country, or may not leave without approval.
     Localisation,
-    /// An official warning or ban by an authority.
+    /// An official warning by an authority.
     Warning,
+    /// A ban, e.g. of an app on managed devices.
+    Ban,
 }
 
 #[derive(Debug, Deserialize, Clone)]
@@ -170,9 +310,13 @@ pub struct VendorDef {
     #[serde(default)]
     pub homepage: Option<String>,
     /// Official warnings or bans that name this vendor: law ids of kind
-    /// `warning` (`de.bsi7`).
+    /// `warning` or `ban` (`de.bsi7`).
     #[serde(default)]
     pub warnings: Vec<Spanned<String>>,
+    /// Facts the assessment model's rules test (`private-equity`).
+    #[serde(default)]
+    pub traits: Vec<Spanned<String>>,
+
     #[serde(default)]
     pub note: Option<String>,
     pub source: String,
@@ -213,6 +357,14 @@ pub struct ProductDef {
     /// Product ids of open-source or European alternatives.
     #[serde(default)]
     pub alternatives: Vec<Spanned<String>>,
+    /// Facts the assessment model's rules test (`cloud-processing`,
+    /// `online-activation`, `bundles-chromium`...; see `rules/model.toml`).
+    #[serde(default)]
+    pub traits: Vec<Spanned<String>>,
+    /// Official warnings or bans naming this product: law ids.
+    #[serde(default)]
+    pub warnings: Vec<Spanned<String>>,
+
     #[serde(default)]
     pub note: Option<String>,
     pub source: String,
