@@ -2,6 +2,8 @@
 //! 0 (ok) and 2 (usage or fatal error). The CI-gate code 1 arrives with
 //! policies.
 
+use crate::date::Date;
+use crate::policy::Policy;
 use crate::progress::Progress;
 use crate::report::{self, write_atomic};
 use crate::rules::{self, RuleDb, RuleError};
@@ -74,6 +76,9 @@ pub struct ScanArgs {
     /// No progress and no notices on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Policy file (TOML): model weights and targets, mitigations. See docs/policy.md.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -156,6 +161,25 @@ pub fn load_rules(args: &RuleArgs) -> Result<RuleDb, Fatal> {
     rules::load(layers).map_err(|errs| Fatal(rule_errors(&errs)))
 }
 
+/// Loads `--policy` (or an empty policy), printing its warnings (expired
+/// mitigations) to stderr unless quiet.
+pub fn load_policy(
+    path: Option<&std::path::Path>,
+    db: &RuleDb,
+    quiet: bool,
+) -> Result<Policy, Fatal> {
+    let Some(path) = path else {
+        return Ok(Policy::default());
+    };
+    let p = Policy::load(path, db, Date::today()).map_err(|errs| Fatal(rule_errors(&errs)))?;
+    if !quiet {
+        for w in &p.warnings {
+            eprintln!("sovscan: warning: {w}");
+        }
+    }
+    Ok(p)
+}
+
 fn rule_errors(errs: &[RuleError]) -> String {
     let mut lines: Vec<String> = errs.iter().take(20).map(|e| e.to_string()).collect();
     if errs.len() > 20 {
@@ -191,7 +215,9 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, Fatal> {
             )));
         }
     }
+    let policy = load_policy(args.policy.as_deref(), &db, args.quiet)?;
     let opts = scan::Options {
+        policy,
         walk: walk::Options {
             cross_filesystems: args.cross_filesystems,
             exclude,
@@ -247,8 +273,12 @@ fn rules_check(paths: &[PathBuf], no_default: bool) -> Result<ExitCode, Fatal> {
         rules: paths.to_vec(),
         no_default_rules: no_default,
     })?;
+    // Doubts that are not errors go to stderr; the exit code stays 0.
+    for w in db.lint() {
+        eprintln!("sovscan: warning: {w}");
+    }
     println!(
-        "ok: rule database {} ({}): {} jurisdictions, {} laws, {} vendors, {} products, {} licences, {} categories from {} file(s)",
+        "ok: rule database {} ({}): {} jurisdictions, {} laws, {} vendors, {} products, {} licences, {} categories, {} model rules, {} gates from {} file(s)",
         db.meta.version,
         db.meta.date,
         db.jurisdictions.len(),
@@ -257,6 +287,8 @@ fn rules_check(paths: &[PathBuf], no_default: bool) -> Result<ExitCode, Fatal> {
         db.products.len(),
         db.licenses.len(),
         db.categories.len(),
+        db.model.rules.len(),
+        db.model.gates.len(),
         db.meta.files.len()
     );
     Ok(ExitCode::SUCCESS)

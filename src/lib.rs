@@ -11,11 +11,15 @@
 pub mod assess;
 pub mod cli;
 pub mod collect;
+pub mod date;
+
 pub mod fingerprint;
 pub mod image;
 pub mod inventory;
 pub mod isolate;
 pub mod paths;
+pub mod policy;
+
 pub mod progress;
 pub mod report;
 pub mod rules;

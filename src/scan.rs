@@ -4,11 +4,14 @@
 //! report. Everything that reaches the report is sorted, so the same image
 //! gives the same bytes.
 
-use crate::assess::{self, Subject};
+use crate::assess::aggregate::aggregate;
+use crate::assess::{self, Context, Subject};
 use crate::collect;
+use crate::date::Date;
 use crate::fingerprint::{self, Binary, Claim};
 use crate::image::{DirResolver, Family, Image};
 use crate::inventory::{Evidence, Kind, Package, Problem, Supplier};
+use crate::policy::Policy;
 use crate::progress::Progress;
 use crate::report::*;
 use crate::rules::{self, Facts, Hit, RuleDb, Target, VendorKind};
@@ -23,6 +26,8 @@ use std::time::Instant;
 pub struct Options {
     pub walk: walk::Options,
     pub max_binary_size: u64,
+    /// Model overrides and mitigations (an empty policy by default).
+    pub policy: Policy,
 }
 
 impl Default for Options {
@@ -30,6 +35,7 @@ impl Default for Options {
         Self {
             walk: walk::Options::default(),
             max_binary_size: fingerprint::DEFAULT_MAX_SIZE,
+            policy: Policy::default(),
         }
     }
 }
@@ -47,6 +53,13 @@ pub fn scan(
         .iter()
         .map(|r| Image::open(r))
         .collect::<Result<_, _>>()?;
+    let params = opts.policy.params(db);
+    let cx = Context {
+        db,
+        params: &params,
+        mitigations: &opts.policy.mitigations,
+        db_date: Date::parse(&db.meta.date).unwrap_or_else(Date::today),
+    };
     let mut report = Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
@@ -58,6 +71,11 @@ pub fn scan(
             date: db.meta.date.clone(),
             files: db.meta.files.clone(),
         },
+        model: ModelInfo {
+            params: params.clone(),
+            policy: opts.policy.path.clone(),
+            mitigations: opts.policy.mitigations.len(),
+        },
         scan: ScanInfo { duration_ms: 0 },
         images: Vec::new(),
         components: Vec::new(),
@@ -68,15 +86,33 @@ pub fn scan(
         summary: Summary::default(),
     };
     for (idx, image) in images.iter().enumerate() {
-        scan_image(idx, image, db, opts, progress, &mut report);
+        scan_image(idx, image, &cx, opts, progress, &mut report);
     }
     progress.stage("reporting");
+    for w in &opts.policy.warnings {
+        report.warnings.push(ImageProblem {
+            image: 0,
+            path: opts.policy.path.clone().unwrap_or_default(),
+            message: w.clone(),
+        });
+    }
+    for img in &mut report.images {
+        let mine: Vec<&Component> = report
+            .components
+            .iter()
+            .filter(|c| c.image == img.id)
+            .collect();
+        img.summary = aggregate(&mine, db, &params, &opts.policy);
+    }
+    let all: Vec<&Component> = report.components.iter().collect();
+    let model = aggregate(&all, db, &params, &opts.policy);
     report.summary = Summary::compute(
         &report.components,
         &report.binaries,
         report.errors.len(),
         report.warnings.len(),
         report.skipped.len(),
+        model,
     );
     report.scan.duration_ms = started.elapsed().as_millis() as u64;
     Ok(report)
@@ -85,11 +121,12 @@ pub fn scan(
 fn scan_image(
     idx: usize,
     image: &Image,
-    db: &RuleDb,
+    cx: &Context,
     opts: &Options,
     progress: &Progress,
     report: &mut Report,
 ) {
+    let db = cx.db;
     progress.stage(format!("scanning {}", image.root.display()));
     let counters = progress.counters();
     let found: Mutex<Vec<Binary>> = Mutex::new(Vec::new());
@@ -133,7 +170,7 @@ fn scan_image(
         } else {
             owners.file_counts[pi]
         };
-        let c = build_component(idx, pkg, hits, db, files, bins.len());
+        let c = build_component(idx, pkg, hits, cx, files, bins.len());
         for &bi in bins {
             bin_component[bi] = Some(components.len());
         }
@@ -143,7 +180,7 @@ fn scan_image(
         let pkg = group_package(group, members, &binaries);
         let facts = group_facts(group, members, &binaries);
         let hits = weigh_group_hits(db.matcher.matches(&facts), facts.binaries.len());
-        let c = build_component(idx, &pkg, hits, db, members.len(), members.len());
+        let c = build_component(idx, &pkg, hits, cx, members.len(), members.len());
         for &bi in members {
             bin_component[bi] = Some(components.len());
         }
@@ -216,6 +253,7 @@ fn scan_image(
             evidence: image.os.evidence.clone(),
         },
         stats: walked.stats,
+        summary: Default::default(),
     });
 }
 
@@ -574,10 +612,11 @@ fn build_component(
     image: usize,
     pkg: &Package,
     hits: Vec<Hit>,
-    db: &RuleDb,
+    cx: &Context,
     files: usize,
     nbins: usize,
 ) -> Component {
+    let db = cx.db;
     let (product, vendor) = decide(&hits, db);
     let product_def = product.map(|p| &db.products[p]);
     let vendor_def = vendor.map(|v| &db.vendors[v]);
@@ -610,21 +649,16 @@ fn build_component(
     } else {
         "unknown".to_owned()
     };
-    let warnings = chain
-        .iter()
-        .flat_map(|&v| db.vendors[v].warnings.iter().map(|&l| &db.laws[l]))
-        .collect();
     let risk = assess::assess(
         &Subject {
-            controller,
+            chain: &chain,
             channel,
-            warnings,
-            jurisdiction,
+            product: product_def,
             open_source: license.open_source,
             license: license.spdx.as_deref().or(license.stated.as_deref()),
             category: db.category(&category),
         },
-        db,
+        cx,
     );
     let party = |v: &rules::Vendor| Party {
         id: v.id.clone(),
@@ -825,7 +859,14 @@ mod tests {
         let mut facts = Facts::default();
         facts.names.push(("package name", pkg.name.as_str()));
         supplier_facts(&pkg.supplier, &mut facts);
-        build_component(0, pkg, db.matcher.matches(&facts), &db, 0, 0)
+        let params = db.model.params.clone();
+        let cx = crate::assess::Context {
+            db: &db,
+            params: &params,
+            mitigations: &[],
+            db_date: crate::date::Date::parse(&db.meta.date).unwrap(),
+        };
+        build_component(0, pkg, db.matcher.matches(&facts), &cx, 0, 0)
     }
 
     #[test]

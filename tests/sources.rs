@@ -95,7 +95,11 @@ fn dpkg_lists_installed_and_config_files_packages_but_not_purged() {
     );
     assert_eq!(chrome["product"]["id"], "google-chrome");
     assert_eq!(chrome["controller"]["country"], "US");
-    assert_eq!(chrome["risk"]["level"], "high");
+    assert_eq!(chrome["risk"]["level"], "medium");
+    assert_eq!(
+        chrome["risk"]["dimensions"],
+        serde_json::json!({"d1": 3, "d2": 0, "d3": 1, "d4": 2, "d5": 2, "d6": 0, "d7": 3})
+    );
     let ev = &chrome["evidence"][0];
     assert_eq!(ev["path"], "var/lib/dpkg/status");
     assert!(

@@ -1,31 +1,30 @@
-//! Risk assessment. Risk v1: one level per component from the controller's
-//! jurisdiction, the licence and the category's impact, with every step
-//! stated as a reason. The assessment-model issue replaces the body of
-//! [`assess`]; its inputs and output are the interface.
+//! The assessment model: a standardised, explainable procedure that scores
+//! each component on seven dimensions and derives a level. `docs/model.md`
+//! is the procedure for auditors; this module implements it.
 //!
-//! The procedure, in order (also in `docs/model.md`):
-//! 1. No vendor identified → `unknown`. An unresolved component is never low.
-//! 2. Base level from the ultimate controller:
-//!    - an official warning names the vendor or a controller in its chain
-//!      (BSI §7 against Kaspersky) → `critical`, whatever else applies;
-//!    - its country has a law of kind `cooperation` or `warning`
-//!      (a general duty to assist intelligence services, an official
-//!      warning) → `critical`;
-//!    - a law of kind `disclosure` or `surveillance` (compelled access to
-//!      data held abroad) → `high`;
-//!    - an adequacy country with no such law, or an EU/EEA controller → `low`;
-//!    - any other country → `medium`;
-//!    - a community project with no controlling company → `low`.
-//! 3. Open source as shipped lowers the level one step (not below `low`):
-//!    the code can be audited, forked and rebuilt, so the controller has
-//!    less leverage over an installed copy.
-//! 4. A proprietary product in a very-high-impact role (OS, security agent,
-//!    remote access, identity) raises `medium` or `high` one step.
+//! 1. Unresolved vendor → `unknown`, nothing else computed.
+//! 2. D1..D6: each dimension's score is the highest score of the named
+//!    rules (`rules/model.toml`) whose conditions hold; 0 if none does.
+//! 3. Mitigations in force may lower D3 and D4 (never D1).
+//! 4. Exposure = Σ wᵢ·Dᵢ / Σ wᵢ over D1..D6 (0..4); D7 = impact of the role
+//!    (1..4); risk = exposure × D7 (0..16); the level follows the thresholds.
+//! 5. A hard gate whose conditions hold makes the level critical.
+//!
+//! Every step is recorded (fired rules, mitigations, gates, sentences), so
+//! any level can be traced back to its evidence.
 
-use crate::rules::{Category, Jurisdiction, Law, LawKind, RuleDb, Vendor, VendorKind};
-use serde::Serialize;
+pub mod aggregate;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+use crate::date::Date;
+use crate::policy::{Mitigation, Target};
+use crate::rules::{
+    Bloc, Category, Condition, Dimension, Impact, Law, LawKind, ModelParams, Product, RuleDb,
+    Vendor, VendorKind,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Low,
@@ -59,49 +58,199 @@ impl Level {
         }
     }
 
-    fn down(self) -> Self {
-        match self {
-            Level::Critical => Level::High,
-            Level::High => Level::Medium,
-            Level::Medium | Level::Low => Level::Low,
-            Level::Unknown => Level::Unknown,
-        }
-    }
-
-    fn up(self) -> Self {
-        match self {
-            Level::Low => Level::Medium,
-            Level::Medium => Level::High,
-            Level::High | Level::Critical => Level::Critical,
-            Level::Unknown => Level::Unknown,
-        }
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "low" => Level::Low,
+            "medium" => Level::Medium,
+            "high" => Level::High,
+            "critical" => Level::Critical,
+            "unknown" => Level::Unknown,
+            _ => return None,
+        })
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// Scores 0..4 per dimension. D7 is the impact of the role (1..4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Dimensions {
+    pub d1: u8,
+    pub d2: u8,
+    pub d3: u8,
+    pub d4: u8,
+    pub d5: u8,
+    pub d6: u8,
+    pub d7: u8,
+}
+
+impl Dimensions {
+    fn get_mut(&mut self, d: Dimension) -> &mut u8 {
+        match d {
+            Dimension::D1 => &mut self.d1,
+            Dimension::D2 => &mut self.d2,
+            Dimension::D3 => &mut self.d3,
+            Dimension::D4 => &mut self.d4,
+            Dimension::D5 => &mut self.d5,
+            Dimension::D6 => &mut self.d6,
+        }
+    }
+
+    /// D1..D6 in order.
+    pub fn scores(&self) -> [u8; 6] {
+        [self.d1, self.d2, self.d3, self.d4, self.d5, self.d6]
+    }
+}
+
+/// A model rule that fired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FiredRule {
+    pub id: String,
+    pub dimension: Dimension,
+    pub score: u8,
+    pub rationale: String,
+}
+
+/// A mitigation that lowered a dimension.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppliedMitigation {
+    /// `product:ID` or `vendor:ID`.
+    pub target: String,
+    pub dimension: Dimension,
+    pub from: u8,
+    pub to: u8,
+    pub justification: String,
+    pub approver: String,
+    pub expires: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Risk {
     pub level: Level,
+    /// Weighted D1..D6 (0..4); null when unknown.
+    pub exposure: Option<f64>,
+    /// exposure × D7 (0..16); null when unknown.
+    pub score: Option<f64>,
+    pub dimensions: Option<Dimensions>,
+    /// Every rule whose conditions held, by dimension.
+    pub rules: Vec<FiredRule>,
+    /// Ids of the hard gates that forced the level to critical.
+    pub gates: Vec<String>,
+    pub mitigations: Vec<AppliedMitigation>,
+    /// The assessment in sentences, in order.
     pub reasons: Vec<String>,
 }
 
 /// What the assessment looks at for one component.
 pub struct Subject<'a> {
-    /// The ultimate controller, when a vendor was identified.
-    pub controller: Option<&'a Vendor>,
+    /// Vendor indices from the publishing vendor to the ultimate
+    /// controller; empty when no vendor was identified.
+    pub chain: &'a [usize],
     /// The distribution channel, when that is all that was identified.
     pub channel: Option<&'a Vendor>,
-    /// Official warnings on the vendor or anyone in its control chain.
-    pub warnings: Vec<&'a Law>,
-    pub jurisdiction: Option<&'a Jurisdiction>,
+    pub product: Option<&'a Product>,
     pub open_source: Option<bool>,
     pub license: Option<&'a str>,
     pub category: Option<&'a Category>,
 }
 
-/// Risk v1. Deterministic: the same subject always gives the same reasons.
-pub fn assess(s: &Subject, db: &RuleDb) -> Risk {
-    let mut reasons = Vec::new();
-    let Some(controller) = s.controller else {
+/// The model as configured for one scan.
+pub struct Context<'a> {
+    pub db: &'a RuleDb,
+    pub params: &'a ModelParams,
+    /// Mitigations in force.
+    pub mitigations: &'a [Mitigation],
+    /// The rule database's date: control-change ages are measured to it.
+    pub db_date: Date,
+}
+
+/// The impact score of a role (D7).
+pub fn impact_score(i: Impact) -> u8 {
+    match i {
+        Impact::Low => 1,
+        Impact::Medium => 2,
+        Impact::High => 3,
+        Impact::VeryHigh => 4,
+    }
+}
+
+/// Facts the rule conditions test, derived once per component.
+struct Facts<'a> {
+    controller: &'a Vendor,
+    controller_bloc: Option<Bloc>,
+    law_kinds: HashSet<LawKind>,
+    vendor_bloc: Option<Bloc>,
+    warnings: HashSet<LawKind>,
+    newest_edge: Option<Date>,
+    vendor_traits: HashSet<&'a str>,
+    product_traits: HashSet<&'a str>,
+    open_source: Option<bool>,
+    has_alternative: bool,
+    impact: Impact,
+}
+
+impl Facts<'_> {
+    fn holds(&self, c: &Condition, db_date: Date) -> bool {
+        let any_bloc = |list: &[Bloc], b: Option<Bloc>| {
+            list.is_empty() || b.is_some_and(|b| list.contains(&b))
+        };
+        any_bloc(&c.controller_blocs, self.controller_bloc)
+            && (c.controller_countries.is_empty()
+                || self
+                    .controller
+                    .country
+                    .as_ref()
+                    .is_some_and(|k| c.controller_countries.contains(k)))
+            && (c.controller_law_kinds.is_empty()
+                || c.controller_law_kinds
+                    .iter()
+                    .any(|k| self.law_kinds.contains(k)))
+            && !c
+                .not_controller_law_kinds
+                .iter()
+                .any(|k| self.law_kinds.contains(k))
+            && any_bloc(&c.vendor_blocs, self.vendor_bloc)
+            && c.community
+                .is_none_or(|want| want == (self.controller.kind == VendorKind::Community))
+            && (c.warnings.is_empty() || c.warnings.iter().any(|k| self.warnings.contains(k)))
+            && c.control_change_within_years
+                .is_none_or(|n| self.newest_edge.is_some_and(|d| d.plus_years(n) > db_date))
+            && (c.vendor_traits.is_empty()
+                || c.vendor_traits
+                    .iter()
+                    .any(|t| self.vendor_traits.contains(t.as_str())))
+            && (c.product_traits.is_empty()
+                || c.product_traits
+                    .iter()
+                    .any(|t| self.product_traits.contains(t.as_str())))
+            && c.open_source
+                .is_none_or(|want| self.open_source == Some(want))
+            && c.license_known
+                .is_none_or(|want| want == self.open_source.is_some())
+            && c.has_alternative
+                .is_none_or(|want| want == self.has_alternative)
+            && (c.impacts.is_empty() || c.impacts.contains(&self.impact))
+    }
+}
+
+fn dim_label(d: Dimension) -> &'static str {
+    match d {
+        Dimension::D1 => "D1 legal exposure",
+        Dimension::D2 => "D2 control stability",
+        Dimension::D3 => "D3 data flows",
+        Dimension::D4 => "D4 operational autonomy",
+        Dimension::D5 => "D5 openness and exit",
+        Dimension::D6 => "D6 supply chain",
+    }
+}
+
+fn r2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Assesses one component. Deterministic: the same subject and context
+/// always give the same result, reasons included.
+pub fn assess(s: &Subject, cx: &Context) -> Risk {
+    let db = cx.db;
+    let Some(&controller_ix) = s.chain.last() else {
         let reason = match s.channel {
             Some(c) => format!(
                 "published through {}, a channel for other publishers' software; the publisher is not identified",
@@ -114,126 +263,192 @@ pub fn assess(s: &Subject, db: &RuleDb) -> Risk {
         };
         return Risk {
             level: Level::Unknown,
+            exposure: None,
+            score: None,
+            dimensions: None,
+            rules: vec![FiredRule {
+                id: "VENDOR-UNRESOLVED".into(),
+                dimension: Dimension::D1,
+                score: 4,
+                rationale: "An unresolved vendor is never low risk: its level stays unknown."
+                    .into(),
+            }],
+            gates: Vec::new(),
+            mitigations: Vec::new(),
             reasons: vec![reason],
         };
     };
-
-    let laws: Vec<&Law> = s
-        .jurisdiction
+    let controller = &db.vendors[controller_ix];
+    let vendor = &db.vendors[s.chain[0]];
+    let jurisdiction = controller
+        .country
+        .as_deref()
+        .and_then(|c| db.jurisdiction(c));
+    let laws: Vec<&Law> = jurisdiction
         .map(|j| j.laws.iter().map(|&i| &db.laws[i]).collect())
         .unwrap_or_default();
-    let named = |kinds: &[LawKind]| -> Vec<String> {
-        laws.iter()
-            .filter(|l| kinds.contains(&l.kind))
-            .map(|l| format!("{} ({})", l.name, l.id))
-            .collect()
-    };
-    let mut level = match (s.jurisdiction, controller.kind) {
-        (None, VendorKind::Community) => {
-            reasons.push(format!(
-                "{} is a community project with no controlling company",
-                controller.name
-            ));
-            Level::Low
-        }
-        (None, _) => {
-            reasons.push(format!(
-                "controller {} has no jurisdiction on record",
-                controller.name
-            ));
-            Level::Medium
-        }
-        (Some(j), _) => {
-            let coop = named(&[LawKind::Cooperation, LawKind::Warning]);
-            let disclose = named(&[LawKind::Disclosure, LawKind::Surveillance]);
-            if !coop.is_empty() {
-                reasons.push(format!(
-                    "controller {} is subject to {} law obliging cooperation with state authorities: {}",
-                    controller.name,
-                    j.country,
-                    coop.join(", ")
-                ));
-                Level::Critical
-            } else if !disclose.is_empty() {
-                reasons.push(format!(
-                    "controller {} is subject to {} law that compels access to data held abroad: {}",
-                    controller.name,
-                    j.country,
-                    disclose.join(", ")
-                ));
-                Level::High
-            } else {
-                use crate::rules::Bloc;
-                match j.bloc {
-                    Bloc::Eu => {
-                        reasons.push(format!(
-                            "controller {} is in the EU/EEA ({})",
-                            controller.name, j.country
-                        ));
-                        Level::Low
-                    }
-                    Bloc::Adequacy => {
-                        reasons.push(format!(
-                            "controller {} is in {}, which has an EU adequacy decision",
-                            controller.name, j.name
-                        ));
-                        Level::Low
-                    }
-                    Bloc::Other => {
-                        reasons.push(format!(
-                            "controller {} is outside the EU in {}",
-                            controller.name, j.name
-                        ));
-                        Level::Medium
-                    }
-                }
-            }
-        }
-    };
-    if !s.warnings.is_empty() {
-        let w: Vec<String> = s
-            .warnings
+    let chain_vendors: Vec<&Vendor> = s.chain.iter().map(|&i| &db.vendors[i]).collect();
+    let mut warnings: HashSet<LawKind> = chain_vendors
+        .iter()
+        .flat_map(|v| v.warnings.iter().map(|&l| db.laws[l].kind))
+        .collect();
+    if let Some(p) = s.product {
+        warnings.extend(p.warnings.iter().map(|&l| db.laws[l].kind));
+    }
+    let impact = s.category.map_or(Impact::Medium, |c| c.impact);
+    let facts = Facts {
+        controller,
+        controller_bloc: jurisdiction.map(|j| j.bloc),
+        law_kinds: laws.iter().map(|l| l.kind).collect(),
+        vendor_bloc: vendor
+            .country
+            .as_deref()
+            .and_then(|c| db.jurisdiction(c))
+            .map(|j| j.bloc),
+        warnings,
+        newest_edge: chain_vendors
             .iter()
-            .map(|l| format!("{} ({})", l.name, l.id))
-            .collect();
-        reasons.push(format!("official warning: {}", w.join(", ")));
-        level = Level::Critical;
-    }
-    let gated = !s.warnings.is_empty();
-    match s.open_source {
-        Some(true) => {
-            let before = level;
-            if !gated {
-                level = level.down();
+            .filter_map(|v| v.parent_since.as_deref().and_then(Date::parse))
+            .max(),
+        vendor_traits: chain_vendors
+            .iter()
+            .flat_map(|v| v.traits.iter().map(String::as_str))
+            .collect(),
+        product_traits: s
+            .product
+            .map(|p| p.traits.iter().map(String::as_str).collect())
+            .unwrap_or_default(),
+        open_source: s.open_source,
+        has_alternative: s.product.is_some_and(|p| !p.alternatives.is_empty()),
+        impact,
+    };
+
+    let mut reasons = Vec::new();
+    let chain_text: Vec<String> = chain_vendors
+        .iter()
+        .map(|v| match (&v.country, &v.parent_since) {
+            (Some(c), Some(since)) => {
+                format!("{} ({c}, controlled by the next since {since})", v.name)
             }
-            if level != before {
-                reasons.push(format!(
-                    "open source as shipped ({}): auditable and forkable, one level lower",
-                    s.license.unwrap_or("OSI-approved")
-                ));
-            } else {
-                reasons.push(format!(
-                    "open source as shipped ({})",
-                    s.license.unwrap_or("OSI-approved")
-                ));
-            }
+            (Some(c), None) => format!("{} ({c})", v.name),
+            (None, _) => v.name.clone(),
+        })
+        .collect();
+    reasons.push(format!("controller chain: {}", chain_text.join(" → ")));
+
+    let mut dims = Dimensions {
+        d7: impact_score(impact),
+        ..Default::default()
+    };
+    let mut fired = Vec::new();
+    for r in &db.model.rules {
+        if facts.holds(&r.when, cx.db_date) {
+            let slot = dims.get_mut(r.dimension);
+            *slot = (*slot).max(r.score);
+            fired.push(FiredRule {
+                id: r.id.clone(),
+                dimension: r.dimension,
+                score: r.score,
+                rationale: r.rationale.clone(),
+            });
         }
-        Some(false) => reasons.push(format!(
-            "proprietary licence ({})",
-            s.license.unwrap_or("proprietary")
-        )),
-        None => reasons.push("licence not stated".into()),
     }
-    if let Some(cat) = s.category
-        && cat.impact == crate::rules::Impact::VeryHigh
-        && s.open_source != Some(true)
-        && matches!(level, Level::Medium | Level::High)
-    {
-        level = level.up();
+    fired.sort_by(|a, b| {
+        a.dimension
+            .cmp(&b.dimension)
+            .then(b.score.cmp(&a.score))
+            .then(a.id.cmp(&b.id))
+    });
+    for f in fired.iter().filter(|f| f.score > 0) {
         reasons.push(format!(
-            "very-high-impact role ({}): one level higher",
-            cat.name
+            "{} {} = {}: {}",
+            f.id,
+            dim_label(f.dimension),
+            f.score,
+            f.rationale
         ));
     }
-    Risk { level, reasons }
+
+    let mut applied = Vec::new();
+    for m in cx.mitigations {
+        let applies = match m.target {
+            Target::Product(p) => s.product.is_some_and(|x| std::ptr::eq(x, &db.products[p])),
+            Target::Vendor(v) => s.chain.contains(&v),
+        };
+        if !applies {
+            continue;
+        }
+        for (dim, value) in [(Dimension::D3, m.d3), (Dimension::D4, m.d4)] {
+            let (Some(to), slot) = (value, dims.get_mut(dim)) else {
+                continue;
+            };
+            if to < *slot {
+                applied.push(AppliedMitigation {
+                    target: m.label.clone(),
+                    dimension: dim,
+                    from: *slot,
+                    to,
+                    justification: m.justification.clone(),
+                    approver: m.approver.clone(),
+                    expires: m.expires.to_string(),
+                });
+                reasons.push(format!(
+                    "mitigation ({}; approved by {} until {}) lowers {} from {} to {to}",
+                    m.justification,
+                    m.approver,
+                    m.expires,
+                    dim_label(dim),
+                    *slot
+                ));
+                *slot = to;
+            }
+        }
+    }
+
+    let w = cx.params.weights;
+    let weights = [w.d1, w.d2, w.d3, w.d4, w.d5, w.d6];
+    let total: f64 = weights.iter().sum();
+    let exposure = weights
+        .iter()
+        .zip(dims.scores())
+        .map(|(w, d)| w * f64::from(d))
+        .sum::<f64>()
+        / total;
+    let score = exposure * f64::from(dims.d7);
+    let t = cx.params.thresholds;
+    let mut level = if score >= t.critical {
+        Level::Critical
+    } else if score >= t.high {
+        Level::High
+    } else if score >= t.medium {
+        Level::Medium
+    } else {
+        Level::Low
+    };
+    reasons.push(format!(
+        "exposure {:.2} × impact {} ({}) = {:.2} → {}",
+        exposure,
+        dims.d7,
+        s.category.map_or("unknown role", |c| c.name.as_str()),
+        score,
+        level.as_str()
+    ));
+    let mut gates = Vec::new();
+    for g in &db.model.gates {
+        if facts.holds(&g.when, cx.db_date) {
+            gates.push(g.id.clone());
+            reasons.push(format!("{}: {} → critical", g.id, g.rationale));
+            level = Level::Critical;
+        }
+    }
+    Risk {
+        level,
+        exposure: Some(r2(exposure)),
+        score: Some(r2(score)),
+        dimensions: Some(dims),
+        rules: fired,
+        gates,
+        mitigations: applied,
+        reasons,
+    }
 }

@@ -8,7 +8,8 @@
 pub mod json;
 pub mod table;
 
-use crate::assess::{Level, Risk};
+use crate::assess::Risk;
+use crate::assess::aggregate::Aggregates;
 use crate::fingerprint::{Format, elf::ElfInfo};
 use crate::inventory::{Evidence, Kind, Supplier};
 use crate::rules::{Bloc, Confidence};
@@ -45,6 +46,8 @@ pub struct Report {
     pub schema_version: &'static str,
     pub tool: Tool,
     pub rules: RulesInfo,
+    /// The assessment model as configured for this scan.
+    pub model: ModelInfo,
     /// Timing: the only fields that differ between two scans of the same image.
     pub scan: ScanInfo,
     pub images: Vec<ImageReport>,
@@ -70,6 +73,16 @@ pub struct RulesInfo {
 }
 
 #[derive(Debug, Serialize)]
+pub struct ModelInfo {
+    #[serde(flatten)]
+    pub params: crate::rules::ModelParams,
+    /// The policy file whose overrides and mitigations applied, if any.
+    pub policy: Option<String>,
+    /// Mitigations in force.
+    pub mitigations: usize,
+}
+
+#[derive(Debug, Serialize)]
 pub struct ScanInfo {
     pub duration_ms: u64,
 }
@@ -80,6 +93,8 @@ pub struct ImageReport {
     pub root: String,
     pub os: OsReport,
     pub stats: Stats,
+    /// The model's aggregates for this image alone.
+    pub summary: Aggregates,
 }
 
 #[derive(Debug, Serialize)]
@@ -235,8 +250,10 @@ pub struct Summary {
     pub by_country: BTreeMap<String, usize>,
     pub by_level: BTreeMap<&'static str, usize>,
     pub open_source: OpenSourceSummary,
-    /// The worst level found (critical > high > unknown > medium > low).
-    pub weakest_link: Option<Level>,
+    /// The model's aggregates over all images: `index`, `weakest_level`,
+    /// `oss_share`, `jurisdictions`, `concentration`, `coverage`.
+    #[serde(flatten)]
+    pub model: Aggregates,
     pub binaries: usize,
     /// Binaries no package database owns (grouped by install directory).
     pub binaries_unowned: usize,
@@ -252,8 +269,10 @@ impl Summary {
         errors: usize,
         warnings: usize,
         skipped: usize,
+        model: Aggregates,
     ) -> Self {
         let mut s = Summary {
+            model,
             components: components.len(),
             binaries: binaries.len(),
             binaries_unowned: {
@@ -301,11 +320,6 @@ impl Summary {
                 Some(true) => s.open_source.open += 1,
                 Some(false) => s.open_source.proprietary += 1,
                 None => s.open_source.unknown += 1,
-            }
-            if s.weakest_link
-                .is_none_or(|w| c.risk.level.severity() > w.severity())
-            {
-                s.weakest_link = Some(c.risk.level);
             }
         }
         let n = components.len().max(1) as f64;

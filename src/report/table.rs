@@ -102,8 +102,20 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
 
+fn opt_pct(x: Option<f64>) -> String {
+    x.map_or("n/a".to_owned(), pct)
+}
+
+/// The summary lines under the table (and the `sovscan summary` view).
+pub fn summary_text(r: &Report) -> String {
+    let mut out = String::new();
+    summary(r, &mut out);
+    out
+}
+
 fn summary(r: &Report, out: &mut String) {
     let s = &r.summary;
+    let m = &s.model;
     for img in &r.images {
         let _ = writeln!(
             out,
@@ -120,36 +132,13 @@ fn summary(r: &Report, out: &mut String) {
     }
     let _ = writeln!(
         out,
-        "Components: {} ({} resolved, {} unknown vendor)   Binaries: {} ({} not owned by a package)",
-        s.components, s.resolved, s.unknown, s.binaries, s.binaries_unowned
-    );
-    let blocs: Vec<String> = [
-        ("eu", "EU/EEA"),
-        ("adequacy", "adequacy"),
-        ("other", "other"),
-        ("community", "community"),
-        ("unknown", "unknown"),
-    ]
-    .iter()
-    .filter_map(|(k, label)| {
-        s.by_bloc
-            .get(k)
-            .map(|v| format!("{label} {}", pct(v.share)))
-    })
-    .collect();
-    let _ = writeln!(out, "Controller jurisdiction: {}", blocs.join(" · "));
-    let mut countries: Vec<(&String, &usize)> = s.by_country.iter().collect();
-    countries.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
-    let countries: Vec<String> = countries.iter().map(|(c, n)| format!("{c} {n}")).collect();
-    let _ = writeln!(out, "By country: {}", countries.join(", "));
-    let oss = &s.open_source;
-    let _ = writeln!(
-        out,
-        "Open source: {} ({} open, {} proprietary, {} unknown licence)",
-        oss.share.map_or("n/a".to_owned(), pct),
-        oss.open,
-        oss.proprietary,
-        oss.unknown
+        "Components: {} ({} resolved, {} unknown vendor; coverage {})   Binaries: {} ({} not owned by a package)",
+        s.components,
+        s.resolved,
+        s.unknown,
+        opt_pct(m.coverage),
+        s.binaries,
+        s.binaries_unowned
     );
     let levels: Vec<String> = ["critical", "high", "unknown", "medium", "low"]
         .iter()
@@ -157,9 +146,68 @@ fn summary(r: &Report, out: &mut String) {
         .collect();
     let _ = writeln!(
         out,
-        "Risk: {}   weakest link: {}",
+        "Risk: {}   weakest level: {}",
         levels.join(" · "),
-        s.weakest_link.map_or("n/a", |l| l.as_str())
+        m.weakest_level.map_or("n/a", |l| l.as_str())
+    );
+    let _ = writeln!(
+        out,
+        "Sovereignty index: {} / 100 over {} workplace components (role-weighted; docs/model.md)",
+        m.index.map_or("n/a".to_owned(), |i| format!("{i:.1}")),
+        m.workplace_components
+    );
+    let oss = &m.oss_share;
+    let _ = writeln!(
+        out,
+        "Open-source share of workplace software: {} by count, {} by role weight; target {} by {}",
+        opt_pct(oss.count),
+        opt_pct(oss.weighted),
+        pct(oss.target),
+        oss.target_year
+    );
+    let j = &m.jurisdictions;
+    let _ = writeln!(
+        out,
+        "Controller jurisdictions (role-weighted): EU/EEA {} · adequacy {} · US {} · CN/RU {} · other {} · community {} · unknown {}",
+        pct(j.eu.share),
+        pct(j.adequacy.share),
+        pct(j.us.share),
+        pct(j.cn_ru.share),
+        pct(j.other.share),
+        pct(j.community.share),
+        pct(j.unknown.share)
+    );
+    let c = &m.concentration;
+    let top: Vec<String> = c
+        .controllers
+        .iter()
+        .take(3)
+        .map(|x| {
+            format!(
+                "{} ({}) {}",
+                x.name,
+                x.country.as_deref().unwrap_or("none"),
+                pct(x.share)
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "Vendor concentration: HHI {:.0}; largest: {}{}",
+        c.hhi,
+        if top.is_empty() {
+            "-".to_owned()
+        } else {
+            top.join(", ")
+        },
+        if c.single_points.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; single points of dependency: {}",
+                c.single_points.join(", ")
+            )
+        }
     );
     let _ = writeln!(
         out,

@@ -242,7 +242,11 @@ pub fn load(layers: Vec<Vec<Source>>) -> Result<RuleDb, Vec<RuleError>> {
             }
             if let Some(m) = rf.model {
                 if layer_model {
-                    ld.err(file, m.span(), "a second [model] table in the same rule set");
+                    ld.err(
+                        file,
+                        m.span(),
+                        "a second [model] table in the same rule set",
+                    );
                 } else {
                     layer_model = true;
                     *model = Some(At { file, def: m });
@@ -270,14 +274,7 @@ pub fn load(layers: Vec<Vec<Source>>) -> Result<RuleDb, Vec<RuleError>> {
             }
             for d in rf.jurisdiction {
                 let id = d.get_ref().country.clone();
-                ld.add(
-                    jurisdictions,
-                    &mut seen[3],
-                    "jurisdiction",
-                    file,
-                    &id,
-                    d,
-                );
+                ld.add(jurisdictions, &mut seen[3], "jurisdiction", file, &id, d);
             }
             for d in rf.vendor {
                 let id = d.get_ref().id.clone();
@@ -681,7 +678,15 @@ fn validate(ld: &mut Loader, t: Tables) -> Option<RuleDb> {
         }
     };
 
-    let model = validate_model(ld, model, &rules, &gates, &jurisdictions, &vendors, &products)?;
+    let model = validate_model(
+        ld,
+        model,
+        &rules,
+        &gates,
+        &jurisdictions,
+        &vendors,
+        &products,
+    )?;
     Some(RuleDb {
         meta,
         model,
@@ -701,12 +706,28 @@ fn validate(ld: &mut Loader, t: Tables) -> Option<RuleDb> {
 }
 
 /// Law ids of kind `warning` or `ban`.
-fn warning_laws(ld: &mut Loader, file: usize, ids: &[Spanned<String>], laws: &Table<LawDef>) -> Vec<usize> {
+fn warning_laws(
+    ld: &mut Loader,
+    file: usize,
+    ids: &[Spanned<String>],
+    laws: &Table<LawDef>,
+) -> Vec<usize> {
     let mut out = Vec::new();
     for w in ids {
         match laws.index.get(w.get_ref()) {
-            Some(&i) if matches!(laws.items[i].def.get_ref().kind, LawKind::Warning | LawKind::Ban) => out.push(i),
-            Some(_) => ld.err(file, w.span(), format!("law `{}` is not of kind `warning` or `ban`", w.get_ref())),
+            Some(&i)
+                if matches!(
+                    laws.items[i].def.get_ref().kind,
+                    LawKind::Warning | LawKind::Ban
+                ) =>
+            {
+                out.push(i)
+            }
+            Some(_) => ld.err(
+                file,
+                w.span(),
+                format!("law `{}` is not of kind `warning` or `ban`", w.get_ref()),
+            ),
             None => ld.err(file, w.span(), format!("unknown law id `{}`", w.get_ref())),
         }
     }
@@ -724,24 +745,44 @@ fn validate_model(
 ) -> Option<Model> {
     let Some(at) = model else {
         let file = ld.files.len().saturating_sub(1);
-        ld.err(file, 0..0, "no [model] table (weights, thresholds, targets) in the rule set");
+        ld.err(
+            file,
+            0..0,
+            "no [model] table (weights, thresholds, targets) in the rule set",
+        );
         return None;
     };
     let m = at.def.get_ref();
     let w = m.weights;
     let ws = [w.d1, w.d2, w.d3, w.d4, w.d5, w.d6];
     if ws.iter().any(|x| !x.is_finite() || *x < 0.0) || ws.iter().sum::<f64>() <= 0.0 {
-        ld.err(at.file, at.def.span(), "model weights must be non-negative with a positive sum");
+        ld.err(
+            at.file,
+            at.def.span(),
+            "model weights must be non-negative with a positive sum",
+        );
     }
     let t = m.thresholds;
     if !(0.0 < t.medium && t.medium < t.high && t.high < t.critical && t.critical <= 16.0) {
-        ld.err(at.file, at.def.span(), "model thresholds must rise: 0 < medium < high < critical <= 16");
+        ld.err(
+            at.file,
+            at.def.span(),
+            "model thresholds must rise: 0 < medium < high < critical <= 16",
+        );
     }
     if !(0.0..=1.0).contains(&m.oss_target) {
-        ld.err(at.file, at.def.span(), "oss_target is a share between 0 and 1");
+        ld.err(
+            at.file,
+            at.def.span(),
+            "oss_target is a share between 0 and 1",
+        );
     }
     if !(0.0..=4.0).contains(&m.unknown_exposure) {
-        ld.err(at.file, at.def.span(), "unknown_exposure is between 0 and 4");
+        ld.err(
+            at.file,
+            at.def.span(),
+            "unknown_exposure is between 0 and 4",
+        );
     }
     // Every trait a product or vendor carries must be tested by some rule:
     // a misspelt trait would otherwise silently score nothing.
@@ -755,15 +796,27 @@ fn validate_model(
         vendor_traits.extend(w.vendor_traits.iter().map(|t| t.get_ref().clone()));
         Condition {
             controller_blocs: w.controller_blocs.clone(),
-            controller_countries: w.controller_countries.iter().map(|c| c.get_ref().clone()).collect(),
+            controller_countries: w
+                .controller_countries
+                .iter()
+                .map(|c| c.get_ref().clone())
+                .collect(),
             controller_law_kinds: w.controller_law_kinds.clone(),
             not_controller_law_kinds: w.not_controller_law_kinds.clone(),
             vendor_blocs: w.vendor_blocs.clone(),
             community: w.community,
             warnings: w.warnings.clone(),
             control_change_within_years: w.control_change_within_years,
-            vendor_traits: w.vendor_traits.iter().map(|t| t.get_ref().clone()).collect(),
-            product_traits: w.product_traits.iter().map(|t| t.get_ref().clone()).collect(),
+            vendor_traits: w
+                .vendor_traits
+                .iter()
+                .map(|t| t.get_ref().clone())
+                .collect(),
+            product_traits: w
+                .product_traits
+                .iter()
+                .map(|t| t.get_ref().clone())
+                .collect(),
             open_source: w.open_source,
             license_known: w.license_known,
             has_alternative: w.has_alternative,
@@ -791,7 +844,14 @@ fn validate_model(
         let d = a.def.get_ref();
         let when = convert(ld, a.file, &d.when);
         if when == Condition::default() {
-            ld.err(a.file, d.id.span(), format!("gate `{}` has no conditions: it would make everything critical", d.id.get_ref()));
+            ld.err(
+                a.file,
+                d.id.span(),
+                format!(
+                    "gate `{}` has no conditions: it would make everything critical",
+                    d.id.get_ref()
+                ),
+            );
         }
         out_gates.push(Gate {
             id: d.id.get_ref().clone(),
@@ -810,7 +870,14 @@ fn validate_model(
     for a in &vendors.items {
         for t in &a.def.get_ref().traits {
             if !vendor_traits.contains(t.get_ref()) {
-                ld.err(a.file, t.span(), format!("trait `{}` is tested by no model rule (vendor_traits in rules/model.toml)", t.get_ref()));
+                ld.err(
+                    a.file,
+                    t.span(),
+                    format!(
+                        "trait `{}` is tested by no model rule (vendor_traits in rules/model.toml)",
+                        t.get_ref()
+                    ),
+                );
             }
         }
     }

@@ -10,9 +10,12 @@ mod load;
 mod matcher;
 pub mod schema;
 
-pub use load::{RuleError, Source, embedded_sources, load, load_paths};
+pub use load::{RuleError, Source, embedded_sources, line_col, load, load_paths};
 pub use matcher::{Confidence, Facts, Hit, Matcher, Target, email_domains, url_host};
-pub use schema::{Bloc, Dimension, Impact, LawKind, ThresholdsDef as Thresholds, VendorKind, WeightsDef as Weights};
+pub use schema::{
+    Bloc, Dimension, Impact, LawKind, ThresholdsDef as Thresholds, VendorKind,
+    WeightsDef as Weights,
+};
 
 use std::collections::HashMap;
 
@@ -246,15 +249,18 @@ impl RuleDb {
         }
         for (i, v) in self.vendors.iter().enumerate() {
             let c = &self.vendors[self.controller(i)];
-            if c.country.is_none() && !matches!(c.kind, VendorKind::Community | VendorKind::Channel) {
-                out.push(format!("{}: vendor `{}` has no controller with a country", v.at, v.id));
+            if c.country.is_none() && !matches!(c.kind, VendorKind::Community | VendorKind::Channel)
+            {
+                out.push(format!(
+                    "{}: vendor `{}` has no controller with a country",
+                    v.at, v.id
+                ));
             }
         }
         out
     }
 
     /// The ultimate controller of a vendor.
-
     pub fn controller(&self, vendor: usize) -> usize {
         *self.chain(vendor).last().unwrap_or(&vendor)
     }

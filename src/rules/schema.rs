@@ -71,7 +71,9 @@ pub struct ThresholdsDef {
 }
 
 /// A model dimension scored by rules (D7 comes from the category).
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Dimension {
     D1,
@@ -156,7 +158,6 @@ pub struct WhenDef {
     pub impacts: Vec<Impact>,
 }
 
-
 #[derive(Debug, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseDef {
@@ -217,7 +218,9 @@ fn yes() -> bool {
 /// How a law reaches data or operations abroad. Risk v1 reads the kind:
 /// a general duty to cooperate with intelligence services weighs more than
 /// a compelled-disclosure power.
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum LawKind {
     /// Compels a provider to disclose data it holds, wherever stored.
