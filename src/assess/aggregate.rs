@@ -88,6 +88,17 @@ pub fn is_workplace(c: &Component, db: &RuleDb) -> bool {
     c.kind == Kind::OperatingSystem || db.category(&c.category).is_none_or(|cat| cat.workplace)
 }
 
+/// Sovereignty index of (role weight, exposure) pairs:
+/// 100 × (1 − Σ w·e / (4 · Σ w)), one decimal; null when the weights sum to 0.
+pub fn index(items: impl Iterator<Item = (f64, f64)>) -> Option<f64> {
+    let (mut we, mut w) = (0.0, 0.0);
+    for (weight, exposure) in items {
+        we += weight * exposure;
+        w += weight;
+    }
+    (w > 0.0).then(|| ((100.0 * (1.0 - we / (4.0 * w))) * 10.0).round() / 10.0)
+}
+
 pub fn aggregate(
     components: &[&Component],
     db: &RuleDb,
@@ -122,12 +133,10 @@ pub fn aggregate(
         return a;
     }
 
-    // Index: 100 × (1 − Σ w·e / Σ w·4), unresolved at `unknown_exposure`.
-    let weighted_e: f64 = work
-        .iter()
-        .map(|(c, w)| w * c.risk.exposure.unwrap_or(params.unknown_exposure))
-        .sum();
-    a.index = Some(((100.0 * (1.0 - weighted_e / (4.0 * total_w))) * 10.0).round() / 10.0);
+    a.index = index(
+        work.iter()
+            .map(|(c, w)| (*w, c.risk.exposure.unwrap_or(params.unknown_exposure))),
+    );
 
     let open: Vec<&(&Component, f64)> = work
         .iter()

@@ -242,6 +242,31 @@ fn dim_label(d: Dimension) -> &'static str {
     }
 }
 
+/// Exposure: Σ wᵢ·Dᵢ / Σ wᵢ over D1..D6, in 0..=4.
+pub fn exposure(dims: &Dimensions, w: &crate::rules::Weights) -> f64 {
+    let weights = [w.d1, w.d2, w.d3, w.d4, w.d5, w.d6];
+    let total: f64 = weights.iter().sum();
+    weights
+        .iter()
+        .zip(dims.scores())
+        .map(|(w, d)| w * f64::from(d))
+        .sum::<f64>()
+        / total
+}
+
+/// The level of a risk score (exposure × impact) by the thresholds.
+pub fn level_for(score: f64, t: &crate::rules::Thresholds) -> Level {
+    if score >= t.critical {
+        Level::Critical
+    } else if score >= t.high {
+        Level::High
+    } else if score >= t.medium {
+        Level::Medium
+    } else {
+        Level::Low
+    }
+}
+
 fn r2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
@@ -405,26 +430,9 @@ pub fn assess(s: &Subject, cx: &Context) -> Risk {
         }
     }
 
-    let w = cx.params.weights;
-    let weights = [w.d1, w.d2, w.d3, w.d4, w.d5, w.d6];
-    let total: f64 = weights.iter().sum();
-    let exposure = weights
-        .iter()
-        .zip(dims.scores())
-        .map(|(w, d)| w * f64::from(d))
-        .sum::<f64>()
-        / total;
+    let exposure = exposure(&dims, &cx.params.weights);
     let score = exposure * f64::from(dims.d7);
-    let t = cx.params.thresholds;
-    let mut level = if score >= t.critical {
-        Level::Critical
-    } else if score >= t.high {
-        Level::High
-    } else if score >= t.medium {
-        Level::Medium
-    } else {
-        Level::Low
-    };
+    let mut level = level_for(score, &cx.params.thresholds);
     reasons.push(format!(
         "exposure {:.2} × impact {} ({}) = {:.2} → {}",
         exposure,
