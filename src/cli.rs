@@ -24,6 +24,10 @@ pub struct Cli {
 pub enum Command {
     /// Scan one or more image roots (mounted or extracted file systems).
     Scan(ScanArgs),
+    /// The image aggregates (index, open-source share, jurisdictions, concentration) of roots or a saved scan.json.
+    Summary(SummaryArgs),
+    /// The whole assessment trace of one component: evidence, controller chain, laws, rules, dimensions, level.
+    Explain(ExplainArgs),
     /// Check or browse the rule database.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -57,6 +61,13 @@ pub struct ScanArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     #[command(flatten)]
+    pub opts: ScanOpts,
+}
+
+/// How to scan: shared by `scan`, `summary` and `explain`.
+#[derive(Args, Debug, Clone)]
+pub struct ScanOpts {
+    #[command(flatten)]
     pub rules: RuleArgs,
     /// Worker threads (default: one per core).
     #[arg(short, long, value_name = "N")]
@@ -79,6 +90,30 @@ pub struct ScanArgs {
     /// Policy file (TOML): model weights and targets, mitigations. See docs/policy.md.
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct SummaryArgs {
+    /// Image roots to scan, or one JSON report written by `sovscan scan -f json`.
+    #[arg(required = true, value_name = "ROOT|SCAN.json")]
+    pub inputs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    #[command(flatten)]
+    pub opts: ScanOpts,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// Component id, name, or product id.
+    #[arg(value_name = "COMPONENT")]
+    pub component: String,
+    /// Image roots to scan, or one JSON report written by `sovscan scan -f json`.
+    #[arg(required = true, value_name = "ROOT|SCAN.json")]
+    pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub opts: ScanOpts,
 }
 
 #[derive(Subcommand, Debug)]
@@ -133,6 +168,8 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> Result<ExitCode, Fatal> {
     match cli.command {
         Command::Scan(args) => run_scan(args),
+        Command::Summary(args) => run_summary(args),
+        Command::Explain(args) => run_explain(args),
         Command::Rules(RulesCommand::Check {
             paths,
             no_default_rules,
@@ -159,6 +196,101 @@ pub fn load_rules(args: &RuleArgs) -> Result<RuleDb, Fatal> {
     }
     layers.extend(rules::load_paths(&args.rules)?);
     rules::load(layers).map_err(|errs| Fatal(rule_errors(&errs)))
+}
+
+/// Loads the rules and policy and scans the roots.
+pub fn scan_roots(roots: &[PathBuf], args: &ScanOpts) -> Result<(RuleDb, report::Report), Fatal> {
+    let db = load_rules(&args.rules)?;
+    let exclude = if args.exclude.is_empty() {
+        None
+    } else {
+        let mut b = globset::GlobSetBuilder::new();
+        for g in &args.exclude {
+            let glob = globset::GlobBuilder::new(g.trim_start_matches('/'))
+                .literal_separator(true)
+                .build()
+                .map_err(|e| Fatal(format!("--exclude {g:?}: {}", e.kind())))?;
+            b.add(glob);
+        }
+        Some(b.build()?)
+    };
+    let policy = load_policy(args.policy.as_deref(), &db, args.quiet)?;
+    let opts = scan::Options {
+        policy,
+        walk: walk::Options {
+            cross_filesystems: args.cross_filesystems,
+            exclude,
+        },
+        max_binary_size: args.max_binary_size,
+    };
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .thread_name(|i| format!("sovscan-{i}"))
+        .build()?;
+    let progress =
+        Progress::new(!args.no_progress && !args.quiet && std::io::stderr().is_terminal());
+    let result = pool.install(|| scan::scan(roots, &db, &opts, &progress));
+    progress.finish();
+    Ok((db, result?))
+}
+
+/// A report from `inputs`: one saved JSON report, or roots to scan now.
+fn obtain_report(
+    inputs: &[PathBuf],
+    args: &ScanOpts,
+) -> Result<(RuleDb, serde_json::Value), Fatal> {
+    if let [one] = inputs
+        && one.is_file()
+    {
+        let db = load_rules(&args.rules)?;
+        let text =
+            std::fs::read_to_string(one).map_err(|e| Fatal(format!("{}: {e}", one.display())))?;
+        let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+            Fatal(format!(
+                "{}:{}:{}: not a JSON report: {e}",
+                one.display(),
+                e.line(),
+                e.column()
+            ))
+        })?;
+        let version = v["schema_version"].as_str().unwrap_or("");
+        if !version.starts_with("1.") {
+            return Err(Fatal(format!(
+                "{}: not a sovscan report of schema 1.x (schema_version {version:?})",
+                one.display()
+            )));
+        }
+        return Ok((db, v));
+    }
+    let (db, report) = scan_roots(inputs, args)?;
+    Ok((db, serde_json::to_value(&report)?))
+}
+
+fn run_summary(args: SummaryArgs) -> Result<ExitCode, Fatal> {
+    let (_db, v) = obtain_report(&args.inputs, &args.opts)?;
+    let bytes = match args.format {
+        Format::Json => {
+            let mut b = serde_json::to_vec_pretty(&v["summary"])?;
+            b.push(b'\n');
+            b
+        }
+        Format::Table => report::table::summary_view(&v)
+            .map_err(|e| Fatal(format!("not a complete sovscan report: {e}")))?
+            .into_bytes(),
+    };
+    print_stdout(&bytes)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_explain(args: ExplainArgs) -> Result<ExitCode, Fatal> {
+    let (db, v) = obtain_report(&args.inputs, &args.opts)?;
+    let text = report::explain::explain(&v, &args.component, &db).map_err(Fatal)?;
+    print_stdout(text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Loads `--policy` (or an empty policy), printing its warnings (expired
@@ -189,20 +321,6 @@ fn rule_errors(errs: &[RuleError]) -> String {
 }
 
 fn run_scan(args: ScanArgs) -> Result<ExitCode, Fatal> {
-    let db = load_rules(&args.rules)?;
-    let exclude = if args.exclude.is_empty() {
-        None
-    } else {
-        let mut b = globset::GlobSetBuilder::new();
-        for g in &args.exclude {
-            let glob = globset::GlobBuilder::new(g.trim_start_matches('/'))
-                .literal_separator(true)
-                .build()
-                .map_err(|e| Fatal(format!("--exclude {g:?}: {}", e.kind())))?;
-            b.add(glob);
-        }
-        Some(b.build()?)
-    };
     if let Some(out) = &args.output {
         let dir = out
             .parent()
@@ -215,28 +333,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, Fatal> {
             )));
         }
     }
-    let policy = load_policy(args.policy.as_deref(), &db, args.quiet)?;
-    let opts = scan::Options {
-        policy,
-        walk: walk::Options {
-            cross_filesystems: args.cross_filesystems,
-            exclude,
-        },
-        max_binary_size: args.max_binary_size,
-    };
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
-        .max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .thread_name(|i| format!("sovscan-{i}"))
-        .build()?;
-    let progress =
-        Progress::new(!args.no_progress && !args.quiet && std::io::stderr().is_terminal());
-    let result = pool.install(|| scan::scan(&args.roots, &db, &opts, &progress));
-    progress.finish();
-    let report = result?;
+    let (_db, report) = scan_roots(&args.roots, &args.opts)?;
     let bytes = match args.format {
         Format::Json => report::json::render(&report)?,
         Format::Table => report::table::render(&report).into_bytes(),
@@ -246,7 +343,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, Fatal> {
             .map_err(|e| Fatal(format!("{}: cannot write: {e}", path.display())))?,
         None => print_stdout(&bytes)?,
     }
-    if !args.quiet
+    if !args.opts.quiet
         && (report.summary.errors > 0 || report.summary.skipped > 0)
         && args.format == Format::Table
     {

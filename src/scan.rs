@@ -246,7 +246,7 @@ fn scan_image(
         id: idx,
         root: image.root.display().to_string(),
         os: OsReport {
-            family: image.family().as_str(),
+            family: image.family().as_str().to_owned(),
             id: image.os.id.clone(),
             name: image.os.name.clone(),
             version: image.os.version.clone(),

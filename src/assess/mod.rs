@@ -199,6 +199,11 @@ impl Facts<'_> {
                     .country
                     .as_ref()
                     .is_some_and(|k| c.controller_countries.contains(k)))
+            && !self
+                .controller
+                .country
+                .as_ref()
+                .is_some_and(|k| c.not_controller_countries.contains(k))
             && (c.controller_law_kinds.is_empty()
                 || c.controller_law_kinds
                     .iter()

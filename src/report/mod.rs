@@ -5,7 +5,9 @@
 //! ones, never rename or remove. Bump [`SCHEMA_VERSION`]'s minor number when
 //! adding, its major number never without a migration note.
 
+pub mod explain;
 pub mod json;
+
 pub mod table;
 
 use crate::assess::Risk;
@@ -14,7 +16,7 @@ use crate::fingerprint::{Format, elf::ElfInfo};
 use crate::inventory::{Evidence, Kind, Supplier};
 use crate::rules::{Bloc, Confidence};
 use crate::walk::Stats;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub const SCHEMA_VERSION: &str = "1.0";
@@ -65,7 +67,7 @@ pub struct Tool {
     pub version: &'static str,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct RulesInfo {
     pub version: String,
     pub date: String,
@@ -87,7 +89,7 @@ pub struct ScanInfo {
     pub duration_ms: u64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct ImageReport {
     pub id: usize,
     pub root: String,
@@ -97,9 +99,9 @@ pub struct ImageReport {
     pub summary: Aggregates,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct OsReport {
-    pub family: &'static str,
+    pub family: String,
     pub id: Option<String>,
     pub name: Option<String>,
     pub version: Option<String>,
@@ -221,13 +223,13 @@ pub struct ImageProblem {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default, Deserialize)]
 pub struct Share {
     pub count: usize,
     pub share: f64,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default, Deserialize)]
 pub struct OpenSourceSummary {
     pub open: usize,
     pub proprietary: usize,
@@ -236,7 +238,7 @@ pub struct OpenSourceSummary {
     pub share: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default, Deserialize)]
 pub struct Summary {
     pub components: usize,
     /// Components whose vendor was identified.
@@ -245,10 +247,10 @@ pub struct Summary {
     /// Count and share of components by the bloc of the ultimate
     /// controller: `eu`, `adequacy`, `other`, `community` (no controlling
     /// company), `unknown`. Shares sum to 1.
-    pub by_bloc: BTreeMap<&'static str, Share>,
+    pub by_bloc: BTreeMap<String, Share>,
     /// Count by controller country (`none` for communities, `unknown`).
     pub by_country: BTreeMap<String, usize>,
-    pub by_level: BTreeMap<&'static str, usize>,
+    pub by_level: BTreeMap<String, usize>,
     pub open_source: OpenSourceSummary,
     /// The model's aggregates over all images: `index`, `weakest_level`,
     /// `oss_share`, `jurisdictions`, `concentration`, `coverage`.
@@ -292,7 +294,7 @@ impl Summary {
             ..Default::default()
         };
         for key in ["eu", "adequacy", "other", "community", "unknown"] {
-            s.by_bloc.insert(key, Share::default());
+            s.by_bloc.insert(key.to_owned(), Share::default());
         }
         for c in components {
             let bloc = match (&c.controller, &c.jurisdiction) {
@@ -309,13 +311,15 @@ impl Summary {
             } else {
                 s.unknown += 1;
             }
-            s.by_bloc.entry(bloc).or_default().count += 1;
+            s.by_bloc.entry(bloc.to_owned()).or_default().count += 1;
             let country = match &c.controller {
                 None => "unknown".to_owned(),
                 Some(p) => p.country.clone().unwrap_or_else(|| "none".to_owned()),
             };
             *s.by_country.entry(country).or_default() += 1;
-            *s.by_level.entry(c.risk.level.as_str()).or_default() += 1;
+            *s.by_level
+                .entry(c.risk.level.as_str().to_owned())
+                .or_default() += 1;
             match c.license.open_source {
                 Some(true) => s.open_source.open += 1,
                 Some(false) => s.open_source.proprietary += 1,

@@ -1,7 +1,7 @@
 //! The terminal table: one row per component, worst risk first, and a
 //! summary an admin can read at a glance. The JSON has the details.
 
-use super::{Component, Report};
+use super::{Component, ImageReport, Report, RulesInfo, Summary};
 use comfy_table::{Cell, ContentArrangement, LineStyle, Table, TableStyle, presets};
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -106,17 +106,57 @@ fn opt_pct(x: Option<f64>) -> String {
     x.map_or("n/a".to_owned(), pct)
 }
 
-/// The summary lines under the table (and the `sovscan summary` view).
-pub fn summary_text(r: &Report) -> String {
+/// The `sovscan summary` view of a report (fresh or saved): the summary
+/// lines, then the controllers by share and, for several images, one line
+/// per image.
+pub fn summary_view(v: &serde_json::Value) -> Result<String, serde_json::Error> {
+    let images: Vec<ImageReport> = serde_json::from_value(v["images"].clone())?;
+    let s: Summary = serde_json::from_value(v["summary"].clone())?;
+    let rules: RulesInfo = serde_json::from_value(v["rules"].clone())?;
     let mut out = String::new();
-    summary(r, &mut out);
-    out
+    summary_parts(&images, &s, &rules, &mut out);
+    let mut t = Table::new();
+    t.load_style(STYLE)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    t.set_header(vec![
+        "controller",
+        "country",
+        "share of role weight",
+        "high and very-high roles",
+    ]);
+    for c in &s.model.concentration.controllers {
+        t.add_row(vec![
+            c.name.clone(),
+            c.country.clone().unwrap_or_else(|| "none".into()),
+            pct(c.share),
+            c.high_roles.join(", "),
+        ]);
+    }
+    let _ = writeln!(out, "\n{t}");
+    if images.len() > 1 {
+        for img in &images {
+            let a = &img.summary;
+            let _ = writeln!(
+                out,
+                "Image {} ({}): index {}, weakest level {}, open source {} by count",
+                img.id,
+                img.root,
+                a.index.map_or("n/a".to_owned(), |i| format!("{i:.1}")),
+                a.weakest_level.map_or("n/a", |l| l.as_str()),
+                opt_pct(a.oss_share.count)
+            );
+        }
+    }
+    Ok(out)
 }
 
 fn summary(r: &Report, out: &mut String) {
-    let s = &r.summary;
+    summary_parts(&r.images, &r.summary, &r.rules, out)
+}
+
+fn summary_parts(images: &[ImageReport], s: &Summary, rules: &RulesInfo, out: &mut String) {
     let m = &s.model;
-    for img in &r.images {
+    for img in images {
         let _ = writeln!(
             out,
             "Image {}: {} ({}{})",
@@ -142,7 +182,7 @@ fn summary(r: &Report, out: &mut String) {
     );
     let levels: Vec<String> = ["critical", "high", "unknown", "medium", "low"]
         .iter()
-        .map(|l| format!("{l} {}", s.by_level.get(l).copied().unwrap_or(0)))
+        .map(|l| format!("{l} {}", s.by_level.get(*l).copied().unwrap_or(0)))
         .collect();
     let _ = writeln!(
         out,
@@ -212,6 +252,6 @@ fn summary(r: &Report, out: &mut String) {
     let _ = writeln!(
         out,
         "Errors: {} · skipped: {} · warnings: {}   Rules: {} ({})",
-        s.errors, s.skipped, s.warnings, r.rules.version, r.rules.date
+        s.errors, s.skipped, s.warnings, rules.version, rules.date
     );
 }

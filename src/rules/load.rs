@@ -789,7 +789,11 @@ fn validate_model(
     let mut product_traits = HashSet::new();
     let mut vendor_traits = HashSet::new();
     let mut convert = |ld: &mut Loader, file: usize, w: &WhenDef| -> Condition {
-        for c in &w.controller_countries {
+        for c in w
+            .controller_countries
+            .iter()
+            .chain(&w.not_controller_countries)
+        {
             country_code(ld, file, c, &jurisdictions.index);
         }
         product_traits.extend(w.product_traits.iter().map(|t| t.get_ref().clone()));
@@ -798,6 +802,11 @@ fn validate_model(
             controller_blocs: w.controller_blocs.clone(),
             controller_countries: w
                 .controller_countries
+                .iter()
+                .map(|c| c.get_ref().clone())
+                .collect(),
+            not_controller_countries: w
+                .not_controller_countries
                 .iter()
                 .map(|c| c.get_ref().clone())
                 .collect(),

@@ -61,6 +61,7 @@ pub struct ModelParams {
 pub struct Condition {
     pub controller_blocs: Vec<Bloc>,
     pub controller_countries: Vec<String>,
+    pub not_controller_countries: Vec<String>,
     pub controller_law_kinds: Vec<LawKind>,
     pub not_controller_law_kinds: Vec<LawKind>,
     pub vendor_blocs: Vec<Bloc>,

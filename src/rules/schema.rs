@@ -122,6 +122,9 @@ pub struct WhenDef {
     /// The ultimate controller's country.
     #[serde(default)]
     pub controller_countries: Vec<Spanned<String>>,
+    /// The ultimate controller's country is none of these.
+    #[serde(default)]
+    pub not_controller_countries: Vec<Spanned<String>>,
     /// A law of the controller's jurisdiction has one of these kinds.
     #[serde(default)]
     pub controller_law_kinds: Vec<LawKind>,

@@ -62,7 +62,7 @@ pub struct Counters {
 }
 
 /// Totals of a finished walk, for the report.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct Stats {
     pub files: u64,
     pub dirs: u64,
