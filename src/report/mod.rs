@@ -9,7 +9,7 @@ pub mod json;
 pub mod table;
 
 use crate::assess::{Level, Risk};
-use crate::fingerprint::{Format, elf::ElfInfo};
+use crate::fingerprint::{Format, cms::Signature, elf::ElfInfo, pe::PeInfo};
 use crate::inventory::{Evidence, Kind, Supplier};
 use crate::rules::{Bloc, Confidence};
 use crate::walk::Stats;
@@ -173,6 +173,10 @@ pub struct Component {
     pub files: usize,
     /// Binaries attached to it.
     pub binaries: usize,
+    /// Claimed code signer (certificate O, else CN) → attached binaries
+    /// signed by it; absent when none is signed.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub signers: BTreeMap<String, usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -188,6 +192,13 @@ pub struct BinaryReport {
     pub vendor: Option<String>,
     pub flags: Vec<&'static str>,
     pub elf: Option<ElfInfo>,
+    /// VERSIONINFO strings, .NET (PE files only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pe: Option<PeInfo>,
+    /// The code signature's claimed signer and digest check (signed
+    /// formats only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<String>,
 }

@@ -335,6 +335,9 @@ pub fn is_candidate(mode: u32, name: &[u8]) -> bool {
         || ends(b".dll")
         || ends(b".sys")
         || ends(b".ocx")
+        || ends(b".cpl")
+        || ends(b".scr")
+        || ends(b".efi")
         || ends(b".dylib")
         || ends(b".bundle")
 }
