@@ -965,6 +965,29 @@ mod tests {
     }
 
     #[test]
+    fn verified_signer_then_publisher_then_company_name() {
+        let db = RuleDb::embedded().unwrap();
+        let vendor = |f: &Facts| {
+            let (_, v) = super::decide(&db.matcher.matches(f), &db);
+            v.map(|v| db.vendors[v].id.clone())
+        };
+        // A registry Publisher (medium) beats a CompanyName (low)...
+        let mut f = Facts::default();
+        f.suppliers.push(("publisher", "Google LLC"));
+        f.companies.push("Microsoft Corporation");
+        assert_eq!(vendor(&f).as_deref(), Some("google"));
+        // ...and a signer whose digest matches (high) beats both.
+        f.signers.push(("Mozilla Corporation", true));
+        assert_eq!(vendor(&f).as_deref(), Some("mozilla"));
+        // A signer over a changed file is only medium: no better than the
+        // publisher, still better than the company name.
+        let mut f = Facts::default();
+        f.signers.push(("Mozilla Corporation", false));
+        f.companies.push("Microsoft Corporation");
+        assert_eq!(vendor(&f).as_deref(), Some("mozilla"));
+    }
+
+    #[test]
     fn groups_by_install_directory() {
         assert_eq!(install_group("opt/zoom/zoom", true), "opt/zoom");
         assert_eq!(install_group("opt/zoom/cef/libcef.so", true), "opt/zoom");
