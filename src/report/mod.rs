@@ -16,7 +16,7 @@ use crate::walk::Stats;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-pub const SCHEMA_VERSION: &str = "1.0";
+pub const SCHEMA_VERSION: &str = "1.1";
 
 /// Writes a file atomically: a temporary file in the same directory, then a
 /// rename. A failed run never leaves half a file, and never replaces a good
