@@ -554,6 +554,45 @@ mod tests {
         assert_eq!(problems.len(), 1, "{problems:?}");
     }
 
+    /// Re-encodes a DER element with an indefinite length (BER), as Apple's
+    /// signatures and some Authenticode signers write them.
+    fn indefinite(der: &[u8]) -> (Vec<u8>, usize) {
+        let (hlen, len) = match der[1] {
+            n if n < 0x80 => (2, n as usize),
+            n => {
+                let k = (n & 0x7f) as usize;
+                let len = der[2..2 + k]
+                    .iter()
+                    .fold(0usize, |a, &b| (a << 8) | b as usize);
+                (2 + k, len)
+            }
+        };
+        let mut out = vec![der[0], 0x80];
+        out.extend_from_slice(&der[hlen..hlen + len]);
+        out.extend_from_slice(&[0, 0]);
+        (out, hlen + len)
+    }
+
+    #[test]
+    fn ber_indefinite_lengths_are_read() {
+        let data = fixture(FIREFOX);
+        let (off, size) = cert_table(&data);
+        let der = &data[off + 8..off + size];
+        // ContentInfo and its [0] wrapper with indefinite lengths.
+        let (outer, used) = indefinite(der);
+        let inner_at = 2 + 11; // 30 80, then the OID (06 09 ...)
+        let (wrapped, _) = indefinite(&outer[inner_at..outer.len() - 2]);
+        let mut ber = outer[..inner_at].to_vec();
+        ber.extend(wrapped);
+        ber.extend([0, 0]);
+        assert!(used <= der.len());
+        let signed = cms::signed_data(&ber).unwrap();
+        let (subject, issuer) = signed.signer.unwrap();
+        assert_eq!(subject.o.as_deref(), Some("Mozilla Corporation"));
+        assert_eq!(issuer, "CN=sovscan Test Code Signing CA");
+        assert_eq!(spc_digest(signed.content.unwrap()).unwrap().0, "sha256");
+    }
+
     #[test]
     fn no_header_byte_breaks_the_reader() {
         // Every header byte set to each of a few values: errors and problem
