@@ -170,7 +170,8 @@ fn scan_image(
         } else {
             owners.file_counts[pi]
         };
-        let c = build_component(idx, pkg, hits, cx, files, bins.len());
+        let mut c = build_component(idx, pkg, hits, cx, files, bins.len());
+        c.signers = signer_counts(bins, &binaries);
         for &bi in bins {
             bin_component[bi] = Some(components.len());
         }
@@ -180,7 +181,8 @@ fn scan_image(
         let pkg = group_package(group, members, &binaries);
         let facts = group_facts(group, members, &binaries);
         let hits = weigh_group_hits(db.matcher.matches(&facts), facts.binaries.len());
-        let c = build_component(idx, &pkg, hits, cx, members.len(), members.len());
+        let mut c = build_component(idx, &pkg, hits, cx, members.len(), members.len());
+        c.signers = signer_counts(members, &binaries);
         for &bi in members {
             bin_component[bi] = Some(components.len());
         }
@@ -199,8 +201,8 @@ fn scan_image(
         }
     }
 
-    for (bi, b) in binaries.into_iter().enumerate() {
-        let vendor = binary_vendor(&b, db);
+    for (bi, mut b) in binaries.into_iter().enumerate() {
+        let vendor = binary_vendor(&mut b, db);
         report.binaries.push(BinaryReport {
             image: idx,
             component: bin_component[bi].map(|ci| components[ci].id.clone()),
@@ -211,6 +213,8 @@ fn scan_image(
             size: b.size,
             flags: b.flags,
             elf: b.elf,
+            pe: b.pe,
+            signature: b.signature,
             links: b.links,
         });
     }
@@ -712,7 +716,24 @@ fn build_component(
         evidence,
         files,
         binaries: nbins,
+        signers: BTreeMap::new(),
     }
+}
+
+/// Claimed signer name → how many of the binaries carry its signature.
+fn signer_counts(bins: &[usize], binaries: &[Binary]) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for &b in bins {
+        if let Some(name) = binaries[b]
+            .signature
+            .as_ref()
+            .and_then(|s| s.subject.as_ref())
+            .and_then(|s| s.name())
+        {
+            *out.entry(name.to_owned()).or_default() += 1;
+        }
+    }
+    out
 }
 
 /// The deciding hit's target; a product hit of lower confidence is used too
@@ -839,12 +860,50 @@ fn license_of(
     }
 }
 
-fn binary_vendor(b: &Binary, db: &RuleDb) -> Option<String> {
-    let mut f = Facts::default();
-    f.binaries.push(b.file_name());
-    claim_facts(b, &mut f);
-    let hits = db.matcher.matches(&f);
-    let (_, vendor) = decide(&hits, db);
+/// The vendor a binary's own metadata resolves to (signer before package
+/// note before company name before file name: the matcher's confidences).
+/// Also flags a company name that its signature doesn't back:
+/// `unsigned-vendor-claim` (a known vendor's name in an unsigned file) and
+/// `signer-mismatch` (signed by someone else than the company it names).
+fn binary_vendor(b: &mut Binary, db: &RuleDb) -> Option<String> {
+    let vendor = {
+        let mut f = Facts::default();
+        f.binaries.push(b.file_name());
+        claim_facts(b, &mut f);
+        decide(&db.matcher.matches(&f), db).1
+    };
+    let only = |keep: fn(&Claim) -> bool| {
+        let mut f = Facts::default();
+        for c in b.claims.iter().filter(|c| keep(c)) {
+            match c {
+                Claim::Company(n) => f.companies.push(n),
+                Claim::Signer { name, verified } => f.signers.push((name, *verified)),
+                _ => {}
+            }
+        }
+        decide(&db.matcher.matches(&f), db).1
+    };
+    let company = only(|c| matches!(c, Claim::Company(_)));
+    if let (Some(cv), Some(sig)) = (company, &b.signature) {
+        let signer = sig.subject.as_ref().and_then(|s| s.name());
+        let company_name = b.claims.iter().find_map(|c| match c {
+            Claim::Company(n) => Some(n.as_str()),
+            _ => None,
+        });
+        if !sig.signed {
+            b.flag("unsigned-vendor-claim");
+        } else if let Some(signer) = signer {
+            let sv = only(|c| matches!(c, Claim::Signer { .. }));
+            let related = sv.is_some_and(|sv| {
+                let chain = db.chain(sv);
+                db.chain(cv).iter().any(|v| chain.contains(v))
+            });
+            let same_name = company_name.is_some_and(|n| n.eq_ignore_ascii_case(signer));
+            if !related && !same_name {
+                b.flag("signer-mismatch");
+            }
+        }
+    }
     vendor.map(|v| db.vendors[v].id.clone())
 }
 
@@ -944,6 +1003,29 @@ mod tests {
         p.supplier.origin = Some("Debian".into());
         p.properties.insert("section", "shells".into());
         assert_eq!(component(&p).license.open_source, Some(true));
+    }
+
+    #[test]
+    fn verified_signer_then_publisher_then_company_name() {
+        let db = RuleDb::embedded().unwrap();
+        let vendor = |f: &Facts| {
+            let (_, v) = super::decide(&db.matcher.matches(f), &db);
+            v.map(|v| db.vendors[v].id.clone())
+        };
+        // A registry Publisher (medium) beats a CompanyName (low)...
+        let mut f = Facts::default();
+        f.suppliers.push(("publisher", "Google LLC"));
+        f.companies.push("Microsoft Corporation");
+        assert_eq!(vendor(&f).as_deref(), Some("google"));
+        // ...and a signer whose digest matches (high) beats both.
+        f.signers.push(("Mozilla Corporation", true));
+        assert_eq!(vendor(&f).as_deref(), Some("mozilla"));
+        // A signer over a changed file is only medium: no better than the
+        // publisher, still better than the company name.
+        let mut f = Facts::default();
+        f.signers.push(("Mozilla Corporation", false));
+        f.companies.push("Microsoft Corporation");
+        assert_eq!(vendor(&f).as_deref(), Some("mozilla"));
     }
 
     #[test]

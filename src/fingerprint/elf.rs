@@ -378,19 +378,7 @@ mod tests {
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {
-        let mut bin = Binary {
-            path: "x".into(),
-            format: super::super::Format::Elf,
-            arch: None,
-            size: 8,
-            flags: vec![],
-            elf: None,
-            links: vec![],
-            claims: vec![],
-
-            dev: 0,
-            ino: 0,
-        };
+        let mut bin = Binary::new("x", super::super::Format::Elf, 8);
         let mut p = Vec::new();
         assert!(read(b"\x7fELF\x02\x01\x01\x00garbage", &mut bin, &mut p).is_err());
     }

@@ -12,7 +12,10 @@
 //! then dispatch to it in [`parse`]. Claims reach the rule matcher without
 //! any other change.
 
+pub mod cms;
 pub mod elf;
+pub mod pe;
+mod pe_version;
 
 use crate::inventory::Problem;
 use crate::walk::Candidate;
@@ -126,6 +129,11 @@ pub struct Binary {
     pub flags: Vec<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub elf: Option<elf::ElfInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pe: Option<pe::PeInfo>,
+    /// The code signature (PE Authenticode; Mach-O later).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<cms::Signature>,
     /// Other names of the same file (hard links).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<String>,
@@ -140,6 +148,24 @@ pub struct Binary {
 }
 
 impl Binary {
+    /// A binary known only by its path, format and size, for a reader to fill.
+    pub fn new(path: impl Into<String>, format: Format, size: u64) -> Self {
+        Self {
+            path: path.into(),
+            format,
+            arch: None,
+            size,
+            flags: Vec::new(),
+            elf: None,
+            pe: None,
+            signature: None,
+            links: Vec::new(),
+            claims: Vec::new(),
+            dev: 0,
+            ino: 0,
+        }
+    }
+
     pub fn flag(&mut self, f: &'static str) {
         if !self.flags.contains(&f) {
             self.flags.push(f);
@@ -200,17 +226,9 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
         Sniff::Binary(f) => f,
     };
     let mut bin = Binary {
-        path: c.rel.clone(),
-        format,
-        arch: None,
-        size: c.size,
-        flags: Vec::new(),
-        elf: None,
-        links: Vec::new(),
-        claims: Vec::new(),
         dev: c.dev,
-
         ino: c.ino,
+        ..Binary::new(&c.rel, format, c.size)
     };
     if c.size > max_size {
         bin.flag("not-parsed");
@@ -256,9 +274,10 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
 pub fn parse(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result<(), String> {
     match bin.format {
         Format::Elf => elf::read(data, bin, problems),
-        // PE and Mach-O readers arrive with the Windows and macOS sources;
-        // until then the binary is listed by its magic alone.
-        Format::Pe | Format::Macho => {
+        Format::Pe => pe::read(data, bin, problems),
+        // The Mach-O reader arrives with the macOS sources; until then the
+        // binary is listed by its magic alone.
+        Format::Macho => {
             bin.flag("not-parsed");
             Ok(())
         }

@@ -12,14 +12,14 @@ pub mod table;
 
 use crate::assess::Risk;
 use crate::assess::aggregate::Aggregates;
-use crate::fingerprint::{Format, elf::ElfInfo};
+use crate::fingerprint::{Format, cms::Signature, elf::ElfInfo, pe::PeInfo};
 use crate::inventory::{Evidence, Kind, Supplier};
 use crate::rules::{Bloc, Confidence};
 use crate::walk::Stats;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-pub const SCHEMA_VERSION: &str = "1.0";
+pub const SCHEMA_VERSION: &str = "1.1";
 
 /// Writes a file atomically: a temporary file in the same directory, then a
 /// rename. A failed run never leaves half a file, and never replaces a good
@@ -190,6 +190,10 @@ pub struct Component {
     pub files: usize,
     /// Binaries attached to it.
     pub binaries: usize,
+    /// Claimed code signer (certificate O, else CN) → attached binaries
+    /// signed by it; absent when none is signed.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub signers: BTreeMap<String, usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -205,6 +209,13 @@ pub struct BinaryReport {
     pub vendor: Option<String>,
     pub flags: Vec<&'static str>,
     pub elf: Option<ElfInfo>,
+    /// VERSIONINFO strings, .NET (PE files only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pe: Option<PeInfo>,
+    /// The code signature's claimed signer and digest check (signed
+    /// formats only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<String>,
 }

@@ -335,6 +335,9 @@ pub fn is_candidate(mode: u32, name: &[u8]) -> bool {
         || ends(b".dll")
         || ends(b".sys")
         || ends(b".ocx")
+        || ends(b".cpl")
+        || ends(b".scr")
+        || ends(b".efi")
         || ends(b".dylib")
         || ends(b".bundle")
 }
@@ -393,6 +396,15 @@ mod tests {
         assert!(is_candidate(0o644, b"libc.so.6"));
         assert!(is_candidate(0o644, b"libfoo.so"));
         assert!(is_candidate(0o644, b"KERNEL32.DLL"));
+        for name in [
+            &b"desk.cpl"[..],
+            b"ssText3d.scr",
+            b"bootx64.efi",
+            b"x.OCX",
+            b"t.sys",
+        ] {
+            assert!(is_candidate(0o644, name), "{name:?}");
+        }
         assert!(!is_candidate(0o644, b"README"));
         assert!(!is_candidate(0o644, b"solution.txt"));
     }
