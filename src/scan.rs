@@ -174,6 +174,7 @@ fn scan_image(
             size: b.size,
             flags: b.flags,
             elf: b.elf,
+            macho: b.macho,
             links: b.links,
         });
     }

@@ -385,6 +385,7 @@ mod tests {
             size: 8,
             flags: vec![],
             elf: None,
+            macho: None,
             links: vec![],
             claims: vec![],
 

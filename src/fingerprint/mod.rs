@@ -14,6 +14,7 @@
 
 
 pub mod elf;
+pub mod macho;
 
 use crate::inventory::Problem;
 use crate::walk::Candidate;
@@ -127,6 +128,8 @@ pub struct Binary {
     pub flags: Vec<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub elf: Option<elf::ElfInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub macho: Option<macho::MachoInfo>,
     /// Other names of the same file (hard links).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<String>,
@@ -207,6 +210,7 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
         size: c.size,
         flags: Vec::new(),
         elf: None,
+        macho: None,
         links: Vec::new(),
         claims: Vec::new(),
         dev: c.dev,
@@ -257,9 +261,10 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
 pub fn parse(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result<(), String> {
     match bin.format {
         Format::Elf => elf::read(data, bin, problems),
-        // PE and Mach-O readers arrive with the Windows and macOS sources;
-        // until then the binary is listed by its magic alone.
-        Format::Pe | Format::Macho => {
+        Format::Macho => macho::read(data, bin, problems),
+        // The PE reader arrives with the Windows sources; until then the
+        // binary is listed by its magic alone.
+        Format::Pe => {
             bin.flag("not-parsed");
             Ok(())
         }

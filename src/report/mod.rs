@@ -188,6 +188,8 @@ pub struct BinaryReport {
     pub vendor: Option<String>,
     pub flags: Vec<&'static str>,
     pub elf: Option<ElfInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub macho: Option<crate::fingerprint::macho::MachoInfo>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<String>,
 }
