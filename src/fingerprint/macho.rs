@@ -178,7 +178,7 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
                 });
             }
             if let Some(id) = &sig.identifier
-                && looks_reverse_dns(id)
+                && crate::collect::is_bundle_id(id)
             {
                 bin.claims.push(Claim::BundleId(id.clone()));
             }
@@ -484,17 +484,6 @@ fn explicit<'a>(o: &BerObject<'a>) -> Option<BerObject<'a>> {
         BerObjectContent::Unknown(any) => parse_ber(any.data).ok().map(|(_, x)| x),
         _ => None,
     }
-}
-
-fn looks_reverse_dns(id: &str) -> bool {
-    let parts: Vec<&str> = id.split('.').collect();
-    parts.len() >= 3
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        })
-        && parts[0].chars().all(|c| c.is_ascii_lowercase())
 }
 
 fn arch_name(cpu: u32, sub: u32) -> String {
