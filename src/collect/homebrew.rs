@@ -65,7 +65,11 @@ fn formulae(image: &Image, prefix: &str, out: &mut Inventory) {
             let mut pkg = Package::new(
                 "homebrew",
                 name.clone(),
-                Evidence::new(&receipt, "homebrew-receipt", "source.tap, installed_on_request"),
+                Evidence::new(
+                    &receipt,
+                    "homebrew-receipt",
+                    "source.tap, installed_on_request",
+                ),
             );
             pkg.version = Some(version.clone());
             pkg.properties.insert("kind", "formula".into());
@@ -80,7 +84,11 @@ fn formulae(image: &Image, prefix: &str, out: &mut Inventory) {
                                 other => other.to_string(),
                             })
                         };
-                        if let Some(tap) = r.get("source").and_then(|s| s.get("tap")).and_then(Value::as_str) {
+                        if let Some(tap) = r
+                            .get("source")
+                            .and_then(|s| s.get("tap"))
+                            .and_then(Value::as_str)
+                        {
                             pkg.properties.insert("tap", tap.to_owned());
                             pkg.supplier.publisher = Some(tap.to_owned());
                         }
@@ -102,7 +110,8 @@ fn formulae(image: &Image, prefix: &str, out: &mut Inventory) {
                     Err(e) => out.error(&receipt, format!("not valid JSON: {e}")),
                 },
                 Ok(None) => {
-                    pkg.evidence[0] = Evidence::new(&keg, "homebrew-keg", "keg without INSTALL_RECEIPT.json");
+                    pkg.evidence[0] =
+                        Evidence::new(&keg, "homebrew-keg", "keg without INSTALL_RECEIPT.json");
                     out.warn(&keg, "Homebrew keg without INSTALL_RECEIPT.json");
                 }
                 Err(e) => out.error(&receipt, e),
@@ -128,7 +137,11 @@ fn casks(image: &Image, prefix: &str, out: &mut Inventory) {
             pkg.properties.insert("install_path", install.clone());
             pkg.dirs.push(install.clone());
             if let Some((path, def)) = cask_definition(image, &cdir, &token, &version, out) {
-                pkg.evidence.push(Evidence::new(&path, "homebrew-cask-definition", "name, homepage, tap"));
+                pkg.evidence.push(Evidence::new(
+                    &path,
+                    "homebrew-cask-definition",
+                    "name, homepage, tap",
+                ));
                 if let Some(n) = def.name {
                     pkg.properties.insert("display_name", n);
                 }
@@ -169,7 +182,9 @@ fn cask_definition(
                     Ok(v) => {
                         let def = CaskDef {
                             name: v.get("name").and_then(|n| match n {
-                                Value::Array(a) => a.first().and_then(Value::as_str).map(str::to_owned),
+                                Value::Array(a) => {
+                                    a.first().and_then(Value::as_str).map(str::to_owned)
+                                }
                                 Value::String(s) => Some(s.clone()),
                                 _ => None,
                             }),
@@ -201,7 +216,10 @@ fn ruby_cask(text: &str) -> CaskDef {
         for (key, slot) in [("name ", &mut def.name), ("homepage ", &mut def.homepage)] {
             if slot.is_none()
                 && let Some(rest) = line.strip_prefix(key)
-                && let Some(v) = rest.trim().strip_prefix('"').and_then(|r| r.split('"').next())
+                && let Some(v) = rest
+                    .trim()
+                    .strip_prefix('"')
+                    .and_then(|r| r.split('"').next())
             {
                 *slot = Some(v.to_owned());
             }
@@ -218,6 +236,9 @@ mod tests {
             "cask \"firefox\" do\n  version \"131.0.3\"\n  name \"Mozilla Firefox\"\n  homepage \"https://www.mozilla.org/firefox/\"\nend\n",
         );
         assert_eq!(d.name.as_deref(), Some("Mozilla Firefox"));
-        assert_eq!(d.homepage.as_deref(), Some("https://www.mozilla.org/firefox/"));
+        assert_eq!(
+            d.homepage.as_deref(),
+            Some("https://www.mozilla.org/firefox/")
+        );
     }
 }

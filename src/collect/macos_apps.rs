@@ -122,14 +122,20 @@ fn read_app(image: &Image, app: &str, out: &mut Inventory) -> Package {
     let mut pkg = Package::new(
         "app",
         stem.clone(),
-        Evidence::new(&plist_path, "info-plist", "CFBundleIdentifier, CFBundleShortVersionString"),
+        Evidence::new(
+            &plist_path,
+            "info-plist",
+            "CFBundleIdentifier, CFBundleShortVersionString",
+        ),
     );
     pkg.properties.insert("install_path", app.to_owned());
     pkg.dirs.push(app.to_owned());
     pkg.files = app_files(image, app);
     match read_plist(image, &plist_path) {
         Ok(Some(d)) => {
-            if let Some(n) = plist_str(&d, "CFBundleDisplayName").or_else(|| plist_str(&d, "CFBundleName")) {
+            if let Some(n) =
+                plist_str(&d, "CFBundleDisplayName").or_else(|| plist_str(&d, "CFBundleName"))
+            {
                 pkg.name = n;
             }
             pkg.version = plist_str(&d, "CFBundleShortVersionString")
@@ -148,7 +154,10 @@ fn read_app(image: &Image, app: &str, out: &mut Inventory) -> Package {
             if let Some(id) = pkg.properties.get("bundle_id")
                 && !is_bundle_id(id)
             {
-                out.warn(&plist_path, format!("CFBundleIdentifier `{id}` is not a reverse-DNS identifier"));
+                out.warn(
+                    &plist_path,
+                    format!("CFBundleIdentifier `{id}` is not a reverse-DNS identifier"),
+                );
             }
         }
         Ok(None) => out.warn(&plist_path, "app bundle without Contents/Info.plist"),

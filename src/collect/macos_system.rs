@@ -41,7 +41,11 @@ impl Collector for MacosSystem {
         } else {
             "marker file"
         };
-        let mut pkg = Package::new("os", "macos", Evidence::new(SYSTEM_VERSION, "plist", detail));
+        let mut pkg = Package::new(
+            "os",
+            "macos",
+            Evidence::new(SYSTEM_VERSION, "plist", detail),
+        );
         pkg.kind = Kind::OperatingSystem;
         pkg.version = os.version.clone();
         pkg.supplier.vendor = Some("Apple Inc.".into());

@@ -323,12 +323,7 @@ fn blob_at(sb: &[u8], off: usize) -> Result<&[u8], String> {
     }
     off.checked_add(len)
         .and_then(|end| sb.get(off..end))
-        .ok_or_else(|| {
-            format!(
-                "{off}+{len} is past the SuperBlob's {} bytes",
-                sb.len()
-            )
-        })
+        .ok_or_else(|| format!("{off}+{len} is past the SuperBlob's {} bytes", sb.len()))
 }
 
 fn read_code_directory(cd: &[u8]) -> Result<Signature, String> {
@@ -338,7 +333,8 @@ fn read_code_directory(cd: &[u8]) -> Result<Signature, String> {
     let version = be32(cd, 8).ok_or("CodeDirectory too short")?;
     let flags = be32(cd, 12).ok_or("CodeDirectory too short")?;
     let ident_off = be32(cd, 20).ok_or("CodeDirectory too short")? as usize;
-    let identifier = Some(c_string(cd, ident_off).ok_or("CodeDirectory identifier is out of bounds")?);
+    let identifier =
+        Some(c_string(cd, ident_off).ok_or("CodeDirectory identifier is out of bounds")?);
     let team_id = if version >= CS_SUPPORTSTEAMID {
         match be32(cd, 48).ok_or("CodeDirectory too short for its version")? {
             0 => None,
@@ -379,7 +375,10 @@ pub fn cms_signer(der: &[u8]) -> Result<SignerName, String> {
         .and_then(|o| o.as_oid().ok())
         .ok_or("ContentInfo has no content type")?;
     if oid.to_id_string() != "1.2.840.113549.1.7.2" {
-        return Err(format!("content type {} is not signedData", oid.to_id_string()));
+        return Err(format!(
+            "content type {} is not signedData",
+            oid.to_id_string()
+        ));
     }
     let content = items.get(1).ok_or("ContentInfo has no content")?;
     let sd = explicit(content).ok_or("ContentInfo content is not [0]")?;
@@ -446,8 +445,7 @@ pub fn cms_signer(der: &[u8]) -> Result<SignerName, String> {
         .unwrap_or(&parsed[0]);
     let subject = leaf.subject();
     let first = |it: &mut dyn Iterator<Item = &x509_parser::x509::AttributeTypeAndValue>| {
-        it.next()
-            .and_then(|a| a.as_str().ok().map(str::to_owned))
+        it.next().and_then(|a| a.as_str().ok().map(str::to_owned))
     };
     Ok(SignerName {
         cn: first(&mut subject.iter_common_name()),
