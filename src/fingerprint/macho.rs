@@ -544,3 +544,53 @@ fn version(v: u32) -> String {
         format!("{x}.{y}.{z}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_and_arch_names() {
+        assert_eq!(version(0x000b_0000), "11.0");
+        assert_eq!(version(0x000a_0f06), "10.15.6");
+        assert_eq!(
+            arch_name(cputype::CPU_TYPE_ARM64, 2 | 0x8000_0000),
+            "arm64e"
+        );
+        assert_eq!(arch_name(cputype::CPU_TYPE_X86_64, 3), "x86_64");
+    }
+
+    #[test]
+    fn superblob_bounds_are_checked() {
+        // Offset + length overflow, and a blob whose length runs past the end.
+        assert!(read_signature(&[0; 16], usize::MAX, 2).is_err());
+        let mut sb = Vec::new();
+        for v in [
+            CSMAGIC_EMBEDDED_SIGNATURE,
+            28,
+            1,
+            0,
+            20,
+            CSMAGIC_CODEDIRECTORY,
+            0xffff,
+        ] {
+            sb.extend_from_slice(&v.to_be_bytes());
+        }
+        let e = read_signature(&sb, 0, sb.len()).unwrap_err();
+        assert!(e.contains("past the SuperBlob"), "{e}");
+        // A CodeDirectory whose identifier offset is outside it.
+        let mut cd = Vec::new();
+        for v in [CSMAGIC_CODEDIRECTORY, 52, 0x20400, 0, 0, 9999] {
+            cd.extend_from_slice(&v.to_be_bytes());
+        }
+        cd.resize(52, 0);
+        assert!(read_code_directory(&cd).is_err());
+    }
+
+    #[test]
+    fn garbage_cms_is_an_error() {
+        assert!(cms_signer(b"\x30\x80\x06").is_err());
+        assert!(cms_signer(b"").is_err());
+        assert!(cms_signer(&[0x30, 0x03, 0x02, 0x01, 0x01]).is_err());
+    }
+}
