@@ -215,6 +215,7 @@ fn scan_image(
             elf: b.elf,
             pe: b.pe,
             signature: b.signature,
+            macho: b.macho,
             links: b.links,
         });
     }
@@ -462,6 +463,10 @@ fn package_facts<'a>(
     }
     for (k, v) in &pkg.properties {
         f.metadata.push(format!("{}:{k}={v}", pkg.source));
+    }
+    // Bundle ids (app bundles, pkg receipts) match `bundle_ids` patterns.
+    if let Some(id) = pkg.properties.get("bundle_id") {
+        f.bundle_ids.push(id);
     }
     supplier_facts(&pkg.supplier, &mut f);
     let mut names: Vec<&str> = bins.iter().map(|&b| binaries[b].file_name()).collect();

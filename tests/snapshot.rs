@@ -25,3 +25,12 @@ fn demo_linux_table() {
     assert!(out.status.success());
     insta::assert_snapshot!("demo-linux-table", String::from_utf8(out.stdout).unwrap());
 }
+
+#[test]
+fn demo_macos_report() {
+    let report = common::scan_json(&[Path::new("fixtures/demo-macos")]);
+    insta::assert_json_snapshot!("demo-macos", report, {
+        ".scan.duration_ms" => "[duration]",
+        ".tool.version" => "[version]",
+    });
+}

@@ -13,6 +13,10 @@
 pub mod apk;
 pub mod dpkg;
 pub mod flatpak;
+pub mod homebrew;
+pub mod macos_apps;
+pub mod macos_receipts;
+pub mod macos_system;
 pub mod os_release;
 pub mod pacman;
 pub mod rpm;
@@ -43,6 +47,10 @@ pub static ALL: &[&dyn Collector] = &[
     &pacman::Pacman,
     &flatpak::Flatpak,
     &snap::Snap,
+    &macos_system::MacosSystem,
+    &macos_apps::MacosApps,
+    &homebrew::Homebrew,
+    &macos_receipts::MacosReceipts,
 ];
 
 /// Runs every collector that applies to the image, in parallel. The result
@@ -114,6 +122,47 @@ pub fn list_dir(image: &Image, rel: &str) -> Result<Vec<String>, String> {
     Ok(names)
 }
 
+/// Reads a property list, XML or binary (`plist` detects which). `Ok(None)`
+/// when the file doesn't exist; `Err` (one line) when it exists but isn't a
+/// readable plist or its top level is not a dictionary.
+pub fn read_plist(image: &Image, rel: &str) -> Result<Option<plist::Dictionary>, String> {
+    let Some(bytes) = read_bytes(image, rel)? else {
+        return Ok(None);
+    };
+    let value = crate::isolate::catch(|| plist::Value::from_reader(std::io::Cursor::new(&bytes)))
+        .map_err(|p| format!("plist parser crashed ({p})"))?
+        .map_err(|e| format!("not a property list: {e}"))?;
+    match value {
+        plist::Value::Dictionary(d) => Ok(Some(d)),
+        _ => Err("property list is not a dictionary".into()),
+    }
+}
+
+/// A string value of a plist dictionary, trimmed; None when absent or empty.
+pub fn plist_str(d: &plist::Dictionary, key: &str) -> Option<String> {
+    d.get(key)
+        .and_then(|v| v.as_string())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// Whether an identifier looks like a reverse-DNS bundle id (`com.example.App`).
+pub fn is_bundle_id(id: &str) -> bool {
+    let parts: Vec<&str> = id.split('.').collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+        && (2..=12).contains(&parts[0].len())
+        && parts[0].chars().all(|c| c.is_ascii_lowercase())
+        // `libonig.5.dylib` is a file name, not an identifier.
+        && !parts.iter().any(|p| p.chars().all(|c| c.is_ascii_digit()))
+        && !matches!(parts.last(), Some(&("dylib" | "so" | "bundle" | "framework")))
+}
+
 /// Joins image-relative path parts.
 pub fn join(a: &str, b: &str) -> String {
     if a.is_empty() {
@@ -135,7 +184,10 @@ mod tests {
         let names: Vec<&str> = super::ALL.iter().map(|c| c.name()).collect();
         assert_eq!(
             names,
-            ["os", "dpkg", "rpm", "apk", "pacman", "flatpak", "snap"]
+            [
+                "os", "dpkg", "rpm", "apk", "pacman", "flatpak", "snap", "os", "app", "homebrew",
+                "pkg"
+            ]
         );
     }
 }

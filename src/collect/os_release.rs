@@ -13,7 +13,8 @@ impl Collector for OsRelease {
     }
 
     fn families(&self) -> &'static [Family] {
-        &[Family::Linux, Family::Windows, Family::Macos]
+        // macOS: `macos_system` reads SystemVersion.plist.
+        &[Family::Linux, Family::Windows]
     }
 
     fn collect(&self, image: &Image, out: &mut Inventory) {

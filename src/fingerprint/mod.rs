@@ -14,6 +14,7 @@
 
 pub mod cms;
 pub mod elf;
+pub mod macho;
 pub mod pe;
 mod pe_version;
 
@@ -131,9 +132,12 @@ pub struct Binary {
     pub elf: Option<elf::ElfInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pe: Option<pe::PeInfo>,
-    /// The code signature (PE Authenticode; Mach-O later).
+    /// The code signature's claimed signer and digest check (PE
+    /// Authenticode; Mach-O reports its signature under `macho`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signature: Option<cms::Signature>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub macho: Option<macho::MachoInfo>,
     /// Other names of the same file (hard links).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<String>,
@@ -159,6 +163,7 @@ impl Binary {
             elf: None,
             pe: None,
             signature: None,
+            macho: None,
             links: Vec::new(),
             claims: Vec::new(),
             dev: 0,
@@ -275,12 +280,7 @@ pub fn parse(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Resul
     match bin.format {
         Format::Elf => elf::read(data, bin, problems),
         Format::Pe => pe::read(data, bin, problems),
-        // The Mach-O reader arrives with the macOS sources; until then the
-        // binary is listed by its magic alone.
-        Format::Macho => {
-            bin.flag("not-parsed");
-            Ok(())
-        }
+        Format::Macho => macho::read(data, bin, problems),
     }
 }
 

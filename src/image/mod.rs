@@ -126,8 +126,11 @@ fn detect(fs: &RootFs) -> OsInfo {
     if WINDOWS_MARKERS.iter().any(|m| fs.lexical(m).is_file()) {
         return bare(Family::Windows, "Windows");
     }
-    if fs.lexical(MACOS_MARKER).is_file() {
-        return bare(Family::Macos, "macOS");
+    if fs
+        .resolve(MACOS_MARKER)
+        .is_ok_and(|p| fs.lexical(p).is_file())
+    {
+        return crate::collect::macos_system::os_info(fs);
     }
     OsInfo {
         family: Family::Directory,

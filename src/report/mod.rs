@@ -212,10 +212,12 @@ pub struct BinaryReport {
     /// VERSIONINFO strings, .NET (PE files only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pe: Option<PeInfo>,
-    /// The code signature's claimed signer and digest check (signed
-    /// formats only).
+    /// The code signature's claimed signer and digest check (PE).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signature: Option<Signature>,
+    /// Mach-O files only: slices, load commands, code signature.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub macho: Option<crate::fingerprint::macho::MachoInfo>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<String>,
 }

@@ -133,7 +133,7 @@ impl Matcher {
             let (field, conf) = if *verified {
                 ("code signer", Confidence::High)
             } else {
-                ("code signer (digest mismatch)", Confidence::Medium)
+                ("code signer (unverified)", Confidence::Medium)
             };
             self.signers.hits(field, name, conf, &mut out);
         }

@@ -474,7 +474,7 @@ bundle_ids = ["de.acme.*"]
                 )],
                 ..Default::default()
             }),
-            Some(("code signer (digest mismatch)".into(), Confidence::Medium))
+            Some(("code signer (unverified)".into(), Confidence::Medium))
         );
         assert_eq!(
             conf(Facts {

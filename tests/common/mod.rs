@@ -128,3 +128,22 @@ pub fn binary_paths(report: &serde_json::Value) -> Vec<&str> {
         .map(|b| b["path"].as_str().unwrap())
         .collect()
 }
+
+/// A minimal thin 64-bit little-endian Mach-O (arm64 executable) whose
+/// LC_CODE_SIGNATURE points at `sig_off..sig_off+sig_len`, with `tail`
+/// appended after the load commands (so a test places its own SuperBlob).
+pub fn macho(tail: &[u8], sig: Option<(u32, u32)>) -> Vec<u8> {
+    let ncmds: u32 = if sig.is_some() { 1 } else { 0 };
+    let sizeofcmds: u32 = ncmds * 16;
+    let mut out = Vec::new();
+    for v in [0xfeed_facf_u32, 0x0100_000c, 0, 2, ncmds, sizeofcmds, 0, 0] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    if let Some((off, len)) = sig {
+        for v in [0x1d_u32, 16, off, len] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    out.extend_from_slice(tail);
+    out
+}

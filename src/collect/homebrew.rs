@@ -1,0 +1,244 @@
+//! Homebrew, under its two prefixes (`opt/homebrew` on Apple silicon,
+//! `usr/local` on Intel; Linuxbrew's `home/linuxbrew/.linuxbrew` too):
+//!
+//! - formulae: `Cellar/NAME/VERSION/` (the keg) with `INSTALL_RECEIPT.json`
+//!   (`source.tap`, `homebrew_version`, `installed_on_request`,
+//!   `installed_as_dependency`); the keg owns everything below it;
+//! - casks: `Caskroom/TOKEN/VERSION/`, with the cask definition Homebrew
+//!   kept at install time in `Caskroom/TOKEN/.metadata/VERSION/TIMESTAMP/Casks/TOKEN.json`
+//!   (or `.rb` for older installs): its display name, homepage and tap.
+//!   An app a cask installs lives in `Applications` and is a component of
+//!   its own (source `app`).
+
+use super::{Collector, join, list_dir, read_text};
+use crate::image::{Family, Image};
+use crate::inventory::{Evidence, Inventory, Kind, Package};
+use serde_json::Value;
+
+pub struct Homebrew;
+
+const PREFIXES: &[&str] = &["opt/homebrew", "usr/local", "home/linuxbrew/.linuxbrew"];
+
+impl Collector for Homebrew {
+    fn name(&self) -> &'static str {
+        "homebrew"
+    }
+
+    fn families(&self) -> &'static [Family] {
+        &[Family::Macos, Family::Linux]
+    }
+
+    fn collect(&self, image: &Image, out: &mut Inventory) {
+        let mut seen = std::collections::HashSet::new();
+        for prefix in PREFIXES {
+            // `usr/local` may be a symlink to `opt/homebrew` on a tidy root.
+            let canon = match image.fs.resolve(prefix) {
+                Ok(p) => crate::paths::display(&p).0,
+                Err(_) => continue,
+            };
+            if !seen.insert(canon) {
+                continue;
+            }
+            formulae(image, prefix, out);
+            casks(image, prefix, out);
+        }
+    }
+}
+
+fn dir_entries(image: &Image, rel: &str, out: &mut Inventory) -> Vec<String> {
+    match list_dir(image, rel) {
+        Ok(v) => v.into_iter().filter(|n| !n.starts_with('.')).collect(),
+        Err(e) => {
+            out.error(rel, format!("cannot list: {e}"));
+            Vec::new()
+        }
+    }
+}
+
+fn formulae(image: &Image, prefix: &str, out: &mut Inventory) {
+    let cellar = join(prefix, "Cellar");
+    for name in dir_entries(image, &cellar, out) {
+        let fdir = join(&cellar, &name);
+        for version in dir_entries(image, &fdir, out) {
+            let keg = join(&fdir, &version);
+            let receipt = join(&keg, "INSTALL_RECEIPT.json");
+            let mut pkg = Package::new(
+                "homebrew",
+                name.clone(),
+                Evidence::new(
+                    &receipt,
+                    "homebrew-receipt",
+                    "source.tap, installed_on_request",
+                ),
+            );
+            pkg.version = Some(version.clone());
+            pkg.properties.insert("kind", "formula".into());
+            pkg.properties.insert("install_path", keg.clone());
+            pkg.dirs.push(keg.clone());
+            match read_text(image, &receipt) {
+                Ok(Some(text)) => match serde_json::from_str::<Value>(&text) {
+                    Ok(Value::Object(r)) => {
+                        let s = |p: &str| {
+                            r.get(p).map(|v| match v {
+                                Value::String(s) => s.clone(),
+                                other => other.to_string(),
+                            })
+                        };
+                        if let Some(tap) = r
+                            .get("source")
+                            .and_then(|s| s.get("tap"))
+                            .and_then(Value::as_str)
+                        {
+                            pkg.properties.insert("tap", tap.to_owned());
+                            pkg.supplier.publisher = Some(tap.to_owned());
+                        }
+                        for (prop, key) in [
+                            ("homebrew_version", "homebrew_version"),
+                            ("installed_on_request", "installed_on_request"),
+                            ("installed_as_dependency", "installed_as_dependency"),
+                            ("poured_from_bottle", "poured_from_bottle"),
+                        ] {
+                            if let Some(v) = s(key).filter(|v| v != "null") {
+                                pkg.properties.insert(prop, v);
+                            }
+                        }
+                        if r.get("installed_as_dependency") == Some(&Value::Bool(true)) {
+                            pkg.kind = Kind::Library;
+                        }
+                    }
+                    Ok(_) => out.error(&receipt, "install receipt is not a JSON object"),
+                    Err(e) => out.error(&receipt, format!("not valid JSON: {e}")),
+                },
+                Ok(None) => {
+                    pkg.evidence[0] =
+                        Evidence::new(&keg, "homebrew-keg", "keg without INSTALL_RECEIPT.json");
+                    out.warn(&keg, "Homebrew keg without INSTALL_RECEIPT.json");
+                }
+                Err(e) => out.error(&receipt, e),
+            }
+            out.packages.push(pkg);
+        }
+    }
+}
+
+fn casks(image: &Image, prefix: &str, out: &mut Inventory) {
+    let room = join(prefix, "Caskroom");
+    for token in dir_entries(image, &room, out) {
+        let cdir = join(&room, &token);
+        for version in dir_entries(image, &cdir, out) {
+            let install = join(&cdir, &version);
+            let mut pkg = Package::new(
+                "homebrew",
+                token.clone(),
+                Evidence::new(&install, "homebrew-cask", "Caskroom version directory"),
+            );
+            pkg.version = Some(version.clone());
+            pkg.properties.insert("kind", "cask".into());
+            pkg.properties.insert("install_path", install.clone());
+            pkg.dirs.push(install.clone());
+            if let Some((path, def)) = cask_definition(image, &cdir, &token, &version, out) {
+                pkg.evidence.push(Evidence::new(
+                    &path,
+                    "homebrew-cask-definition",
+                    "name, homepage, tap",
+                ));
+                if let Some(n) = def.name {
+                    pkg.properties.insert("display_name", n);
+                }
+                if let Some(t) = def.tap {
+                    pkg.properties.insert("tap", t.clone());
+                    pkg.supplier.publisher = Some(t);
+                }
+                pkg.supplier.homepage = def.homepage;
+            }
+            out.packages.push(pkg);
+        }
+    }
+}
+
+#[derive(Default)]
+struct CaskDef {
+    name: Option<String>,
+    homepage: Option<String>,
+    tap: Option<String>,
+}
+
+/// The newest kept definition of one installed version, JSON or Ruby.
+fn cask_definition(
+    image: &Image,
+    cdir: &str,
+    token: &str,
+    version: &str,
+    out: &mut Inventory,
+) -> Option<(String, CaskDef)> {
+    let meta = join(&join(cdir, ".metadata"), version);
+    let stamps = list_dir(image, &meta).unwrap_or_default();
+    for stamp in stamps.iter().rev() {
+        let casks = join(&join(&meta, stamp), "Casks");
+        for ext in ["json", "rb"] {
+            let path = join(&casks, &format!("{token}.{ext}"));
+            match read_text(image, &path) {
+                Ok(Some(text)) if ext == "json" => match serde_json::from_str::<Value>(&text) {
+                    Ok(v) => {
+                        let def = CaskDef {
+                            name: v.get("name").and_then(|n| match n {
+                                Value::Array(a) => {
+                                    a.first().and_then(Value::as_str).map(str::to_owned)
+                                }
+                                Value::String(s) => Some(s.clone()),
+                                _ => None,
+                            }),
+                            homepage: v.get("homepage").and_then(Value::as_str).map(str::to_owned),
+                            tap: v.get("tap").and_then(Value::as_str).map(str::to_owned),
+                        };
+                        return Some((path, def));
+                    }
+                    Err(e) => {
+                        out.error(&path, format!("not valid JSON: {e}"));
+                        return None;
+                    }
+                },
+                Ok(Some(text)) => return Some((path, ruby_cask(&text))),
+                Ok(None) => {}
+                Err(e) => out.error(&path, e),
+            }
+        }
+    }
+    None
+}
+
+/// `name "..."` and `homepage "..."` lines of a Ruby cask (the DSL's
+/// literal form; anything computed is left unknown).
+fn ruby_cask(text: &str) -> CaskDef {
+    let mut def = CaskDef::default();
+    for line in text.lines() {
+        let line = line.trim();
+        for (key, slot) in [("name ", &mut def.name), ("homepage ", &mut def.homepage)] {
+            if slot.is_none()
+                && let Some(rest) = line.strip_prefix(key)
+                && let Some(v) = rest
+                    .trim()
+                    .strip_prefix('"')
+                    .and_then(|r| r.split('"').next())
+            {
+                *slot = Some(v.to_owned());
+            }
+        }
+    }
+    def
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reads_literal_ruby_cask_fields() {
+        let d = super::ruby_cask(
+            "cask \"firefox\" do\n  version \"131.0.3\"\n  name \"Mozilla Firefox\"\n  homepage \"https://www.mozilla.org/firefox/\"\nend\n",
+        );
+        assert_eq!(d.name.as_deref(), Some("Mozilla Firefox"));
+        assert_eq!(
+            d.homepage.as_deref(),
+            Some("https://www.mozilla.org/firefox/")
+        );
+    }
+}

@@ -1,0 +1,596 @@
+//! Mach-O: architectures, file type, install name, linked dylibs, minimum OS,
+//! and the code signature (identifier, Team ID, ad-hoc, signer certificate).
+//!
+//! goblin reads the headers and load commands, thin or fat. goblin does not
+//! read code signatures, and no small crate does (apple-codesign brings ~300
+//! crates), so the SuperBlob and CodeDirectory are read here by hand
+//! (Apple's `cs_blobs.h` layout: big-endian, every offset bounds-checked;
+//! a hostile blob is a problem entry, never a panic). The CMS signature is
+//! BER with indefinite lengths, which `der_parser::ber` (through
+//! x509-parser) accepts; the signer's leaf certificate is chosen by the
+//! SignerInfo's issuer and serial number.
+//!
+//! The signature is *claimed*: no page hash or CMS signature is checked and
+//! no chain validated, so signer claims are `verified: false`.
+
+use super::{Binary, Claim};
+use goblin::mach::constants::cputype;
+use goblin::mach::header;
+use goblin::mach::load_command::CommandVariant;
+use goblin::mach::{Mach, MachO, SingleArch};
+use serde::Serialize;
+use x509_parser::der_parser::ber::{BerObject, BerObjectContent, parse_ber};
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+const CSMAGIC_EMBEDDED_SIGNATURE: u32 = 0xfade_0cc0;
+const CSMAGIC_CODEDIRECTORY: u32 = 0xfade_0c02;
+const CSMAGIC_BLOBWRAPPER: u32 = 0xfade_0b01;
+const CSSLOT_CODEDIRECTORY: u32 = 0;
+const CSSLOT_ALTERNATE_CODEDIRECTORIES: u32 = 0x1000;
+const CSSLOT_SIGNATURESLOT: u32 = 0x10000;
+const CS_ADHOC: u32 = 0x2;
+const CS_SUPPORTSTEAMID: u32 = 0x20200;
+/// More slices than this in a fat header is not a real binary.
+const MAX_SLICES: usize = 32;
+/// Bound on SuperBlob index entries: real signatures have fewer than ten.
+const MAX_BLOBS: u32 = 64;
+
+/// The Mach-O part of a binary's fingerprint. The signature fields are the
+/// first signed slice's (every slice's own are in `slices`).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct MachoInfo {
+    /// Every slice's architecture, in file order.
+    pub archs: Vec<String>,
+    /// `executable`, `dylib`, `bundle`, `object`, `kext-bundle`... (first slice).
+    pub filetype: &'static str,
+    /// LC_ID_DYLIB: the install name of a dylib.
+    pub id_dylib: Option<String>,
+    /// LC_LOAD_DYLIB and its weak/re-export/lazy forms (first slice).
+    pub dylibs: Vec<String>,
+    /// LC_BUILD_VERSION (or LC_VERSION_MIN_*) as `PLATFORM VERSION`: `macos 11.0`.
+    pub min_os: Option<String>,
+    pub team_id: Option<String>,
+    /// The CodeDirectory identifier (`us.zoom.xos`, `cmake`).
+    pub identifier: Option<String>,
+    /// Signed ad hoc (no certificate).
+    pub adhoc: bool,
+    /// The leaf certificate subject of the CMS signer.
+    pub signer: Option<SignerName>,
+    pub slices: Vec<Slice>,
+}
+
+/// One architecture of a (fat or thin) file.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Slice {
+    pub arch: String,
+    pub filetype: &'static str,
+    pub min_os: Option<String>,
+    /// null = no LC_CODE_SIGNATURE.
+    pub signature: Option<Signature>,
+}
+
+/// What one slice's code signature says.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Signature {
+    pub identifier: Option<String>,
+    pub team_id: Option<String>,
+    /// CodeDirectory flags, hex (`0x10000` = runtime, `0x2` = adhoc).
+    pub flags: Option<String>,
+    pub adhoc: bool,
+    pub signer: Option<SignerName>,
+}
+
+/// Certificate subject parts. Apple's Developer ID certificates carry the
+/// Team ID as OU and in the CN: `Developer ID Application: Kitware Inc. (W38PE5Y733)`.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct SignerName {
+    pub cn: Option<String>,
+    pub o: Option<String>,
+    pub ou: Option<String>,
+    pub c: Option<String>,
+}
+
+pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result<(), String> {
+    let mut info = MachoInfo::default();
+    let mut firsts: Option<SliceFacts> = None;
+    if data.len() >= 4 && data[..4] == [0xca, 0xfe, 0xba, 0xbf] {
+        return Err("64-bit fat Mach-O headers are not read".into());
+    }
+    match Mach::parse_lossy(data).map_err(|e| format!("not a readable Mach-O file: {e}"))? {
+        Mach::Binary(m) => {
+            let (slice, facts) = read_slice(&m, data, problems);
+            info.slices.push(slice);
+            firsts = Some(facts);
+        }
+        Mach::Fat(fat) => {
+            bin.flag("fat");
+            let arches = fat
+                .arches()
+                .map_err(|e| format!("corrupt fat Mach-O header: {e}"))?;
+            if arches.len() > MAX_SLICES {
+                return Err(format!(
+                    "corrupt fat Mach-O header: {} slices",
+                    arches.len()
+                ));
+            }
+            for (i, a) in arches.iter().enumerate() {
+                let name = arch_name(a.cputype, a.cpusubtype);
+                let bytes = a.slice(data);
+                if bytes.is_empty() {
+                    problems.push(format!(
+                        "fat Mach-O slice {i} ({name}) lies outside the file"
+                    ));
+                    continue;
+                }
+                match fat.get(i) {
+                    Ok(SingleArch::MachO(m)) => {
+                        let (slice, facts) = read_slice(&m, bytes, problems);
+                        info.slices.push(slice);
+                        firsts.get_or_insert(facts);
+                    }
+                    Ok(SingleArch::Archive(_)) => info.slices.push(Slice {
+                        arch: name,
+                        filetype: "archive",
+                        ..Default::default()
+                    }),
+                    Err(e) => problems.push(format!("fat Mach-O slice {i} ({name}): {e}")),
+                }
+            }
+        }
+    }
+    info.archs = info.slices.iter().map(|s| s.arch.clone()).collect();
+    if let Some(f) = firsts {
+        info.filetype = f.filetype;
+        info.id_dylib = f.id_dylib;
+        info.dylibs = f.dylibs;
+        info.min_os = f.min_os;
+        match f.filetype {
+            "executable" => bin.flag("executable"),
+            "dylib" => bin.flag("shared-library"),
+            _ => {}
+        }
+    }
+    bin.arch = match info.archs.len() {
+        0 => None,
+        1 => Some(info.archs[0].clone()),
+        _ => Some(info.archs.join("+")),
+    };
+    let summary = info
+        .slices
+        .iter()
+        .filter_map(|s| s.signature.as_ref())
+        .find(|s| !s.adhoc)
+        .or_else(|| info.slices.iter().find_map(|s| s.signature.as_ref()))
+        .cloned();
+    match summary {
+        None => bin.flag("unsigned"),
+        Some(sig) => {
+            bin.flag(if sig.adhoc { "adhoc" } else { "signed" });
+            if let Some(t) = &sig.team_id {
+                bin.claims.push(Claim::TeamId(t.clone()));
+            }
+            if let Some(s) = &sig.signer
+                && let Some(name) = s.o.as_ref().or(s.cn.as_ref())
+            {
+                bin.claims.push(Claim::Signer {
+                    name: name.clone(),
+                    verified: false,
+                });
+            }
+            if let Some(id) = &sig.identifier
+                && crate::collect::is_bundle_id(id)
+            {
+                bin.claims.push(Claim::BundleId(id.clone()));
+            }
+            info.team_id = sig.team_id;
+            info.identifier = sig.identifier;
+            info.adhoc = sig.adhoc;
+            info.signer = sig.signer;
+        }
+    }
+    bin.macho = Some(info);
+    Ok(())
+}
+
+struct SliceFacts {
+    filetype: &'static str,
+    id_dylib: Option<String>,
+    dylibs: Vec<String>,
+    min_os: Option<String>,
+}
+
+/// Reads one thin Mach-O; `bytes` is that slice alone (signature offsets are
+/// relative to it).
+fn read_slice(m: &MachO, bytes: &[u8], problems: &mut Vec<String>) -> (Slice, SliceFacts) {
+    let arch = arch_name(m.header.cputype, m.header.cpusubtype);
+    let filetype = filetype(m.header.filetype);
+    let mut facts = SliceFacts {
+        filetype,
+        id_dylib: None,
+        dylibs: Vec::new(),
+        min_os: None,
+    };
+    let mut signature = None;
+    for lc in &m.load_commands {
+        match &lc.command {
+            CommandVariant::BuildVersion(b) => {
+                facts.min_os = Some(format!("{} {}", platform(b.platform), version(b.minos)));
+            }
+            CommandVariant::VersionMinMacosx(v) if facts.min_os.is_none() => {
+                facts.min_os = Some(format!("macos {}", version(v.version)));
+            }
+            CommandVariant::CodeSignature(cs) => {
+                let what = format!("code signature of the {arch} slice");
+                match read_signature(bytes, cs.dataoff as usize, cs.datasize as usize) {
+                    Ok((sig, errs)) => {
+                        problems.extend(errs.into_iter().map(|e| format!("{what}: {e}")));
+                        signature = Some(sig);
+                    }
+                    Err(e) => problems.push(format!("corrupt {what}: {e}")),
+                }
+            }
+            _ => {}
+        }
+    }
+    // goblin puts the dylib's own name first (`self` when it has none).
+    facts.id_dylib = m.name.map(str::to_owned);
+    facts.dylibs = m.libs.iter().skip(1).map(|s| s.to_string()).collect();
+    let slice = Slice {
+        arch,
+        filetype,
+        min_os: facts.min_os.clone(),
+        signature,
+    };
+    (slice, facts)
+}
+
+/// Reads the embedded-signature SuperBlob at `off..off+len` of a slice.
+/// `Err` when the SuperBlob itself is unreadable; problems in its parts
+/// (a CMS blob that is not CMS) come back with what could be read.
+pub fn read_signature(
+    bytes: &[u8],
+    off: usize,
+    len: usize,
+) -> Result<(Signature, Vec<String>), String> {
+    let end = off
+        .checked_add(len)
+        .filter(|&e| e <= bytes.len())
+        .ok_or_else(|| {
+            format!(
+                "LC_CODE_SIGNATURE points at {off}+{len}, past the end of the slice ({} bytes)",
+                bytes.len()
+            )
+        })?;
+    let sb = &bytes[off..end];
+    let magic = be32(sb, 0).ok_or("SuperBlob shorter than its header")?;
+    if magic != CSMAGIC_EMBEDDED_SIGNATURE {
+        return Err(format!("SuperBlob magic is {magic:#x}, not 0xfade0cc0"));
+    }
+    let length = be32(sb, 4).ok_or("SuperBlob shorter than its header")? as usize;
+    let count = be32(sb, 8).ok_or("SuperBlob shorter than its header")?;
+    if length > sb.len() {
+        return Err(format!(
+            "SuperBlob length {length} is past the signature's {} bytes",
+            sb.len()
+        ));
+    }
+    if count > MAX_BLOBS {
+        return Err(format!("SuperBlob claims {count} blobs"));
+    }
+    let sb = &sb[..length];
+    let mut cd = None;
+    let mut cms = None;
+    for i in 0..count as usize {
+        let at = 12 + i * 8;
+        let (Some(ty), Some(bo)) = (be32(sb, at), be32(sb, at + 4)) else {
+            return Err(format!("SuperBlob index entry {i} is past its end"));
+        };
+        let blob = blob_at(sb, bo as usize).map_err(|e| format!("blob {ty:#x}: {e}"))?;
+        match ty {
+            CSSLOT_CODEDIRECTORY => cd = Some(blob),
+            t if (CSSLOT_ALTERNATE_CODEDIRECTORIES..CSSLOT_ALTERNATE_CODEDIRECTORIES + 5)
+                .contains(&t) =>
+            {
+                cd.get_or_insert(blob);
+            }
+            CSSLOT_SIGNATURESLOT => cms = Some(blob),
+            _ => {}
+        }
+    }
+    let cd = cd.ok_or("no CodeDirectory")?;
+    let mut sig = read_code_directory(cd)?;
+    let mut problems = Vec::new();
+    if let Some(w) = cms {
+        if be32(w, 0) != Some(CSMAGIC_BLOBWRAPPER) {
+            problems.push("signature slot does not hold a blob wrapper".to_owned());
+        } else if w.len() > 8 {
+            match cms_signer(&w[8..]) {
+                Ok(s) => sig.signer = Some(s),
+                Err(e) => problems.push(format!("unreadable CMS signature: {e}")),
+            }
+        }
+    }
+    Ok((sig, problems))
+}
+
+/// A blob inside the SuperBlob: magic, length, then data; bounded by both.
+fn blob_at(sb: &[u8], off: usize) -> Result<&[u8], String> {
+    let len = be32(sb, off.saturating_add(4))
+        .ok_or_else(|| format!("offset {off} is past the SuperBlob's {} bytes", sb.len()))?
+        as usize;
+    if len < 8 {
+        return Err(format!("length {len} is shorter than a blob header"));
+    }
+    off.checked_add(len)
+        .and_then(|end| sb.get(off..end))
+        .ok_or_else(|| format!("{off}+{len} is past the SuperBlob's {} bytes", sb.len()))
+}
+
+fn read_code_directory(cd: &[u8]) -> Result<Signature, String> {
+    if be32(cd, 0) != Some(CSMAGIC_CODEDIRECTORY) {
+        return Err("CodeDirectory slot does not hold a CodeDirectory".into());
+    }
+    let version = be32(cd, 8).ok_or("CodeDirectory too short")?;
+    let flags = be32(cd, 12).ok_or("CodeDirectory too short")?;
+    let ident_off = be32(cd, 20).ok_or("CodeDirectory too short")? as usize;
+    let identifier =
+        Some(c_string(cd, ident_off).ok_or("CodeDirectory identifier is out of bounds")?);
+    let team_id = if version >= CS_SUPPORTSTEAMID {
+        match be32(cd, 48).ok_or("CodeDirectory too short for its version")? {
+            0 => None,
+            t => Some(c_string(cd, t as usize).ok_or("CodeDirectory team ID is out of bounds")?),
+        }
+    } else {
+        None
+    };
+    Ok(Signature {
+        identifier,
+        team_id,
+        flags: Some(format!("{flags:#x}")),
+        adhoc: flags & CS_ADHOC != 0,
+        signer: None,
+    })
+}
+
+/// A NUL-terminated string at `off`, bounded by the blob.
+fn c_string(b: &[u8], off: usize) -> Option<String> {
+    let rest = b.get(off..)?;
+    let n = rest.iter().position(|&c| c == 0)?;
+    Some(String::from_utf8_lossy(&rest[..n]).into_owned())
+}
+
+fn be32(b: &[u8], off: usize) -> Option<u32> {
+    let s = b.get(off..off.checked_add(4)?)?;
+    Some(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+/// The subject of the CMS signer's certificate: ContentInfo → [0] →
+/// SignedData → certificates [0], signer picked by SignerInfo issuer and
+/// serial (the first certificate when the signer names it otherwise).
+pub fn cms_signer(der: &[u8]) -> Result<SignerName, String> {
+    let (_, ci) = parse_ber(der).map_err(|e| format!("not BER: {e}"))?;
+    let items = seq(&ci).ok_or("ContentInfo is not a SEQUENCE")?;
+    let oid = items
+        .first()
+        .and_then(|o| o.as_oid().ok())
+        .ok_or("ContentInfo has no content type")?;
+    if oid.to_id_string() != "1.2.840.113549.1.7.2" {
+        return Err(format!(
+            "content type {} is not signedData",
+            oid.to_id_string()
+        ));
+    }
+    let content = items.get(1).ok_or("ContentInfo has no content")?;
+    let sd = explicit(content).ok_or("ContentInfo content is not [0]")?;
+    let sd_items = seq(&sd).ok_or("SignedData is not a SEQUENCE")?;
+    let mut certs = Vec::new();
+    let mut signer_id: Option<(BerObject, Vec<u8>)> = None;
+    for item in sd_items.iter().skip(3) {
+        match (&item.content, item.header.tag().0, item.header.class()) {
+            (_, 0, x509_parser::der_parser::asn1_rs::Class::ContextSpecific) => {
+                // certificates [0] IMPLICIT SET OF CertificateChoices
+                let raw = unknown_data(item).ok_or("certificates are not readable")?;
+                let mut rest = raw;
+                while !rest.is_empty() && !rest.starts_with(&[0, 0]) {
+                    let (r, obj) = parse_ber(rest).map_err(|e| format!("certificate: {e}"))?;
+                    let used = rest.len() - r.len();
+                    certs.push(&rest[..used]);
+                    let _ = obj;
+                    rest = r;
+                }
+            }
+            (BerObjectContent::Set(infos), _, _) => {
+                // signerInfos: the first SignerInfo's sid.
+                if let Some(si) = infos.first().and_then(seq)
+                    && let Some(sid) = si.get(1).and_then(seq)
+                    && sid.len() == 2
+                {
+                    let issuer = sid[0].clone();
+                    let serial = sid[1].as_slice().map(|s| s.to_vec()).unwrap_or_default();
+                    signer_id = Some((issuer, serial));
+                }
+            }
+            _ => {}
+        }
+    }
+    if certs.is_empty() {
+        return Err("no certificates".into());
+    }
+    let parsed: Vec<X509Certificate> = certs
+        .iter()
+        .filter_map(|c| X509Certificate::from_der(c).ok().map(|(_, x)| x))
+        .collect();
+    if parsed.is_empty() {
+        return Err("no readable certificate".into());
+    }
+    // The signer's certificate: same serial number and, should two
+    // certificates share one, the same issuer (compared as parsed BER, since
+    // der_parser keeps no raw bytes of the SignerInfo's issuer).
+    let leaf = signer_id
+        .and_then(|(issuer, serial)| {
+            let same_serial: Vec<&X509Certificate> = parsed
+                .iter()
+                .filter(|c| trim_zeros(c.tbs_certificate.raw_serial()) == trim_zeros(&serial))
+                .collect();
+            same_serial
+                .iter()
+                .find(|c| {
+                    parse_ber(c.tbs_certificate.issuer.as_raw())
+                        .map(|(_, i)| i.content == issuer.content)
+                        .unwrap_or(false)
+                })
+                .or(same_serial.first())
+                .copied()
+        })
+        .unwrap_or(&parsed[0]);
+    let subject = leaf.subject();
+    let first = |it: &mut dyn Iterator<Item = &x509_parser::x509::AttributeTypeAndValue>| {
+        it.next().and_then(|a| a.as_str().ok().map(str::to_owned))
+    };
+    Ok(SignerName {
+        cn: first(&mut subject.iter_common_name()),
+        o: first(&mut subject.iter_organization()),
+        ou: first(&mut subject.iter_organizational_unit()),
+        c: first(&mut subject.iter_country()),
+    })
+}
+
+fn trim_zeros(b: &[u8]) -> &[u8] {
+    let n = b.iter().take_while(|&&x| x == 0).count();
+    &b[n..]
+}
+
+fn seq<'a, 'b>(o: &'b BerObject<'a>) -> Option<&'b Vec<BerObject<'a>>> {
+    match &o.content {
+        BerObjectContent::Sequence(v) => Some(v),
+        _ => None,
+    }
+}
+
+/// The content bytes of a tagged object der_parser left unparsed.
+fn unknown_data<'a>(o: &BerObject<'a>) -> Option<&'a [u8]> {
+    match &o.content {
+        BerObjectContent::Unknown(any) => Some(any.data),
+        _ => None,
+    }
+}
+
+/// The object inside an EXPLICIT [0].
+fn explicit<'a>(o: &BerObject<'a>) -> Option<BerObject<'a>> {
+    match &o.content {
+        BerObjectContent::Tagged(_, _, inner) => Some((**inner).clone()),
+        BerObjectContent::Unknown(any) => parse_ber(any.data).ok().map(|(_, x)| x),
+        _ => None,
+    }
+}
+
+fn arch_name(cpu: u32, sub: u32) -> String {
+    let sub = sub & !cputype::CPU_SUBTYPE_MASK;
+    if let Some(n) = cputype::get_arch_name_from_types(cpu, sub) {
+        return n.to_owned();
+    }
+    match cpu {
+        cputype::CPU_TYPE_X86_64 => "x86_64".into(),
+        cputype::CPU_TYPE_ARM64 => "arm64".into(),
+        cputype::CPU_TYPE_I386 => "i386".into(),
+        cputype::CPU_TYPE_ARM => "arm".into(),
+        cputype::CPU_TYPE_POWERPC => "ppc".into(),
+        cputype::CPU_TYPE_POWERPC64 => "ppc64".into(),
+        _ => format!("cpu-{cpu:#x}"),
+    }
+}
+
+fn filetype(t: u32) -> &'static str {
+    match t {
+        header::MH_EXECUTE => "executable",
+        header::MH_DYLIB => "dylib",
+        header::MH_BUNDLE => "bundle",
+        header::MH_OBJECT => "object",
+        header::MH_DYLINKER => "dylinker",
+        header::MH_KEXT_BUNDLE => "kext-bundle",
+        header::MH_DYLIB_STUB => "dylib-stub",
+        header::MH_CORE => "core",
+        header::MH_DSYM => "dsym",
+        header::MH_FILESET => "fileset",
+        _ => "other",
+    }
+}
+
+/// LC_BUILD_VERSION platforms (`<mach-o/loader.h>`).
+fn platform(p: u32) -> &'static str {
+    match p {
+        1 => "macos",
+        2 => "ios",
+        3 => "tvos",
+        4 => "watchos",
+        5 => "bridgeos",
+        6 => "maccatalyst",
+        7 => "ios-simulator",
+        8 => "tvos-simulator",
+        9 => "watchos-simulator",
+        10 => "driverkit",
+        11 => "visionos",
+        12 => "visionos-simulator",
+        _ => "unknown",
+    }
+}
+
+/// X.Y.Z encoded in nibbles xxxx.yy.zz.
+fn version(v: u32) -> String {
+    let (x, y, z) = (v >> 16, (v >> 8) & 0xff, v & 0xff);
+    if z == 0 {
+        format!("{x}.{y}")
+    } else {
+        format!("{x}.{y}.{z}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_and_arch_names() {
+        assert_eq!(version(0x000b_0000), "11.0");
+        assert_eq!(version(0x000a_0f06), "10.15.6");
+        assert_eq!(
+            arch_name(cputype::CPU_TYPE_ARM64, 2 | 0x8000_0000),
+            "arm64e"
+        );
+        assert_eq!(arch_name(cputype::CPU_TYPE_X86_64, 3), "x86_64");
+    }
+
+    #[test]
+    fn superblob_bounds_are_checked() {
+        // Offset + length overflow, and a blob whose length runs past the end.
+        assert!(read_signature(&[0; 16], usize::MAX, 2).is_err());
+        let mut sb = Vec::new();
+        for v in [
+            CSMAGIC_EMBEDDED_SIGNATURE,
+            28,
+            1,
+            0,
+            20,
+            CSMAGIC_CODEDIRECTORY,
+            0xffff,
+        ] {
+            sb.extend_from_slice(&v.to_be_bytes());
+        }
+        let e = read_signature(&sb, 0, sb.len()).unwrap_err();
+        assert!(e.contains("past the SuperBlob"), "{e}");
+        // A CodeDirectory whose identifier offset is outside it.
+        let mut cd = Vec::new();
+        for v in [CSMAGIC_CODEDIRECTORY, 52, 0x20400, 0, 0, 9999] {
+            cd.extend_from_slice(&v.to_be_bytes());
+        }
+        cd.resize(52, 0);
+        assert!(read_code_directory(&cd).is_err());
+    }
+
+    #[test]
+    fn garbage_cms_is_an_error() {
+        assert!(cms_signer(b"\x30\x80\x06").is_err());
+        assert!(cms_signer(b"").is_err());
+        assert!(cms_signer(&[0x30, 0x03, 0x02, 0x01, 0x01]).is_err());
+    }
+}
