@@ -218,7 +218,7 @@ fn yes() -> bool {
     true
 }
 
-/// How a law reaches data or operations abroad. Risk v1 reads the kind:
+/// How a law reaches data or operations abroad. Model rules test the kind:
 /// a general duty to cooperate with intelligence services weighs more than
 /// a compelled-disclosure power.
 #[derive(
