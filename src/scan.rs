@@ -84,6 +84,7 @@ pub fn scan(
         errors: Vec::new(),
         warnings: Vec::new(),
         summary: Summary::default(),
+        policy: None,
     };
     for (idx, image) in images.iter().enumerate() {
         scan_image(idx, image, &cx, opts, progress, &mut report);
