@@ -11,11 +11,16 @@
 //! in [`ALL`].
 
 pub mod apk;
+pub mod appx;
+pub mod chocolatey;
 pub mod dpkg;
 pub mod flatpak;
+pub mod msi;
 pub mod os_release;
 pub mod pacman;
+pub mod registry;
 pub mod rpm;
+pub mod scoop;
 pub mod snap;
 
 use crate::image::{Family, Image};
@@ -43,6 +48,10 @@ pub static ALL: &[&dyn Collector] = &[
     &pacman::Pacman,
     &flatpak::Flatpak,
     &snap::Snap,
+    &registry::Registry,
+    &appx::Appx,
+    &chocolatey::Chocolatey,
+    &scoop::Scoop,
 ];
 
 /// Runs every collector that applies to the image, in parallel. The result
@@ -135,7 +144,19 @@ mod tests {
         let names: Vec<&str> = super::ALL.iter().map(|c| c.name()).collect();
         assert_eq!(
             names,
-            ["os", "dpkg", "rpm", "apk", "pacman", "flatpak", "snap"]
+            [
+                "os",
+                "dpkg",
+                "rpm",
+                "apk",
+                "pacman",
+                "flatpak",
+                "snap",
+                "registry",
+                "appx",
+                "chocolatey",
+                "scoop"
+            ]
         );
     }
 }
