@@ -1022,7 +1022,7 @@ mod tests {
             "Users/bob/AppData/Roaming/Zoom"
         );
         assert_eq!(g("ProgramData/Tool/t.exe"), "ProgramData/Tool");
-        assert_eq!(g("Tools/x/y.exe"), "Tools");
+        assert_eq!(g("Tools/x/y.exe"), "Tools/x");
         assert_eq!(g("setup.exe"), "setup.exe");
         assert_eq!(
             g("Program Files/Common Files/Oracle/Java/javapath/java.exe"),
