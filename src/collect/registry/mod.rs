@@ -53,32 +53,35 @@ impl Collector for Registry {
     }
 
     fn collect(&self, image: &Image, out: &mut Inventory) {
-        let Some((path, bytes)) = load(image, SOFTWARE_HIVE, out) else {
-            return;
-        };
-        let Some(hive) = open(&path, &bytes, out) else {
-            return;
-        };
-        let Ok(root) = hive.root() else { return };
-        let drive = system_drive(&root);
+        // A SOFTWARE hive that can't be read still leaves the user hives
+        // (found by their directories) to read.
+        let software = load(image, SOFTWARE_HIVE, out);
+        let hive = software
+            .as_ref()
+            .and_then(|(path, bytes)| open(path, bytes, out).map(|h| (path.as_str(), h)));
+        let root = hive.as_ref().and_then(|(_, h)| h.root().ok());
+        let path = hive.as_ref().map(|(p, _)| *p).unwrap_or(SOFTWARE_HIVE);
+        let drive = root
+            .as_ref()
+            .map(system_drive)
+            .unwrap_or_else(|| "C".into());
         let mut entries = Vec::new();
-        for (sub, view, prefix) in [
-            (UNINSTALL, "hklm-64", "HKLM\\SOFTWARE\\"),
-            (UNINSTALL_32, "hklm-32", "HKLM\\SOFTWARE\\"),
-        ] {
-            read_uninstall(
-                &root,
-                sub,
-                view,
-                &format!("{prefix}{sub}"),
-                &path,
-                &drive,
-                None,
-                out,
-                &mut entries,
-            );
+        if let Some(root) = &root {
+            for (sub, view) in [(UNINSTALL, "hklm-64"), (UNINSTALL_32, "hklm-32")] {
+                read_uninstall(
+                    root,
+                    sub,
+                    view,
+                    &format!("HKLM\\SOFTWARE\\{sub}"),
+                    path,
+                    &drive,
+                    None,
+                    out,
+                    &mut entries,
+                );
+            }
         }
-        for profile in profiles(image, &root, &path, &drive, out) {
+        for profile in profiles(image, root.as_ref(), path, &drive, out) {
             let Some((upath, ubytes)) = load(image, &profile.hive, out) else {
                 continue;
             };
@@ -380,14 +383,14 @@ struct Profile {
 /// doesn't name (a profile list can lag behind copied profiles).
 fn profiles(
     image: &Image,
-    root: &Key,
+    root: Option<&Key>,
     hive_path: &str,
     drive: &str,
     out: &mut Inventory,
 ) -> Vec<Profile> {
     let mut found = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
-    match root.path(PROFILE_LIST) {
+    match root.map_or(Ok(None), |r| r.path(PROFILE_LIST)) {
         Ok(Some(list)) => {
             let (keys, errors) = list.subkeys();
             for e in errors {

@@ -187,7 +187,12 @@ impl<'a> Hive<'a> {
             root,
             warnings,
         };
-        hive.root()?;
+        if let Err(e) = hive.root() {
+            // Say why the root is gone (a truncated file, a corrupt bin).
+            let mut why = hive.warnings.clone();
+            why.push(e);
+            return Err(why.join("; "));
+        }
         Ok(hive)
     }
 
