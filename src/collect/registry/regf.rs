@@ -141,6 +141,7 @@ impl<'a> Hive<'a> {
         let mut valid = Vec::new();
         let mut at = 0usize;
         let mut bad = 0usize;
+        let mut in_bad = false;
         while at + HBIN_HEADER <= bins.len() {
             let sig_ok = &bins[at..at + 4] == b"hbin";
             let off_ok = u32_at(bins, at + 4) == Some(at as u32);
@@ -156,10 +157,16 @@ impl<'a> Hive<'a> {
                     break;
                 }
                 valid.push((at, end));
+                in_bad = false;
                 at = end;
             } else {
-                bad += 1;
-                if bad <= 3 {
+                // One report per run of unreadable 4096-byte blocks.
+                let new_run = !in_bad;
+                in_bad = true;
+                if new_run {
+                    bad += 1;
+                }
+                if new_run && bad <= 3 {
                     warnings.push(format!(
                         "hive bin at offset {at:#x} is corrupt ({}); keys stored in it are skipped",
                         if !sig_ok {
@@ -205,10 +212,12 @@ impl<'a> Hive<'a> {
     /// or why it can't be read.
     fn cell(&self, offset: u32) -> Result<&'a [u8], Error> {
         let at = offset as usize;
-        let bin = self
-            .valid
-            .iter()
-            .find(|(s, e)| at >= s + HBIN_HEADER && at < *e)
+        // The last valid bin starting at or before the offset (bins are sorted).
+        let i = self.valid.partition_point(|(s, _)| *s <= at);
+        let bin = i
+            .checked_sub(1)
+            .map(|i| &self.valid[i])
+            .filter(|(s, e)| at >= s + HBIN_HEADER && at < *e)
             .ok_or_else(|| format!("cell offset {offset:#x} is outside the valid hive bins"))?;
         let raw = u32_at(self.bins, at).ok_or("cell header cut off")? as i32;
         if raw >= 0 {
