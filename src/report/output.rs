@@ -63,7 +63,8 @@ pub fn plan(stdout_format: &str, specs: &[OsString], quiet: bool) -> Result<Vec<
             }
         }
     }
-    if !plain_file && !(quiet && !specs.is_empty()) {
+    let all_to_files = quiet && !specs.is_empty();
+    if !plain_file && !all_to_files {
         outputs.push(Output {
             format: stdout_format,
             path: None,

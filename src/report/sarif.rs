@@ -267,7 +267,8 @@ fn descriptor(id: &str, short: String, full: String, props: Value) -> RuleDescri
     }
 }
 
-/// The explanation: level, controller and country, exposure, the reasons.
+/// The explanation: a headline with level, exposure, controller and
+/// country, then the assessment's reasons one a line.
 fn message(c: &Component) -> String {
     let mut s = c.name.clone();
     if let Some(v) = &c.version {
@@ -295,9 +296,11 @@ fn message(c: &Component) -> String {
         }
         None => s.push_str("; controller unknown"),
     }
-    if !c.risk.reasons.is_empty() {
-        s.push_str(". ");
-        s.push_str(&c.risk.reasons.join("; "));
+    // Then the reasons, one a line.
+    s.push('.');
+    for r in &c.risk.reasons {
+        s.push('\n');
+        s.push_str(r);
     }
     s
 }
