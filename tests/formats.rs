@@ -131,6 +131,29 @@ fn the_schemas_reject_what_they_should() {
 }
 
 #[test]
+fn every_spdx_id_sovscan_knows_is_valid_cyclonedx() {
+    // A licence id the spdx crate knows but the CycloneDX schema's SPDX list
+    // doesn't would make a BOM invalid: check them all (and again after
+    // every upgrade of the crate).
+    let cdx = cyclonedx_validator();
+    let mut bad = Vec::new();
+    for l in spdx::identifiers::LICENSES {
+        let bom = serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.6",
+            "version": 1,
+            "components": [{"type": "application", "name": "x",
+                "licenses": sovscan::report::cyclonedx::license_json(l.name)}]});
+        if !cdx.is_valid(&bom) {
+            bad.push(l.name);
+        }
+    }
+    assert!(bad.is_empty(), "not valid in CycloneDX 1.6: {bad:?}");
+    assert_eq!(
+        sovscan::report::cyclonedx::license_json("NOASSERTION"),
+        serde_json::json!([])
+    );
+}
+
+#[test]
 fn every_demo_image_gives_valid_cyclonedx_and_sarif() {
     let cdx = cyclonedx_validator();
     let sarif = sarif_validator();
