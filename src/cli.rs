@@ -6,7 +6,7 @@ use crate::assess::Level;
 use crate::date::Date;
 use crate::policy::Policy;
 use crate::progress::Progress;
-use crate::report::{self, write_atomic};
+use crate::report;
 use crate::rules::{self, RuleDb, RuleError};
 use crate::{fingerprint, gate, scan, walk};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -57,12 +57,17 @@ pub struct ScanArgs {
     /// Image roots: a Linux, Windows or macOS root file system, or any directory.
     #[arg(required = true, value_name = "ROOT")]
     pub roots: Vec<PathBuf>,
-    /// Output format.
-    #[arg(short, long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// Write the output to FILE (atomically) instead of stdout.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    /// Format on stdout, and of a plain `-o FILE`.
+    #[arg(short, long, value_name = "FORMAT", default_value = "table",
+          value_parser = clap::builder::PossibleValuesParser::new(report::FORMATS.iter().map(|f| f.name)))]
+    pub format: String,
+    /// Write FORMAT to FILE, atomically: `-o json=scan.json -o cyclonedx=bom.json -o sarif=scan.sarif`. Repeatable. A plain FILE gets the -f format, and then stdout gets nothing.
+    #[arg(short, long, value_name = "[FORMAT=]FILE")]
+    pub output: Vec<std::ffi::OsString>,
+    /// SARIF: the lowest risk level that becomes a result (critical > high > unknown > medium > low).
+    #[arg(long, value_name = "LEVEL", default_value = "high",
+          value_parser = ["critical", "high", "unknown", "medium", "low"])]
+    pub sarif_min_level: String,
     /// Fail (exit 1) when a component is at or above LEVEL (low, medium, unknown, high, critical).
     #[arg(long, value_name = "LEVEL", value_parser = parse_level)]
     pub fail_on: Option<Level>,
@@ -392,18 +397,9 @@ fn rule_errors(errs: &[RuleError]) -> String {
 }
 
 fn run_scan(args: ScanArgs) -> Result<ExitCode, Fatal> {
-    if let Some(out) = &args.output {
-        let dir = out
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."));
-        if !dir.is_dir() {
-            return Err(Fatal(format!(
-                "{}: output directory does not exist",
-                out.display()
-            )));
-        }
-    }
+    // Every output is checked before the scan: a typo fails at once.
+    let outputs =
+        report::output::plan(&args.format, &args.output, args.opts.quiet).map_err(Fatal)?;
     let baseline = match &args.baseline {
         Some(p) => Some((p.display().to_string(), read_report(p)?)),
         None => None,
@@ -427,18 +423,24 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, Fatal> {
         }
         report.policy = Some(verdict);
     }
-    let bytes = match args.format {
-        Format::Json => report::json::render(&report)?,
-        Format::Table => report::table::render(&report).into_bytes(),
+    let render_opts = report::RenderOptions {
+        sarif_min_level: crate::assess::Level::parse(&args.sarif_min_level).ok_or_else(|| {
+            Fatal(format!(
+                "--sarif-min-level {}: unknown level",
+                args.sarif_min_level
+            ))
+        })?,
     };
-    match &args.output {
-        Some(path) => write_atomic(path, &bytes)
-            .map_err(|e| Fatal(format!("{}: cannot write: {e}", path.display())))?,
-        None => print_stdout(&bytes)?,
+    let stdout = report::output::write(&outputs, &report, &render_opts).map_err(Fatal)?;
+    if let Some(bytes) = &stdout {
+        print_stdout(bytes)?;
     }
+    let table_on_stdout = outputs
+        .iter()
+        .any(|o| o.path.is_none() && o.format.name == "table");
     if !args.opts.quiet
         && (report.summary.errors > 0 || report.summary.skipped > 0)
-        && args.format == Format::Table
+        && table_on_stdout
     {
         eprintln!(
             "sovscan: {} error(s) and {} skipped entr(ies) are listed in the JSON report (-f json)",

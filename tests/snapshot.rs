@@ -45,3 +45,31 @@ fn demo_windows_report() {
         ".tool.version" => "[version]",
     });
 }
+
+/// Runs `sovscan scan -f FORMAT fixtures/demo-linux` and parses stdout.
+fn demo_linux_as(format: &str) -> serde_json::Value {
+    let out = common::sovscan()
+        .args(["scan", "--no-progress", "-f", format, "fixtures/demo-linux"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn demo_linux_cyclonedx() {
+    // The serial number is derived from the content, the tool version
+    // included, so it is redacted with it.
+    insta::assert_json_snapshot!("demo-linux-cyclonedx", demo_linux_as("cyclonedx"), {
+        ".serialNumber" => "[serial]",
+        ".metadata.tools.components[].version" => "[version]",
+    });
+}
+
+#[test]
+fn demo_linux_sarif() {
+    insta::assert_json_snapshot!("demo-linux-sarif", demo_linux_as("sarif"), {
+        ".runs[].tool.driver.version" => "[version]",
+        ".runs[].tool.driver.semanticVersion" => "[version]",
+    });
+}

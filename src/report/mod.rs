@@ -5,11 +5,15 @@
 //! ones, never rename or remove. Bump [`SCHEMA_VERSION`]'s minor number when
 //! adding, its major number never without a migration note.
 
+pub mod csv;
+pub mod cyclonedx;
 pub mod diff;
 pub mod explain;
 
 pub mod json;
-
+pub mod ndjson;
+pub mod output;
+pub mod sarif;
 pub mod table;
 
 use crate::assess::Risk;
@@ -22,6 +26,113 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub const SCHEMA_VERSION: &str = "1.1";
+
+/// One output format: its name on the command line and its renderer. A new
+/// format is one module under `report/` plus one entry in [`FORMATS`].
+#[derive(Debug)]
+pub struct OutputFormat {
+    /// The name for `-f NAME` and `-o NAME=PATH`.
+    pub name: &'static str,
+    /// One line for `--help` and the docs.
+    pub about: &'static str,
+    pub render: fn(&Report, &RenderOptions) -> Result<Vec<u8>, RenderError>,
+}
+
+/// Options some renderers take; the defaults are the command line's.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// SARIF: the lowest level that becomes a result (by
+    /// [`crate::assess::Level::severity`]).
+    pub sarif_min_level: crate::assess::Level,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            sarif_min_level: crate::assess::Level::High,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("cannot serialise the report: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("cannot write CSV: {0}")]
+    Csv(#[from] ::csv::Error),
+}
+
+/// Every output format, in the order `--help` lists them.
+pub static FORMATS: &[OutputFormat] = &[
+    OutputFormat {
+        name: "table",
+        about: "one row per component, worst risk first, then a summary (terminal)",
+        render: |r, _| Ok(table::render(r).into_bytes()),
+    },
+    OutputFormat {
+        name: "json",
+        about: "the full report: the JSON contract (docs/json.md)",
+        render: |r, _| Ok(json::render(r)?),
+    },
+    OutputFormat {
+        name: "cyclonedx",
+        about: "CycloneDX 1.6 JSON SBOM with sovscan:* properties",
+        render: |r, _| cyclonedx::render(r),
+    },
+    OutputFormat {
+        name: "sarif",
+        about: "SARIF 2.1.0: one result per component at or above --sarif-min-level",
+        render: sarif::render,
+    },
+    OutputFormat {
+        name: "ndjson",
+        about: "one component per line, with image_root (for DuckDB, Spark, jq)",
+        render: |r, _| ndjson::render(r),
+    },
+    OutputFormat {
+        name: "csv",
+        about: "one row per component (RFC 4180), for spreadsheets",
+        render: |r, _| csv::render(r),
+    },
+];
+
+/// The format called `name`, if there is one.
+pub fn format(name: &str) -> Option<&'static OutputFormat> {
+    FORMATS.iter().find(|f| f.name == name)
+}
+
+/// The names of all formats, comma-separated, for error messages.
+pub fn format_names() -> String {
+    FORMATS
+        .iter()
+        .map(|f| f.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Renders `report` in `format`.
+pub fn render(
+    format: &OutputFormat,
+    report: &Report,
+    opts: &RenderOptions,
+) -> Result<Vec<u8>, RenderError> {
+    (format.render)(report, opts)
+}
+
+/// The bloc of a component's controller as the summary counts it: `eu`,
+/// `adequacy`, `other`, `community` (a controller but no jurisdiction: no
+/// controlling company) or `unknown` (no controller).
+pub fn bloc_key(c: &Component) -> &'static str {
+    match (&c.controller, &c.jurisdiction) {
+        (None, _) => "unknown",
+        (Some(_), None) => "community",
+        (Some(_), Some(j)) => match j.bloc {
+            Bloc::Eu => "eu",
+            Bloc::Adequacy => "adequacy",
+            Bloc::Other => "other",
+        },
+    }
+}
 
 /// Writes a file atomically: a temporary file in the same directory, then a
 /// rename. A failed run never leaves half a file, and never replaces a good
@@ -316,15 +427,7 @@ impl Summary {
             s.by_bloc.insert(key.to_owned(), Share::default());
         }
         for c in components {
-            let bloc = match (&c.controller, &c.jurisdiction) {
-                (None, _) => "unknown",
-                (Some(_), None) => "community",
-                (Some(_), Some(j)) => match j.bloc {
-                    Bloc::Eu => "eu",
-                    Bloc::Adequacy => "adequacy",
-                    Bloc::Other => "other",
-                },
-            };
+            let bloc = bloc_key(c);
             if c.controller.is_some() {
                 s.resolved += 1;
             } else {

@@ -1,0 +1,253 @@
+//! Several outputs per run: `-f FORMAT` for stdout, `-o [FORMAT=]FILE`
+//! (repeatable) for files. The plan is made and every file's directory is
+//! checked before the scan starts, so a typo fails in a second, not after an
+//! hour-long scan; every file is then written atomically.
+//!
+//! Rules (README "Usage"):
+//! - `-o FORMAT=FILE` writes FORMAT to FILE; FORMAT is a name of
+//!   [`super::FORMATS`]. An argument whose text before the first `=` looks
+//!   like a format name (`[a-z0-9_-]+`) but isn't one is an error; write
+//!   `./a=b.json` for a file whose name has `=`.
+//! - `-o FILE` writes the `-f` format to FILE, and stdout gets nothing
+//!   (the meaning `-o` always had).
+//! - Otherwise stdout gets the `-f` format (default `table`), unless `-q`
+//!   was given with at least one `-o`: then everything goes to files.
+
+use super::{OutputFormat, RenderOptions, Report};
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+/// Where one rendering goes.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub format: &'static OutputFormat,
+    /// None: stdout.
+    pub path: Option<PathBuf>,
+}
+
+/// Parses the output options into the list of outputs (files first, in
+/// command-line order, then stdout if it gets anything), and checks that
+/// every file can be written. Errors are one line naming the argument or
+/// file.
+pub fn plan(stdout_format: &str, specs: &[OsString], quiet: bool) -> Result<Vec<Output>, String> {
+    let stdout_format = super::format(stdout_format).ok_or_else(|| {
+        format!(
+            "-f {stdout_format}: unknown format (formats: {})",
+            super::format_names()
+        )
+    })?;
+    let mut outputs = Vec::new();
+    let mut plain_file = false;
+    for spec in specs {
+        let (format, path) = match parse_spec(spec)? {
+            (Some(f), path) => (f, path),
+            (None, path) => {
+                plain_file = true;
+                (stdout_format, path)
+            }
+        };
+        check_writable(&path)?;
+        outputs.push(Output {
+            format,
+            path: Some(path),
+        });
+    }
+    // The same file twice would be overwritten by the second rendering.
+    for (i, a) in outputs.iter().enumerate() {
+        for b in &outputs[..i] {
+            if let (Some(pa), Some(pb)) = (&a.path, &b.path)
+                && same_file(pa, pb)
+            {
+                return Err(format!("{}: given twice as an output", pa.display()));
+            }
+        }
+    }
+    let all_to_files = quiet && !specs.is_empty();
+    if !plain_file && !all_to_files {
+        outputs.push(Output {
+            format: stdout_format,
+            path: None,
+        });
+    }
+    Ok(outputs)
+}
+
+/// `FORMAT=PATH` → (Some(format), PATH); `PATH` → (None, PATH).
+fn parse_spec(spec: &OsStr) -> Result<(Option<&'static OutputFormat>, PathBuf), String> {
+    let bytes = spec.as_bytes();
+    let shown = spec.to_string_lossy();
+    if bytes.is_empty() {
+        return Err("-o: empty file name".into());
+    }
+    if let Some(eq) = bytes.iter().position(|&b| b == b'=') {
+        let name = &bytes[..eq];
+        let looks_like_format = !name.is_empty()
+            && name
+                .iter()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_'));
+        if looks_like_format {
+            let name = std::str::from_utf8(name).expect("ASCII");
+            let format = super::format(name).ok_or_else(|| {
+                format!(
+                    "-o {shown}: unknown format {name:?} (formats: {}; write ./{shown} for a file name with '=')",
+                    super::format_names()
+                )
+            })?;
+            let path = &bytes[eq + 1..];
+            if path.is_empty() {
+                return Err(format!("-o {shown}: no file name after '='"));
+            }
+            return Ok((Some(format), PathBuf::from(OsStr::from_bytes(path))));
+        }
+    }
+    Ok((None, PathBuf::from(spec)))
+}
+
+/// The checks a rename-into-place write needs: the directory exists and
+/// takes a new file, and the path is not a directory.
+fn check_writable(path: &Path) -> Result<(), String> {
+    if path.as_os_str().as_bytes().ends_with(b"/") || path.is_dir() {
+        return Err(format!("{}: is a directory", path.display()));
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(format!(
+            "{}: output directory does not exist",
+            path.display()
+        ));
+    }
+    // Creating (and dropping) a temporary file is the real test: it is what
+    // write_atomic will do.
+    tempfile::Builder::new()
+        .prefix(".sovscan-check-")
+        .tempfile_in(dir)
+        .map(drop)
+        .map_err(|e| format!("{}: cannot write: {e}", path.display()))
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    let canon = |p: &Path| {
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        dir.canonicalize()
+            .ok()
+            .zip(p.file_name())
+            .map(|(d, f)| d.join(f))
+    };
+    a == b || matches!((canon(a), canon(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// Renders every output, then writes the files atomically. Returns what
+/// stdout gets, if anything, for the caller to print. Nothing is written
+/// when any rendering fails.
+pub fn write(
+    outputs: &[Output],
+    report: &Report,
+    opts: &RenderOptions,
+) -> Result<Option<Vec<u8>>, String> {
+    let mut rendered = Vec::with_capacity(outputs.len());
+    for o in outputs {
+        let bytes = super::render(o.format, report, opts)
+            .map_err(|e| format!("{} output: {e}", o.format.name))?;
+        rendered.push(bytes);
+    }
+    let mut stdout = None;
+    for (o, bytes) in outputs.iter().zip(rendered) {
+        match &o.path {
+            Some(path) => super::write_atomic(path, &bytes)
+                .map_err(|e| format!("{}: cannot write: {e}", path.display()))?,
+            None => stdout = Some(bytes),
+        }
+    }
+    Ok(stdout)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(outputs: &[Output]) -> Vec<(String, Option<String>)> {
+        outputs
+            .iter()
+            .map(|o| {
+                (
+                    o.format.name.to_owned(),
+                    o.path.as_ref().map(|p| p.display().to_string()),
+                )
+            })
+            .collect()
+    }
+
+    fn os(v: &[&str]) -> Vec<OsString> {
+        v.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn plans_files_and_stdout() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().display().to_string();
+        let p = plan(
+            "table",
+            &os(&[&format!("json={d}/a.json"), &format!("sarif={d}/b.sarif")]),
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            names(&p),
+            vec![
+                ("json".into(), Some(format!("{d}/a.json"))),
+                ("sarif".into(), Some(format!("{d}/b.sarif"))),
+                ("table".into(), None),
+            ]
+        );
+        // A plain -o FILE takes -f's format and stdout gets nothing.
+        let p = plan("json", &os(&[&format!("{d}/scan.json")]), false).unwrap();
+        assert_eq!(
+            names(&p),
+            vec![("json".into(), Some(format!("{d}/scan.json")))]
+        );
+        // -q with files: nothing on stdout; -q alone still prints.
+        let p = plan("table", &os(&[&format!("csv={d}/c.csv")]), true).unwrap();
+        assert_eq!(names(&p).len(), 1);
+        assert_eq!(names(&plan("table", &[], true).unwrap()).len(), 1);
+        // A path with '=' that doesn't start like a format name is a path.
+        let p = plan("json", &os(&[&format!("{d}/x=y.json")]), false).unwrap();
+        assert_eq!(
+            names(&p),
+            vec![("json".into(), Some(format!("{d}/x=y.json")))]
+        );
+    }
+
+    #[test]
+    fn rejects_bad_outputs_with_one_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().display().to_string();
+        let err = |specs: &[&str]| plan("table", &os(specs), false).unwrap_err();
+        let e = err(&[&format!("spdx={d}/a.json")]);
+        assert!(e.contains("unknown format \"spdx\""), "{e}");
+        assert!(e.contains("cyclonedx"), "{e}");
+        assert!(err(&["json="]).contains("no file name"));
+        assert!(
+            err(&[&format!("json={d}/missing/a.json")]).contains("output directory does not exist")
+        );
+        assert!(err(&[&format!("json={d}")]).contains("is a directory"));
+        assert!(
+            err(&[&format!("json={d}/a.json"), &format!("csv={d}/./a.json")])
+                .contains("given twice")
+        );
+        assert!(
+            plan("xml", &[], false)
+                .unwrap_err()
+                .contains("unknown format")
+        );
+        for e in [err(&["nope=x"]), err(&["json="])] {
+            assert!(!e.contains('\n'));
+        }
+    }
+}
