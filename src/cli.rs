@@ -31,6 +31,13 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Drift between two saved scans: components added, removed and changed; index and share deltas.
     Diff(DiffArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout: `sovscan man > sovscan.1`.
+    Man,
     /// Check or browse the rule database.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -207,6 +214,20 @@ pub fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         Command::Scan(args) => run_scan(args),
         Command::Summary(args) => run_summary(args),
         Command::Explain(args) => run_explain(args),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "sovscan", &mut out);
+            print_stdout(&out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cmd).render(&mut out)?;
+            print_stdout(&out)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Diff(args) => {
             let d = report::diff::diff(&read_report(&args.old)?, &read_report(&args.new)?);
             let bytes = match args.format {

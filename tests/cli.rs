@@ -218,3 +218,22 @@ fn exclude_skips_a_subtree() {
     let paths = binary_paths(&json);
     assert_eq!(paths, vec!["opt/keep/app"]);
 }
+
+#[test]
+fn completions_and_man_page_come_from_the_cli_definition() {
+    sovscan()
+        .args(["completions", "bash"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("_sovscan()").and(predicate::str::contains("explain")));
+    sovscan()
+        .args(["completions", "zsh"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("#compdef sovscan"));
+    sovscan()
+        .arg("man")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH sovscan 1").and(predicate::str::contains("summary")));
+}
