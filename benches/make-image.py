@@ -2,6 +2,14 @@
 """Generate a synthetic Debian-like image for the whole-run benchmark.
 
     python3 benches/make-image.py OUT_DIR [--packages 2000] [--files-per-package 255]
+    python3 benches/make-image.py OUT_DIR --windows [--components 20000]
+
+--windows makes a Windows-like tree of ~520,000 files instead: deep
+`Windows/WinSxS/amd64_microsoft-windows-<name>_31bf3856ad364e35_10.0.19041.<n>_none_<hash>/`
+component directories full of small DLL-named PE stand-ins (`MZ` + padding),
+`Windows/System32`, vendor trees under `Program Files`, per-user
+`AppData/Local/Programs` trees and a browser cache of small files, plus the
+demo image's SOFTWARE hive (so the root is detected as Windows).
 
 The default makes ~520,000 files: 2,000 dpkg packages, each with a doc
 directory, data files, a shared library (a small valid ELF with a GNU
@@ -33,12 +41,65 @@ def write(path: str, data: bytes, mode: int = 0o644) -> None:
     os.chmod(path, mode)
 
 
+def pe(size: int) -> bytes:
+    """An `MZ` stand-in, padded (not a parseable PE: PE parsing is benchmarked elsewhere)."""
+    return b"MZ" + bytes(max(0, size - 2))
+
+
+def windows(root: str, components: int) -> None:
+    rnd = random.Random(20261122)
+    total = 0
+    here = os.path.dirname(os.path.abspath(__file__))
+    hive = os.path.join(here, "..", "fixtures", "demo-windows", "Windows", "System32", "config", "SOFTWARE")
+    os.makedirs(f"{root}/Windows/System32/config", exist_ok=True)
+    with open(hive, "rb") as f:
+        write(f"{root}/Windows/System32/config/SOFTWARE", f.read())
+    small = pe(1024)
+    names = ["shell", "kernel", "gdi", "netio", "crypt", "media", "print", "wmi", "bits", "dism"]
+    for c in range(components):
+        d = (f"{root}/Windows/WinSxS/amd64_microsoft-windows-{names[c % 10]}-{c:05d}"
+             f"_31bf3856ad364e35_10.0.19041.{c % 4000}_none_{rnd.getrandbits(64):016x}")
+        os.makedirs(d)
+        for i in range(20):
+            write(f"{d}/{names[i % 10]}{i:02d}.{'dll' if i % 4 else 'exe'}", small)
+            total += 1
+    for i in range(20000):
+        write(f"{root}/Windows/System32/sys{i:05d}.dll", small)
+        total += 1
+    for v in range(100):
+        d = f"{root}/Program Files/Vendor {v:02d}/Product/bin"
+        os.makedirs(d)
+        for i in range(50):
+            write(f"{d}/part{i:03d}.{'dll' if i % 2 else 'exe'}", pe(65536 if i == 0 else 4096))
+            total += 1
+    for u in ("alice", "bob"):
+        for a in range(10):
+            d = f"{root}/Users/{u}/AppData/Local/Programs/app{a}"
+            os.makedirs(d)
+            for i in range(20):
+                write(f"{d}/m{i:02d}.dll", small)
+                total += 1
+    extra = max(0, 520_000 - total)
+    for i in range(extra):
+        d = f"{root}/Users/alice/AppData/Local/Cache/c{i // 1000:03d}"
+        if i % 1000 == 0:
+            os.makedirs(d, exist_ok=True)
+        write(f"{d}/{i:07d}", b"cache entry\n" * 4)
+    print(f"{root}: {total + extra} files")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("--packages", type=int, default=2000)
     ap.add_argument("--files-per-package", type=int, default=255)
+    ap.add_argument("--windows", action="store_true", help="a Windows-like tree instead")
+    ap.add_argument("--components", type=int, default=20000, help="WinSxS component directories (--windows)")
     args = ap.parse_args()
+    if args.windows:
+        os.makedirs(args.out, exist_ok=True)
+        windows(args.out, args.components)
+        return
     rnd = random.Random(20261122)
     root = args.out
     os.makedirs(root, exist_ok=True)

@@ -6,18 +6,23 @@
 #
 #   bash benches/whole-run.sh [ROOT]      # default ROOT: benches/out/synthetic
 #   RUNS=5 JOBS=2 bash benches/whole-run.sh
+#   WINDOWS=1 bash benches/whole-run.sh   # a Windows-like tree (make-image.py --windows)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=${1:-benches/out/synthetic}
+if [ -n "${WINDOWS:-}" ]; then
+    ROOT=${1:-benches/out/synthetic-windows}
+else
+    ROOT=${1:-benches/out/synthetic}
+fi
 RUNS=${RUNS:-5}
 JOBS=${JOBS:-$(nproc)}
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "needs GNU time: apt-get install -y time" >&2; exit 2; }
 if [ ! -d "$ROOT" ]; then
-    python3 benches/make-image.py "$ROOT"
+    python3 benches/make-image.py "$ROOT" ${WINDOWS:+--windows}
 fi
 cargo build --release --quiet
-BIN=target/release/sovscan
+BIN=${CARGO_TARGET_DIR:-target}/release/sovscan
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 

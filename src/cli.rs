@@ -2,12 +2,13 @@
 //! 0 (ok) and 2 (usage or fatal error). The CI-gate code 1 arrives with
 //! policies.
 
+use crate::assess::Level;
 use crate::date::Date;
 use crate::policy::Policy;
 use crate::progress::Progress;
 use crate::report::{self, write_atomic};
 use crate::rules::{self, RuleDb, RuleError};
-use crate::{fingerprint, scan, walk};
+use crate::{fingerprint, gate, scan, walk};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -28,6 +29,8 @@ pub enum Command {
     Summary(SummaryArgs),
     /// The whole assessment trace of one component: evidence, controller chain, laws, rules, dimensions, level.
     Explain(ExplainArgs),
+    /// Drift between two saved scans: components added, removed and changed; index and share deltas.
+    Diff(DiffArgs),
     /// Check or browse the rule database.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -60,8 +63,19 @@ pub struct ScanArgs {
     /// Write the output to FILE (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Fail (exit 1) when a component is at or above LEVEL (low, medium, unknown, high, critical).
+    #[arg(long, value_name = "LEVEL", value_parser = parse_level)]
+    pub fail_on: Option<Level>,
+    /// Fail only on violations that a previous report (sovscan scan -f json) doesn't have.
+    #[arg(long, value_name = "OLD.json")]
+    pub baseline: Option<PathBuf>,
     #[command(flatten)]
     pub opts: ScanOpts,
+}
+
+fn parse_level(s: &str) -> Result<Level, String> {
+    Level::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a level: low, medium, unknown, high, critical"))
 }
 
 /// How to scan: shared by `scan`, `summary` and `explain`.
@@ -114,6 +128,24 @@ pub struct ExplainArgs {
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]
     pub opts: ScanOpts,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    #[arg(value_name = "OLD.json")]
+    pub old: PathBuf,
+    #[arg(value_name = "NEW.json")]
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Table,
+    Json,
+    Md,
 }
 
 #[derive(Subcommand, Debug)]
@@ -170,6 +202,20 @@ pub fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         Command::Scan(args) => run_scan(args),
         Command::Summary(args) => run_summary(args),
         Command::Explain(args) => run_explain(args),
+        Command::Diff(args) => {
+            let d = report::diff::diff(&read_report(&args.old)?, &read_report(&args.new)?);
+            let bytes = match args.format {
+                DiffFormat::Json => {
+                    let mut b = serde_json::to_vec_pretty(&d)?;
+                    b.push(b'\n');
+                    b
+                }
+                DiffFormat::Table => report::diff::render_text(&d, false).into_bytes(),
+                DiffFormat::Md => report::diff::render_text(&d, true).into_bytes(),
+            };
+            print_stdout(&bytes)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Rules(RulesCommand::Check {
             paths,
             no_default_rules,
@@ -199,7 +245,10 @@ pub fn load_rules(args: &RuleArgs) -> Result<RuleDb, Fatal> {
 }
 
 /// Loads the rules and policy and scans the roots.
-pub fn scan_roots(roots: &[PathBuf], args: &ScanOpts) -> Result<(RuleDb, report::Report), Fatal> {
+pub fn scan_roots(
+    roots: &[PathBuf],
+    args: &ScanOpts,
+) -> Result<(RuleDb, Policy, report::Report), Fatal> {
     let db = load_rules(&args.rules)?;
     let exclude = if args.exclude.is_empty() {
         None
@@ -216,7 +265,7 @@ pub fn scan_roots(roots: &[PathBuf], args: &ScanOpts) -> Result<(RuleDb, report:
     };
     let policy = load_policy(args.policy.as_deref(), &db, args.quiet)?;
     let opts = scan::Options {
-        policy,
+        policy: policy.clone(),
         walk: walk::Options {
             cross_filesystems: args.cross_filesystems,
             exclude,
@@ -235,7 +284,29 @@ pub fn scan_roots(roots: &[PathBuf], args: &ScanOpts) -> Result<(RuleDb, report:
         Progress::new(!args.no_progress && !args.quiet && std::io::stderr().is_terminal());
     let result = pool.install(|| scan::scan(roots, &db, &opts, &progress));
     progress.finish();
-    Ok((db, result?))
+    Ok((db, policy, result?))
+}
+
+/// Reads a saved JSON report (schema 1.x).
+pub fn read_report(path: &std::path::Path) -> Result<serde_json::Value, Fatal> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        Fatal(format!(
+            "{}:{}:{}: not a JSON report: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        ))
+    })?;
+    let version = v["schema_version"].as_str().unwrap_or("");
+    if !version.starts_with("1.") {
+        return Err(Fatal(format!(
+            "{}: not a sovscan report of schema 1.x (schema_version {version:?})",
+            path.display()
+        )));
+    }
+    Ok(v)
 }
 
 /// A report from `inputs`: one saved JSON report, or roots to scan now.
@@ -266,7 +337,7 @@ fn obtain_report(
         }
         return Ok((db, v));
     }
-    let (db, report) = scan_roots(inputs, args)?;
+    let (db, _, report) = scan_roots(inputs, args)?;
     Ok((db, serde_json::to_value(&report)?))
 }
 
@@ -333,7 +404,29 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, Fatal> {
             )));
         }
     }
-    let (_db, report) = scan_roots(&args.roots, &args.opts)?;
+    let baseline = match &args.baseline {
+        Some(p) => Some((p.display().to_string(), read_report(p)?)),
+        None => None,
+    };
+    let (_db, pol, mut report) = scan_roots(&args.roots, &args.opts)?;
+    if args.fail_on.is_some() || baseline.is_some() || args.opts.policy.is_some() {
+        let value = serde_json::to_value(&report)?;
+        let verdict = gate::judge(
+            &value,
+            &pol,
+            args.fail_on,
+            baseline.as_ref().map(|(p, v)| (p.as_str(), v)),
+        );
+        for v in verdict.violations.iter() {
+            let state = match (&v.allowed_by, verdict.failing.contains(&v.key)) {
+                (Some(a), _) => format!("allowed by {a}"),
+                (None, true) => "violation".to_owned(),
+                (None, false) => "known from the baseline".to_owned(),
+            };
+            eprintln!("sovscan: policy: {} [{}]: {}", v.rule, state, v.message);
+        }
+        report.policy = Some(verdict);
+    }
     let bytes = match args.format {
         Format::Json => report::json::render(&report)?,
         Format::Table => report::table::render(&report).into_bytes(),
@@ -351,6 +444,9 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, Fatal> {
             "sovscan: {} error(s) and {} skipped entr(ies) are listed in the JSON report (-f json)",
             report.summary.errors, report.summary.skipped
         );
+    }
+    if report.policy.as_ref().is_some_and(|v| !v.passed) {
+        return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -14,6 +14,8 @@ pub mod collect;
 pub mod date;
 
 pub mod fingerprint;
+pub mod gate;
+
 pub mod image;
 pub mod inventory;
 pub mod isolate;

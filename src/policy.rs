@@ -18,6 +18,39 @@ struct PolicyFile {
     model: Option<ModelOverride>,
     #[serde(default)]
     mitigation: Vec<Spanned<MitigationDef>>,
+    deny: Option<DenyDef>,
+    #[serde(default)]
+    allow: Vec<Spanned<AllowDef>>,
+}
+
+/// What a CI gate refuses.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct DenyDef {
+    /// Vendor or controller ids; a controller denies everything it controls.
+    #[serde(default)]
+    vendors: Vec<Spanned<String>>,
+    /// Controller countries.
+    #[serde(default)]
+    jurisdictions: Vec<Spanned<String>>,
+    #[serde(default)]
+    categories: Vec<Spanned<String>>,
+    /// A component above this level violates.
+    max_level: Option<Spanned<String>>,
+    /// Minimum open-source share of workplace software, by count (0..1).
+    min_oss_share: Option<Spanned<f64>>,
+    /// Minimum sovereignty index (0..100).
+    min_index: Option<Spanned<f64>>,
+}
+
+/// An exception to the deny rules, with a reason and an expiry date.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AllowDef {
+    vendor: Option<Spanned<String>>,
+    product: Option<Spanned<String>>,
+    reason: Spanned<String>,
+    expires: Spanned<Datetime>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -73,6 +106,28 @@ pub struct Mitigation {
     pub expires: Date,
 }
 
+/// The deny rules of a CI gate.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Deny {
+    pub vendors: Vec<String>,
+    pub jurisdictions: Vec<String>,
+    pub categories: Vec<String>,
+    pub max_level: Option<crate::assess::Level>,
+    pub min_oss_share: Option<f64>,
+    pub min_index: Option<f64>,
+}
+
+/// An allowlist entry in force.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Allow {
+    /// `vendor:ID` or `product:ID`.
+    pub label: String,
+    pub vendor: Option<String>,
+    pub product: Option<String>,
+    pub reason: String,
+    pub expires: Date,
+}
+
 /// A loaded policy: overrides applied to the model, and the mitigations in
 /// force on the evaluation date.
 #[derive(Debug, Clone, Default)]
@@ -84,6 +139,11 @@ pub struct Policy {
     pub role_weights: BTreeMap<String, f64>,
     /// In force (not expired).
     pub mitigations: Vec<Mitigation>,
+    pub deny: Deny,
+    /// Allowlist entries in force.
+    pub allows: Vec<Allow>,
+    /// Allowlist entries past their expiry: they allow nothing any more.
+    pub expired_allows: Vec<String>,
     /// One line per problem that is not an error (an expired mitigation).
     pub warnings: Vec<String>,
     /// The file, for reports.
@@ -292,6 +352,149 @@ impl Policy {
                 d4: d.d4.map(|v| *v.get_ref()),
                 justification: d.justification.into_inner(),
                 approver: d.approver.into_inner(),
+                expires,
+            });
+        }
+        if let Some(d) = file.deny {
+            for v in &d.vendors {
+                if db.vendor_index(v.get_ref()).is_none() {
+                    err(
+                        &mut errors,
+                        v.span(),
+                        format!("unknown vendor id `{}`", v.get_ref()),
+                    );
+                }
+            }
+            for c in &d.jurisdictions {
+                if db.jurisdiction(c.get_ref()).is_none() {
+                    err(
+                        &mut errors,
+                        c.span(),
+                        format!(
+                            "unknown country `{}`: no [[jurisdiction]] defines it",
+                            c.get_ref()
+                        ),
+                    );
+                }
+            }
+            for c in &d.categories {
+                if db.category(c.get_ref()).is_none() {
+                    err(
+                        &mut errors,
+                        c.span(),
+                        format!("unknown category `{}`", c.get_ref()),
+                    );
+                }
+            }
+            let max_level = d.max_level.as_ref().and_then(|l| {
+                let parsed = crate::assess::Level::parse(l.get_ref());
+                if parsed.is_none() {
+                    err(
+                        &mut errors,
+                        l.span(),
+                        format!(
+                            "`{}` is not a level (low, medium, unknown, high, critical)",
+                            l.get_ref()
+                        ),
+                    );
+                }
+                parsed
+            });
+            if let Some(x) = &d.min_oss_share
+                && !(0.0..=1.0).contains(x.get_ref())
+            {
+                err(
+                    &mut errors,
+                    x.span(),
+                    "min_oss_share is a share between 0 and 1".into(),
+                );
+            }
+            if let Some(x) = &d.min_index
+                && !(0.0..=100.0).contains(x.get_ref())
+            {
+                err(
+                    &mut errors,
+                    x.span(),
+                    "min_index is between 0 and 100".into(),
+                );
+            }
+            p.deny = Deny {
+                vendors: d.vendors.into_iter().map(Spanned::into_inner).collect(),
+                jurisdictions: d
+                    .jurisdictions
+                    .into_iter()
+                    .map(Spanned::into_inner)
+                    .collect(),
+                categories: d.categories.into_iter().map(Spanned::into_inner).collect(),
+                max_level,
+                min_oss_share: d.min_oss_share.map(Spanned::into_inner),
+                min_index: d.min_index.map(Spanned::into_inner),
+            };
+        }
+        for a in file.allow {
+            let span = a.span();
+            let d = a.into_inner();
+            let label = match (&d.vendor, &d.product) {
+                (Some(v), None) => {
+                    if db.vendor_index(v.get_ref()).is_none() {
+                        err(
+                            &mut errors,
+                            v.span(),
+                            format!("unknown vendor id `{}`", v.get_ref()),
+                        );
+                    }
+                    format!("vendor:{}", v.get_ref())
+                }
+                (None, Some(pr)) => {
+                    if db.product(pr.get_ref()).is_none() {
+                        err(
+                            &mut errors,
+                            pr.span(),
+                            format!("unknown product id `{}`", pr.get_ref()),
+                        );
+                    }
+                    format!("product:{}", pr.get_ref())
+                }
+                _ => {
+                    err(
+                        &mut errors,
+                        span.clone(),
+                        "an allow entry names exactly one of `vendor` or `product`".into(),
+                    );
+                    continue;
+                }
+            };
+            if d.reason.get_ref().trim().is_empty() {
+                err(
+                    &mut errors,
+                    d.reason.span(),
+                    "an allow entry needs a non-empty reason".into(),
+                );
+            }
+            let Some(expires) = Date::parse(&d.expires.get_ref().to_string())
+                .filter(|_| d.expires.get_ref().time.is_none())
+            else {
+                err(
+                    &mut errors,
+                    d.expires.span(),
+                    "expires must be a date like 2027-06-30".into(),
+                );
+                continue;
+            };
+            if expires < today {
+                let (line, _) = line_col(text, span.start);
+                let msg = format!(
+                    "{name}:{line}: allow entry for {label} expired on {expires}: it allows nothing"
+                );
+                p.warnings.push(msg.clone());
+                p.expired_allows.push(msg);
+                continue;
+            }
+            p.allows.push(Allow {
+                label,
+                vendor: d.vendor.map(Spanned::into_inner),
+                product: d.product.map(Spanned::into_inner),
+                reason: d.reason.into_inner(),
                 expires,
             });
         }

@@ -84,6 +84,7 @@ pub fn scan(
         errors: Vec::new(),
         warnings: Vec::new(),
         summary: Summary::default(),
+        policy: None,
     };
     for (idx, image) in images.iter().enumerate() {
         scan_image(idx, image, &cx, opts, progress, &mut report);
@@ -339,6 +340,7 @@ fn assign_owners(image: &Image, packages: &mut [Package], binaries: &[Binary]) -
         None
     };
     let system_root = image.family() != Family::Directory;
+    let windows = image.family() == Family::Windows;
     let mut owners = Owners {
         pkg_bins: vec![Vec::new(); packages.len()],
         file_counts,
@@ -349,7 +351,11 @@ fn assign_owners(image: &Image, packages: &mut [Package], binaries: &[Binary]) -
             Some(pi) => owners.pkg_bins[pi].push(bi),
             None => owners
                 .groups
-                .entry(install_group(&b.path, system_root))
+                .entry(if windows {
+                    windows_install_group(&b.path)
+                } else {
+                    install_group(&b.path, system_root)
+                })
                 .or_default()
                 .push(bi),
         }
@@ -437,6 +443,86 @@ pub fn install_group(rel: &str, system_root: bool) -> String {
     parts[..=i.min(parts.len() - 1)].join("/")
 }
 
+/// Windows install prefixes, lower case: the directory below one of these
+/// (`*` = any one directory, a user) is an install directory.
+const WINDOWS_PREFIXES: &[&[&str]] = &[
+    &["program files", "common files"],
+    &["program files (x86)", "common files"],
+    &["program files", "windowsapps"],
+    &["program files"],
+    &["program files (x86)"],
+    &["programdata", "microsoft", "windows", "start menu"],
+    &["programdata"],
+    &["users", "*", "appdata", "local", "programs"],
+    &["users", "*", "appdata", "local"],
+    &["users", "*", "appdata", "roaming"],
+    &["users", "*", "appdata", "locallow"],
+    &["users", "*", "downloads"],
+    &["users", "*", "desktop"],
+    &["users", "*", "documents"],
+    &["users", "*"],
+];
+
+/// Directories below `Program Files` that name a vendor with several
+/// products (`Program Files/Microsoft Office/...`, `Program Files/Google/
+/// Chrome`): the product directory below them is the install directory.
+fn is_vendor_dir(parts: &[&str], i: usize) -> bool {
+    parts.len() > i + 2
+        && parts[..i].first().is_some_and(|p| {
+            p.eq_ignore_ascii_case("program files") || p.eq_ignore_ascii_case("program files (x86)")
+        })
+        && i == 1
+        && !parts[i + 1].eq_ignore_ascii_case("bin")
+        && VENDOR_DIRS.iter().any(|v| parts[i].eq_ignore_ascii_case(v))
+}
+
+/// Vendor directories under `Program Files` that hold several products.
+const VENDOR_DIRS: &[&str] = &[
+    "Adobe",
+    "Citrix",
+    "Google",
+    "Microsoft",
+    "Mozilla",
+    "Oracle",
+    "VMware",
+    "Cisco",
+    "Kaspersky Lab",
+    "ESET",
+    "Tencent",
+    "Common Files",
+];
+
+/// [`install_group`] for Windows images, ignoring case: a binary under
+/// `Program Files`, `ProgramData`, a user's `AppData/Local/Programs`,
+/// `AppData/Roaming` or `Downloads` belongs to the first directory below
+/// that prefix (`Program Files/Acme Tools/acmetool.exe` → `Program
+/// Files/Acme Tools`; one level deeper below vendor directories like
+/// `Program Files/Google/Chrome`); a binary directly in such a prefix
+/// (`Downloads/putty.exe`) is its own group; anything else groups by its
+/// top-level directory.
+pub fn windows_install_group(rel: &str) -> String {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let lower: Vec<String> = parts.iter().map(|p| p.to_lowercase()).collect();
+    let mut i = 0;
+    for prefix in WINDOWS_PREFIXES {
+        if parts.len() > prefix.len()
+            && prefix
+                .iter()
+                .zip(&lower)
+                .all(|(want, have)| *want == "*" || want == have)
+        {
+            i = prefix.len();
+            break;
+        }
+    }
+    if i == 0 {
+        i = usize::from(parts.len() > 1);
+    } else if is_vendor_dir(&parts, i) {
+        i += 1;
+    }
+    parts[..=i.min(parts.len() - 1)].join("/")
+}
+
 fn is_triplet(s: &str) -> bool {
     s.contains("-linux-") || s.ends_with("-linux")
 }
@@ -450,8 +536,12 @@ fn package_facts<'a>(
     let mut f = Facts::default();
     if pkg.kind == Kind::OperatingSystem {
         f.names.push(("os id", pkg.name.as_str()));
+        let source = match image.family() {
+            Family::Windows => "windows-registry",
+            _ => "os-release",
+        };
         for (k, v) in &image.os.fields {
-            f.metadata.push(format!("os-release:{k}={v}"));
+            f.metadata.push(format!("{source}:{k}={v}"));
         }
     } else {
         f.names.push(("package name", pkg.name.as_str()));
@@ -888,7 +978,15 @@ fn binary_vendor(b: &mut Binary, db: &RuleDb) -> Option<String> {
         }
         decide(&db.matcher.matches(&f), db).1
     };
-    let company = only(|c| matches!(c, Claim::Company(_)));
+    // Only a claim to an established publisher (a company or foundation,
+    // which sign their releases) is suspicious when unsigned: independent
+    // developers and community projects often don't sign.
+    let company = only(|c| matches!(c, Claim::Company(_))).filter(|&v| {
+        !matches!(
+            db.vendors[v].kind,
+            VendorKind::Community | VendorKind::Channel
+        )
+    });
     if let (Some(cv), Some(sig)) = (company, &b.signature) {
         let signer = sig.subject.as_ref().and_then(|s| s.name());
         let company_name = b.claims.iter().find_map(|c| match c {
@@ -1031,6 +1129,42 @@ mod tests {
         f.signers.push(("Mozilla Corporation", false));
         f.companies.push("Microsoft Corporation");
         assert_eq!(vendor(&f).as_deref(), Some("mozilla"));
+    }
+
+    #[test]
+    fn groups_windows_binaries_by_install_directory() {
+        use super::windows_install_group as g;
+        assert_eq!(
+            g("Program Files/Acme Tools/acmetool.exe"),
+            "Program Files/Acme Tools"
+        );
+        assert_eq!(
+            g("Program Files/Acme Tools/x/helper.dll"),
+            "Program Files/Acme Tools"
+        );
+        assert_eq!(
+            g("PROGRAM FILES (X86)/Google/Chrome/Application/chrome.exe"),
+            "PROGRAM FILES (X86)/Google/Chrome"
+        );
+        assert_eq!(
+            g("Users/alice/AppData/Local/Programs/Notepad++/notepad++.exe"),
+            "Users/alice/AppData/Local/Programs/Notepad++"
+        );
+        assert_eq!(
+            g("users/alice/downloads/putty.exe"),
+            "users/alice/downloads/putty.exe"
+        );
+        assert_eq!(
+            g("Users/bob/AppData/Roaming/Zoom/bin/Zoom.exe"),
+            "Users/bob/AppData/Roaming/Zoom"
+        );
+        assert_eq!(g("ProgramData/Tool/t.exe"), "ProgramData/Tool");
+        assert_eq!(g("Tools/x/y.exe"), "Tools/x");
+        assert_eq!(g("setup.exe"), "setup.exe");
+        assert_eq!(
+            g("Program Files/Common Files/Oracle/Java/javapath/java.exe"),
+            "Program Files/Common Files/Oracle"
+        );
     }
 
     #[test]

@@ -351,3 +351,21 @@ fn a_mitigation_may_not_touch_d1_and_mistakes_are_located() {
         String::from_utf8_lossy(&out.stderr).contains("policy.toml:2:1: unknown field `weight`")
     );
 }
+
+#[test]
+fn docs_model_names_every_rule_and_gate() {
+    let doc = std::fs::read_to_string("docs/model.md").unwrap();
+    let db = db();
+    for id in db
+        .model
+        .rules
+        .iter()
+        .map(|r| &r.id)
+        .chain(db.model.gates.iter().map(|g| &g.id))
+    {
+        assert!(
+            doc.contains(&format!("`{id}`")),
+            "docs/model.md does not describe {id}"
+        );
+    }
+}

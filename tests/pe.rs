@@ -120,14 +120,16 @@ fn unsigned_big_vendor_claim() {
     let f = flags(b);
     assert!(f.contains(&"unsigned-vendor-claim"), "{f:?}");
     assert!(f.contains(&"shared-library"), "{f:?}");
-    // Unknown companies in unsigned files are not flagged: no rule knows them.
+    // Companies no rule knows, in unsigned files, are not flagged: PuTTY and
+    // Notepad++ are recognised by their file names (independent
+    // developers), not by the CompanyName text.
     for path in [
         "Users/alice/Downloads/putty.exe",
         "Users/alice/AppData/Local/Programs/Notepad++/notepad++.exe",
     ] {
         let b = binary(&r, path);
         assert_eq!(b["signature"]["signed"], false, "{path}");
-        assert_eq!(b["vendor"], Value::Null, "{path}");
+        assert_eq!(b["vendor"], "independent", "{path}");
         assert!(!flags(b).contains(&"unsigned-vendor-claim"), "{path}");
     }
 }

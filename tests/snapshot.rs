@@ -34,3 +34,14 @@ fn demo_macos_report() {
         ".tool.version" => "[version]",
     });
 }
+
+/// The demo Windows image (registry, AppX, Chocolatey, Scoop, MSI; its PE
+/// files come from the PE generator and show up here once present).
+#[test]
+fn demo_windows_report() {
+    let report = common::scan_json(&[Path::new("fixtures/demo-windows")]);
+    insta::assert_json_snapshot!("demo-windows", report, {
+        ".scan.duration_ms" => "[duration]",
+        ".tool.version" => "[version]",
+    });
+}

@@ -11,15 +11,20 @@
 //! in [`ALL`].
 
 pub mod apk;
+pub mod appx;
+pub mod chocolatey;
 pub mod dpkg;
 pub mod flatpak;
 pub mod homebrew;
 pub mod macos_apps;
 pub mod macos_receipts;
 pub mod macos_system;
+pub mod msi;
 pub mod os_release;
 pub mod pacman;
+pub mod registry;
 pub mod rpm;
+pub mod scoop;
 pub mod snap;
 
 use crate::image::{Family, Image};
@@ -51,6 +56,10 @@ pub static ALL: &[&dyn Collector] = &[
     &macos_apps::MacosApps,
     &homebrew::Homebrew,
     &macos_receipts::MacosReceipts,
+    &registry::Registry,
+    &appx::Appx,
+    &chocolatey::Chocolatey,
+    &scoop::Scoop,
 ];
 
 /// Runs every collector that applies to the image, in parallel. The result
@@ -185,8 +194,21 @@ mod tests {
         assert_eq!(
             names,
             [
-                "os", "dpkg", "rpm", "apk", "pacman", "flatpak", "snap", "os", "app", "homebrew",
-                "pkg"
+                "os",
+                "dpkg",
+                "rpm",
+                "apk",
+                "pacman",
+                "flatpak",
+                "snap",
+                "os",
+                "app",
+                "homebrew",
+                "pkg",
+                "registry",
+                "appx",
+                "chocolatey",
+                "scoop"
             ]
         );
     }

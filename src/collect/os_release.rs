@@ -24,6 +24,11 @@ impl Collector for OsRelease {
             .clone()
             .unwrap_or_else(|| image.family().as_str().to_owned());
         let evidence = match &os.evidence {
+            Some(path) if image.family() == Family::Windows => Evidence::new(
+                path,
+                "registry",
+                "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion",
+            ),
             Some(path) => Evidence::new(path, "os-release", "ID, NAME, VERSION_ID"),
             None => Evidence::new(
                 "",
@@ -41,6 +46,25 @@ impl Collector for OsRelease {
         pkg.supplier.homepage = os.field("HOME_URL").map(str::to_owned);
         if let Some(like) = os.field("ID_LIKE") {
             pkg.properties.insert("id_like", like.to_owned());
+        }
+        if image.family() == Family::Windows {
+            for (key, prop) in [
+                ("EditionID", "edition_id"),
+                ("CurrentBuild", "current_build"),
+                ("UBR", "ubr"),
+                ("DisplayVersion", "display_version"),
+                ("InstallationType", "installation_type"),
+            ] {
+                if let Some(v) = os.field(key) {
+                    pkg.properties.insert(prop, v.to_owned());
+                }
+            }
+            // System files roll up into the OS: everything under `Windows`
+            // that no more specific package (an AppX system app, a registry
+            // entry's InstallLocation) owns.
+            if let Ok(real) = image.fs.resolve("Windows") {
+                pkg.dirs.push(crate::paths::display(&real).0);
+            }
         }
         out.packages.push(pkg);
     }

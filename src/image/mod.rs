@@ -87,8 +87,12 @@ impl Image {
         if !meta.is_dir() {
             return Err(OpenError::NotADirectory(root.to_owned()));
         }
-        let fs = RootFs::new(root);
+        let mut fs = RootFs::new(root);
         let os = detect(&fs);
+        if os.family == Family::Windows {
+            // Windows names paths in any case; the image keeps one spelling.
+            fs = fs.case_insensitive();
+        }
         Ok(Self {
             root: root.to_owned(),
             fs,
@@ -102,14 +106,9 @@ impl Image {
 }
 
 /// Marker files, checked in order. Windows images extracted on Linux keep
-/// whatever case the extraction tool used, so its marker is checked in the
-/// common spellings.
-const WINDOWS_MARKERS: &[&str] = &[
-    "Windows/System32/config/SOFTWARE",
-    "WINDOWS/system32/config/SOFTWARE",
-    "Windows/system32/config/SOFTWARE",
-    "windows/system32/config/software",
-];
+/// whatever case the extraction tool used, so its marker is looked up
+/// ignoring case.
+const WINDOWS_MARKER: &str = crate::collect::registry::SOFTWARE_HIVE;
 const MACOS_MARKER: &str = "System/Library/CoreServices/SystemVersion.plist";
 const OS_RELEASE: &[&str] = &["etc/os-release", "usr/lib/os-release"];
 
@@ -123,8 +122,13 @@ fn detect(fs: &RootFs) -> OsInfo {
             return crate::collect::os_release::parse(&text, rel);
         }
     }
-    if WINDOWS_MARKERS.iter().any(|m| fs.lexical(m).is_file()) {
-        return bare(Family::Windows, "Windows");
+    if let Ok(real) = fs.resolve_ignoring_case(WINDOWS_MARKER)
+        && fs.lexical(&real).is_file()
+    {
+        // The version from the SOFTWARE hive; a hive that can't be read is
+        // still a Windows root (the registry collector reports the hive).
+        return crate::collect::registry::windows_os(fs)
+            .unwrap_or_else(|| bare(Family::Windows, "Windows"));
     }
     if fs
         .resolve(MACOS_MARKER)

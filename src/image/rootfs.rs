@@ -13,6 +13,7 @@ use std::ffi::{OsStr, OsString};
 use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// Symlinks followed while resolving one path before it counts as a loop
 /// (Linux's own limit is 40).
@@ -32,14 +33,95 @@ pub enum ResolveError {
 }
 
 /// An image root. Cheap to clone.
+///
+/// A Windows image extracted on Linux keeps whatever case the extraction
+/// tool wrote (`WINDOWS/system32`, `Program Files/mozilla firefox`), while
+/// Windows itself, its registry and its manifests name paths in any case.
+/// A case-insensitive root ([`RootFs::case_insensitive`]) first tries each
+/// path component as given and, when that name does not exist, looks it up
+/// among the directory's entries ignoring case. Directory listings are
+/// cached (per host directory, shared by clones), so resolving many paths
+/// in one directory lists it once.
 #[derive(Debug, Clone)]
 pub struct RootFs {
     root: PathBuf,
+    /// `Some` when names match regardless of case: the listing cache.
+    folded: Option<Arc<Mutex<FoldCache>>>,
 }
+
+/// Per host directory: lower-cased name → the entry's real name (the
+/// smallest real name when several differ only in case).
+type FoldCache = HashMap<PathBuf, Arc<HashMap<String, OsString>>>;
+
+/// Directories whose listings are cached at most; past this the cache is
+/// cleared (a bound on memory for huge trees, not a correctness limit).
+const FOLD_CACHE_DIRS: usize = 4096;
 
 impl RootFs {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into() }
+        Self {
+            root: root.into(),
+            folded: None,
+        }
+    }
+
+    /// The same root, resolving names case-insensitively (Windows images).
+    pub fn case_insensitive(mut self) -> Self {
+        self.folded.get_or_insert_with(Default::default);
+        self
+    }
+
+    /// Whether names are matched regardless of case.
+    pub fn is_case_insensitive(&self) -> bool {
+        self.folded.is_some()
+    }
+
+    /// Resolves `image_path` ignoring case, whatever this root's mode: for
+    /// root detection, before the family is known.
+    pub fn resolve_ignoring_case(
+        &self,
+        image_path: impl AsRef<Path>,
+    ) -> Result<PathBuf, ResolveError> {
+        if self.folded.is_some() {
+            return self.resolve(image_path);
+        }
+        self.clone().case_insensitive().resolve(image_path)
+    }
+
+    /// The real name of `name` in host directory `dir`, ignoring case.
+    fn fold_lookup(&self, dir: &Path, name: &OsStr) -> Option<OsString> {
+        let cache = self.folded.as_ref()?;
+        let key = fold(name);
+        let listing = {
+            let guard = cache.lock().unwrap_or_else(|p| p.into_inner());
+            guard.get(dir).cloned()
+        };
+        let listing = match listing {
+            Some(l) => l,
+            None => {
+                let mut map: HashMap<String, OsString> = HashMap::new();
+                if let Ok(rd) = std::fs::read_dir(dir) {
+                    for e in rd.flatten() {
+                        let real = e.file_name();
+                        let k = fold(&real);
+                        match map.get(&k) {
+                            Some(old) if old.as_bytes() <= real.as_bytes() => {}
+                            _ => {
+                                map.insert(k, real);
+                            }
+                        }
+                    }
+                }
+                let map = Arc::new(map);
+                let mut guard = cache.lock().unwrap_or_else(|p| p.into_inner());
+                if guard.len() >= FOLD_CACHE_DIRS {
+                    guard.clear();
+                }
+                guard.insert(dir.to_owned(), map.clone());
+                map
+            }
+        };
+        listing.get(&key).cloned()
     }
 
     pub fn root(&self) -> &Path {
@@ -119,10 +201,21 @@ impl RootFs {
             let mut host = self.root.clone();
             host.extend(done.iter());
             host.push(&name);
+            let mut name = name;
             let meta = match std::fs::symlink_metadata(&host) {
                 Ok(m) => m,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                    return Err(ResolveError::NotFound);
+                    // Another spelling of the name, on a case-insensitive root.
+                    let dir = host.parent().map(Path::to_path_buf).unwrap_or_default();
+                    let Some(real) = self.fold_lookup(&dir, &name) else {
+                        return Err(ResolveError::NotFound);
+                    };
+                    host.set_file_name(&real);
+                    name = real;
+                    std::fs::symlink_metadata(&host).map_err(|e| match e.kind() {
+                        io::ErrorKind::NotFound => ResolveError::NotFound,
+                        _ => io_err(e),
+                    })?
                 }
                 Err(e) if e.raw_os_error() == Some(20) => return Err(ResolveError::NotADirectory),
                 Err(e) => return Err(io_err(e)),
@@ -158,6 +251,12 @@ fn push_front(todo: &mut Vec<OsString>, path: &Path) {
         })
         .collect();
     todo.extend(parts.into_iter().rev().map(OsStr::to_os_string));
+}
+
+/// The case-folded form of a name (Unicode lower case; bytes that are not
+/// UTF-8 are kept as they are).
+fn fold(name: &OsStr) -> String {
+    String::from_utf8_lossy(name.as_bytes()).to_lowercase()
 }
 
 fn io_err(e: io::Error) -> ResolveError {
@@ -237,6 +336,39 @@ mod tests {
             fs.resolve("etc/up/x86_64-linux-gnu").unwrap(),
             Path::new("usr/lib/x86_64-linux-gnu")
         );
+    }
+
+    #[test]
+    fn case_insensitive_roots_find_any_spelling() {
+        let t = tempfile::tempdir().unwrap();
+        let r = t.path();
+        std::fs::create_dir_all(r.join("WINDOWS/system32/config")).unwrap();
+        std::fs::write(r.join("WINDOWS/system32/config/SOFTWARE"), b"x").unwrap();
+        std::fs::create_dir_all(r.join("Program Files/Mozilla Firefox")).unwrap();
+        symlink("/program files/mozilla firefox", r.join("ff")).unwrap();
+        let exact = RootFs::new(r);
+        assert_eq!(
+            exact.resolve("Windows/System32/config/SOFTWARE"),
+            Err(ResolveError::NotFound)
+        );
+        assert_eq!(
+            exact
+                .resolve_ignoring_case("Windows/System32/Config/software")
+                .unwrap(),
+            Path::new("WINDOWS/system32/config/SOFTWARE")
+        );
+        let ci = RootFs::new(r).case_insensitive();
+        assert!(ci.is_case_insensitive());
+        // Link targets are looked up the same way, and the real names come back.
+        assert_eq!(
+            ci.resolve("FF").unwrap(),
+            Path::new("Program Files/Mozilla Firefox")
+        );
+        assert_eq!(ci.resolve("windows/missing"), Err(ResolveError::NotFound));
+        // The exact name wins when both spellings exist.
+        std::fs::create_dir_all(r.join("Windows")).unwrap();
+        assert_eq!(ci.resolve("Windows").unwrap(), Path::new("Windows"));
+        assert_eq!(ci.resolve("windows").unwrap(), Path::new("WINDOWS"));
     }
 
     #[test]

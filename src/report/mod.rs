@@ -5,7 +5,9 @@
 //! ones, never rename or remove. Bump [`SCHEMA_VERSION`]'s minor number when
 //! adding, its major number never without a migration note.
 
+pub mod diff;
 pub mod explain;
+
 pub mod json;
 
 pub mod table;
@@ -59,6 +61,10 @@ pub struct Report {
     pub errors: Vec<ImageProblem>,
     pub warnings: Vec<ImageProblem>,
     pub summary: Summary,
+    /// The CI gate's verdict, when a policy, `--fail-on` or `--baseline`
+    /// was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<crate::gate::Verdict>,
 }
 
 #[derive(Debug, Serialize)]

@@ -218,7 +218,7 @@ fn yes() -> bool {
     true
 }
 
-/// How a law reaches data or operations abroad. Risk v1 reads the kind:
+/// How a law reaches data or operations abroad. Model rules test the kind:
 /// a general duty to cooperate with intelligence services weighs more than
 /// a compelled-disclosure power.
 #[derive(
@@ -311,7 +311,8 @@ pub struct VendorDef {
     pub country: Option<Spanned<String>>,
     /// The vendor that controls this one (controller chain).
     pub parent: Option<Spanned<String>>,
-    /// Since when `parent` controls it.
+    /// Since when `parent` controls it (`valid_from` is accepted too).
+    #[serde(alias = "valid_from")]
     pub parent_since: Option<Spanned<Datetime>>,
     #[serde(default)]
     pub homepage: Option<String>,
