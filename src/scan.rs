@@ -158,6 +158,10 @@ fn scan_image(
 
     let mut packages = inventory.packages;
     let owners = assign_owners(image, &mut packages, &binaries);
+    // Each binary's own vendor and its claim flags first: a company name the
+    // binary's signature contradicts must not label its component.
+    let bin_vendors: Vec<Option<String>> =
+        binaries.iter_mut().map(|b| binary_vendor(b, db)).collect();
 
     let mut components: Vec<Component> = Vec::new();
     let mut bin_component: Vec<Option<usize>> = vec![None; binaries.len()];
@@ -202,8 +206,7 @@ fn scan_image(
         }
     }
 
-    for (bi, mut b) in binaries.into_iter().enumerate() {
-        let vendor = binary_vendor(&mut b, db);
+    for (bi, (b, vendor)) in binaries.into_iter().zip(bin_vendors).enumerate() {
         report.binaries.push(BinaryReport {
             image: idx,
             component: bin_component[bi].map(|ci| components[ci].id.clone()),
@@ -584,6 +587,11 @@ fn supplier_facts<'a>(s: &'a Supplier, f: &mut Facts<'a>) {
 /// What a binary claims about its maker (package note, signer, Team ID,
 /// bundle id, company name), as rule facts.
 fn claim_facts<'a>(b: &'a Binary, f: &mut Facts<'a>) {
+    // Flagged company names are claims the binary's signature doesn't back.
+    let distrust_company = b
+        .flags
+        .iter()
+        .any(|x| matches!(*x, "unsigned-vendor-claim" | "signer-mismatch"));
     for c in &b.claims {
         match c {
             Claim::PackageName(n) => f.names.push(("binary package note", n)),
@@ -591,7 +599,8 @@ fn claim_facts<'a>(b: &'a Binary, f: &mut Facts<'a>) {
             Claim::Signer { name, verified } => f.signers.push((name, *verified)),
             Claim::TeamId(t) => f.team_ids.push(t),
             Claim::BundleId(id) => f.bundle_ids.push(id),
-            Claim::Company(c) => f.companies.push(c),
+            Claim::Company(c) if !distrust_company => f.companies.push(c),
+            Claim::Company(_) => {}
         }
     }
 }
