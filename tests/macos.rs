@@ -136,7 +136,7 @@ fn each_app_is_one_component_resolved_by_team_id() {
     // A binary Info.plist reads like an XML one.
     let word = component(&r, "0:app:Applications/Microsoft Word.app");
     assert_eq!(word["version"], "16.89");
-    assert_eq!(word["product"]["id"], "microsoft-365");
+    assert_eq!(word["product"]["id"], "microsoft-word");
     assert_eq!(word["properties"]["min_system_version"], "12.0");
 }
 

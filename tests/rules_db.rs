@@ -160,6 +160,48 @@ fn key_control_facts_hold() {
     }
     // Flathub publishes others' software: a channel, not a controller.
     assert_eq!(db.vendor("flathub").unwrap().kind, VendorKind::Channel);
+    // Chains added with the 2026-11 products: private equity and
+    // acquisitions, and publishers whose country is not their controller's.
+    assert_eq!(chain(&db, "nitro"), ["nitro", "potentia-capital"]);
+    assert_eq!(chain(&db, "connectwise"), ["connectwise", "thoma-bravo"]);
+    assert_eq!(
+        chain(&db, "beyondtrust"),
+        ["beyondtrust", "francisco-partners"]
+    );
+    assert_eq!(chain(&db, "ivanti"), ["ivanti", "clearlake"]);
+    assert_eq!(chain(&db, "perforce"), ["perforce", "clearlake"]);
+    assert_eq!(chain(&db, "veeam"), ["veeam", "insight-partners"]);
+    assert_eq!(chain(&db, "acronis"), ["acronis", "eqt"]);
+    assert_eq!(chain(&db, "serif"), ["serif", "canva"]);
+    assert_eq!(controller_country(&db, "serif").as_deref(), Some("AU"));
+    assert_eq!(chain(&db, "splunk"), ["splunk", "cisco"]);
+    assert_eq!(chain(&db, "threema"), ["threema", "comitis-capital"]);
+    for pe in [
+        "potentia-capital",
+        "francisco-partners",
+        "clearlake",
+        "insight-partners",
+        "comitis-capital",
+    ] {
+        let v = db.vendor(pe).unwrap();
+        assert!(
+            v.traits.iter().any(|t| t == "private-equity"),
+            "{pe} lost its private-equity trait"
+        );
+    }
+    assert_eq!(controller_country(&db, "glavsoft").as_deref(), Some("RU"));
+    for (eu, cc) in [
+        ("gdata", "DE"),
+        ("uib", "DE"),
+        ("netbird", "DE"),
+        ("nomachine", "LU"),
+        ("em-client", "CZ"),
+        ("dinum", "FR"),
+        ("r-foundation", "AT"),
+    ] {
+        assert_eq!(controller_country(&db, eu).as_deref(), Some(cc), "{eu}");
+    }
+    assert_eq!(db.vendor("dinum").unwrap().kind, VendorKind::PublicBody);
     // Opera's Kunlun question is open: not encoded as a CN parent.
     assert_ne!(controller_country(&db, "opera").as_deref(), Some("CN"));
 }
@@ -338,6 +380,98 @@ fn package_names_resolve_to_products() {
         ("core22", "snapd"),
         ("ICAClient", "citrix-workspace"),
         ("nextcloud-client", "nextcloud-desktop"),
+        // Added 2026-11.
+        ("org.zotero.Zotero", "zotero"),
+        ("qgis-common", "qgis"),
+        ("QGIS 3.40.1 'Bratislava'", "qgis"),
+        ("xournalpp", "xournalpp"),
+        ("calibre-bin", "calibre"),
+        ("scribus-ng", "scribus"),
+        ("org.darktable.Darktable", "darktable"),
+        ("kde-spectacle", "spectacle"),
+        ("audacity-data", "audacity"),
+        ("com.obsproject.Studio", "obs-studio"),
+        ("libavcodec61", "ffmpeg"),
+        ("com.jgraph.drawio.desktop", "drawio-desktop"),
+        ("spotify-client", "spotify"),
+        ("freecad-python3", "freecad"),
+        ("torbrowser-launcher", "tor-browser"),
+        ("librewolf", "librewolf"),
+        ("evolution-ews", "evolution"),
+        ("claws-mail-plugins", "claws-mail"),
+        ("sogo-activesync", "sogo"),
+        ("grommunio-web", "grommunio"),
+        ("matrix-synapse-py3", "synapse"),
+        ("im.fluffychat.Fluffychat", "fluffychat"),
+        ("mattermost-desktop", "mattermost-desktop"),
+        ("tigervnc-standalone-server", "tigervnc"),
+        ("tightvncserver", "tightvnc"),
+        ("realvnc-vnc-server", "realvnc"),
+        ("libguac-client-rdp0", "guacamole"),
+        ("nomachine-enterprise-desktop", "nomachine"),
+        ("strongswan-swanctl", "strongswan"),
+        ("NetworkManager-strongswan-gnome", "strongswan"),
+        ("tailscale", "tailscale"),
+        ("zerotier-one", "zerotier"),
+        ("netbird-ui", "netbird"),
+        ("pulsesecure", "ivanti-secure-access"),
+        ("wazuh-agent", "wazuh-agent"),
+        ("elastic-agent", "elastic-agent"),
+        ("splunkforwarder", "splunk-forwarder"),
+        ("veeamsnap", "veeam-agent"),
+        ("veracrypt", "veracrypt"),
+        ("yubikey-manager", "yubico-authenticator"),
+        ("nitrokey-app2", "nitrokey-app"),
+        ("org.cryptomator.Cryptomator", "cryptomator"),
+        ("opsi-client-agent", "opsi-client-agent"),
+        ("salt-minion", "salt"),
+        ("puppet-agent", "puppet-agent"),
+        ("cinc", "cinc-client"),
+        ("python3.12-minimal", "cpython"),
+        ("libpython3.11", "cpython"),
+        ("python3", "cpython"),
+        ("r-base-core", "r-project"),
+        ("R-core", "r-project"),
+        ("emacs-gtk", "gnu-emacs"),
+        ("vim-tiny", "vim"),
+        ("neovim", "neovim"),
+        ("org.eclipse.Java", "eclipse-ide"),
+        ("sublime-text", "sublime-text"),
+        ("rstudio-server", "rstudio"),
+        ("dbeaver-ce", "dbeaver"),
+        ("pgadmin4-desktop", "pgadmin"),
+        ("mysql-workbench-community", "mysql-workbench"),
+        ("ansible-core", "ansible"),
+        ("android-studio", "android-studio"),
+        ("com.getpostman.Postman", "postman"),
+        ("org.filezillaproject.Filezilla", "filezilla"),
+        ("unrar", "winrar"),
+        ("org.bleachbit.BleachBit", "bleachbit"),
+        // Windows uninstall DisplayNames.
+        ("Microsoft Power BI Desktop (x64)", "power-bi-desktop"),
+        ("Visual Studio Community 2022", "visual-studio"),
+        ("SQL Server Management Studio 20", "ssms"),
+        ("Adobe Photoshop 2025", "adobe-photoshop"),
+        ("CorelDRAW Graphics Suite 2024 (64-Bit)", "coreldraw"),
+        ("PDF-XChange Editor", "pdf-xchange"),
+        ("PDF24 Creator", "pdf24"),
+        ("Citavi 7", "citavi"),
+        ("ArcGIS Pro", "arcgis-pro"),
+        ("AutoCAD 2025 - English", "autocad"),
+        ("SAP GUI for Windows 8.00  (Patchlevel 10)", "sap-gui"),
+        ("eM Client", "em-client"),
+        ("ScreenConnect Client (1a2b3c4d5e6f7a8b)", "screenconnect"),
+        ("Zscaler", "zscaler-client-connector"),
+        ("Ivanti Secure Access Client", "ivanti-secure-access"),
+        ("G DATA Endpoint Protection Business", "gdata-endpoint"),
+        ("Gpg4win (4.4.0)", "gpg4win"),
+        ("Configuration Manager Client", "configmgr-client"),
+        ("WinSCP 6.3.5", "winscp"),
+        ("Python 3.12.7 (64-bit)", "cpython"),
+        ("Anaconda3 2024.10-1 (Python 3.12.7 64-bit)", "anaconda"),
+        ("WinRAR 7.01 (64-bit)", "winrar"),
+        ("CCleaner", "ccleaner"),
+        ("Microsoft.OutlookForWindows", "outlook-new"),
     ];
     let mut wrong = Vec::new();
     for (name, want) in cases {
@@ -366,6 +500,23 @@ fn look_alike_packages_do_not_resolve() {
         "golang-github-stretchr-testify-dev",
         "libsmbclient",
         "et",
+        // Added 2026-11: names near the new products' patterns.
+        "evolution-data-server", // needed by GNOME Shell without Evolution
+        "unrar-free",            // not RARLAB's
+        "python3-requests",      // third-party Python libraries
+        "python3-pip",
+        "vim-airline", // Vim plug-ins
+        "elpa-magit",  // Emacs add-ons
+        "emacs-goodies-el",
+        "kitty",     // the terminal, not KiTTY
+        "libreswan", // another IPsec stack
+        "tor",       // the daemon, not the browser
+        "chromium-bsu",
+        "conda", // conda itself is BSD, from conda-forge too
+        "miniforge3",
+        "r-cran-ggplot2", // R packages are their authors'
+        "php8.2-cli",
+        "salt-lint",
     ] {
         assert_eq!(package(&db, name), "-", "{name} should match no rule");
     }
@@ -627,4 +778,136 @@ fn package_globs_have_a_literal_prefix() {
     }
     assert!(!ids.is_empty());
     assert!(bad.is_empty(), "broad patterns: {}", bad.join(", "));
+}
+
+/// macOS bundle ids and Windows binary names of the products added in
+/// 2026-11 resolve to them, and shared names do not resolve to one vendor.
+#[test]
+fn bundle_ids_and_binaries_resolve() {
+    let db = db();
+    for (id, want) in [
+        ("com.microsoft.Word", "microsoft-word"),
+        ("com.microsoft.Excel", "microsoft-excel"),
+        ("com.microsoft.Powerpoint", "microsoft-powerpoint"),
+        ("com.microsoft.onenote.mac", "microsoft-onenote"),
+        ("com.microsoft.rdc.macos", "microsoft-remote-desktop"),
+        ("com.apple.iWork.Pages", "apple-pages"),
+        ("com.apple.iWork.Numbers", "apple-numbers"),
+        ("com.apple.iWork.Keynote", "apple-keynote"),
+        ("com.apple.Safari", "safari"),
+        ("com.apple.mail", "apple-mail"),
+        ("com.apple.dt.Xcode", "xcode"),
+        ("com.adobe.Photoshop", "adobe-photoshop"),
+        ("com.adobe.illustrator", "adobe-illustrator"),
+        ("com.adobe.InDesign", "adobe-indesign"),
+        ("com.adobe.PremierePro.25", "adobe-premiere-pro"),
+        ("com.TechSmith.Snagit2024", "snagit"),
+        ("org.zotero.zotero", "zotero"),
+        ("org.qgis.qgis3", "qgis"),
+        ("org.audacityteam.audacity", "audacity"),
+        ("com.obsproject.obs-studio", "obs-studio"),
+        ("fr.handbrake.HandBrake", "handbrake"),
+        ("com.jgraph.drawio.desktop", "drawio-desktop"),
+        ("com.spotify.client", "spotify"),
+        ("org.torproject.torbrowser", "tor-browser"),
+        ("net.openvpn.connect.app", "openvpn-connect"),
+        ("org.cryptomator", "cryptomator"),
+        ("com.postmanlabs.mac", "-"),
+    ] {
+        let f = Facts {
+            bundle_ids: vec![id],
+            ..Default::default()
+        };
+        let got = best(&db, &f);
+        if want == "-" {
+            // A vendor-wide pattern only: the vendor, not a product.
+            assert!(got.starts_with("vendor:"), "{id}: {got}");
+        } else {
+            assert_eq!(got, format!("product:{want}"), "{id}");
+        }
+    }
+    for (bin, want) in [
+        ("WINWORD.EXE", "product:microsoft-word"),
+        ("EXCEL.EXE", "product:microsoft-excel"),
+        ("POWERPNT.EXE", "product:microsoft-powerpoint"),
+        ("MSACCESS.EXE", "product:microsoft-access"),
+        ("VISIO.EXE", "product:microsoft-visio"),
+        ("WINPROJ.EXE", "product:microsoft-project"),
+        ("olk.exe", "product:outlook-new"),
+        ("devenv.exe", "product:visual-studio"),
+        ("PBIDesktop.exe", "product:power-bi-desktop"),
+        ("CcmExec.exe", "product:configmgr-client"),
+        ("Photoshop.exe", "product:adobe-photoshop"),
+        ("CorelDRW.exe", "product:coreldraw"),
+        ("paintdotnet.exe", "product:paint-net"),
+        ("i_view64.exe", "product:irfanview"),
+        ("PDFXEdit.exe", "product:pdf-xchange"),
+        ("SumatraPDF.exe", "product:sumatrapdf"),
+        ("tvnserver.exe", "product:tightvnc"),
+        ("winvnc.exe", "product:ultravnc"),
+        ("ScreenConnect.ClientService.exe", "product:screenconnect"),
+        ("ZSATunnel.exe", "product:zscaler-client-connector"),
+        ("PulseSecureService.exe", "product:ivanti-secure-access"),
+        ("MBAMService.exe", "product:malwarebytes"),
+        ("saplogon.exe", "product:sap-gui"),
+        ("WinSCP.exe", "product:winscp"),
+        ("MobaXterm.exe", "product:mobaxterm"),
+        ("tailscaled", "product:tailscale"),
+        ("charon-systemd", "product:strongswan"),
+        ("opsiclientd", "product:opsi-client-agent"),
+        ("nvim", "product:neovim"),
+        ("Rscript", "product:r-project"),
+    ] {
+        let f = Facts {
+            binaries: vec![bin],
+            ..Default::default()
+        };
+        assert_eq!(best(&db, &f), want, "{bin}");
+    }
+    // Shared names: every VNC has a `vncviewer`, every Python distribution
+    // a `conda` or `python`, every Chromium fork a `chromium`.
+    for bin in [
+        "vncviewer",
+        "vncviewer.exe",
+        "conda",
+        "conda.exe",
+        "authenticator",
+    ] {
+        let f = Facts {
+            binaries: vec![bin],
+            ..Default::default()
+        };
+        assert_eq!(best(&db, &f), "-", "{bin}");
+    }
+}
+
+/// Windows registry publishers and Authenticode subjects of the new vendors
+/// resolve to them.
+#[test]
+fn new_vendor_publishers_resolve() {
+    let db = db();
+    for (value, want) in [
+        ("Tracker Software Products (Canada) Ltd.", "pdf-xchange"),
+        ("TechSmith Corporation", "techsmith"),
+        ("G DATA CyberDefense AG", "gdata"),
+        ("Check Point Software Technologies Ltd.", "check-point"),
+        ("Ivanti, Inc.", "ivanti"),
+        ("Pulse Secure, LLC", "ivanti"),
+        ("ConnectWise, LLC", "connectwise"),
+        ("Python Software Foundation", "psf"),
+        ("win.rar GmbH", "win-rar"),
+        ("Alexander Roshal", "win-rar"),
+        ("uib gmbh", "uib"),
+        ("baramundi software GmbH", "baramundi"),
+        ("DATEV eG", "datev"),
+        ("Environmental Systems Research Institute, Inc.", "esri"),
+        ("Autodesk, Inc.", "autodesk"),
+        ("Serif (Europe) Ltd", "serif"),
+    ] {
+        assert_eq!(
+            supplier(&db, "publisher", value),
+            format!("vendor:{want}"),
+            "{value}"
+        );
+    }
 }
