@@ -369,3 +369,32 @@ fn docs_model_names_every_rule_and_gate() {
         );
     }
 }
+
+#[test]
+fn the_macos_and_windows_demos_give_the_documented_aggregates() {
+    // docs/model.md §6, "Worked example: the demo images".
+    for (root, index, oss, us, coverage, single) in [
+        ("fixtures/demo-macos", 66.7, 0.2857, 0.8421, 0.7857, vec![]),
+        (
+            "fixtures/demo-windows",
+            68.1,
+            0.3448,
+            0.6952,
+            0.931,
+            vec!["microsoft"],
+        ),
+    ] {
+        let r = scan_json(&[std::path::Path::new(root)]);
+        let s = &r["summary"];
+        assert_eq!(s["index"], index, "{root}");
+        assert_eq!(s["weakest_level"], "high", "{root}");
+        assert_eq!(s["oss_share"]["count"], oss, "{root}");
+        assert_eq!(s["jurisdictions"]["us"]["share"], us, "{root}");
+        assert_eq!(s["coverage"], coverage, "{root}");
+        assert_eq!(
+            s["concentration"]["single_points"],
+            serde_json::json!(single),
+            "{root}"
+        );
+    }
+}
