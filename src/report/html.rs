@@ -441,7 +441,7 @@ pub fn render(report: &Value, db: Option<&RuleDb>) -> Result<String, serde_json:
     o.push_str("<section id=\"appendix\" aria-labelledby=\"h-app\">\n<h2 id=\"h-app\">Appendix: evidence</h2>\n<p>Every component, worst first: where it was found and which rule patterns identified it.</p>\n<table class=\"appendix\">\n<colgroup><col style=\"width:22%\"><col style=\"width:9%\"><col style=\"width:13%\"><col style=\"width:30%\"><col style=\"width:26%\"></colgroup>\n<thead><tr><th scope=\"col\">component</th><th scope=\"col\">level</th><th scope=\"col\">controller</th><th scope=\"col\">evidence</th><th scope=\"col\">match</th></tr></thead>\n<tbody>\n");
     for comp in &d.all {
         let mut matches = String::new();
-        match comp["match"].as_object() {
+        match super::sovereignty::obj(&comp["match"]) {
             None => matches.push_str("<span class=\"muted\">no rule matched</span>"),
             Some(mt) => {
                 matches.push_str("<ul>");
@@ -462,7 +462,7 @@ pub fn render(report: &Value, db: Option<&RuleDb>) -> Result<String, serde_json:
         let _ = writeln!(
             o,
             "<tr><td>{}<br><span class=\"muted path\">{}</span></td><td>{}</td><td>{}</td><td>{}</td><td>{matches}</td></tr>",
-            esc(&Doc::title(comp)),
+            esc(&Doc::heading(comp)),
             esc(s(&comp["id"])),
             badge(level_of(comp)),
             esc(&Doc::controller_short(comp)),
@@ -732,7 +732,7 @@ fn dependency(d: &Doc, c: &Value, n: usize, o: &mut String) {
         o,
         "<article class=\"dep\" id=\"dep-{n}\" style=\"border-left-color:{}\">\n<h3>{n}. {} {}</h3>\n<p class=\"score\">{}</p>\n<dl>",
         level_colour(level),
-        esc(&Doc::title(c)),
+        esc(&Doc::heading(c)),
         badge(level),
         esc(&d.score_line(c))
     );
@@ -770,7 +770,7 @@ fn dependency(d: &Doc, c: &Value, n: usize, o: &mut String) {
             String::new()
         }
     );
-    match c["jurisdiction"].as_object() {
+    match super::sovereignty::obj(&c["jurisdiction"]) {
         None => {
             o.push_str("<dt>Jurisdiction</dt><dd>none (no controlling company)</dd>\n");
         }
@@ -830,7 +830,7 @@ fn dependency(d: &Doc, c: &Value, n: usize, o: &mut String) {
         }
         o.push_str("</ul></dd>\n");
     }
-    if let Some(dims) = r["dimensions"].as_object() {
+    if let Some(dims) = super::sovereignty::obj(&r["dimensions"]) {
         o.push_str("<dt>Dimensions</dt><dd><table><thead><tr>");
         for (k, label) in DIMENSIONS {
             let _ = write!(

@@ -330,7 +330,7 @@ pub fn render(report: &Value, db: Option<&RuleDb>) -> Result<String, serde_json:
         let _ = writeln!(
             o,
             "### {} ({})\n",
-            esc(&Doc::title(c)),
+            esc(&Doc::heading(c)),
             esc(s(&c["risk"]["level"]))
         );
         let _ = writeln!(
@@ -350,7 +350,7 @@ pub fn render(report: &Value, db: Option<&RuleDb>) -> Result<String, serde_json:
                 esc(s(&e["detail"]))
             );
         }
-        match c["match"].as_object() {
+        match super::sovereignty::obj(&c["match"]) {
             None => {
                 let _ = writeln!(o, "- match: no rule matched");
             }
@@ -392,7 +392,7 @@ fn dependency(d: &Doc, c: &Value, n: usize, o: &mut String) {
     let _ = writeln!(
         o,
         "### {n}. {} — {}\n",
-        esc(&Doc::title(c)),
+        esc(&Doc::heading(c)),
         esc(s(&r["level"]))
     );
     let product = match Doc::product(c) {
@@ -430,7 +430,7 @@ fn dependency(d: &Doc, c: &Value, n: usize, o: &mut String) {
             chain.join(" → ")
         }
     );
-    match c["jurisdiction"].as_object() {
+    match super::sovereignty::obj(&c["jurisdiction"]) {
         None => {
             let _ = writeln!(o, "- **Jurisdiction:** none (no controlling company)");
         }
@@ -482,7 +482,7 @@ fn dependency(d: &Doc, c: &Value, n: usize, o: &mut String) {
             esc(s(&mi["expires"]))
         );
     }
-    if let Some(dims) = r["dimensions"].as_object() {
+    if let Some(dims) = super::sovereignty::obj(&r["dimensions"]) {
         let parts: Vec<String> = DIMENSIONS
             .iter()
             .map(|(k, _)| {

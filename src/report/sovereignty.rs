@@ -88,6 +88,13 @@ pub struct AltText {
     pub detail: Option<String>,
 }
 
+/// The value when it is an object. Index the result, not a `Map`: a
+/// `Map` panics on a missing key, a `Value` gives null (a hand-edited
+/// report may lack any field).
+pub fn obj(v: &Value) -> Option<&Value> {
+    v.is_object().then_some(v)
+}
+
 pub fn s(v: &Value) -> &str {
     v.as_str().unwrap_or("")
 }
@@ -350,7 +357,7 @@ impl<'a> Doc<'a> {
 
     /// A short description of the controller for lists: `Microsoft (US)`.
     pub fn controller_short(c: &Value) -> String {
-        match c["controller"].as_object() {
+        match super::sovereignty::obj(&c["controller"]) {
             None => "unknown".to_owned(),
             Some(p) => format!(
                 "{} ({})",
@@ -365,6 +372,7 @@ impl<'a> Doc<'a> {
         let l = &c["license"];
         let text = l["spdx"].as_str().or(l["stated"].as_str());
         match (text, l["open_source"].as_bool()) {
+            (Some(t), Some(false)) if t.eq_ignore_ascii_case("proprietary") => "proprietary".into(),
             (Some(t), Some(true)) => format!("{t} (open source)"),
             (Some(t), Some(false)) => format!("{t} (proprietary)"),
             (Some(t), None) => t.to_owned(),
@@ -382,6 +390,15 @@ impl<'a> Doc<'a> {
             t.push_str(v);
         }
         t
+    }
+
+    /// The title with the product's name when it differs:
+    /// `teams 1.5.00.23861-1 [Microsoft Teams]`.
+    pub fn heading(c: &Value) -> String {
+        match Self::product(c) {
+            Some(p) => format!("{} [{p}]", Self::title(c)),
+            None => Self::title(c),
+        }
     }
 
     pub fn product(c: &Value) -> Option<&str> {

@@ -60,7 +60,7 @@ pub fn render_value(v: &Value) -> Result<String, serde_json::Error> {
     t.set_header(header);
     for c in rows {
         let vendor = c["vendor"]["name"].as_str().unwrap_or("unknown").to_owned();
-        let controller = match c["controller"].as_object() {
+        let controller = match super::sovereignty::obj(&c["controller"]) {
             None => "-".to_owned(),
             Some(p) => format!(
                 "{} ({})",
