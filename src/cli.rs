@@ -38,29 +38,6 @@ pub enum Command {
     Report(ReportArgs),
 }
 
-#[derive(Args, Debug)]
-pub struct ReportArgs {
-    /// A JSON report written by `sovscan scan -f json`.
-    #[arg(value_name = "SCAN.json")]
-    pub input: PathBuf,
-    /// Output format.
-    #[arg(short, long, value_enum, default_value_t = ReportFormat::Html)]
-    pub format: ReportFormat,
-    /// Write to FILE (atomically) instead of stdout.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// The rule database that names laws, gates and alternatives (as for the scan).
-    #[command(flatten)]
-    pub rules: RuleArgs,
-}
-
-#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    Html,
-    Md,
-    Table,
-}
-
 #[derive(Args, Debug, Clone, Default)]
 pub struct RuleArgs {
     /// Extra rule file or directory; adds to or overrides the embedded database. Repeatable.
@@ -262,34 +239,6 @@ pub fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         }
         Command::Report(args) => run_report(args),
     }
-}
-
-/// `sovscan report`: renders a saved report as a fresh scan would.
-fn run_report(args: ReportArgs) -> Result<ExitCode, Fatal> {
-    if let Some(out) = &args.output {
-        let spec = std::ffi::OsString::from(out.as_os_str());
-        // The same checks as `scan -o`: the directory exists and takes a file.
-        report::output::plan("json", &[spec], true).map_err(Fatal)?;
-    }
-    let v = read_report(&args.input)?;
-    let db = load_rules(&args.rules)?;
-    let incomplete = |e: serde_json::Error| {
-        Fatal(format!(
-            "{}: not a complete sovscan report: {e}",
-            args.input.display()
-        ))
-    };
-    let text = match args.format {
-        ReportFormat::Html => report::html::render(&v, Some(&db)).map_err(incomplete)?,
-        ReportFormat::Md => report::md::render(&v, Some(&db)).map_err(incomplete)?,
-        ReportFormat::Table => report::table::render_value(&v).map_err(incomplete)?,
-    };
-    match &args.output {
-        Some(path) => report::write_atomic(path, text.as_bytes())
-            .map_err(|e| Fatal(format!("{}: cannot write: {e}", path.display())))?,
-        None => print_stdout(text.as_bytes())?,
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Loads the embedded database and the `--rules` layers. Every error of
@@ -612,4 +561,55 @@ fn rules_list(db: &RuleDb, vendors: bool, products: bool) -> String {
         out.push_str(&format!("{t}\n{} products\n", db.products.len()));
     }
     out
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// A JSON report written by `sovscan scan -f json`.
+    #[arg(value_name = "SCAN.json")]
+    pub input: PathBuf,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The rule database that names laws, gates and alternatives (as for the scan).
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Md,
+    Table,
+}
+
+/// `sovscan report`: renders a saved report as a fresh scan would.
+fn run_report(args: ReportArgs) -> Result<ExitCode, Fatal> {
+    if let Some(out) = &args.output {
+        let spec = std::ffi::OsString::from(out.as_os_str());
+        // The same checks as `scan -o`: the directory exists and takes a file.
+        report::output::plan("json", &[spec], true).map_err(Fatal)?;
+    }
+    let v = read_report(&args.input)?;
+    let db = load_rules(&args.rules)?;
+    let incomplete = |e: serde_json::Error| {
+        Fatal(format!(
+            "{}: not a complete sovscan report: {e}",
+            args.input.display()
+        ))
+    };
+    let text = match args.format {
+        ReportFormat::Html => report::html::render(&v, Some(&db)).map_err(incomplete)?,
+        ReportFormat::Md => report::md::render(&v, Some(&db)).map_err(incomplete)?,
+        ReportFormat::Table => report::table::render_value(&v).map_err(incomplete)?,
+    };
+    match &args.output {
+        Some(path) => report::write_atomic(path, text.as_bytes())
+            .map_err(|e| Fatal(format!("{}: cannot write: {e}", path.display())))?,
+        None => print_stdout(text.as_bytes())?,
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -332,3 +332,44 @@ fn report_rejects_bad_inputs_with_one_line_naming_the_file() {
     ]);
     assert!(e.contains("output directory does not exist"), "{e}");
 }
+
+#[test]
+fn a_hand_edited_report_with_fields_missing_renders_without_panicking() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = scan_json(&[&demo("demo-windows")]);
+    for c in v["components"].as_array_mut().unwrap() {
+        let c = c.as_object_mut().unwrap();
+        for (outer, inner) in [
+            ("match", "confidence"),
+            ("controller", "country"),
+            ("jurisdiction", "country"),
+            ("risk", "dimensions"),
+            ("license", "open_source"),
+        ] {
+            if let Some(o) = c.get_mut(outer).and_then(|x| x.as_object_mut()) {
+                o.remove(inner);
+            }
+        }
+        c.remove("evidence");
+        c.remove("alternatives");
+    }
+    let saved = dir.path().join("edited.json");
+    std::fs::write(&saved, serde_json::to_vec(&v).unwrap()).unwrap();
+    for format in ["html", "md", "table"] {
+        sovscan()
+            .args(["report", "-f", format])
+            .arg(&saved)
+            .assert()
+            .success();
+    }
+    let out = sovscan()
+        .args(["explain", "Microsoft Teams classic"])
+        .arg(&saved)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
