@@ -41,6 +41,8 @@ pub enum Command {
     /// Check or browse the rule database.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Re-render a saved scan (sovscan scan -f json) without rescanning: the sovereignty report in HTML or Markdown, or the table.
+    Report(ReportArgs),
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -256,6 +258,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             print_stdout(text.as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Report(args) => run_report(args),
     }
 }
 
@@ -425,7 +428,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, Fatal> {
         Some(p) => Some((p.display().to_string(), read_report(p)?)),
         None => None,
     };
-    let (_db, pol, mut report) = scan_roots(&args.roots, &args.opts)?;
+    let (db, pol, mut report) = scan_roots(&args.roots, &args.opts)?;
     if args.fail_on.is_some() || baseline.is_some() || args.opts.policy.is_some() {
         let value = serde_json::to_value(&report)?;
         let verdict = gate::judge(
@@ -451,6 +454,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, Fatal> {
                 args.sarif_min_level
             ))
         })?,
+        db: Some(std::sync::Arc::new(db)),
     };
     let stdout = report::output::write(&outputs, &report, &render_opts).map_err(Fatal)?;
     if let Some(bytes) = &stdout {
@@ -578,4 +582,55 @@ fn rules_list(db: &RuleDb, vendors: bool, products: bool) -> String {
         out.push_str(&format!("{t}\n{} products\n", db.products.len()));
     }
     out
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// A JSON report written by `sovscan scan -f json`.
+    #[arg(value_name = "SCAN.json")]
+    pub input: PathBuf,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The rule database that names laws, gates and alternatives (as for the scan).
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Md,
+    Table,
+}
+
+/// `sovscan report`: renders a saved report as a fresh scan would.
+fn run_report(args: ReportArgs) -> Result<ExitCode, Fatal> {
+    if let Some(out) = &args.output {
+        let spec = std::ffi::OsString::from(out.as_os_str());
+        // The same checks as `scan -o`: the directory exists and takes a file.
+        report::output::plan("json", &[spec], true).map_err(Fatal)?;
+    }
+    let v = read_report(&args.input)?;
+    let db = load_rules(&args.rules)?;
+    let incomplete = |e: serde_json::Error| {
+        Fatal(format!(
+            "{}: not a complete sovscan report: {e}",
+            args.input.display()
+        ))
+    };
+    let text = match args.format {
+        ReportFormat::Html => report::html::render(&v, Some(&db)).map_err(incomplete)?,
+        ReportFormat::Md => report::md::render(&v, Some(&db)).map_err(incomplete)?,
+        ReportFormat::Table => report::table::render_value(&v).map_err(incomplete)?,
+    };
+    match &args.output {
+        Some(path) => report::write_atomic(path, text.as_bytes())
+            .map_err(|e| Fatal(format!("{}: cannot write: {e}", path.display())))?,
+        None => print_stdout(text.as_bytes())?,
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -236,7 +236,7 @@ impl Facts<'_> {
     }
 }
 
-fn dim_label(d: Dimension) -> &'static str {
+pub fn dim_label(d: Dimension) -> &'static str {
     match d {
         Dimension::D1 => "D1 legal exposure",
         Dimension::D2 => "D2 control stability",

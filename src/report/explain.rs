@@ -72,7 +72,7 @@ pub fn explain(report: &Value, key: &str, db: &RuleDb) -> Result<String, String>
     }
 
     let _ = writeln!(o, "\nMatch");
-    match c["match"].as_object() {
+    match super::sovereignty::obj(&c["match"]) {
         None => {
             let _ = writeln!(o, "  no rule matched");
         }
@@ -93,7 +93,7 @@ pub fn explain(report: &Value, key: &str, db: &RuleDb) -> Result<String, String>
     }
 
     let _ = writeln!(o, "\nProduct, vendor and control");
-    if let Some(p) = c["product"].as_object() {
+    if let Some(p) = super::sovereignty::obj(&c["product"]) {
         let _ = writeln!(
             o,
             "  product: {} ({}), category {}",
@@ -162,7 +162,7 @@ pub fn explain(report: &Value, key: &str, db: &RuleDb) -> Result<String, String>
     }
 
     let _ = writeln!(o, "\nJurisdiction of the ultimate controller");
-    match c["jurisdiction"].as_object() {
+    match super::sovereignty::obj(&c["jurisdiction"]) {
         None => {
             let _ = writeln!(o, "  none (no controller with a country)");
         }
@@ -217,7 +217,7 @@ pub fn explain(report: &Value, key: &str, db: &RuleDb) -> Result<String, String>
     }
 
     let _ = writeln!(o, "\nAssessment");
-    if let Some(d) = r["dimensions"].as_object() {
+    if let Some(d) = super::sovereignty::obj(&r["dimensions"]) {
         let w = &report["model"]["weights"];
         let dims: Vec<String> = ["d1", "d2", "d3", "d4", "d5", "d6"]
             .iter()

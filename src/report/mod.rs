@@ -9,11 +9,13 @@ pub mod csv;
 pub mod cyclonedx;
 pub mod diff;
 pub mod explain;
-
+pub mod html;
 pub mod json;
+pub mod md;
 pub mod ndjson;
 pub mod output;
 pub mod sarif;
+pub mod sovereignty;
 pub mod table;
 
 use crate::assess::Risk;
@@ -44,12 +46,17 @@ pub struct RenderOptions {
     /// SARIF: the lowest level that becomes a result (by
     /// [`crate::assess::Level::severity`]).
     pub sarif_min_level: crate::assess::Level,
+    /// The rule database, for the sovereignty report (`md`, `html`): the
+    /// names and texts of laws, gates, controllers and alternatives. Without
+    /// it those are shown by id.
+    pub db: Option<std::sync::Arc<crate::rules::RuleDb>>,
 }
 
 impl Default for RenderOptions {
     fn default() -> Self {
         RenderOptions {
             sarif_min_level: crate::assess::Level::High,
+            db: None,
         }
     }
 }
@@ -67,7 +74,7 @@ pub static FORMATS: &[OutputFormat] = &[
     OutputFormat {
         name: "table",
         about: "one row per component, worst risk first, then a summary (terminal)",
-        render: |r, _| Ok(table::render(r).into_bytes()),
+        render: |r, _| Ok(table::render(r)?.into_bytes()),
     },
     OutputFormat {
         name: "json",
@@ -93,6 +100,16 @@ pub static FORMATS: &[OutputFormat] = &[
         name: "csv",
         about: "one row per component (RFC 4180), for spreadsheets",
         render: |r, _| csv::render(r),
+    },
+    OutputFormat {
+        name: "md",
+        about: "the sovereignty report in Markdown: figures, critical and high dependencies explained, evidence",
+        render: |r, o| Ok(md::render(&serde_json::to_value(r)?, o.db.as_deref())?.into_bytes()),
+    },
+    OutputFormat {
+        name: "html",
+        about: "the sovereignty report as one self-contained HTML file with inline SVG charts (no external requests)",
+        render: |r, o| Ok(html::render(&serde_json::to_value(r)?, o.db.as_deref())?.into_bytes()),
     },
 ];
 

@@ -1,8 +1,9 @@
 //! The terminal table: one row per component, worst risk first, and a
 //! summary an admin can read at a glance. The JSON has the details.
 
-use super::{Component, ImageReport, Report, RulesInfo, Summary};
+use super::{ImageReport, Report, RulesInfo, Summary};
 use comfy_table::{Cell, ContentArrangement, LineStyle, Table, TableStyle, presets};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -10,26 +11,39 @@ use std::fmt::Write;
 /// for hundreds of rows, still readable.
 pub const STYLE: TableStyle = presets::UTF8_HORIZONTAL_ONLY.row_separator(LineStyle::none());
 
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Report) -> Result<String, serde_json::Error> {
+    render_value(&serde_json::to_value(report)?)
+}
+
+/// The table of a report as JSON (fresh or saved: `sovscan report -f table`).
+pub fn render_value(v: &Value) -> Result<String, serde_json::Error> {
+    let images: Vec<ImageReport> = serde_json::from_value(v["images"].clone())?;
+    let s: Summary = serde_json::from_value(v["summary"].clone())?;
+    let rules: RulesInfo = serde_json::from_value(v["rules"].clone())?;
+    let components: &[Value] = v["components"].as_array().map_or(&[], |a| a.as_slice());
     let mut out = String::new();
-    let mut rows: Vec<&Component> = report.components.iter().collect();
+    let level = |c: &Value| {
+        crate::assess::Level::parse(c["risk"]["level"].as_str().unwrap_or(""))
+            .map_or(0, |l| l.severity())
+    };
+    let image = |c: &Value| c["image"].as_u64().unwrap_or(0);
+    let text = |c: &Value, k: &str| c[k].as_str().unwrap_or("").to_owned();
+    let mut rows: Vec<&Value> = components.iter().collect();
     rows.sort_by(|a, b| {
-        b.risk
-            .level
-            .severity()
-            .cmp(&a.risk.level.severity())
-            .then_with(|| a.image.cmp(&b.image))
-            .then_with(|| a.name.cmp(&b.name))
-            .then_with(|| a.id.cmp(&b.id))
+        level(b)
+            .cmp(&level(a))
+            .then_with(|| image(a).cmp(&image(b)))
+            .then_with(|| text(a, "name").cmp(&text(b, "name")))
+            .then_with(|| text(a, "id").cmp(&text(b, "id")))
     });
     let mut t = Table::new();
     t.load_style(crate::report::table::STYLE)
         .set_content_arrangement(ContentArrangement::Disabled);
-    let multi = report.images.len() > 1;
+    let multi = images.len() > 1;
     // Same name twice in one image (multi-arch libraries): show the arch.
-    let mut names: HashMap<(usize, &str), usize> = HashMap::new();
-    for c in &report.components {
-        *names.entry((c.image, c.name.as_str())).or_default() += 1;
+    let mut names: HashMap<(u64, String), usize> = HashMap::new();
+    for c in components {
+        *names.entry((image(c), text(c, "name"))).or_default() += 1;
     }
     let mut header = vec![
         "component",
@@ -45,47 +59,52 @@ pub fn render(report: &Report) -> String {
     }
     t.set_header(header);
     for c in rows {
-        let vendor = c
-            .vendor
-            .as_ref()
-            .map_or("unknown".to_owned(), |v| v.name.clone());
-        let controller = match &c.controller {
+        let vendor = c["vendor"]["name"].as_str().unwrap_or("unknown").to_owned();
+        let controller = match super::sovereignty::obj(&c["controller"]) {
             None => "-".to_owned(),
-            Some(p) => format!("{} ({})", p.name, p.country.as_deref().unwrap_or("none")),
+            Some(p) => format!(
+                "{} ({})",
+                p["name"].as_str().unwrap_or(""),
+                p["country"].as_str().unwrap_or("none")
+            ),
         };
-        let license = match (c.license.spdx.as_deref(), c.license.open_source) {
+        let l = &c["license"];
+        let license = match (l["spdx"].as_str(), l["open_source"].as_bool()) {
             (Some(s), Some(true)) => format!("{} (OSS)", short(s, 28)),
             (Some(s), _) => short(s, 32),
             (None, Some(true)) => "open source".into(),
             (None, Some(false)) => "proprietary".into(),
             (None, None) => "?".into(),
         };
-        let mut name = c.name.clone();
-        if names.get(&(c.image, c.name.as_str())).copied().unwrap_or(0) > 1
-            && let Some(a) = &c.arch
+        let mut name = text(c, "name");
+        if names.get(&(image(c), name.clone())).copied().unwrap_or(0) > 1
+            && let Some(a) = c["arch"].as_str()
         {
             name = format!("{name}:{a}");
         }
-        if let Some(p) = c.product.as_ref().filter(|p| p.name != c.name) {
-            name = format!("{name} [{}]", p.name);
+        if let Some(p) = c["product"]["name"]
+            .as_str()
+            .filter(|p| *p != text(c, "name"))
+        {
+            name = format!("{name} [{p}]");
         }
         let mut row = vec![
             Cell::new(name),
-            Cell::new(short(c.version.as_deref().unwrap_or("-"), 28)),
+            Cell::new(short(c["version"].as_str().unwrap_or("-"), 28)),
             Cell::new(vendor),
             Cell::new(controller),
             Cell::new(license),
-            Cell::new(&c.category),
-            Cell::new(c.risk.level.as_str()),
+            Cell::new(text(c, "category")),
+            Cell::new(c["risk"]["level"].as_str().unwrap_or("")),
         ];
         if multi {
-            row.insert(0, Cell::new(c.image));
+            row.insert(0, Cell::new(image(c)));
         }
         t.add_row(row);
     }
     let _ = writeln!(out, "{t}");
-    summary(report, &mut out);
-    out
+    summary_parts(&images, &s, &rules, &mut out);
+    Ok(out)
 }
 
 fn short(s: &str, max: usize) -> String {
@@ -148,10 +167,6 @@ pub fn summary_view(v: &serde_json::Value) -> Result<String, serde_json::Error> 
         }
     }
     Ok(out)
-}
-
-fn summary(r: &Report, out: &mut String) {
-    summary_parts(&r.images, &r.summary, &r.rules, out)
 }
 
 fn summary_parts(images: &[ImageReport], s: &Summary, rules: &RulesInfo, out: &mut String) {

@@ -1,0 +1,375 @@
+//! The sovereignty report (`-o md=`, `-o html=`, `sovscan report`): its
+//! sections and figures for the demo images, escaping of hostile names,
+//! re-rendering a saved scan byte for byte, and bad inputs.
+
+mod common;
+
+use common::{scan_json, sovscan};
+use std::path::Path;
+
+fn demo(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+/// Scans `root` once, writing json, md and html; returns their texts.
+fn scan_outputs(root: &Path, dir: &Path) -> (String, String, String) {
+    let (j, m, h) = (
+        dir.join("scan.json"),
+        dir.join("report.md"),
+        dir.join("report.html"),
+    );
+    sovscan()
+        .arg("scan")
+        .arg(root)
+        .arg("-q")
+        .arg("-o")
+        .arg(format!("json={}", j.display()))
+        .arg("-o")
+        .arg(format!("md={}", m.display()))
+        .arg("-o")
+        .arg(format!("html={}", h.display()))
+        .timeout(std::time::Duration::from_secs(120))
+        .assert()
+        .success();
+    let read = |p: &Path| std::fs::read_to_string(p).unwrap();
+    (read(&j), read(&m), read(&h))
+}
+
+#[test]
+fn markdown_of_demo_linux_has_every_section_and_the_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let (json, md, _) = scan_outputs(&demo("demo-linux"), dir.path());
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+
+    let headings: Vec<&str> = md.lines().filter(|l| l.starts_with("## ")).collect();
+    assert_eq!(
+        headings,
+        [
+            "## Image",
+            "## Key figures",
+            "## Jurisdiction mix",
+            "## Vendor concentration",
+            "## Levels by category",
+            "## Critical and high dependencies",
+            "## Unresolved components",
+            "## Model in force",
+            "## Appendix: evidence",
+        ]
+    );
+    // Image facts, rule database, model (docs/model.md's worked example).
+    assert!(
+        md.contains("/fixtures/demo-linux | linux, Debian GNU/Linux 12"),
+        "{md}"
+    );
+    assert!(md.contains("rule database 2026."));
+    assert!(md.contains("| Sovereignty index | **76.2 / 100**"));
+    assert!(md.contains("| Weakest level | **high** |"));
+    assert!(md.contains("45.8 % of workplace components (target 70.0 % by 2032)"));
+    assert!(
+        md.contains("| Open-source share by role weight | 52.8 % (17.1 points below the target) |")
+    );
+    assert!(md.contains("| EU/EEA | 8 | 35.0 % |"));
+    assert!(md.contains("| US | 12 | 50.4 % |"));
+    assert!(md.contains("| community (no controlling company) | "));
+    assert!(md.contains("Herfindahl–Hirschman index **899.5** of 10,000 (not concentrated)"));
+    assert!(md.contains("| The Document Foundation | DE | 14.9 % |"));
+    assert!(md.contains("- Weights: D1 legal exposure 10, D2 control stability 15"));
+    assert!(md.contains("levels: medium from 2, high from 4, critical from 8"));
+
+    // One explained entry per critical or high component, worst first.
+    let high = v["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["risk"]["level"] == "high" || c["risk"]["level"] == "critical")
+        .count();
+    assert_eq!(high, 8);
+    let section = md
+        .split("## Critical and high dependencies")
+        .nth(1)
+        .unwrap()
+        .split("## Unresolved components")
+        .next()
+        .unwrap();
+    assert_eq!(section.matches("\n### ").count(), high, "{section}");
+    assert!(section.contains("### 1. ICAClient 24.8.0.98-0 \\[Citrix Workspace app\\] — high"));
+    assert!(section.contains("### 2. teams 1.5.00.23861-1 \\[Microsoft Teams\\] — high"));
+    // Teams: controller, laws by name with their effect, rules with their
+    // rationale, the score line, the alternatives from the rule database.
+    let teams = section
+        .split("### 2.")
+        .nth(1)
+        .unwrap()
+        .split("### 3.")
+        .next()
+        .unwrap();
+    assert!(
+        teams.contains("- **Controller:** Microsoft (US)"),
+        "{teams}"
+    );
+    assert!(teams.contains("**CLOUD Act** (us.cloud\\_act): SCA obligations reach data"));
+    assert!(teams.contains("**FISA Section 702**"));
+    assert!(teams.contains("JUR-US-CONTROL D1 = 3: US-controlled"));
+    assert!(teams.contains("OPS-REMOTE-CUTOFF D4 = 4"));
+    assert!(teams.contains("- **Assessment:** exposure "));
+    assert!(teams.contains(" × impact 3 = "));
+    assert!(teams.contains("→ high"));
+    assert!(teams.contains("  - Jitsi Meet: "));
+    assert!(teams.contains("open source"));
+    assert!(teams.contains("- **Evidence:** var/lib/rpm/rpmdb.sqlite"));
+
+    // Unresolved components with their evidence paths.
+    let unresolved = md
+        .split("## Unresolved components")
+        .nth(1)
+        .unwrap()
+        .split("## Model in force")
+        .next()
+        .unwrap();
+    assert!(unresolved.contains("| vendor-tool 2.1 | binary | unknown role | opt/vendor-tool<br>opt/vendor-tool/bin/tool |"), "{unresolved}");
+    assert!(unresolved.contains("org.freedesktop.Platform"));
+
+    // The appendix lists every component with its evidence.
+    let appendix = md.split("## Appendix: evidence").nth(1).unwrap();
+    let n = v["components"].as_array().unwrap().len();
+    assert_eq!(appendix.matches("\n### ").count(), n);
+    assert!(
+        appendix
+            .contains("- match: product:microsoft-teams — package name “teams” matches “teams”")
+    );
+    assert!(
+        md.ends_with(")\n") || md.ends_with("matched\n"),
+        "one trailing newline"
+    );
+}
+
+#[test]
+fn report_rerenders_a_saved_scan_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    for image in ["demo-linux", "demo-windows"] {
+        let (_, md, html) = scan_outputs(&demo(image), dir.path());
+        for (format, want) in [("md", &md), ("html", &html)] {
+            let out = sovscan()
+                .args(["report", "-f", format])
+                .arg(dir.path().join("scan.json"))
+                .assert()
+                .success()
+                .get_output()
+                .stdout
+                .clone();
+            assert!(
+                String::from_utf8(out).unwrap() == *want,
+                "{image}: sovscan report -f {format} differs from scan -o {format}="
+            );
+        }
+        // -o FILE writes the same bytes; the table equals scan's table.
+        let out = dir.path().join("again.html");
+        sovscan()
+            .arg("report")
+            .arg(dir.path().join("scan.json"))
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success()
+            .stdout("");
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), html);
+        let table = sovscan()
+            .args(["scan", "--no-progress"])
+            .arg(demo(image))
+            .output()
+            .unwrap()
+            .stdout;
+        sovscan()
+            .args(["report", "-f", "table"])
+            .arg(dir.path().join("scan.json"))
+            .assert()
+            .success()
+            .stdout(String::from_utf8(table).unwrap());
+    }
+}
+
+#[test]
+fn rendering_is_deterministic() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let (_, md1, html1) = scan_outputs(&demo("demo-macos"), a.path());
+    let (_, md2, html2) = scan_outputs(&demo("demo-macos"), b.path());
+    assert_eq!(md1, md2);
+    assert_eq!(html1, html2);
+}
+
+/// An image whose package database holds markup in every field.
+fn hostile_image(root: &Path) {
+    std::fs::create_dir_all(root.join("etc")).unwrap();
+    std::fs::create_dir_all(root.join("var/lib/dpkg")).unwrap();
+    std::fs::write(
+        root.join("etc/os-release"),
+        "ID=debian\nNAME=\"Debian <b>GNU</b>\"\nVERSION_ID=12\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("var/lib/dpkg/status"),
+        "Package: <script>alert(\"x\")</script>\nStatus: install ok installed\n\
+         Version: 1.0&<i>|x\nArchitecture: amd64\n\
+         Maintainer: Evil | Corp <img src=x onerror=alert(1)>\nDescription: hostile\n\n",
+    )
+    .unwrap();
+}
+
+/// Every `<` in the Markdown is escaped, except the line breaks it writes
+/// itself (`<br>` between evidence paths in a table cell).
+fn escaped_md(md: &str) -> bool {
+    md.match_indices('<')
+        .all(|(i, _)| md[..i].ends_with('\\') || md[i..].starts_with("<br>"))
+}
+
+#[test]
+fn hostile_names_are_escaped_in_html_and_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("image");
+    hostile_image(&root);
+    let (_, md, html) = scan_outputs(&root, dir.path());
+    // The HTML has no script at all, so any `<script` would be injected.
+    assert!(!html.contains("<script"), "unescaped name in HTML");
+    assert!(!html.contains("<b>GNU"));
+    assert!(!html.contains("<i>"));
+    assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; 1.0&amp;&lt;i&gt;|x"));
+    assert!(html.contains("Debian &lt;b&gt;GNU&lt;/b&gt;"));
+    assert!(escaped_md(&md), "unescaped name in Markdown");
+    assert!(
+        md.contains("\\<script\\>alert(\"x\")\\</script\\> 1.0\\&\\<i\\>\\|x"),
+        "{md}"
+    );
+
+    // The same with hostile names in every place a saved report can hold
+    // them: a high component, its controller, product, laws, alternatives,
+    // evidence, category, the concentration chart.
+    let mut v = scan_json(&[&demo("demo-windows")]);
+    let evil = "<script>alert(1)</script>\"'&";
+    for c in v["components"].as_array_mut().unwrap() {
+        c["name"] = evil.into();
+        c["category"] = evil.into();
+        c["controller"]["name"] = evil.into();
+        c["product"]["name"] = evil.into();
+        c["jurisdiction"]["laws"] = serde_json::json!([evil]);
+        c["alternatives"] = serde_json::json!([{"id": evil, "name": evil}]);
+        c["evidence"][0]["path"] = evil.into();
+        c["risk"]["gates"] = serde_json::json!([evil]);
+    }
+    for c in v["summary"]["concentration"]["controllers"]
+        .as_array_mut()
+        .unwrap()
+    {
+        c["name"] = evil.into();
+    }
+    v["images"][0]["root"] = evil.into();
+    let saved = dir.path().join("evil.json");
+    std::fs::write(&saved, serde_json::to_vec(&v).unwrap()).unwrap();
+    for format in ["html", "md"] {
+        let out = sovscan()
+            .args(["report", "-f", format])
+            .arg(&saved)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).unwrap();
+        if format == "html" {
+            assert!(!text.contains("<script"), "{format}: unescaped");
+        } else {
+            assert!(escaped_md(&text), "{format}: unescaped");
+        }
+        assert!(!text.contains("\"'&"), "{format}: unescaped quotes");
+        if format == "html" {
+            assert!(text.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"));
+            // Inside the SVG too.
+            let svg = text
+                .split("<svg")
+                .find(|x| x.contains("fig2-t"))
+                .expect("the concentration chart");
+            assert!(svg.contains("&lt;script&gt;"), "concentration chart");
+        }
+    }
+}
+
+#[test]
+fn report_rejects_bad_inputs_with_one_line_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = |args: &[&std::ffi::OsStr]| {
+        let out = sovscan().arg("report").args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let e = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(e.lines().count(), 1, "{e}");
+        e
+    };
+    let missing = dir.path().join("missing.json");
+    assert!(err(&[missing.as_os_str()]).contains("missing.json"));
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"schema_version\": \"1.1\",\n oops").unwrap();
+    let e = err(&[bad.as_os_str()]);
+    assert!(e.contains("bad.json:2:"), "{e}");
+    let other = dir.path().join("other.json");
+    std::fs::write(&other, "{\"bomFormat\": \"CycloneDX\"}").unwrap();
+    assert!(err(&[other.as_os_str()]).contains("not a sovscan report of schema 1.x"));
+    let partial = dir.path().join("partial.json");
+    std::fs::write(&partial, "{\"schema_version\": \"1.1\", \"images\": 3}").unwrap();
+    let e = err(&[partial.as_os_str()]);
+    assert!(
+        e.contains("partial.json: not a complete sovscan report"),
+        "{e}"
+    );
+    // An unwritable output is refused before anything is read.
+    let v = scan_json(&[&demo("demo-macos")]);
+    let good = dir.path().join("good.json");
+    std::fs::write(&good, serde_json::to_vec(&v).unwrap()).unwrap();
+    let e = err(&[
+        good.as_os_str(),
+        "-o".as_ref(),
+        dir.path().join("no/such/dir/r.html").as_os_str(),
+    ]);
+    assert!(e.contains("output directory does not exist"), "{e}");
+}
+
+#[test]
+fn a_hand_edited_report_with_fields_missing_renders_without_panicking() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = scan_json(&[&demo("demo-windows")]);
+    for c in v["components"].as_array_mut().unwrap() {
+        let c = c.as_object_mut().unwrap();
+        for (outer, inner) in [
+            ("match", "confidence"),
+            ("controller", "country"),
+            ("jurisdiction", "country"),
+            ("risk", "dimensions"),
+            ("license", "open_source"),
+        ] {
+            if let Some(o) = c.get_mut(outer).and_then(|x| x.as_object_mut()) {
+                o.remove(inner);
+            }
+        }
+        c.remove("evidence");
+        c.remove("alternatives");
+    }
+    let saved = dir.path().join("edited.json");
+    std::fs::write(&saved, serde_json::to_vec(&v).unwrap()).unwrap();
+    for format in ["html", "md", "table"] {
+        sovscan()
+            .args(["report", "-f", format])
+            .arg(&saved)
+            .assert()
+            .success();
+    }
+    let out = sovscan()
+        .args(["explain", "Microsoft Teams classic"])
+        .arg(&saved)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
