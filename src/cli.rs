@@ -347,24 +347,7 @@ fn obtain_report(
         && one.is_file()
     {
         let db = load_rules(&args.rules)?;
-        let text =
-            std::fs::read_to_string(one).map_err(|e| Fatal(format!("{}: {e}", one.display())))?;
-        let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-            Fatal(format!(
-                "{}:{}:{}: not a JSON report: {e}",
-                one.display(),
-                e.line(),
-                e.column()
-            ))
-        })?;
-        let version = v["schema_version"].as_str().unwrap_or("");
-        if !version.starts_with("1.") {
-            return Err(Fatal(format!(
-                "{}: not a sovscan report of schema 1.x (schema_version {version:?})",
-                one.display()
-            )));
-        }
-        return Ok((db, v));
+        return Ok((db, read_report(one)?));
     }
     let (db, _, report) = scan_roots(inputs, args)?;
     Ok((db, serde_json::to_value(&report)?))

@@ -44,7 +44,9 @@ pub struct Verdict {
     pub passed: bool,
 }
 
-fn component_key(c: &Value) -> String {
+/// A component's identity across scans: image, source, name and
+/// architecture (no version, so an update is the same component).
+pub fn component_key(c: &Value) -> String {
     format!(
         "{}:{}:{}:{}",
         c["image"],

@@ -41,23 +41,13 @@ pub struct Diff {
     pub coverage: Delta,
 }
 
-fn key(c: &Value) -> String {
-    format!(
-        "{}:{}:{}:{}",
-        c["image"],
-        c["source"].as_str().unwrap_or(""),
-        c["name"].as_str().unwrap_or(""),
-        c["arch"].as_str().unwrap_or("")
-    )
-}
-
 fn text(v: &Value) -> Option<String> {
     v.as_str().map(str::to_owned)
 }
 
 fn entry(c: &Value) -> Entry {
     Entry {
-        key: key(c),
+        key: crate::gate::component_key(c),
         name: c["name"].as_str().unwrap_or("").to_owned(),
         version: text(&c["version"]),
         vendor: text(&c["vendor"]["id"]),
@@ -82,7 +72,7 @@ pub fn diff(old: &Value, new: &Value) -> Diff {
             .as_array()
             .into_iter()
             .flatten()
-            .map(|c| (key(c), entry(c)))
+            .map(|c| (crate::gate::component_key(c), entry(c)))
             .collect()
     };
     let (a, b) = (index(old), index(new));
