@@ -859,12 +859,20 @@ fn decide(hits: &[Hit], db: &RuleDb) -> (Option<usize>, Option<usize>) {
     match best.target {
         Target::Product(p) => (Some(p as usize), Some(db.products[p as usize].vendor)),
         Target::Vendor(v) => {
+            // A product of the same control chain (Skype, published by
+            // Microsoft's Luxembourg entity, signed by Microsoft) is kept,
+            // with its own, more specific vendor.
             let v = v as usize;
+            let related =
+                |pv: usize| pv == v || db.chain(pv).contains(&v) || db.chain(v).contains(&pv);
             let agreeing = hits.iter().find_map(|h| match h.target {
-                Target::Product(p) if db.products[p as usize].vendor == v => Some(p as usize),
+                Target::Product(p) if related(db.products[p as usize].vendor) => Some(p as usize),
                 _ => None,
             });
-            (agreeing, Some(v))
+            match agreeing {
+                Some(p) => (Some(p), Some(db.products[p].vendor)),
+                None => (None, Some(v)),
+            }
         }
     }
 }

@@ -407,3 +407,35 @@ fn truncated_fat_header_and_bad_plists() {
         r["errors"]
     );
 }
+
+#[test]
+fn team_ids_decide_the_vendor_of_every_signed_app() {
+    let r = common::scan_json(&[Path::new("fixtures/demo-macos")]);
+    let apps: Vec<&Value> = r["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["source"] == "app")
+        .collect();
+    assert!(apps.len() >= 7);
+    for c in apps {
+        let first = &c["match"]["evidence"][0];
+        if c["name"] == "Safari" {
+            // Apple's own apps carry no Team ID; the bundle id decides.
+            assert_eq!(first["field"], "bundle id");
+            continue;
+        }
+        assert_eq!(first["field"], "Team ID", "{}: {first}", c["name"]);
+        // The product (from the bundle id) is kept when it belongs to the same vendor.
+        assert!(c["product"].is_object(), "{}", c["name"]);
+        assert_eq!(
+            c["vendor"]["id"],
+            first["rule"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("vendor:"),
+            "{}",
+            c["name"]
+        );
+    }
+}

@@ -176,7 +176,7 @@ impl Matcher {
         out.sort_by(|a, b| {
             b.confidence
                 .cmp(&a.confidence)
-                .then_with(|| kind_rank(a.target).cmp(&kind_rank(b.target)))
+                .then_with(|| kind_rank(a).cmp(&kind_rank(b)))
                 .then_with(|| b.specificity.cmp(&a.specificity))
                 .then_with(|| a.order.cmp(&b.order))
                 .then_with(|| a.field.cmp(&b.field))
@@ -208,10 +208,14 @@ fn exact(
     }
 }
 
-fn kind_rank(t: Target) -> u8 {
-    match t {
-        Target::Product(_) => 0,
-        Target::Vendor(_) => 1,
+/// At equal confidence: a code signature (Team ID, verified signer) decides
+/// the vendor first — legal names and bundle names drift, signing identities
+/// don't — then product rules, then other vendor rules.
+fn kind_rank(h: &Hit) -> u8 {
+    match (h.target, h.field.as_str()) {
+        (Target::Vendor(_), "Team ID" | "code signer") => 0,
+        (Target::Product(_), _) => 1,
+        (Target::Vendor(_), _) => 2,
     }
 }
 
