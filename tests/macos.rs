@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::{binary, flags};
+
 use serde_json::Value;
 use std::path::Path;
 
@@ -17,24 +19,6 @@ fn component<'a>(r: &'a Value, id: &str) -> &'a Value {
         .iter()
         .find(|c| c["id"] == id)
         .unwrap_or_else(|| panic!("no component {id}"))
-}
-
-fn binary<'a>(r: &'a Value, path: &str) -> &'a Value {
-    r["binaries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|b| b["path"] == path)
-        .unwrap_or_else(|| panic!("no binary {path}"))
-}
-
-fn flags(b: &Value) -> Vec<&str> {
-    b["flags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f.as_str().unwrap())
-        .collect()
 }
 
 #[test]

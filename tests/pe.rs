@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::{binary, flags};
+
 use common::{scan_json, sovscan};
 use serde_json::Value;
 use std::path::Path;
@@ -14,24 +16,6 @@ fn demo() -> &'static Path {
         env!("CARGO_MANIFEST_DIR"),
         "/fixtures/demo-windows"
     ))
-}
-
-fn binary<'a>(report: &'a Value, path: &str) -> &'a Value {
-    report["binaries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|b| b["path"] == path)
-        .unwrap_or_else(|| panic!("{path} not in the report"))
-}
-
-fn flags(b: &Value) -> Vec<&str> {
-    b["flags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f.as_str().unwrap())
-        .collect()
 }
 
 const SIGNED: &[(&str, &str, &str)] = &[

@@ -38,15 +38,6 @@ fn names(r: &Value, source: &str) -> Vec<String> {
     v
 }
 
-fn binary<'a>(r: &'a Value, path: &str) -> &'a Value {
-    r["binaries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|b| b["path"] == path)
-        .unwrap_or_else(|| panic!("no binary {path}"))
-}
-
 #[test]
 fn demo_scan_is_clean() {
     let r = demo();

@@ -405,21 +405,7 @@ fn dependency(d: &Doc, c: &Value, n: usize, o: &mut String) {
         esc(&d.category_name(s(&c["category"]))),
         esc(&Doc::license(c))
     );
-    let chain: Vec<String> = d
-        .chain(c)
-        .iter()
-        .map(|l| {
-            format!(
-                "{} ({}{})",
-                esc(&l.name),
-                esc(l.country.as_deref().unwrap_or("no country")),
-                l.since
-                    .as_deref()
-                    .map(|s| format!(", controlled by the next since {}", esc(s)))
-                    .unwrap_or_default()
-            )
-        })
-        .collect();
+    let chain: Vec<String> = d.chain(c).iter().map(|l| l.text(esc)).collect();
     let _ = writeln!(
         o,
         "- **Controller:** {}; chain: {}",

@@ -80,6 +80,22 @@ pub struct ChainLink {
     pub since: Option<String>,
 }
 
+impl ChainLink {
+    /// `Name (COUNTRY, controlled by the next since DATE)`, each part passed
+    /// through the output format's escaping.
+    pub fn text(&self, esc: impl Fn(&str) -> String) -> String {
+        format!(
+            "{} ({}{})",
+            esc(&self.name),
+            esc(self.country.as_deref().unwrap_or("no country")),
+            self.since
+                .as_deref()
+                .map(|s| format!(", controlled by the next since {}", esc(s)))
+                .unwrap_or_default()
+        )
+    }
+}
+
 /// An alternative with what the database says about it.
 pub struct AltText {
     pub id: String,

@@ -147,3 +147,23 @@ pub fn macho(tail: &[u8], sig: Option<(u32, u32)>) -> Vec<u8> {
     out.extend_from_slice(tail);
     out
 }
+
+/// The binary at `path` in a report.
+pub fn binary<'a>(report: &'a serde_json::Value, path: &str) -> &'a serde_json::Value {
+    report["binaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["path"] == path)
+        .unwrap_or_else(|| panic!("no binary {path} in the report"))
+}
+
+/// A binary's flags.
+pub fn flags(b: &serde_json::Value) -> Vec<&str> {
+    b["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect()
+}
