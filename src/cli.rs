@@ -2,8 +2,9 @@
 //! 0 (ok) and 2 (usage or fatal error). The CI-gate code 1 arrives with
 //! policies.
 
-use crate::assess::Level;
 use crate::date::Date;
+use crate::model::report::Report;
+use crate::model::risk::Level;
 use crate::policy::Policy;
 use crate::progress::Progress;
 use crate::report;
@@ -274,10 +275,7 @@ pub fn load_rules(args: &RuleArgs) -> Result<RuleDb, Fatal> {
 }
 
 /// Loads the rules and policy and scans the roots.
-pub fn scan_roots(
-    roots: &[PathBuf],
-    args: &ScanOpts,
-) -> Result<(RuleDb, Policy, report::Report), Fatal> {
+pub fn scan_roots(roots: &[PathBuf], args: &ScanOpts) -> Result<(RuleDb, Policy, Report), Fatal> {
     let db = load_rules(&args.rules)?;
     let exclude = if args.exclude.is_empty() {
         None
@@ -316,33 +314,42 @@ pub fn scan_roots(
     Ok((db, policy, result?))
 }
 
-/// Reads a saved JSON report (schema 1.x).
-pub fn read_report(path: &std::path::Path) -> Result<serde_json::Value, Fatal> {
+/// Reads a saved JSON report (schema 1.x) as the typed report. A field of
+/// the wrong type or a missing one is an error naming the file, line and
+/// column: a reader never guesses.
+pub fn read_report(path: &std::path::Path) -> Result<Report, Fatal> {
     let text =
         std::fs::read_to_string(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
-    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+    let located = |e: serde_json::Error, what: &str| {
+        let msg = e.to_string();
+        let msg = msg
+            .rsplit_once(" at line ")
+            .map_or(msg.as_str(), |(m, _)| m)
+            .to_owned();
         Fatal(format!(
-            "{}:{}:{}: not a JSON report: {e}",
+            "{}:{}:{}: {what}: {msg}",
             path.display(),
             e.line(),
             e.column()
         ))
-    })?;
-    let version = v["schema_version"].as_str().unwrap_or("");
+    };
+    #[derive(serde::Deserialize)]
+    struct Head {
+        schema_version: Option<String>,
+    }
+    let head: Head = serde_json::from_str(&text).map_err(|e| located(e, "not a JSON report"))?;
+    let version = head.schema_version.unwrap_or_default();
     if !version.starts_with("1.") {
         return Err(Fatal(format!(
             "{}: not a sovscan report of schema 1.x (schema_version {version:?})",
             path.display()
         )));
     }
-    Ok(v)
+    serde_json::from_str(&text).map_err(|e| located(e, "not a complete sovscan report"))
 }
 
 /// A report from `inputs`: one saved JSON report, or roots to scan now.
-fn obtain_report(
-    inputs: &[PathBuf],
-    args: &ScanOpts,
-) -> Result<(RuleDb, serde_json::Value), Fatal> {
+fn obtain_report(inputs: &[PathBuf], args: &ScanOpts) -> Result<(RuleDb, Report), Fatal> {
     if let [one] = inputs
         && one.is_file()
     {
@@ -350,14 +357,15 @@ fn obtain_report(
         return Ok((db, read_report(one)?));
     }
     let (db, _, report) = scan_roots(inputs, args)?;
-    Ok((db, serde_json::to_value(&report)?))
+    Ok((db, report))
 }
 
 fn run_summary(args: SummaryArgs) -> Result<ExitCode, Fatal> {
-    let (_db, v) = obtain_report(&args.inputs, &args.opts)?;
+    let (_db, report) = obtain_report(&args.inputs, &args.opts)?;
+    let v = serde_json::to_value(&report)?;
     let bytes = match args.format {
         Format::Json => {
-            let mut b = serde_json::to_vec_pretty(&v["summary"])?;
+            let mut b = serde_json::to_vec_pretty(&report.summary)?;
             b.push(b'\n');
             b
         }
@@ -370,7 +378,8 @@ fn run_summary(args: SummaryArgs) -> Result<ExitCode, Fatal> {
 }
 
 fn run_explain(args: ExplainArgs) -> Result<ExitCode, Fatal> {
-    let (db, v) = obtain_report(&args.inputs, &args.opts)?;
+    let (db, report) = obtain_report(&args.inputs, &args.opts)?;
+    let v = serde_json::to_value(&report)?;
     let text = report::explain::explain(&v, &args.component, &db).map_err(Fatal)?;
     print_stdout(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
@@ -413,9 +422,8 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, Fatal> {
     };
     let (db, pol, mut report) = scan_roots(&args.roots, &args.opts)?;
     if args.fail_on.is_some() || baseline.is_some() || args.opts.policy.is_some() {
-        let value = serde_json::to_value(&report)?;
         let verdict = gate::judge(
-            &value,
+            &report,
             &pol,
             args.fail_on,
             baseline.as_ref().map(|(p, v)| (p.as_str(), v)),
@@ -431,12 +439,14 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode, Fatal> {
         report.policy = Some(verdict);
     }
     let render_opts = report::RenderOptions {
-        sarif_min_level: crate::assess::Level::parse(&args.sarif_min_level).ok_or_else(|| {
-            Fatal(format!(
-                "--sarif-min-level {}: unknown level",
-                args.sarif_min_level
-            ))
-        })?,
+        sarif_min_level: crate::model::risk::Level::parse(&args.sarif_min_level).ok_or_else(
+            || {
+                Fatal(format!(
+                    "--sarif-min-level {}: unknown level",
+                    args.sarif_min_level
+                ))
+            },
+        )?,
         db: Some(std::sync::Arc::new(db)),
     };
     let stdout = report::output::write(&outputs, &report, &render_opts).map_err(Fatal)?;
@@ -597,7 +607,7 @@ fn run_report(args: ReportArgs) -> Result<ExitCode, Fatal> {
         // The same checks as `scan -o`: the directory exists and takes a file.
         report::output::plan("json", &[spec], true).map_err(Fatal)?;
     }
-    let v = read_report(&args.input)?;
+    let v = serde_json::to_value(read_report(&args.input)?)?;
     let db = load_rules(&args.rules)?;
     let incomplete = |e: serde_json::Error| {
         Fatal(format!(

@@ -17,8 +17,8 @@ pub mod fingerprint;
 pub mod gate;
 
 pub mod image;
-pub mod inventory;
 pub mod isolate;
+pub mod model;
 pub mod paths;
 pub mod policy;
 

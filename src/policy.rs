@@ -5,7 +5,8 @@
 //! errors, reported as `file:line:col`.
 
 use crate::date::Date;
-use crate::rules::{RuleDb, RuleError, Thresholds, Weights, line_col};
+use crate::model::risk::{Thresholds, Weights};
+use crate::rules::{RuleDb, RuleError, line_col};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -112,7 +113,7 @@ pub struct Deny {
     pub vendors: Vec<String>,
     pub jurisdictions: Vec<String>,
     pub categories: Vec<String>,
-    pub max_level: Option<crate::assess::Level>,
+    pub max_level: Option<crate::model::risk::Level>,
     pub min_oss_share: Option<f64>,
     pub min_index: Option<f64>,
 }
@@ -387,7 +388,7 @@ impl Policy {
                 }
             }
             let max_level = d.max_level.as_ref().and_then(|l| {
-                let parsed = crate::assess::Level::parse(l.get_ref());
+                let parsed = crate::model::risk::Level::parse(l.get_ref());
                 if parsed.is_none() {
                     err(
                         &mut errors,
@@ -506,7 +507,7 @@ impl Policy {
     }
 
     /// The model parameters with this policy's overrides applied.
-    pub fn params(&self, db: &RuleDb) -> crate::rules::ModelParams {
+    pub fn params(&self, db: &RuleDb) -> crate::model::risk::ModelParams {
         let mut m = db.model.params.clone();
         if let Some(w) = self.weights {
             m.weights = w;

@@ -8,12 +8,13 @@ use crate::assess::aggregate::aggregate;
 use crate::assess::{self, Context, Subject};
 use crate::collect;
 use crate::date::Date;
-use crate::fingerprint::{self, Binary, Claim};
-use crate::image::{DirResolver, Family, Image};
-use crate::inventory::{Evidence, Kind, Package, Problem, Supplier};
+use crate::fingerprint;
+use crate::image::{DirResolver, Image};
+use crate::model::binary::{Binary, Claim, Flag};
+use crate::model::inventory::{Evidence, Family, Kind, Package, Problem, Source, Supplier, prop};
+use crate::model::report::*;
 use crate::policy::Policy;
 use crate::progress::Progress;
-use crate::report::*;
 use crate::rules::{self, Facts, Hit, RuleDb, Target, VendorKind};
 use crate::walk;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -61,10 +62,10 @@ pub fn scan(
         db_date: Date::parse(&db.meta.date).unwrap_or_else(Date::today),
     };
     let mut report = Report {
-        schema_version: SCHEMA_VERSION,
+        schema_version: SCHEMA_VERSION.to_owned(),
         tool: Tool {
-            name: env!("CARGO_PKG_NAME"),
-            version: env!("CARGO_PKG_VERSION"),
+            name: env!("CARGO_PKG_NAME").to_owned(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
         },
         rules: RulesInfo {
             version: db.meta.version.clone(),
@@ -107,12 +108,14 @@ pub fn scan(
     }
     let all: Vec<&Component> = report.components.iter().collect();
     let model = aggregate(&all, db, &params, &opts.policy);
-    report.summary = Summary::compute(
+    report.summary = crate::assess::aggregate::summary(
         &report.components,
         &report.binaries,
-        report.errors.len(),
-        report.warnings.len(),
-        report.skipped.len(),
+        (
+            report.errors.len(),
+            report.warnings.len(),
+            report.skipped.len(),
+        ),
         model,
     );
     report.scan.duration_ms = started.elapsed().as_millis() as u64;
@@ -207,21 +210,10 @@ fn scan_image(
     }
 
     for (bi, (b, vendor)) in binaries.into_iter().zip(bin_vendors).enumerate() {
-        report.binaries.push(BinaryReport {
-            image: idx,
-            component: bin_component[bi].map(|ci| components[ci].id.clone()),
-            vendor,
-            path: b.path,
-            format: b.format,
-            arch: b.arch,
-            size: b.size,
-            flags: b.flags,
-            elf: b.elf,
-            pe: b.pe,
-            signature: b.signature,
-            macho: b.macho,
-            links: b.links,
-        });
+        let component = bin_component[bi].map(|ci| components[ci].id.clone());
+        report
+            .binaries
+            .push(BinaryReport::new(idx, b, component, vendor));
     }
     components.sort_by(|a, b| {
         (a.kind, a.source, &a.name, &a.arch, &a.version, &a.id)
@@ -255,7 +247,7 @@ fn scan_image(
         id: idx,
         root: image.root.display().to_string(),
         os: OsReport {
-            family: image.family().as_str().to_owned(),
+            family: image.family(),
             id: image.os.id.clone(),
             name: image.os.name.clone(),
             version: image.os.version.clone(),
@@ -548,7 +540,7 @@ fn package_facts<'a>(
         }
     } else {
         f.names.push(("package name", pkg.name.as_str()));
-        if let Some(src) = pkg.properties.get("source_package") {
+        if let Some(src) = pkg.properties.get(prop::SOURCE_PACKAGE) {
             // `Source: glibc (2.36-9)` → glibc
             let src = src.split_whitespace().next().unwrap_or(src);
             f.names.push(("source package", src));
@@ -558,7 +550,7 @@ fn package_facts<'a>(
         f.metadata.push(format!("{}:{k}={v}", pkg.source));
     }
     // Bundle ids (app bundles, pkg receipts) match `bundle_ids` patterns.
-    if let Some(id) = pkg.properties.get("bundle_id") {
+    if let Some(id) = pkg.properties.get(prop::BUNDLE_ID) {
         f.bundle_ids.push(id);
     }
     supplier_facts(&pkg.supplier, &mut f);
@@ -591,7 +583,7 @@ fn claim_facts<'a>(b: &'a Binary, f: &mut Facts<'a>) {
     let distrust_company = b
         .flags
         .iter()
-        .any(|x| matches!(*x, "unsigned-vendor-claim" | "signer-mismatch"));
+        .any(|x| matches!(x, Flag::UnsignedVendorClaim | Flag::SignerMismatch));
     for c in &b.claims {
         match c {
             Claim::PackageName(n) => f.names.push(("binary package note", n)),
@@ -627,7 +619,7 @@ fn group_package(group: &str, members: &[usize], binaries: &[Binary]) -> Package
         "install directory of unowned binaries"
     };
     let mut pkg = Package::new(
-        "binary",
+        Source::Binary,
         crate::paths::file_name(group),
         Evidence::new(
             group,
@@ -635,7 +627,7 @@ fn group_package(group: &str, members: &[usize], binaries: &[Binary]) -> Package
             format!("{what}: {} binaries", members.len()),
         ),
     );
-    pkg.properties.insert("install_path", group.to_owned());
+    pkg.properties.insert(prop::INSTALL_PATH, group.to_owned());
     // One architecture if all binaries agree.
     let archs: HashSet<&str> = members
         .iter()
@@ -670,14 +662,14 @@ fn group_package(group: &str, members: &[usize], binaries: &[Binary]) -> Package
     }
     if members.len() > 1 || !single {
         pkg.kind = Kind::Application;
-    } else if binaries[members[0]].flags.contains(&"shared-library") {
+    } else if binaries[members[0]].has(Flag::SharedLibrary) {
         pkg.kind = Kind::Library;
     }
     pkg
 }
 
 fn component_id(image: usize, pkg: &Package) -> String {
-    let key = match pkg.properties.get("install_path") {
+    let key = match pkg.properties.get(prop::INSTALL_PATH) {
         Some(p) => p.clone(),
         None => {
             let mut k = pkg.name.clone();
@@ -743,7 +735,7 @@ fn build_component(
     // The archive policy applies when a distribution vendor was identified
     // by supplier fields and no product rule says more.
     let archive = match (product_def, vendor_def) {
-        (None, Some(v)) if pkg.source != "binary" => v.archive.as_ref(),
+        (None, Some(v)) if pkg.source != Source::Binary => v.archive.as_ref(),
         _ => None,
     };
 
@@ -921,7 +913,7 @@ fn license_of(
     if let (Some(a), Some(v)) = (archive, vendor) {
         let section = pkg
             .properties
-            .get("section")
+            .get(prop::SECTION)
             .map(String::as_str)
             .unwrap_or("");
         let excepted = a
@@ -1011,7 +1003,7 @@ fn binary_vendor(b: &mut Binary, db: &RuleDb) -> Option<String> {
             _ => None,
         });
         if !sig.signed {
-            b.flag("unsigned-vendor-claim");
+            b.flag(Flag::UnsignedVendorClaim);
         } else if let Some(signer) = signer {
             let sv = only(|c| matches!(c, Claim::Signer { .. }));
             let related = sv.is_some_and(|sv| {
@@ -1020,7 +1012,7 @@ fn binary_vendor(b: &mut Binary, db: &RuleDb) -> Option<String> {
             });
             let same_name = company_name.is_some_and(|n| n.eq_ignore_ascii_case(signer));
             if !related && !same_name {
-                b.flag("signer-mismatch");
+                b.flag(Flag::SignerMismatch);
             }
         }
     }
@@ -1030,10 +1022,10 @@ fn binary_vendor(b: &mut Binary, db: &RuleDb) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::{build_component, install_group, supplier_facts};
-    use crate::inventory::{Evidence, Package};
+    use crate::model::inventory::{Evidence, Package, Source};
     use crate::rules::{Facts, RuleDb};
 
-    fn component(pkg: &Package) -> crate::report::Component {
+    fn component(pkg: &Package) -> crate::model::report::Component {
         let db = RuleDb::embedded().unwrap();
         let mut facts = Facts::default();
         facts.names.push(("package name", pkg.name.as_str()));
@@ -1064,18 +1056,18 @@ mod tests {
         assert_eq!(super::weigh_group_hits(hits, 5).len(), 1);
     }
 
-    fn package(source: &'static str, name: &str) -> Package {
+    fn package(source: Source, name: &str) -> Package {
         Package::new(source, name, Evidence::new("x", "test", "line 1"))
     }
 
     #[test]
     fn a_channel_alone_leaves_the_publisher_unknown() {
-        let mut p = package("flatpak", "org.example.Unheard");
+        let mut p = package(Source::Flatpak, "org.example.Unheard");
         p.supplier.publisher = Some("flathub".into());
         let c = component(&p);
         assert_eq!(c.vendor.as_ref().map(|v| v.id.as_str()), Some("flathub"));
         assert!(c.controller.is_none());
-        assert_eq!(c.risk.level, crate::assess::Level::Unknown);
+        assert_eq!(c.risk.level, crate::model::risk::Level::Unknown);
         assert!(
             c.risk.reasons[0].contains("published through Flathub"),
             "{:?}",
@@ -1085,7 +1077,7 @@ mod tests {
 
     #[test]
     fn a_product_beats_the_channel_it_came_through() {
-        let mut p = package("flatpak", "org.mozilla.firefox");
+        let mut p = package(Source::Flatpak, "org.mozilla.firefox");
         p.supplier.publisher = Some("flathub".into());
         let c = component(&p);
         assert_eq!(c.product.as_ref().map(|p| p.id.as_str()), Some("firefox"));
@@ -1097,7 +1089,7 @@ mod tests {
 
     #[test]
     fn a_mixed_archive_gives_a_category_but_no_licence_claim() {
-        let mut p = package("pacman", "libexample");
+        let mut p = package(Source::Pacman, "libexample");
         p.supplier.maintainer = Some("Some Packager <packager@archlinux.org>".into());
         p.license = Some("custom".into());
         let c = component(&p);
@@ -1108,7 +1100,7 @@ mod tests {
 
     #[test]
     fn debian_non_free_sections_are_not_open_source() {
-        let mut p = package("dpkg", "firmware-misc-nonfree");
+        let mut p = package(Source::Dpkg, "firmware-misc-nonfree");
         p.supplier.origin = Some("Debian".into());
         p.properties
             .insert("section", "non-free-firmware/kernel".into());
@@ -1119,7 +1111,7 @@ mod tests {
             "{}",
             c.license.basis
         );
-        let mut p = package("dpkg", "bash");
+        let mut p = package(Source::Dpkg, "bash");
         p.supplier.origin = Some("Debian".into());
         p.properties.insert("section", "shells".into());
         assert_eq!(component(&p).license.open_source, Some(true));

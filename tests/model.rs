@@ -7,8 +7,9 @@ use common::*;
 use proptest::prelude::*;
 use serde_json::Value;
 use sovscan::assess::aggregate::index;
-use sovscan::assess::{Context, Dimensions, Level, Subject, assess, exposure, level_for};
+use sovscan::assess::{Context, Subject, assess, exposure, level_for};
 use sovscan::date::Date;
+use sovscan::model::risk::{Dimensions, Level};
 use sovscan::rules::RuleDb;
 use std::sync::OnceLock;
 
@@ -19,7 +20,7 @@ fn db() -> &'static RuleDb {
 
 /// Assesses a product of the rule database as the scan would when it
 /// recognises it (licence from the product rule).
-fn assess_product(id: &str) -> sovscan::assess::Risk {
+fn assess_product(id: &str) -> sovscan::model::risk::Risk {
     let db = db();
     let p = db.product(id).unwrap_or_else(|| panic!("no product {id}"));
     let chain = db.chain(p.vendor);

@@ -4,8 +4,9 @@
 //! names, supplier strings and domains resolve to the expected rule (and
 //! known look-alikes do not).
 
+use sovscan::model::risk::Bloc;
 use sovscan::rules::schema::RuleFile;
-use sovscan::rules::{Bloc, Facts, RuleDb, Target, VendorKind, embedded_sources};
+use sovscan::rules::{Facts, RuleDb, Target, VendorKind, embedded_sources};
 use std::collections::HashSet;
 
 fn db() -> RuleDb {

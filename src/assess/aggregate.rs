@@ -4,84 +4,15 @@
 //! that 400 distribution libraries don't drown the applications people
 //! use), weighted by the role weight of their category.
 
-use super::Level;
-use crate::inventory::Kind;
+use super::round;
+use crate::model::aggregates::{Aggregates, ControllerShare, OssShare, Share};
+use crate::model::inventory::Kind;
+use crate::model::inventory::Source;
+use crate::model::report::{BinaryReport, Component, ControlBloc, OpenSourceSummary, Summary};
+use crate::model::risk::{Impact, ModelParams};
 use crate::policy::Policy;
-use crate::report::Component;
-use crate::rules::{Bloc, Impact, ModelParams, RuleDb};
-use serde::{Deserialize, Serialize};
+use crate::rules::RuleDb;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Count and role-weighted share of one bucket.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Bucket {
-    pub count: usize,
-    pub share: f64,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct OssShare {
-    /// Open-source workplace components / all workplace components.
-    pub count: Option<f64>,
-    /// The same, weighted by role.
-    pub weighted: Option<f64>,
-    pub target: f64,
-    pub target_year: u16,
-}
-
-/// Controller jurisdictions of the workplace components.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Jurisdictions {
-    pub eu: Bucket,
-    pub adequacy: Bucket,
-    pub us: Bucket,
-    pub cn_ru: Bucket,
-    pub other: Bucket,
-    /// Community projects with no controlling company.
-    pub community: Bucket,
-    pub unknown: Bucket,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ControllerShare {
-    pub id: String,
-    pub name: String,
-    pub country: Option<String>,
-    /// Share of the role weight of resolved workplace components.
-    pub share: f64,
-    /// Distinct high or very-high roles (categories) it holds.
-    pub high_roles: Vec<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Concentration {
-    /// Herfindahl-Hirschman index of the controllers' shares, 0..10,000.
-    pub hhi: f64,
-    /// Largest share first.
-    pub controllers: Vec<ControllerShare>,
-    /// Controllers holding at least `single_point_roles` high or very-high roles.
-    pub single_points: Vec<String>,
-}
-
-/// The model's image aggregates.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Aggregates {
-    /// Sovereignty index 0..100 (100: no exposure at all); null without
-    /// workplace components.
-    pub index: Option<f64>,
-    pub weakest_level: Option<Level>,
-    pub oss_share: OssShare,
-    pub jurisdictions: Jurisdictions,
-    pub concentration: Concentration,
-    /// Components resolved to a controller / all components.
-    pub coverage: Option<f64>,
-    /// How many components the weighted figures cover.
-    pub workplace_components: usize,
-}
-
-fn r4(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
-}
 
 /// Whether a component counts in the workplace figures.
 pub fn is_workplace(c: &Component, db: &RuleDb) -> bool {
@@ -96,7 +27,7 @@ pub fn index(items: impl Iterator<Item = (f64, f64)>) -> Option<f64> {
         we += weight * exposure;
         w += weight;
     }
-    (w > 0.0).then(|| ((100.0 * (1.0 - we / (4.0 * w))) * 10.0).round() / 10.0)
+    (w > 0.0).then(|| round(1, 100.0 * (1.0 - we / (4.0 * w))))
 }
 
 pub fn aggregate(
@@ -115,7 +46,7 @@ pub fn aggregate(
     };
     if !components.is_empty() {
         let resolved = components.iter().filter(|c| c.controller.is_some()).count();
-        a.coverage = Some(r4(resolved as f64 / components.len() as f64));
+        a.coverage = Some(round(4, resolved as f64 / components.len() as f64));
     }
     a.weakest_level = components
         .iter()
@@ -142,21 +73,19 @@ pub fn aggregate(
         .iter()
         .filter(|(c, _)| c.license.open_source == Some(true))
         .collect();
-    a.oss_share.count = Some(r4(open.len() as f64 / work.len() as f64));
-    a.oss_share.weighted = Some(r4(open.iter().map(|(_, w)| w).sum::<f64>() / total_w));
+    a.oss_share.count = Some(round(4, open.len() as f64 / work.len() as f64));
+    a.oss_share.weighted = Some(round(4, open.iter().map(|(_, w)| w).sum::<f64>() / total_w));
 
     let j = &mut a.jurisdictions;
     for (c, w) in &work {
-        let bucket = match (&c.controller, &c.jurisdiction) {
-            (None, _) => &mut j.unknown,
-            (Some(_), None) => &mut j.community,
-            (Some(p), Some(jur)) => match (p.country.as_deref(), jur.bloc) {
-                (_, Bloc::Eu) => &mut j.eu,
-                (Some("US"), _) => &mut j.us,
-                (Some("CN" | "RU"), _) => &mut j.cn_ru,
-                (_, Bloc::Adequacy) => &mut j.adequacy,
-                (_, Bloc::Other) => &mut j.other,
-            },
+        let bucket: &mut Share = match c.control_bloc() {
+            ControlBloc::Eu => &mut j.eu,
+            ControlBloc::Us => &mut j.us,
+            ControlBloc::CnRu => &mut j.cn_ru,
+            ControlBloc::Adequacy => &mut j.adequacy,
+            ControlBloc::Other => &mut j.other,
+            ControlBloc::Community => &mut j.community,
+            ControlBloc::Unknown => &mut j.unknown,
         };
         bucket.count += 1;
         bucket.share += w / total_w;
@@ -170,7 +99,7 @@ pub fn aggregate(
         &mut j.community,
         &mut j.unknown,
     ] {
-        b.share = r4(b.share);
+        b.share = round(4, b.share);
     }
 
     // Concentration among resolved workplace components.
@@ -198,19 +127,19 @@ pub fn aggregate(
                     id: (*id).to_owned(),
                     name: p.name.clone(),
                     country: p.country.clone(),
-                    share: r4(w / resolved_w),
+                    share: round(4, w / resolved_w),
                     high_roles: roles.iter().map(|r| (*r).to_owned()).collect(),
                 }
             })
             .collect();
         shares.sort_by(|a, b| b.share.total_cmp(&a.share).then_with(|| a.id.cmp(&b.id)));
-        a.concentration.hhi = (by_controller
-            .values()
-            .map(|v| (100.0 * v.0 / resolved_w).powi(2))
-            .sum::<f64>()
-            * 10.0)
-            .round()
-            / 10.0;
+        a.concentration.hhi = round(
+            1,
+            by_controller
+                .values()
+                .map(|v| (100.0 * v.0 / resolved_w).powi(2))
+                .sum::<f64>(),
+        );
         a.concentration.single_points = shares
             .iter()
             .filter(|s| s.high_roles.len() >= params.single_point_roles)
@@ -219,4 +148,65 @@ pub fn aggregate(
         a.concentration.controllers = shares;
     }
     a
+}
+
+/// The report's summary: counts over all components and binaries, by bloc,
+/// country, level and licence, with the model's aggregates over all images.
+pub fn summary(
+    components: &[Component],
+    binaries: &[BinaryReport],
+    problems: (usize, usize, usize),
+    model: Aggregates,
+) -> Summary {
+    let (errors, warnings, skipped) = problems;
+    let grouped: std::collections::HashSet<&str> = components
+        .iter()
+        .filter(|c| c.source == Source::Binary)
+        .map(|c| c.id.as_str())
+        .collect();
+    let mut s = Summary {
+        model,
+        components: components.len(),
+        binaries: binaries.len(),
+        binaries_unowned: binaries
+            .iter()
+            .filter(|b| b.component.as_deref().is_none_or(|id| grouped.contains(id)))
+            .count(),
+        errors,
+        warnings,
+        skipped,
+        ..Default::default()
+    };
+    for key in ["eu", "adequacy", "other", "community", "unknown"] {
+        s.by_bloc.insert(key.to_owned(), Share::default());
+    }
+    for c in components {
+        if c.controller.is_some() {
+            s.resolved += 1;
+        } else {
+            s.unknown += 1;
+        }
+        s.by_bloc.entry(c.bloc_key().to_owned()).or_default().count += 1;
+        let country = match &c.controller {
+            None => "unknown".to_owned(),
+            Some(p) => p.country.clone().unwrap_or_else(|| "none".to_owned()),
+        };
+        *s.by_country.entry(country).or_default() += 1;
+        *s.by_level
+            .entry(c.risk.level.as_str().to_owned())
+            .or_default() += 1;
+        let os: &mut OpenSourceSummary = &mut s.open_source;
+        match c.license.open_source {
+            Some(true) => os.open += 1,
+            Some(false) => os.proprietary += 1,
+            None => os.unknown += 1,
+        }
+    }
+    let n = components.len().max(1) as f64;
+    for v in s.by_bloc.values_mut() {
+        v.share = round(4, v.count as f64 / n);
+    }
+    let known = s.open_source.open + s.open_source.proprietary;
+    s.open_source.share = (known > 0).then(|| round(4, s.open_source.open as f64 / known as f64));
+    s
 }

@@ -16,128 +16,13 @@
 pub mod aggregate;
 
 use crate::date::Date;
-use crate::policy::{Mitigation, Target};
-use crate::rules::{
-    Bloc, Category, Condition, Dimension, Impact, Law, LawKind, ModelParams, Product, RuleDb,
-    Vendor, VendorKind,
+use crate::model::risk::{
+    AppliedMitigation, Bloc, Dimension, Dimensions, FiredRule, Impact, Level, ModelParams, Risk,
+    Thresholds, Weights,
 };
-use serde::{Deserialize, Serialize};
+use crate::policy::{Mitigation, Target};
+use crate::rules::{Category, Condition, Law, LawKind, Product, RuleDb, Vendor, VendorKind};
 use std::collections::HashSet;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Low,
-    Medium,
-    High,
-    Critical,
-    /// No vendor could be identified.
-    Unknown,
-}
-
-impl Level {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Low => "low",
-            Level::Medium => "medium",
-            Level::High => "high",
-            Level::Critical => "critical",
-            Level::Unknown => "unknown",
-        }
-    }
-
-    /// Sort key for "worst first" listings: critical, high, unknown, medium, low.
-    /// Unknown sits above medium because an unidentified vendor may be anything.
-    pub fn severity(self) -> u8 {
-        match self {
-            Level::Critical => 4,
-            Level::High => 3,
-            Level::Unknown => 2,
-            Level::Medium => 1,
-            Level::Low => 0,
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "low" => Level::Low,
-            "medium" => Level::Medium,
-            "high" => Level::High,
-            "critical" => Level::Critical,
-            "unknown" => Level::Unknown,
-            _ => return None,
-        })
-    }
-}
-
-/// Scores 0..4 per dimension. D7 is the impact of the role (1..4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Dimensions {
-    pub d1: u8,
-    pub d2: u8,
-    pub d3: u8,
-    pub d4: u8,
-    pub d5: u8,
-    pub d6: u8,
-    pub d7: u8,
-}
-
-impl Dimensions {
-    fn get_mut(&mut self, d: Dimension) -> &mut u8 {
-        match d {
-            Dimension::D1 => &mut self.d1,
-            Dimension::D2 => &mut self.d2,
-            Dimension::D3 => &mut self.d3,
-            Dimension::D4 => &mut self.d4,
-            Dimension::D5 => &mut self.d5,
-            Dimension::D6 => &mut self.d6,
-        }
-    }
-
-    /// D1..D6 in order.
-    pub fn scores(&self) -> [u8; 6] {
-        [self.d1, self.d2, self.d3, self.d4, self.d5, self.d6]
-    }
-}
-
-/// A model rule that fired.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FiredRule {
-    pub id: String,
-    pub dimension: Dimension,
-    pub score: u8,
-    pub rationale: String,
-}
-
-/// A mitigation that lowered a dimension.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AppliedMitigation {
-    /// `product:ID` or `vendor:ID`.
-    pub target: String,
-    pub dimension: Dimension,
-    pub from: u8,
-    pub to: u8,
-    pub justification: String,
-    pub approver: String,
-    pub expires: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Risk {
-    pub level: Level,
-    /// Weighted D1..D6 (0..4); null when unknown.
-    pub exposure: Option<f64>,
-    /// exposure × D7 (0..16); null when unknown.
-    pub score: Option<f64>,
-    pub dimensions: Option<Dimensions>,
-    /// Every rule whose conditions held, by dimension.
-    pub rules: Vec<FiredRule>,
-    /// Ids of the hard gates that forced the level to critical.
-    pub gates: Vec<String>,
-    pub mitigations: Vec<AppliedMitigation>,
-    /// The assessment in sentences, in order.
-    pub reasons: Vec<String>,
-}
 
 /// What the assessment looks at for one component.
 pub struct Subject<'a> {
@@ -160,16 +45,6 @@ pub struct Context<'a> {
     pub mitigations: &'a [Mitigation],
     /// The rule database's date: control-change ages are measured to it.
     pub db_date: Date,
-}
-
-/// The impact score of a role (D7).
-pub fn impact_score(i: Impact) -> u8 {
-    match i {
-        Impact::Low => 1,
-        Impact::Medium => 2,
-        Impact::High => 3,
-        Impact::VeryHigh => 4,
-    }
 }
 
 /// Facts the rule conditions test, derived once per component.
@@ -236,20 +111,9 @@ impl Facts<'_> {
     }
 }
 
-pub fn dim_label(d: Dimension) -> &'static str {
-    match d {
-        Dimension::D1 => "D1 legal exposure",
-        Dimension::D2 => "D2 control stability",
-        Dimension::D3 => "D3 data flows",
-        Dimension::D4 => "D4 operational autonomy",
-        Dimension::D5 => "D5 openness and exit",
-        Dimension::D6 => "D6 supply chain",
-    }
-}
-
 /// Exposure: Σ wᵢ·Dᵢ / Σ wᵢ over D1..D6, in 0..=4.
-pub fn exposure(dims: &Dimensions, w: &crate::rules::Weights) -> f64 {
-    let weights = [w.d1, w.d2, w.d3, w.d4, w.d5, w.d6];
+pub fn exposure(dims: &Dimensions, w: &Weights) -> f64 {
+    let weights = w.all();
     let total: f64 = weights.iter().sum();
     weights
         .iter()
@@ -260,7 +124,7 @@ pub fn exposure(dims: &Dimensions, w: &crate::rules::Weights) -> f64 {
 }
 
 /// The level of a risk score (exposure × impact) by the thresholds.
-pub fn level_for(score: f64, t: &crate::rules::Thresholds) -> Level {
+pub fn level_for(score: f64, t: &Thresholds) -> Level {
     if score >= t.critical {
         Level::Critical
     } else if score >= t.high {
@@ -272,8 +136,12 @@ pub fn level_for(score: f64, t: &crate::rules::Thresholds) -> Level {
     }
 }
 
-fn r2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+/// `x` rounded to `decimals` (at most 4) decimal places: the one rounding
+/// of every figure in the report, so that figures are stable across
+/// platforms.
+pub fn round(decimals: usize, x: f64) -> f64 {
+    let scale = [1.0, 10.0, 100.0, 1_000.0, 10_000.0][decimals];
+    (x * scale).round() / scale
 }
 
 /// Assesses one component. Deterministic: the same subject and context
@@ -367,7 +235,7 @@ pub fn assess(s: &Subject, cx: &Context) -> Risk {
     reasons.push(format!("controller chain: {}", chain_text.join(" → ")));
 
     let mut dims = Dimensions {
-        d7: impact_score(impact),
+        d7: impact.score(),
         ..Default::default()
     };
     let mut fired = Vec::new();
@@ -393,7 +261,7 @@ pub fn assess(s: &Subject, cx: &Context) -> Risk {
         reasons.push(format!(
             "{} {} = {}: {}",
             f.id,
-            dim_label(f.dimension),
+            f.dimension.label(),
             f.score,
             f.rationale
         ));
@@ -427,7 +295,7 @@ pub fn assess(s: &Subject, cx: &Context) -> Risk {
                     m.justification,
                     m.approver,
                     m.expires,
-                    dim_label(dim),
+                    dim.label(),
                     *slot
                 ));
                 *slot = to;
@@ -456,8 +324,8 @@ pub fn assess(s: &Subject, cx: &Context) -> Risk {
     }
     Risk {
         level,
-        exposure: Some(r2(exposure)),
-        score: Some(r2(score)),
+        exposure: Some(round(2, exposure)),
+        score: Some(round(2, score)),
         dimensions: Some(dims),
         rules: fired,
         gates,

@@ -11,8 +11,9 @@
 //! like dpkg's `Source`, where rules look for source names.
 
 use super::{Collector, read_text};
-use crate::image::{Family, Image};
-use crate::inventory::{Evidence, Inventory, Package, purl};
+use crate::image::Image;
+use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
+use crate::model::purl::purl;
 
 pub struct Apk;
 
@@ -126,7 +127,7 @@ fn parse_installed(text: &str, path: &str, distro: &str, out: &mut Inventory) ->
             continue;
         };
         let mut pkg = Package::new(
-            "apk",
+            Source::Apk,
             name,
             Evidence::new(path, "apk-installed", format!("line {name_line}: P:{name}")),
         );
@@ -144,13 +145,13 @@ fn parse_installed(text: &str, path: &str, distro: &str, out: &mut Inventory) ->
                 pkg.properties.insert(prop, v.to_owned());
             }
         }
-        pkg.purl = Some(purl(
+        pkg.purl = purl(
             "apk",
             Some(distro),
             name,
             pkg.version.as_deref(),
             &[("arch", pkg.arch.as_deref())],
-        ));
+        );
         pkg.files = rec.files;
         pkgs.push(pkg);
     }

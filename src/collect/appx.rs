@@ -19,8 +19,8 @@
 //! is the package's directory, so its binaries attach to it.
 
 use super::Collector;
-use crate::image::{Family, Image};
-use crate::inventory::{Evidence, Inventory, Package};
+use crate::image::Image;
+use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
 use std::collections::BTreeMap;
 
 pub struct Appx;
@@ -156,7 +156,7 @@ fn package(m: Manifest, manifest: &str, folder: String, location: &str) -> Packa
     let readable = |s: &Option<String>| s.clone().filter(|s| !s.starts_with("ms-resource:"));
     let display = readable(&m.display_name);
     let mut p = Package::new(
-        "appx",
+        Source::Appx,
         display.clone().unwrap_or_else(|| m.name.clone()),
         Evidence::new(manifest, "appx-manifest", "Identity, Properties"),
     );

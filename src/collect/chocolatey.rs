@@ -10,8 +10,9 @@
 //! the package's directory here.
 
 use super::Collector;
-use crate::image::{Family, Image};
-use crate::inventory::{Evidence, Inventory, Package, purl};
+use crate::image::Image;
+use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
+use crate::model::purl::purl;
 
 pub struct Chocolatey;
 
@@ -91,7 +92,7 @@ pub fn parse(text: &str) -> Result<Package, String> {
             .filter(|t| !t.is_empty())
     };
     let id = field("id").ok_or("nuspec without <id>")?;
-    let mut p = Package::new("chocolatey", id.clone(), Evidence::new("", "", ""));
+    let mut p = Package::new(Source::Chocolatey, id.clone(), Evidence::new("", "", ""));
     p.version = field("version");
     p.supplier.vendor = field("authors");
     p.supplier.maintainer = field("owners");
@@ -113,13 +114,13 @@ pub fn parse(text: &str) -> Result<Package, String> {
             p.properties.insert(prop, v);
         }
     }
-    p.purl = Some(purl(
+    p.purl = purl(
         "chocolatey",
         None,
         &id.to_lowercase(),
         p.version.as_deref(),
         &[],
-    ));
+    );
     Ok(p)
 }
 

@@ -17,8 +17,8 @@
 //! ref. The remote's URL comes from `repo/config`.
 
 use super::{Collector, join, list_dir, read_bytes, read_text};
-use crate::image::{Family, Image};
-use crate::inventory::{Evidence, Inventory, Kind, Package};
+use crate::image::Image;
+use crate::model::inventory::{Evidence, Family, Inventory, Kind, Package, Source};
 use std::collections::BTreeMap;
 
 pub struct Flatpak;
@@ -183,7 +183,7 @@ fn read_deploy(
         None => format!("[{}]", r.group),
     };
     let mut pkg = Package::new(
-        "flatpak",
+        Source::Flatpak,
         r.id,
         Evidence::new(&metadata, "flatpak-metadata", detail),
     );

@@ -11,8 +11,8 @@
 //!   its own (source `app`).
 
 use super::{Collector, join, list_dir, read_text};
-use crate::image::{Family, Image};
-use crate::inventory::{Evidence, Inventory, Kind, Package};
+use crate::image::Image;
+use crate::model::inventory::{Evidence, Family, Inventory, Kind, Package, Source};
 use serde_json::Value;
 
 pub struct Homebrew;
@@ -63,7 +63,7 @@ fn formulae(image: &Image, prefix: &str, out: &mut Inventory) {
             let keg = join(&fdir, &version);
             let receipt = join(&keg, "INSTALL_RECEIPT.json");
             let mut pkg = Package::new(
-                "homebrew",
+                Source::Homebrew,
                 name.clone(),
                 Evidence::new(
                     &receipt,
@@ -128,7 +128,7 @@ fn casks(image: &Image, prefix: &str, out: &mut Inventory) {
         for version in dir_entries(image, &cdir, out) {
             let install = join(&cdir, &version);
             let mut pkg = Package::new(
-                "homebrew",
+                Source::Homebrew,
                 token.clone(),
                 Evidence::new(&install, "homebrew-cask", "Caskroom version directory"),
             );

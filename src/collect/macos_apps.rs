@@ -9,8 +9,8 @@
 //! through `dirs`.
 
 use super::{Collector, is_bundle_id, join, plist_str, read_plist};
-use crate::image::{Family, Image};
-use crate::inventory::{Evidence, Inventory, Kind, Package};
+use crate::image::Image;
+use crate::model::inventory::{Evidence, Family, Inventory, Kind, Package, Source};
 
 pub struct MacosApps;
 
@@ -120,7 +120,7 @@ fn read_app(image: &Image, app: &str, out: &mut Inventory) -> Package {
         .to_owned();
     let plist_path = join(app, "Contents/Info.plist");
     let mut pkg = Package::new(
-        "app",
+        Source::App,
         stem.clone(),
         Evidence::new(
             &plist_path,

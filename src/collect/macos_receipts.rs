@@ -6,8 +6,8 @@
 //! is not read.
 
 use super::{Collector, is_bundle_id, join, list_dir, plist_str, read_plist};
-use crate::image::{Family, Image};
-use crate::inventory::{Evidence, Inventory, Package};
+use crate::image::Image;
+use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
 
 pub struct MacosReceipts;
 
@@ -59,7 +59,7 @@ impl Collector for MacosReceipts {
 fn receipt(d: &plist::Dictionary, path: &str) -> Option<Package> {
     let id = plist_str(d, "PackageIdentifier")?;
     let mut pkg = Package::new(
-        "pkg",
+        Source::Pkg,
         id.clone(),
         Evidence::new(path, "pkg-receipt", "PackageIdentifier, PackageVersion"),
     );

@@ -4,8 +4,8 @@
 //! `usr/lib`...) belong to it, so Apple's own binaries attach to the OS.
 
 use super::{Collector, plist_str};
-use crate::image::{Family, Image, OsInfo, RootFs};
-use crate::inventory::{Evidence, Inventory, Kind, Package};
+use crate::image::{Image, OsInfo, RootFs};
+use crate::model::inventory::{Evidence, Family, Inventory, Kind, Package, Source};
 
 pub struct MacosSystem;
 
@@ -42,7 +42,7 @@ impl Collector for MacosSystem {
             "marker file"
         };
         let mut pkg = Package::new(
-            "os",
+            Source::Os,
             "macos",
             Evidence::new(SYSTEM_VERSION, "plist", detail),
         );

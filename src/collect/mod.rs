@@ -27,8 +27,8 @@ pub mod rpm;
 pub mod scoop;
 pub mod snap;
 
-use crate::image::{Family, Image};
-use crate::inventory::Inventory;
+use crate::image::Image;
+use crate::model::inventory::{Family, Inventory};
 use rayon::prelude::*;
 use std::path::Path;
 

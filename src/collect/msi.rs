@@ -13,7 +13,7 @@
 //! package of its own (source `msi`).
 
 use crate::image::Image;
-use crate::inventory::{Evidence, Inventory, Package};
+use crate::model::inventory::{Evidence, Inventory, Package, Source};
 
 const CACHE: &str = "Windows/Installer";
 /// Cached packages larger than this are not parsed (real ones are up to a
@@ -122,7 +122,7 @@ pub fn fold_cached(image: &Image, packages: &mut Vec<Package>, out: &mut Invento
             out.warn(&rel, "MSI package without a ProductName");
             continue;
         };
-        let mut p = Package::new("msi", pname, Evidence::new(&rel, "msi", detail));
+        let mut p = Package::new(Source::Msi, pname, Evidence::new(&rel, "msi", detail));
         p.version = product.version;
         p.supplier.publisher = product.manufacturer;
         if let Some(c) = product.product_code {

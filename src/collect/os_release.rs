@@ -2,8 +2,8 @@
 //! (freedesktop.org os-release(5)): `etc/os-release`, else `usr/lib/os-release`.
 
 use super::Collector;
-use crate::image::{Family, Image, OsInfo};
-use crate::inventory::{Evidence, Inventory, Kind, Package};
+use crate::image::{Image, OsInfo};
+use crate::model::inventory::{Evidence, Family, Inventory, Kind, Package, Source};
 
 pub struct OsRelease;
 
@@ -36,7 +36,7 @@ impl Collector for OsRelease {
                 format!("{} system layout", image.family().as_str()),
             ),
         };
-        let mut pkg = Package::new("os", name, evidence);
+        let mut pkg = Package::new(Source::Os, name, evidence);
         pkg.kind = Kind::OperatingSystem;
         pkg.version = os.version.clone();
         if let Some(n) = &os.name {

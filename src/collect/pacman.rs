@@ -10,8 +10,9 @@
 //! source package (pkgbase), kept as `source_package` like dpkg's `Source`.
 
 use super::{Collector, join, list_dir, read_text};
-use crate::image::{Family, Image};
-use crate::inventory::{Evidence, Inventory, Package, purl};
+use crate::image::Image;
+use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
+use crate::model::purl::purl;
 
 pub struct Pacman;
 
@@ -143,7 +144,7 @@ fn parse_desc(text: &str, path: &str, distro: &str, out: &mut Inventory) -> Opti
     };
     let value = |key: &str| get(key).map(|(v, _)| v.to_owned());
     let mut pkg = Package::new(
-        "pacman",
+        Source::Pacman,
         name,
         Evidence::new(path, "pacman-desc", format!("line {line}: %NAME% {name}")),
     );
@@ -170,13 +171,13 @@ fn parse_desc(text: &str, path: &str, distro: &str, out: &mut Inventory) -> Opti
             pkg.properties.insert(prop, v);
         }
     }
-    pkg.purl = Some(purl(
+    pkg.purl = purl(
         "alpm",
         Some(distro),
         name,
         pkg.version.as_deref(),
         &[("arch", pkg.arch.as_deref())],
-    ));
+    );
     Some(pkg)
 }
 

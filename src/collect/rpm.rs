@@ -19,8 +19,9 @@
 //! file, not a warning for the record.
 
 use super::Collector;
-use crate::image::{Family, Image, ResolveError};
-use crate::inventory::{Evidence, Inventory, Package, purl};
+use crate::image::{Image, ResolveError};
+use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
+use crate::model::purl::purl;
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
@@ -171,7 +172,7 @@ fn convert(h: rpmdb::Package, db: &str, distro: Option<&str>, out: &mut Inventor
     };
     let nevra = format!("{}-{evr}.{}", h.name, h.arch);
     let mut pkg = Package::new(
-        "rpm",
+        Source::Rpm,
         &h.name,
         Evidence::new(db, "rpmdb", format!("header {nevra}")),
     );
@@ -196,13 +197,13 @@ fn convert(h: rpmdb::Package, db: &str, distro: Option<&str>, out: &mut Inventor
     }
     let epoch = (h.epoch != 0).then(|| h.epoch.to_string());
     // purl puts the epoch in a qualifier, not the version (purl-spec, rpm type).
-    pkg.purl = Some(purl(
+    pkg.purl = purl(
         "rpm",
         distro,
         &h.name,
         Some(&vr),
         &[("arch", pkg.arch.as_deref()), ("epoch", epoch.as_deref())],
-    ));
+    );
     let mut orphans = 0usize;
     for (base, index) in h.base_names.iter().zip(&h.dir_indexes) {
         let dir = usize::try_from(*index)
@@ -487,7 +488,7 @@ mod tests {
         );
         assert_eq!(lib.supplier.vendor.as_deref(), Some("Fedora Project"));
         assert_eq!(lib.license.as_deref(), Some("GPL-2.0-or-later"));
-        assert!(!lib.properties.contains_key("epoch"));
+        assert!(lib.properties.get("epoch").is_none());
         assert_eq!(lib.files, ["/usr/lib/libexample.txt"]);
 
         // The WAL-mode database was read from a copy: nothing new in the image.

@@ -10,8 +10,8 @@
 //! (`bucket`, `architecture`). The app folder is the package's directory.
 
 use super::Collector;
-use crate::image::{Family, Image};
-use crate::inventory::{Evidence, Inventory, Package};
+use crate::image::Image;
+use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
 use serde_json::Value;
 
 pub struct Scoop;
@@ -95,7 +95,7 @@ fn read_app(
             .map(str::to_owned)
     };
     let mut p = Package::new(
-        "scoop",
+        Source::Scoop,
         app,
         Evidence::new(
             &manifest_path,

@@ -20,8 +20,8 @@
 //! (`var/lib/snapd/assertions/asserts-v0/TYPE/PRIMARY-KEY.../active`).
 
 use super::{Collector, join, list_dir, read_text};
-use crate::image::{Family, Image};
-use crate::inventory::{Evidence, Inventory, Kind, Package};
+use crate::image::Image;
+use crate::model::inventory::{Evidence, Family, Inventory, Kind, Package, Source};
 use serde_json::Value;
 
 pub struct Snap;
@@ -139,7 +139,7 @@ fn from_snap_state(
     };
     // The store name; the map key adds `_KEY` for parallel installs.
     let name = string(side, "name").unwrap_or(instance);
-    let mut pkg = Package::new("snap", name, Evidence::new(STATE, "snapd-state", key));
+    let mut pkg = Package::new(Source::Snap, name, Evidence::new(STATE, "snapd-state", key));
     let ty = string(st, "type").unwrap_or("app");
     pkg.kind = kind(ty);
     pkg.properties.insert("type", ty.to_owned());
@@ -196,7 +196,7 @@ fn from_mounts(image: &Image, mount: &str, out: &mut Inventory) {
         let get = |k: &str| fields.iter().find(|(key, _)| *key == k).map(|(_, v)| v);
         let name = get("name").map_or(instance.as_str(), |v| v.as_str());
         let mut pkg = Package::new(
-            "snap",
+            Source::Snap,
             name,
             Evidence::new(&yaml, "snap-yaml", "name, version"),
         );
@@ -494,7 +494,7 @@ apps:
         assert_eq!(ff.dirs, ["/snap/firefox/4793"]);
         assert_eq!(ff.evidence[0].path, STATE);
         assert_eq!(ff.evidence[0].detail, "data.snaps.firefox");
-        assert!(!ff.properties.contains_key("active"));
+        assert!(ff.properties.get("active").is_none());
 
         let hello = &inv.packages[1];
         assert_eq!(hello.properties["instance"], "hello_test");

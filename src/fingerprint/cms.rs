@@ -12,7 +12,7 @@
 //! `Any` with explicit tag checks; certificates themselves are DER and go to
 //! x509-parser. See shared/docs/crates-research.md §2.
 
-use serde::Serialize;
+use crate::model::binary::Subject;
 use x509_parser::asn1_rs::{Any, Class, FromBer, Tag};
 use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::ParsedExtension;
@@ -21,41 +21,6 @@ use x509_parser::x509::X509Name;
 
 /// `1.2.840.113549.1.7.2` signedData, as encoded OID content bytes.
 const OID_SIGNED_DATA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
-
-/// A code signature as the report states it (`binaries[].signature`).
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct Signature {
-    /// The file carries a signature (for PE: a certificate table).
-    pub signed: bool,
-    /// The claimed signer's certificate subject; null when unsigned or
-    /// unreadable.
-    pub subject: Option<Subject>,
-    /// The signer certificate's issuer, one line (`CN=...`).
-    pub issuer: Option<String>,
-    /// The digest algorithm the signature uses (`sha256`, `sha1`...).
-    pub digest_algorithm: Option<&'static str>,
-    /// Whether the signed digest equals the digest of the file as it is;
-    /// null when it could not be computed.
-    pub digest_ok: Option<bool>,
-}
-
-/// The parts of a certificate subject that name a publisher.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct Subject {
-    pub cn: Option<String>,
-    pub o: Option<String>,
-    pub ou: Option<String>,
-    pub l: Option<String>,
-    pub st: Option<String>,
-    pub c: Option<String>,
-}
-
-impl Subject {
-    /// The name a signer is known by: the organisation, else the common name.
-    pub fn name(&self) -> Option<&str> {
-        self.o.as_deref().or(self.cn.as_deref())
-    }
-}
 
 /// What a SignedData says.
 #[derive(Debug)]

@@ -7,30 +7,15 @@
 //! JSON object naming the package a binary was built for: strong evidence for
 //! binaries that no package database owns.
 
-use super::Binary;
+use crate::model::binary::{Binary, ElfInfo, Flag};
 use goblin::elf::Elf;
 use goblin::elf::header::{self, ET_DYN, ET_EXEC, ET_REL};
 use goblin::options::ParseOptions;
-use serde::Serialize;
 
 const NT_GNU_BUILD_ID: u32 = 3;
 const NT_FDO_PACKAGING_METADATA: u32 = 0xcafe_1a7e;
 /// Bound on notes read per file: a corrupt note table must not spin.
 const MAX_NOTES: usize = 256;
-
-/// The ELF part of a binary's fingerprint.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct ElfInfo {
-    /// `executable`, `shared-object`, `relocatable` or `core`.
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub build_id: Option<String>,
-    pub soname: Option<String>,
-    pub needed: Vec<String>,
-    pub interpreter: Option<String>,
-    /// The FDO `.note.package` JSON object, verbatim.
-    pub package_note: Option<serde_json::Value>,
-}
 
 pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result<(), String> {
     let elf = Elf::parse_with_opts(data, &ParseOptions::permissive())
@@ -40,7 +25,7 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
     // file; say so, since a cut-off binary is worth an error entry.
     let described = described_size(&elf);
     if described > data.len() as u64 {
-        bin.flag("truncated");
+        bin.flag(Flag::Truncated);
         problems.push(format!(
             "truncated ELF: its headers describe {described} bytes, the file has {}",
             data.len()
@@ -55,21 +40,21 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
         _ => "other",
     };
     match kind {
-        "executable" => bin.flag("executable"),
-        "shared-object" => bin.flag("shared-library"),
+        "executable" => bin.flag(Flag::Executable),
+        "shared-object" => bin.flag(Flag::SharedLibrary),
         _ => {}
     }
     if elf.header.e_type == ET_DYN && elf.interpreter.is_some() {
-        bin.flag("pie");
+        bin.flag(Flag::Pie);
     }
     if elf.header.e_type == ET_EXEC && elf.interpreter.is_none() && elf.libraries.is_empty() {
-        bin.flag("static");
+        bin.flag(Flag::Static);
     }
     if elf.syms.is_empty() && !elf.section_headers.is_empty() {
-        bin.flag("stripped");
+        bin.flag(Flag::Stripped);
     }
     let mut info = ElfInfo {
-        kind,
+        kind: kind.to_owned(),
         soname: elf.soname.map(str::to_owned),
         needed: elf.libraries.iter().map(|s| s.to_string()).collect(),
         interpreter: elf.interpreter.map(str::to_owned),
@@ -81,7 +66,7 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
             Some(".go.buildinfo" | ".note.go.buildid")
         )
     }) {
-        bin.flag("go");
+        bin.flag(Flag::Go);
     }
     let mut note_error = None;
     let segments = elf
@@ -115,10 +100,13 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
         for (k, v) in note {
             if let serde_json::Value::String(s) = v {
                 if k == "name" {
-                    bin.claims.push(super::Claim::PackageName(s.clone()));
+                    bin.claims
+                        .push(crate::model::binary::Claim::PackageName(s.clone()));
                 }
                 bin.claims
-                    .push(super::Claim::Metadata(format!("elf-note:{k}={s}")));
+                    .push(crate::model::binary::Claim::Metadata(format!(
+                        "elf-note:{k}={s}"
+                    )));
             }
         }
     }

@@ -13,12 +13,11 @@
 //! The signature is *claimed*: no page hash or CMS signature is checked and
 //! no chain validated, so signer claims are `verified: false`.
 
-use super::{Binary, Claim};
+use crate::model::binary::{Binary, Claim, CodeSignature, Flag, MachoInfo, SignerName, Slice};
 use goblin::mach::constants::cputype;
 use goblin::mach::header;
 use goblin::mach::load_command::CommandVariant;
 use goblin::mach::{Mach, MachO, SingleArch};
-use serde::Serialize;
 use x509_parser::der_parser::ber::{BerObject, BerObjectContent, parse_ber};
 use x509_parser::prelude::{FromDer, X509Certificate};
 
@@ -35,61 +34,6 @@ const MAX_SLICES: usize = 32;
 /// Bound on SuperBlob index entries: real signatures have fewer than ten.
 const MAX_BLOBS: u32 = 64;
 
-/// The Mach-O part of a binary's fingerprint. The signature fields are the
-/// first signed slice's (every slice's own are in `slices`).
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct MachoInfo {
-    /// Every slice's architecture, in file order.
-    pub archs: Vec<String>,
-    /// `executable`, `dylib`, `bundle`, `object`, `kext-bundle`... (first slice).
-    pub filetype: &'static str,
-    /// LC_ID_DYLIB: the install name of a dylib.
-    pub id_dylib: Option<String>,
-    /// LC_LOAD_DYLIB and its weak/re-export/lazy forms (first slice).
-    pub dylibs: Vec<String>,
-    /// LC_BUILD_VERSION (or LC_VERSION_MIN_*) as `PLATFORM VERSION`: `macos 11.0`.
-    pub min_os: Option<String>,
-    pub team_id: Option<String>,
-    /// The CodeDirectory identifier (`us.zoom.xos`, `cmake`).
-    pub identifier: Option<String>,
-    /// Signed ad hoc (no certificate).
-    pub adhoc: bool,
-    /// The leaf certificate subject of the CMS signer.
-    pub signer: Option<SignerName>,
-    pub slices: Vec<Slice>,
-}
-
-/// One architecture of a (fat or thin) file.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct Slice {
-    pub arch: String,
-    pub filetype: &'static str,
-    pub min_os: Option<String>,
-    /// null = no LC_CODE_SIGNATURE.
-    pub signature: Option<Signature>,
-}
-
-/// What one slice's code signature says.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct Signature {
-    pub identifier: Option<String>,
-    pub team_id: Option<String>,
-    /// CodeDirectory flags, hex (`0x10000` = runtime, `0x2` = adhoc).
-    pub flags: Option<String>,
-    pub adhoc: bool,
-    pub signer: Option<SignerName>,
-}
-
-/// Certificate subject parts. Apple's Developer ID certificates carry the
-/// Team ID as OU and in the CN: `Developer ID Application: Kitware Inc. (W38PE5Y733)`.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct SignerName {
-    pub cn: Option<String>,
-    pub o: Option<String>,
-    pub ou: Option<String>,
-    pub c: Option<String>,
-}
-
 pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result<(), String> {
     let mut info = MachoInfo::default();
     let mut firsts: Option<SliceFacts> = None;
@@ -103,7 +47,7 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
             firsts = Some(facts);
         }
         Mach::Fat(fat) => {
-            bin.flag("fat");
+            bin.flag(Flag::Fat);
             let arches = fat
                 .arches()
                 .map_err(|e| format!("corrupt fat Mach-O header: {e}"))?;
@@ -130,7 +74,7 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
                     }
                     Ok(SingleArch::Archive(_)) => info.slices.push(Slice {
                         arch: name,
-                        filetype: "archive",
+                        filetype: "archive".into(),
                         ..Default::default()
                     }),
                     Err(e) => problems.push(format!("fat Mach-O slice {i} ({name}): {e}")),
@@ -140,13 +84,13 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
     }
     info.archs = info.slices.iter().map(|s| s.arch.clone()).collect();
     if let Some(f) = firsts {
-        info.filetype = f.filetype;
+        info.filetype = f.filetype.to_owned();
         info.id_dylib = f.id_dylib;
         info.dylibs = f.dylibs;
         info.min_os = f.min_os;
         match f.filetype {
-            "executable" => bin.flag("executable"),
-            "dylib" => bin.flag("shared-library"),
+            "executable" => bin.flag(Flag::Executable),
+            "dylib" => bin.flag(Flag::SharedLibrary),
             _ => {}
         }
     }
@@ -163,9 +107,9 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
         .or_else(|| info.slices.iter().find_map(|s| s.signature.as_ref()))
         .cloned();
     match summary {
-        None => bin.flag("unsigned"),
+        None => bin.flag(Flag::Unsigned),
         Some(sig) => {
-            bin.flag(if sig.adhoc { "adhoc" } else { "signed" });
+            bin.flag(if sig.adhoc { Flag::Adhoc } else { Flag::Signed });
             if let Some(t) = &sig.team_id {
                 bin.claims.push(Claim::TeamId(t.clone()));
             }
@@ -237,7 +181,7 @@ fn read_slice(m: &MachO, bytes: &[u8], problems: &mut Vec<String>) -> (Slice, Sl
     facts.dylibs = m.libs.iter().skip(1).map(|s| s.to_string()).collect();
     let slice = Slice {
         arch,
-        filetype,
+        filetype: filetype.to_owned(),
         min_os: facts.min_os.clone(),
         signature,
     };
@@ -251,7 +195,7 @@ pub fn read_signature(
     bytes: &[u8],
     off: usize,
     len: usize,
-) -> Result<(Signature, Vec<String>), String> {
+) -> Result<(CodeSignature, Vec<String>), String> {
     let end = off
         .checked_add(len)
         .filter(|&e| e <= bytes.len())
@@ -326,7 +270,7 @@ fn blob_at(sb: &[u8], off: usize) -> Result<&[u8], String> {
         .ok_or_else(|| format!("{off}+{len} is past the SuperBlob's {} bytes", sb.len()))
 }
 
-fn read_code_directory(cd: &[u8]) -> Result<Signature, String> {
+fn read_code_directory(cd: &[u8]) -> Result<CodeSignature, String> {
     if be32(cd, 0) != Some(CSMAGIC_CODEDIRECTORY) {
         return Err("CodeDirectory slot does not hold a CodeDirectory".into());
     }
@@ -343,7 +287,7 @@ fn read_code_directory(cd: &[u8]) -> Result<Signature, String> {
     } else {
         None
     };
-    Ok(Signature {
+    Ok(CodeSignature {
         identifier,
         team_id,
         flags: Some(format!("{flags:#x}")),

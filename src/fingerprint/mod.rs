@@ -18,33 +18,15 @@ pub mod macho;
 pub mod pe;
 mod pe_version;
 
-use crate::inventory::Problem;
+use crate::model::binary::{Binary, Flag, Format};
+use crate::model::inventory::Problem;
 use crate::walk::Candidate;
-use serde::Serialize;
 use std::fs::File;
 use std::io::Read;
 use std::os::unix::fs::OpenOptionsExt;
 
 /// Files larger than this are listed but not parsed (default; `--max-binary-size`).
 pub const DEFAULT_MAX_SIZE: u64 = 1 << 30;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    Elf,
-    Pe,
-    Macho,
-}
-
-impl Format {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Elf => "elf",
-            Format::Pe => "pe",
-            Format::Macho => "macho",
-        }
-    }
-}
 
 /// What the first bytes of a file say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,93 +76,6 @@ pub fn sniff(head: &[u8]) -> Sniff {
         }
     }
     Sniff::NotBinary
-}
-
-/// What a binary says about who made it. Format readers add claims; the
-/// scan matches them against the rules like any other fact, so a new format
-/// needs no change outside its own module.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Claim {
-    /// A package name the binary gives itself (ELF package note `name`).
-    PackageName(String),
-    /// A `source:key=value` metadata string (`elf-note:osCpe=...`).
-    Metadata(String),
-    /// A code-signing subject name (certificate O or CN). `verified` when
-    /// the signed digest matches the file (the signer is still only
-    /// *claimed*: sovscan doesn't validate chains).
-    Signer { name: String, verified: bool },
-    /// An Apple Developer Team ID from a code signature.
-    TeamId(String),
-    /// A bundle identifier (`com.microsoft.Word`).
-    BundleId(String),
-    /// Free text naming a company (PE `CompanyName`): anyone can write it.
-    Company(String),
-}
-
-/// One fingerprinted binary. Format readers fill their own part.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Binary {
-    /// Image-relative path (the smallest name, for hard-linked files).
-    pub path: String,
-    pub format: Format,
-    pub arch: Option<String>,
-    pub size: u64,
-    /// Facts worth a glance: `executable`, `shared-library`, `pie`, `static`,
-    /// `stripped`, `go`, `not-parsed`...
-    pub flags: Vec<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub elf: Option<elf::ElfInfo>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pe: Option<pe::PeInfo>,
-    /// The code signature's claimed signer and digest check (PE
-    /// Authenticode; Mach-O reports its signature under `macho`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub signature: Option<cms::Signature>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub macho: Option<macho::MachoInfo>,
-    /// Other names of the same file (hard links).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub links: Vec<String>,
-    /// Who the binary says made it (rule-matching input; the format's own
-    /// fields carry the evidence).
-    #[serde(skip)]
-    pub claims: Vec<Claim>,
-    #[serde(skip)]
-    pub dev: u64,
-    #[serde(skip)]
-    pub ino: u64,
-}
-
-impl Binary {
-    /// A binary known only by its path, format and size, for a reader to fill.
-    pub fn new(path: impl Into<String>, format: Format, size: u64) -> Self {
-        Self {
-            path: path.into(),
-            format,
-            arch: None,
-            size,
-            flags: Vec::new(),
-            elf: None,
-            pe: None,
-            signature: None,
-            macho: None,
-            links: Vec::new(),
-            claims: Vec::new(),
-            dev: 0,
-            ino: 0,
-        }
-    }
-
-    pub fn flag(&mut self, f: &'static str) {
-        if !self.flags.contains(&f) {
-            self.flags.push(f);
-        }
-    }
-
-    /// The file name the binary has in the image.
-    pub fn file_name(&self) -> &str {
-        crate::paths::file_name(&self.path)
-    }
 }
 
 /// The result of fingerprinting one candidate.
@@ -236,7 +131,7 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
         ..Binary::new(&c.rel, format, c.size)
     };
     if c.size > max_size {
-        bin.flag("not-parsed");
+        bin.flag(Flag::NotParsed);
         let p = Problem::new(
             &c.rel,
             format!(

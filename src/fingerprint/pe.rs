@@ -11,13 +11,12 @@
 //! of the file as it is (`digest_ok`). A forged certificate passes that test;
 //! a modified file does not.
 
-use super::cms::{self, Signature, Subject};
+use super::cms;
 use super::pe_version;
-use super::{Binary, Claim};
+use crate::model::binary::{Binary, Claim, Flag, PeInfo, Signature, Subject};
 use goblin::pe::PE;
 use goblin::pe::certificate_table::AttributeCertificateType;
 use goblin::pe::options::{ParseMode, ParseOptions};
-use serde::Serialize;
 use x509_parser::asn1_rs::Tag;
 
 /// `1.3.6.1.4.1.311.2.1.4` SpcIndirectDataContent.
@@ -32,33 +31,6 @@ const OID_MD5: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x05];
 /// fallback after the languages the Translation table lists.
 const ENGLISH: [u16; 2] = [0x0409, 0x0809];
 
-/// The PE part of a binary's fingerprint (`binaries[].pe`).
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct PeInfo {
-    /// VS_VERSIONINFO `CompanyName`.
-    pub company: Option<String>,
-    /// `ProductName`.
-    pub product: Option<String>,
-    /// `FileDescription`.
-    pub description: Option<String>,
-    /// `FileVersion` (the string: free text such as `10.0.19041.1 (WinBuild...)`).
-    pub file_version: Option<String>,
-    /// `ProductVersion`.
-    pub product_version: Option<String>,
-    /// `OriginalFilename`.
-    pub original_filename: Option<String>,
-    /// `LegalCopyright`.
-    pub copyright: Option<String>,
-    /// The numeric file version of VS_FIXEDFILEINFO (`a.b.c.d`).
-    pub fixed_file_version: Option<String>,
-    /// The string tables present (`040904B0`...), in the order their values
-    /// were preferred: the Translation table's order, then English, then the
-    /// rest.
-    pub languages: Vec<String>,
-    /// A CLR header is present: a .NET assembly.
-    pub dotnet: bool,
-}
-
 pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result<(), String> {
     let mut opts = ParseOptions::default().with_parse_mode(ParseMode::Permissive);
     // Imports and TLS say nothing about who made a file and are where
@@ -70,9 +42,9 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
     let coff = &pe.header.coff_header;
     bin.arch = Some(arch(coff.machine));
     bin.flag(if pe.is_lib {
-        "shared-library"
+        Flag::SharedLibrary
     } else {
-        "executable"
+        Flag::Executable
     });
     let described = pe
         .sections
@@ -81,7 +53,7 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
         .max()
         .unwrap_or(0);
     if described > data.len() as u64 {
-        bin.flag("truncated");
+        bin.flag(Flag::Truncated);
         problems.push(format!(
             "truncated PE: its sections describe {described} bytes, the file has {}",
             data.len()
@@ -101,7 +73,7 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
         ..Default::default()
     };
     if info.dotnet {
-        bin.flag("dotnet");
+        bin.flag(Flag::Dotnet);
     }
     let companies = version_info(data, &pe, &opts, &mut info).unwrap_or_else(|e| {
         problems.push(format!("unreadable VERSIONINFO resource: {e}"));
@@ -135,7 +107,7 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
         }
     };
     if signature.digest_ok == Some(false) {
-        bin.flag("digest-mismatch");
+        bin.flag(Flag::DigestMismatch);
     }
     if let Some(name) = signature.subject.as_ref().and_then(Subject::name) {
         bin.claims.push(Claim::Signer {
@@ -245,7 +217,7 @@ fn authenticode(pe: &PE, sig: &mut Signature) -> Result<(), String> {
         .content
         .ok_or("signed content is missing (detached)")?;
     let (alg, digest) = spc_digest(content)?;
-    sig.digest_algorithm = Some(alg);
+    sig.digest_algorithm = Some(alg.to_owned());
     // goblin slices the file with the section table's offsets; a lying
     // section table must not take the rest of the fingerprint with it.
     let computed = crate::isolate::catch(|| file_digest(alg, pe))
@@ -306,7 +278,7 @@ fn file_digest(alg: &str, pe: &PE) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fingerprint::Format;
+    use crate::model::binary::Format;
 
     fn fixture(rel: &str) -> Vec<u8> {
         let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -353,7 +325,7 @@ mod tests {
     fn reads_version_info_and_a_verified_signer() {
         let b = ok(&fixture(FIREFOX));
         assert_eq!(b.arch.as_deref(), Some("x86_64"));
-        assert_eq!(b.flags, ["executable"]);
+        assert_eq!(b.flags, [Flag::Executable]);
         let pe = b.pe.as_ref().unwrap();
         assert_eq!(pe.company.as_deref(), Some("Mozilla Corporation"));
         assert_eq!(pe.product.as_deref(), Some("Firefox"));
@@ -374,7 +346,7 @@ mod tests {
             sig.issuer.as_deref(),
             Some("CN=sovscan Test Code Signing CA")
         );
-        assert_eq!(sig.digest_algorithm, Some("sha256"));
+        assert_eq!(sig.digest_algorithm.as_deref(), Some("sha256"));
         assert_eq!(sig.digest_ok, Some(true));
         assert_eq!(
             b.claims,
@@ -395,7 +367,7 @@ mod tests {
         ));
         let sig = b.signature.as_ref().unwrap();
         assert_eq!(sig.digest_ok, Some(false));
-        assert!(b.flags.contains(&"digest-mismatch"));
+        assert!(b.has(Flag::DigestMismatch));
         assert!(b.claims.contains(&Claim::Signer {
             name: "Acme Tools Ltd".into(),
             verified: false
@@ -411,7 +383,7 @@ mod tests {
     fn sha1_signature_and_a_signer_with_only_a_cn() {
         let b = ok(&fixture("pe-samples/sha1-cn-only.exe"));
         let sig = b.signature.unwrap();
-        assert_eq!(sig.digest_algorithm, Some("sha1"));
+        assert_eq!(sig.digest_algorithm.as_deref(), Some("sha1"));
         assert_eq!(sig.digest_ok, Some(true));
         let s = sig.subject.unwrap();
         assert_eq!(
@@ -427,7 +399,7 @@ mod tests {
     #[test]
     fn every_language_block_is_read() {
         let b = ok(&fixture("pe-samples/multilang.dll"));
-        assert_eq!(b.flags, ["shared-library"]);
+        assert_eq!(b.flags, [Flag::SharedLibrary]);
         let pe = b.pe.unwrap();
         // Translation lists German first: its values win, English fills gaps.
         assert_eq!(pe.languages, ["040704B0", "040904B0"]);
@@ -457,7 +429,7 @@ mod tests {
     fn dotnet_assembly() {
         let b = ok(&fixture("demo-windows/Program Files/dotnet-tool/Tool.dll"));
         assert!(b.pe.as_ref().unwrap().dotnet);
-        assert!(b.flags.contains(&"dotnet") && b.flags.contains(&"shared-library"));
+        assert!(b.has(Flag::Dotnet) && b.has(Flag::SharedLibrary));
         assert_eq!(b.pe.unwrap().company.as_deref(), Some("Example .NET Tool"));
     }
 
@@ -492,7 +464,7 @@ mod tests {
         let data = fixture(FIREFOX);
         let (bin, problems) = parse(&data[..1200]);
         let bin = bin.unwrap();
-        assert!(bin.flags.contains(&"truncated"), "{:?}", bin.flags);
+        assert!(bin.has(Flag::Truncated), "{:?}", bin.flags);
         assert!(
             problems.iter().any(|p| p.starts_with("truncated PE")),
             "{problems:?}"

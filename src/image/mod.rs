@@ -7,32 +7,11 @@ mod rootfs;
 
 pub use rootfs::{DirResolver, ResolveError, RootFs};
 
-use serde::Serialize;
+use crate::model::inventory::Family;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Family {
-    Linux,
-    Windows,
-    Macos,
-    /// Not an operating-system root: binaries only.
-    Directory,
-}
-
-impl Family {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Family::Linux => "linux",
-            Family::Windows => "windows",
-            Family::Macos => "macos",
-            Family::Directory => "directory",
-        }
-    }
-}
-
 /// The operating system an image holds, as its own files state it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OsInfo {
     pub family: Family,
     /// `ID` from os-release (`debian`, `ubuntu`, `fedora`), or the family.
@@ -42,7 +21,6 @@ pub struct OsInfo {
     /// The file the facts were read from.
     pub evidence: Option<String>,
     /// All os-release keys, for rule matching (`ID_LIKE`, `VENDOR_NAME`...).
-    #[serde(skip)]
     pub fields: Vec<(String, String)>,
 }
 

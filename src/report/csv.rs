@@ -5,7 +5,8 @@
 //! Values are written as read from the image: a spreadsheet that evaluates
 //! cells starting with `=`, `+`, `-` or `@` should import as text.
 
-use super::{Component, RenderError, Report};
+use super::RenderError;
+use crate::model::report::{Component, Report};
 
 pub const HEADER: [&str; 27] = [
     "image",
@@ -66,14 +67,14 @@ fn row(root: &str, c: &Component) -> Vec<String> {
         c.name.clone(),
         opt(c.version.as_ref()),
         opt(c.arch.as_ref()),
-        c.source.to_owned(),
+        c.source.as_str().to_owned(),
         c.category.clone(),
         opt(c.product.as_ref().map(|p| &p.id)),
         opt(c.vendor.as_ref().map(|p| &p.name)),
         opt(c.vendor.as_ref().and_then(|p| p.country.as_ref())),
         opt(c.controller.as_ref().map(|p| &p.name)),
         opt(c.controller.as_ref().and_then(|p| p.country.as_ref())),
-        super::bloc_key(c).to_owned(),
+        c.bloc_key().to_owned(),
         opt(c.license.spdx.as_ref().or(c.license.stated.as_ref())),
         c.license
             .open_source

@@ -13,8 +13,9 @@
 //! same sovscan version give byte-identical output, and a different BOM a
 //! different serial number.
 
-use super::{Component, ImageReport, RenderError, Report};
-use crate::inventory::Kind;
+use super::RenderError;
+use crate::model::inventory::Kind;
+use crate::model::report::{Component, ImageReport, LicenseReport, Party, Report};
 use serde::Serialize;
 use sha1::Digest as _;
 use std::collections::{BTreeMap, BTreeSet};
@@ -198,7 +199,7 @@ fn build(report: &Report) -> Bom {
             },
             component: subject,
             properties: vec![
-                prop("sovscan:schema_version", report.schema_version),
+                prop("sovscan:schema_version", &report.schema_version),
                 prop("sovscan:rules_version", &report.rules.version),
                 prop("sovscan:rules_date", &report.rules.date),
             ],
@@ -222,7 +223,7 @@ fn image_component(img: &ImageReport) -> CdxComponent {
     };
     let mut properties = vec![
         prop("sovscan:image_root", &img.root),
-        prop("sovscan:os_family", &os.family),
+        prop("sovscan:os_family", os.family.as_str()),
     ];
     if let Some(id) = &os.id {
         properties.push(prop("sovscan:os_id", id));
@@ -247,7 +248,7 @@ fn component(c: &Component, binaries: &[&str], root: Option<&str>, several: bool
         Kind::Application => "application",
         Kind::Library => "library",
     };
-    let org = |p: &super::Party| Organization {
+    let org = |p: &Party| Organization {
         name: p.name.clone(),
         address: p.country.as_ref().map(|c| Address { country: c.clone() }),
     };
@@ -261,7 +262,7 @@ fn component(c: &Component, binaries: &[&str], root: Option<&str>, several: bool
     if several && let Some(root) = root {
         add("sovscan:image_root", root.to_owned());
     }
-    add("sovscan:source", c.source.to_owned());
+    add("sovscan:source", c.source.as_str().to_owned());
     add("sovscan:category", c.category.clone());
     if let Some(p) = &c.product {
         add("sovscan:product", p.id.clone());
@@ -281,7 +282,7 @@ fn component(c: &Component, binaries: &[&str], root: Option<&str>, several: bool
     if !c.controller_chain.is_empty() {
         add("sovscan:controller_chain", c.controller_chain.join(","));
     }
-    add("sovscan:jurisdiction", super::bloc_key(c).to_owned());
+    add("sovscan:jurisdiction", c.bloc_key().to_owned());
     if let Some(j) = &c.jurisdiction
         && !j.laws.is_empty()
     {
@@ -363,7 +364,7 @@ fn component(c: &Component, binaries: &[&str], root: Option<&str>, several: bool
 /// The licence as CycloneDX states it: a known SPDX id as `license.id`, a
 /// valid SPDX expression (`MIT OR Apache-2.0`, `LicenseRef-proprietary`) as
 /// `expression`, any other text as `license.name`.
-fn licenses(l: &super::LicenseReport) -> Vec<LicenseChoice> {
+fn licenses(l: &LicenseReport) -> Vec<LicenseChoice> {
     match l.spdx.as_deref().or(l.stated.as_deref()) {
         Some(text) => license_choices(text),
         None => Vec::new(),
@@ -451,7 +452,7 @@ fn serial_number(content: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::LicenseReport;
+    use crate::model::report::LicenseReport;
 
     fn lic(spdx: Option<&str>, stated: Option<&str>) -> serde_json::Value {
         let l = LicenseReport {

@@ -2,8 +2,8 @@
 //! matched by image, source, name and architecture (not version, so an
 //! update is a change, not a removal and an addition).
 
+use crate::model::report::{Component, Report};
 use serde::Serialize;
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -41,38 +41,29 @@ pub struct Diff {
     pub coverage: Delta,
 }
 
-fn text(v: &Value) -> Option<String> {
-    v.as_str().map(str::to_owned)
-}
-
-fn entry(c: &Value) -> Entry {
+fn entry(c: &Component) -> Entry {
     Entry {
-        key: crate::gate::component_key(c),
-        name: c["name"].as_str().unwrap_or("").to_owned(),
-        version: text(&c["version"]),
-        vendor: text(&c["vendor"]["id"]),
-        level: text(&c["risk"]["level"]),
+        key: c.identity(),
+        name: c.name.clone(),
+        version: c.version.clone(),
+        vendor: c.vendor.as_ref().map(|v| v.id.clone()),
+        level: Some(c.risk.level.as_str().to_owned()),
     }
 }
 
-fn delta(old: &Value, new: &Value) -> Delta {
-    let (o, n) = (old.as_f64(), new.as_f64());
+fn delta(o: Option<f64>, n: Option<f64>) -> Delta {
     Delta {
         old: o,
         new: n,
-        delta: o
-            .zip(n)
-            .map(|(o, n)| ((n - o) * 10_000.0).round() / 10_000.0),
+        delta: o.zip(n).map(|(o, n)| crate::assess::round(4, n - o)),
     }
 }
 
-pub fn diff(old: &Value, new: &Value) -> Diff {
-    let index = |r: &Value| -> BTreeMap<String, Entry> {
-        r["components"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|c| (crate::gate::component_key(c), entry(c)))
+pub fn diff(old: &Report, new: &Report) -> Diff {
+    let index = |r: &Report| -> BTreeMap<String, Entry> {
+        r.components
+            .iter()
+            .map(|c| (c.identity(), entry(c)))
             .collect()
     };
     let (a, b) = (index(old), index(new));
@@ -109,12 +100,12 @@ pub fn diff(old: &Value, new: &Value) -> Diff {
             .map(|(_, e)| e.clone())
             .collect(),
         changed,
-        index: delta(&old["summary"]["index"], &new["summary"]["index"]),
+        index: delta(old.summary.model.index, new.summary.model.index),
         oss_share: delta(
-            &old["summary"]["oss_share"]["count"],
-            &new["summary"]["oss_share"]["count"],
+            old.summary.model.oss_share.count,
+            new.summary.model.oss_share.count,
         ),
-        coverage: delta(&old["summary"]["coverage"], &new["summary"]["coverage"]),
+        coverage: delta(old.summary.model.coverage, new.summary.model.coverage),
     }
 }
 

@@ -12,7 +12,7 @@
 use super::sovereignty::{
     BLOCS, DIMENSIONS, Doc, LEVELS, index_text, level_of, num, opt_pct, pct, s,
 };
-use crate::assess::Level;
+use crate::model::risk::Level;
 use crate::rules::RuleDb;
 use serde_json::Value;
 use std::fmt::Write;
@@ -516,7 +516,7 @@ fn meter(value: Option<f64>, target: Option<f64>, colour: &str, label: &str) -> 
 }
 
 /// Figure 1: one 100 % bar of the jurisdiction buckets and a legend.
-fn jurisdiction_chart(buckets: &[&crate::assess::aggregate::Bucket; 7], o: &mut String) {
+fn jurisdiction_chart(buckets: &[&crate::model::aggregates::Share; 7], o: &mut String) {
     const W: f64 = 640.0;
     let legend_rows = BLOCS.len().div_ceil(2);
     let h = 60.0 + legend_rows as f64 * 24.0;
@@ -581,7 +581,7 @@ fn jurisdiction_chart(buckets: &[&crate::assess::aggregate::Bucket; 7], o: &mut 
 }
 
 /// Figure 2: one bar per controller (the largest twelve, then the rest).
-fn concentration_chart(c: &crate::assess::aggregate::Concentration, o: &mut String) {
+fn concentration_chart(c: &crate::model::aggregates::Concentration, o: &mut String) {
     const W: f64 = 720.0;
     const LABEL: f64 = 260.0;
     const ROW: f64 = 26.0;

@@ -7,8 +7,9 @@
 //! some twenty crates; sovscan writes one run with a few fields.
 //! `tests/formats.rs` validates the output against the official schema.
 
-use super::{Component, RenderError, RenderOptions, Report};
-use crate::assess::Level;
+use super::{RenderError, RenderOptions};
+use crate::model::report::{Component, Report};
+use crate::model::risk::Level;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -40,9 +41,9 @@ struct Tool {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Driver {
-    name: &'static str,
-    version: &'static str,
-    semantic_version: &'static str,
+    name: String,
+    version: String,
+    semantic_version: String,
     rules: Vec<RuleDescriptor>,
 }
 
@@ -114,7 +115,7 @@ pub fn deciding_rule(c: &Component) -> Option<&str> {
     if let Some(g) = c.risk.gates.first() {
         return Some(g);
     }
-    let mut best: Option<&crate::assess::FiredRule> = None;
+    let mut best: Option<&crate::model::risk::FiredRule> = None;
     for r in &c.risk.rules {
         if best.is_none_or(|b| r.score > b.score) {
             best = Some(r);
@@ -222,7 +223,7 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Result<Vec<u8>, RenderEr
     let mut run_props = Map::new();
     run_props.insert(
         "sovscan_schema_version".into(),
-        report.schema_version.into(),
+        report.schema_version.as_str().into(),
     );
     run_props.insert("rules_version".into(), report.rules.version.clone().into());
     run_props.insert("rules_date".into(), report.rules.date.clone().into());
@@ -234,9 +235,9 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Result<Vec<u8>, RenderEr
         runs: vec![Run {
             tool: Tool {
                 driver: Driver {
-                    name: report.tool.name,
-                    version: report.tool.version,
-                    semantic_version: report.tool.version,
+                    name: report.tool.name.clone(),
+                    version: report.tool.version.clone(),
+                    semantic_version: report.tool.version.clone(),
                     rules: rules.into_values().collect(),
                 },
             },
@@ -310,7 +311,7 @@ fn properties(c: &Component) -> Map<String, Value> {
     m.insert("component".into(), c.id.clone().into());
     m.insert("name".into(), c.name.clone().into());
     m.insert("version".into(), json!(c.version));
-    m.insert("source".into(), c.source.into());
+    m.insert("source".into(), c.source.as_str().into());
     m.insert("category".into(), c.category.clone().into());
     m.insert("product".into(), json!(c.product.as_ref().map(|p| &p.id)));
     m.insert("vendor".into(), json!(c.vendor.as_ref().map(|p| &p.id)));
@@ -322,7 +323,7 @@ fn properties(c: &Component) -> Map<String, Value> {
         "controller_country".into(),
         json!(c.controller.as_ref().and_then(|p| p.country.as_ref())),
     );
-    m.insert("jurisdiction".into(), super::bloc_key(c).into());
+    m.insert("jurisdiction".into(), c.bloc_key().into());
     m.insert("risk_level".into(), c.risk.level.as_str().into());
     m.insert("exposure".into(), json!(c.risk.exposure));
     m.insert("score".into(), json!(c.risk.score));

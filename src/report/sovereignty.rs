@@ -7,8 +7,8 @@
 //! The rule database, when given, supplies the names and texts the JSON
 //! refers to by id: laws, gates, controllers in a chain, alternatives.
 
-use super::{ImageReport, RulesInfo, Summary};
-use crate::assess::Level;
+use crate::model::report::{ImageReport, RulesInfo, Summary};
+use crate::model::risk::Level;
 use crate::rules::RuleDb;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -354,7 +354,7 @@ impl<'a> Doc<'a> {
 
     /// The image's name line: `fixtures/demo-linux: linux, Debian GNU/Linux 12 (bookworm) 12`.
     pub fn image_line(img: &ImageReport) -> String {
-        let mut os = img.os.family.clone();
+        let mut os = img.os.family.as_str().to_owned();
         if let Some(n) = &img.os.name {
             os.push_str(", ");
             os.push_str(n);

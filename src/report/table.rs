@@ -1,7 +1,7 @@
 //! The terminal table: one row per component, worst risk first, and a
 //! summary an admin can read at a glance. The JSON has the details.
 
-use super::{ImageReport, Report, RulesInfo, Summary};
+use crate::model::report::{ImageReport, Report, RulesInfo, Summary};
 use comfy_table::{Cell, ContentArrangement, LineStyle, Table, TableStyle, presets};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -23,7 +23,7 @@ pub fn render_value(v: &Value) -> Result<String, serde_json::Error> {
     let components: &[Value] = v["components"].as_array().map_or(&[], |a| a.as_slice());
     let mut out = String::new();
     let level = |c: &Value| {
-        crate::assess::Level::parse(c["risk"]["level"].as_str().unwrap_or(""))
+        crate::model::risk::Level::parse(c["risk"]["level"].as_str().unwrap_or(""))
             .map_or(0, |l| l.severity())
     };
     let image = |c: &Value| c["image"].as_u64().unwrap_or(0);
@@ -177,7 +177,7 @@ fn summary_parts(images: &[ImageReport], s: &Summary, rules: &RulesInfo, out: &m
             "Image {}: {} ({}{})",
             img.id,
             img.root,
-            img.os.family,
+            img.os.family.as_str(),
             img.os
                 .name
                 .as_deref()

@@ -9,8 +9,8 @@
 //! order is total, so the result never depends on scheduling.
 
 use super::schema::PatternsDef;
+use crate::model::risk::Confidence;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use serde::Serialize;
 use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
@@ -21,14 +21,6 @@ pub enum Target {
     Product(u32),
     /// Index into `RuleDb::vendors`.
     Vendor(u32),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Confidence {
-    Low,
-    Medium,
-    High,
 }
 
 /// One pattern that matched one fact.

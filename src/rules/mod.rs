@@ -11,11 +11,10 @@ mod matcher;
 pub mod schema;
 
 pub use load::{RuleError, Source, embedded_sources, line_col, load, load_paths};
-pub use matcher::{Confidence, Facts, Hit, Matcher, Target, email_domains, url_host};
-pub use schema::{
-    Bloc, Dimension, Impact, LawKind, ThresholdsDef as Thresholds, VendorKind,
-    WeightsDef as Weights,
-};
+pub use matcher::{Facts, Hit, Matcher, Target, email_domains, url_host};
+pub use schema::{LawKind, VendorKind};
+
+use crate::model::risk::{Bloc, Dimension, Impact, ModelParams};
 
 use std::collections::HashMap;
 
@@ -43,17 +42,6 @@ pub struct Category {
     pub impact: Impact,
     pub workplace: bool,
     pub weight: f64,
-}
-
-/// The assessment model's parameters.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct ModelParams {
-    pub weights: Weights,
-    pub thresholds: Thresholds,
-    pub oss_target: f64,
-    pub oss_target_year: u16,
-    pub unknown_exposure: f64,
-    pub single_point_roles: usize,
 }
 
 /// Conditions of a model rule or gate (see [`schema::WhenDef`]).
@@ -407,6 +395,7 @@ fn parse_atom(t: &[String], pos: &mut usize, osi: &dyn Fn(&str) -> Option<bool>)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::risk::Confidence;
 
     const ACME: &str = r#"
 [[vendor]]

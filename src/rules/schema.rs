@@ -3,6 +3,7 @@
 //! never renamed. Spans are kept wherever validation may need to point at a
 //! value (`file:line:col`).
 
+use crate::model::risk::{Bloc, Dimension, Impact, Thresholds, Weights};
 use serde::Deserialize;
 use toml::Spanned;
 use toml::value::Datetime;
@@ -38,9 +39,9 @@ pub struct RuleFile {
 #[serde(deny_unknown_fields)]
 pub struct ModelDef {
     /// Weights of D1..D6 in the exposure.
-    pub weights: WeightsDef,
+    pub weights: Weights,
     /// Level thresholds on exposure × impact (0..16).
-    pub thresholds: ThresholdsDef,
+    pub thresholds: Thresholds,
     /// Open-source share target (0..1) and its year.
     pub oss_target: f64,
     pub oss_target_year: u16,
@@ -49,39 +50,6 @@ pub struct ModelDef {
     /// A controller holding this many high or very-high roles is a single
     /// point of dependency.
     pub single_point_roles: usize,
-}
-
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, serde::Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct WeightsDef {
-    pub d1: f64,
-    pub d2: f64,
-    pub d3: f64,
-    pub d4: f64,
-    pub d5: f64,
-    pub d6: f64,
-}
-
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, serde::Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ThresholdsDef {
-    pub medium: f64,
-    pub high: f64,
-    pub critical: f64,
-}
-
-/// A model dimension scored by rules (D7 comes from the category).
-#[derive(
-    Debug, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Dimension {
-    D1,
-    D2,
-    D3,
-    D4,
-    D5,
-    D6,
 }
 
 /// A named rule that scores one dimension when its conditions hold.
@@ -183,17 +151,6 @@ pub struct LicenseDef {
     pub aliases: Vec<String>,
 }
 
-/// How much harm a dependency can do, by the role of the software on a
-/// workstation (BSI 200-3 style impact classes).
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Impact {
-    Low,
-    Medium,
-    High,
-    VeryHigh,
-}
-
 #[derive(Debug, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryDef {
@@ -255,20 +212,6 @@ pub struct LawDef {
     pub citation: String,
     pub source: String,
     pub as_of: Spanned<Datetime>,
-}
-
-/// The bloc a jurisdiction belongs to, from an EU point of view.
-#[derive(
-    Debug, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Bloc {
-    /// An EU or EEA member state.
-    Eu,
-    /// A third country with an EU adequacy decision.
-    Adequacy,
-    /// Any other state.
-    Other,
 }
 
 #[derive(Debug, Deserialize, Clone)]

@@ -17,9 +17,9 @@
 //! - memory grows with directories pending, not with files seen.
 
 use crate::image::{ResolveError, RootFs};
-use crate::inventory::Problem;
+use crate::model::inventory::Problem;
+use crate::model::report::Stats;
 use globset::GlobSet;
-use serde::Serialize;
 use std::collections::HashSet;
 use std::fs::{self, DirEntry, FileType, Metadata};
 use std::os::unix::ffi::OsStrExt;
@@ -61,21 +61,8 @@ pub struct Counters {
     pub binaries: AtomicU64,
 }
 
-/// Totals of a finished walk, for the report.
-#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
-pub struct Stats {
-    pub files: u64,
-    pub dirs: u64,
-    pub symlinks: u64,
-    pub bytes: u64,
-    pub candidates: u64,
-    pub hardlinks_deduplicated: u64,
-    pub skipped: u64,
-    pub errors: u64,
-}
-
 /// An entry that was deliberately not read, and why.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Skipped {
     pub path: String,
     pub reason: String,

@@ -14,7 +14,7 @@
 
 use crate::collect::{join, list_dir};
 use crate::image::Image;
-use crate::inventory::{Evidence, Inventory, Package};
+use crate::model::inventory::{Evidence, Inventory, Package};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 

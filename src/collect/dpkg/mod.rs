@@ -15,8 +15,9 @@ mod apt_lists;
 pub use apt_lists::{Release, parse_release};
 
 use super::{Collector, join, list_dir, read_text};
-use crate::image::{Family, Image};
-use crate::inventory::{Evidence, Inventory, Package, purl};
+use crate::image::Image;
+use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
+use crate::model::purl::purl;
 
 pub struct Dpkg;
 
@@ -139,7 +140,7 @@ fn parse_status(text: &str, path: &str, distro: Option<&str>, out: &mut Inventor
             continue;
         }
         let mut pkg = Package::new(
-            "dpkg",
+            Source::Dpkg,
             name,
             Evidence::new(
                 path,
@@ -165,13 +166,13 @@ fn parse_status(text: &str, path: &str, distro: Option<&str>, out: &mut Inventor
         if !status.ends_with(" installed") {
             pkg.properties.insert("status", status.to_owned());
         }
-        pkg.purl = Some(purl(
+        pkg.purl = purl(
             "deb",
             distro,
             name,
             pkg.version.as_deref(),
             &[("arch", pkg.arch.as_deref())],
-        ));
+        );
         pkgs.push(pkg);
     }
     pkgs
@@ -260,7 +261,7 @@ Homepage: https://www.google.com/chrome
         );
         assert_eq!(
             libc.purl.as_deref(),
-            Some("pkg:deb/debian/libc6@2.36-9+deb12u7?arch=amd64")
+            Some("pkg:deb/debian/libc6@2.36-9%2Bdeb12u7?arch=amd64")
         );
         assert_eq!(libc.evidence[0].detail, "line 1: Package: libc6");
         assert_eq!(

@@ -25,8 +25,8 @@ pub mod regf;
 pub(crate) mod writer;
 
 use super::Collector;
-use crate::image::{Family, Image, OsInfo, ResolveError, RootFs};
-use crate::inventory::{Evidence, Inventory, Package};
+use crate::image::{Image, OsInfo, ResolveError, RootFs};
+use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
 use regf::{Hive, Key};
 use std::collections::{BTreeMap, HashSet};
 
@@ -280,7 +280,7 @@ fn collapse(entries: Vec<Entry>) -> Vec<Package> {
             let p: &mut Package = &mut packages[pi];
             p.evidence
                 .push(Evidence::new(&e.hive, "registry", &e.detail));
-            let views = p.properties.entry("view").or_default();
+            let views = p.properties.value_mut("view");
             if !views.split(", ").any(|v| v == e.view) {
                 views.push_str(", ");
                 views.push_str(&e.view);
@@ -320,7 +320,7 @@ fn collapse(entries: Vec<Entry>) -> Vec<Package> {
 
 fn package(e: &Entry) -> Package {
     let mut p = Package::new(
-        "registry",
+        Source::Registry,
         e.name.clone(),
         Evidence::new(&e.hive, "registry", &e.detail),
     );

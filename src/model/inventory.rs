@@ -1,0 +1,352 @@
+//! What collectors find, before any rule is applied.
+//!
+//! Collectors turn package databases into [`Package`]s, each with the file
+//! and field it came from. Everything here is a fact read from the image;
+//! judgements (vendor, jurisdiction, risk) are added later by `identify`
+//! and `assess`.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What kind of system an image root holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    Linux,
+    Windows,
+    Macos,
+    /// Not an operating-system root: binaries only.
+    Directory,
+}
+
+impl Family {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Linux => "linux",
+            Family::Windows => "windows",
+            Family::Macos => "macos",
+            Family::Directory => "directory",
+        }
+    }
+}
+
+/// The inventory source a component comes from: the collector that read it,
+/// or `binary` for binaries no package database owns. The report's
+/// `components[].source` (`docs/json.md`).
+///
+/// Variants are declared in the alphabetical order of their names, so the
+/// derived order is the order of the names (components sort by it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// Alpine's `lib/apk/db/installed`.
+    Apk,
+    /// A macOS application bundle (`*.app`).
+    App,
+    /// A Windows AppX/MSIX package.
+    Appx,
+    /// An install directory of binaries no package owns.
+    Binary,
+    Chocolatey,
+    Dpkg,
+    Flatpak,
+    Homebrew,
+    /// A cached Windows Installer package.
+    Msi,
+    /// The operating system itself.
+    Os,
+    Pacman,
+    /// A macOS installer receipt.
+    Pkg,
+    /// A Windows registry uninstall entry.
+    Registry,
+    Rpm,
+    Scoop,
+    Snap,
+}
+
+impl Source {
+    pub const ALL: [Source; 16] = [
+        Source::Apk,
+        Source::App,
+        Source::Appx,
+        Source::Binary,
+        Source::Chocolatey,
+        Source::Dpkg,
+        Source::Flatpak,
+        Source::Homebrew,
+        Source::Msi,
+        Source::Os,
+        Source::Pacman,
+        Source::Pkg,
+        Source::Registry,
+        Source::Rpm,
+        Source::Scoop,
+        Source::Snap,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Apk => "apk",
+            Source::App => "app",
+            Source::Appx => "appx",
+            Source::Binary => "binary",
+            Source::Chocolatey => "chocolatey",
+            Source::Dpkg => "dpkg",
+            Source::Flatpak => "flatpak",
+            Source::Homebrew => "homebrew",
+            Source::Msi => "msi",
+            Source::Os => "os",
+            Source::Pacman => "pacman",
+            Source::Pkg => "pkg",
+            Source::Registry => "registry",
+            Source::Rpm => "rpm",
+            Source::Scoop => "scoop",
+            Source::Snap => "snap",
+        }
+    }
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a fact came from: a file in the image, and the field or key in it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Evidence {
+    /// Image-relative path of the file.
+    pub path: String,
+    /// What kind of record it is (`dpkg-status`, `rpmdb`, `elf-note`, `rule`...).
+    pub kind: String,
+    /// The field, key or line that holds the fact.
+    pub detail: String,
+}
+
+impl Evidence {
+    pub fn new(
+        path: impl Into<String>,
+        kind: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self {
+            path: path.into(),
+            kind: kind.into(),
+            detail: detail.into(),
+        }
+    }
+}
+
+/// Supplier facts as the package database states them, unjudged. Rules match
+/// on these strings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Supplier {
+    /// dpkg `Maintainer`, apk `m:`, pacman `%PACKAGER%`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maintainer: Option<String>,
+    /// rpm `Vendor`, ELF package-note `vendor`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+    /// snap and flatpak publisher or remote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// dpkg `Origin`, the distribution a package was built for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub homepage: Option<String>,
+}
+
+impl Supplier {
+    /// The free-text supplier strings, labelled by field, for matching.
+    pub fn strings(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("maintainer", &self.maintainer),
+            ("vendor", &self.vendor),
+            ("publisher", &self.publisher),
+            ("origin", &self.origin),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.strings().next().is_none() && self.homepage.is_none()
+    }
+}
+
+/// The kind of component, in CycloneDX terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    OperatingSystem,
+    Application,
+    Library,
+}
+
+/// Property keys that later stages read. Collectors set many more keys of
+/// their own format (dpkg `section`, rpm `release`...), which only travel
+/// into the report; these few carry meaning between stages.
+pub mod prop {
+    /// The source package a binary package was built from (dpkg `Source`,
+    /// apk `o:`, rpm `SOURCERPM`): matched as a product name.
+    pub const SOURCE_PACKAGE: &str = "source_package";
+    /// A bundle identifier (app bundles, pkg receipts): matched against
+    /// `bundle_ids` patterns.
+    pub const BUNDLE_ID: &str = "bundle_id";
+    /// The directory a component is installed in (app bundles, Homebrew
+    /// kegs, binary groups): it is also the component's identity.
+    pub const INSTALL_PATH: &str = "install_path";
+    /// The archive section (dpkg `Section`): `non-free/...` is outside a
+    /// distribution's free archive.
+    pub const SECTION: &str = "section";
+}
+
+/// Format-specific facts of a package, by key, in key order. The keys of
+/// [`prop`] are read by later stages; the rest only reach the report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Properties(BTreeMap<String, String>);
+
+impl Properties {
+    pub fn insert(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_owned(), value);
+    }
+
+    /// The value of `key`, inserted empty when missing.
+    pub fn value_mut(&mut self, key: &str) -> &mut String {
+        self.0.entry(key.to_owned()).or_default()
+    }
+
+    pub fn get(&self, key: &str) -> Option<&String> {
+        self.0.get(key)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl std::ops::Index<&str> for Properties {
+    type Output = String;
+    fn index(&self, key: &str) -> &String {
+        &self.0[key]
+    }
+}
+
+impl<'a> IntoIterator for &'a Properties {
+    type Item = (&'a String, &'a String);
+    type IntoIter = std::collections::btree_map::Iter<'a, String, String>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+/// One installed package as a collector read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Package {
+    pub source: Source,
+    pub name: String,
+    pub version: Option<String>,
+    pub arch: Option<String>,
+    pub kind: Kind,
+    pub supplier: Supplier,
+    /// The licence as stated (an SPDX expression, or free text).
+    pub license: Option<String>,
+    /// Package URL, where the format has an established type.
+    pub purl: Option<String>,
+    /// Format-specific facts worth keeping (dpkg `Section`, rpm `Release`...).
+    pub properties: Properties,
+    pub evidence: Vec<Evidence>,
+    /// Files the package owns, as the manifest names them (`/usr/bin/x`).
+    pub files: Vec<String>,
+    /// Directories the package owns with everything below them, for formats
+    /// that deploy into a tree of their own (flatpak, snap): image paths.
+    pub dirs: Vec<String>,
+}
+
+impl Package {
+    pub fn new(source: Source, name: impl Into<String>, evidence: Evidence) -> Self {
+        Self {
+            source,
+            name: name.into(),
+            version: None,
+            arch: None,
+            kind: Kind::Application,
+            supplier: Supplier::default(),
+            license: None,
+            purl: None,
+            properties: Properties::default(),
+            evidence: vec![evidence],
+            files: Vec::new(),
+            dirs: Vec::new(),
+        }
+    }
+}
+
+/// A problem that stopped one file or record from being read. The scan goes on.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(path: impl Into<String>, message: impl std::fmt::Display) -> Self {
+        Self {
+            path: path.into(),
+            message: message.to_string(),
+        }
+    }
+}
+
+/// What one collector found in one image.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    pub packages: Vec<Package>,
+    pub errors: Vec<Problem>,
+    pub warnings: Vec<Problem>,
+}
+
+impl Inventory {
+    pub fn error(&mut self, path: impl Into<String>, message: impl std::fmt::Display) {
+        self.errors.push(Problem::new(path, message));
+    }
+
+    pub fn warn(&mut self, path: impl Into<String>, message: impl std::fmt::Display) {
+        self.warnings.push(Problem::new(path, message));
+    }
+
+    pub fn extend(&mut self, other: Inventory) {
+        self.packages.extend(other.packages);
+        self.errors.extend(other.errors);
+        self.warnings.extend(other.warnings);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Source;
+
+    #[test]
+    fn sources_order_as_their_names() {
+        let mut by_name = Source::ALL;
+        by_name.sort_by_key(|s| s.as_str());
+        assert_eq!(by_name, Source::ALL);
+        let mut by_ord = Source::ALL;
+        by_ord.sort();
+        assert_eq!(by_ord, Source::ALL);
+        for s in Source::ALL {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        }
+    }
+}

@@ -1,0 +1,344 @@
+//! The report: what one run of `sovscan scan` found and judged, written as
+//! JSON (`docs/json.md`) and read back by `report`, `summary`, `explain`,
+//! `diff` and `--baseline`.
+
+use super::aggregates::{Aggregates, Share};
+use super::binary::{Binary, ElfInfo, Flag, Format, MachoInfo, PeInfo, Signature};
+use super::inventory::{Evidence, Family, Kind, Properties, Source, Supplier};
+use super::risk::{Bloc, Confidence, ModelParams, Risk};
+use super::verdict::Verdict;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const SCHEMA_VERSION: &str = "1.1";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: String,
+    pub tool: Tool,
+    pub rules: RulesInfo,
+    /// The assessment model as configured for this scan.
+    pub model: ModelInfo,
+    /// Timing: the only fields that differ between two scans of the same image.
+    pub scan: ScanInfo,
+    pub images: Vec<ImageReport>,
+    pub components: Vec<Component>,
+    pub binaries: Vec<BinaryReport>,
+    pub skipped: Vec<Located>,
+    pub errors: Vec<ImageProblem>,
+    pub warnings: Vec<ImageProblem>,
+    pub summary: Summary,
+    /// The CI gate's verdict, when a policy, `--fail-on` or `--baseline`
+    /// was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<Verdict>,
+}
+
+impl Report {
+    /// The image with id `id`, if the report has it.
+    pub fn image(&self, id: usize) -> Option<&ImageReport> {
+        self.images.iter().find(|i| i.id == id)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RulesInfo {
+    pub version: String,
+    pub date: String,
+    pub files: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ModelInfo {
+    #[serde(flatten)]
+    pub params: ModelParams,
+    /// The policy file whose overrides and mitigations applied, if any.
+    pub policy: Option<String>,
+    /// Mitigations in force.
+    pub mitigations: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScanInfo {
+    pub duration_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ImageReport {
+    pub id: usize,
+    pub root: String,
+    pub os: OsReport,
+    pub stats: Stats,
+    /// The model's aggregates for this image alone.
+    pub summary: Aggregates,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OsReport {
+    pub family: Family,
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub version: Option<String>,
+    pub evidence: Option<String>,
+}
+
+/// Totals of a finished walk.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    pub files: u64,
+    pub dirs: u64,
+    pub symlinks: u64,
+    pub bytes: u64,
+    pub candidates: u64,
+    pub hardlinks_deduplicated: u64,
+    pub skipped: u64,
+    pub errors: u64,
+}
+
+/// A vendor or controller as the report names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Party {
+    pub id: String,
+    pub name: String,
+    pub country: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductRef {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JurisdictionReport {
+    pub country: String,
+    pub bloc: Bloc,
+    /// Ids of the laws with extraterritorial reach.
+    pub laws: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LicenseReport {
+    /// SPDX id or expression, when known.
+    pub spdx: Option<String>,
+    /// The licence text as the package states it, when it differs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stated: Option<String>,
+    /// OSI-approved as shipped; null when not known.
+    pub open_source: Option<bool>,
+    /// Where the licence facts came from.
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchEvidence {
+    /// `product:ID` or `vendor:ID`.
+    pub rule: String,
+    pub field: String,
+    pub value: String,
+    pub pattern: String,
+    pub confidence: Confidence,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchReport {
+    /// Confidence of the deciding hit.
+    pub confidence: Confidence,
+    /// Every hit, the deciding one first.
+    pub evidence: Vec<MatchEvidence>,
+}
+
+/// Who controls a component, as the summary counts it: the bloc of its
+/// controller's jurisdiction, split further where the model's aggregates
+/// name a state (`us`, `cn_ru`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ControlBloc {
+    Eu,
+    Adequacy,
+    Us,
+    CnRu,
+    Other,
+    /// A controller but no jurisdiction: no controlling company.
+    Community,
+    /// No controller identified.
+    Unknown,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Component {
+    pub id: String,
+    pub image: usize,
+    pub name: String,
+    pub version: Option<String>,
+    pub arch: Option<String>,
+    pub source: Source,
+    pub kind: Kind,
+    pub category: String,
+    pub product: Option<ProductRef>,
+    pub vendor: Option<Party>,
+    pub controller: Option<Party>,
+    /// Vendor ids from the vendor to its ultimate controller.
+    pub controller_chain: Vec<String>,
+    pub jurisdiction: Option<JurisdictionReport>,
+    pub license: LicenseReport,
+    pub risk: Risk,
+    #[serde(rename = "match")]
+    pub matched: Option<MatchReport>,
+    pub alternatives: Vec<ProductRef>,
+    pub supplier: Supplier,
+    pub purl: Option<String>,
+    pub properties: Properties,
+    pub evidence: Vec<Evidence>,
+    /// Files the component owns (package manifest) or groups (binaries).
+    pub files: usize,
+    /// Binaries attached to it.
+    pub binaries: usize,
+    /// Claimed code signer (certificate O, else CN) → attached binaries
+    /// signed by it; absent when none is signed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub signers: BTreeMap<String, usize>,
+}
+
+impl Component {
+    /// The component's identity across scans: image, source, name and
+    /// architecture (no version, so an update is the same component).
+    pub fn identity(&self) -> String {
+        format!(
+            "{}:{}:{}:{}",
+            self.image,
+            self.source,
+            self.name,
+            self.arch.as_deref().unwrap_or("")
+        )
+    }
+
+    /// Who controls the component, by bloc.
+    pub fn control_bloc(&self) -> ControlBloc {
+        match (&self.controller, &self.jurisdiction) {
+            (None, _) => ControlBloc::Unknown,
+            (Some(_), None) => ControlBloc::Community,
+            (Some(p), Some(j)) => match (p.country.as_deref(), j.bloc) {
+                (_, Bloc::Eu) => ControlBloc::Eu,
+                (Some("US"), _) => ControlBloc::Us,
+                (Some("CN" | "RU"), _) => ControlBloc::CnRu,
+                (_, Bloc::Adequacy) => ControlBloc::Adequacy,
+                (_, Bloc::Other) => ControlBloc::Other,
+            },
+        }
+    }
+
+    /// The summary's coarser key (`Summary.by_bloc`): the bloc of the
+    /// controller's jurisdiction as the database states it (`eu`,
+    /// `adequacy`, `other`), or `community`, or `unknown`.
+    pub fn bloc_key(&self) -> &'static str {
+        match (self.control_bloc(), &self.jurisdiction) {
+            (ControlBloc::Unknown, _) => "unknown",
+            (ControlBloc::Community, _) | (_, None) => "community",
+            (_, Some(j)) => j.bloc.as_str(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BinaryReport {
+    pub image: usize,
+    pub path: String,
+    pub format: Format,
+    pub arch: Option<String>,
+    pub size: u64,
+    /// Id of the owning component.
+    pub component: Option<String>,
+    /// The vendor the binary's own metadata resolves to.
+    pub vendor: Option<String>,
+    pub flags: Vec<Flag>,
+    pub elf: Option<ElfInfo>,
+    /// VERSIONINFO strings, .NET (PE files only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pe: Option<PeInfo>,
+    /// The code signature's claimed signer and digest check (PE).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
+    /// Mach-O files only: slices, load commands, code signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub macho: Option<MachoInfo>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<String>,
+}
+
+impl BinaryReport {
+    /// A fingerprinted binary as the report lists it.
+    pub fn new(image: usize, b: Binary, component: Option<String>, vendor: Option<String>) -> Self {
+        BinaryReport {
+            image,
+            component,
+            vendor,
+            path: b.path,
+            format: b.format,
+            arch: b.arch,
+            size: b.size,
+            flags: b.flags,
+            elf: b.elf,
+            pe: b.pe,
+            signature: b.signature,
+            macho: b.macho,
+            links: b.links,
+        }
+    }
+}
+
+/// An entry the walk deliberately did not read, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Located {
+    pub image: usize,
+    pub path: String,
+    pub reason: String,
+}
+
+/// A problem with one file of an image.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ImageProblem {
+    pub image: usize,
+    pub path: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct OpenSourceSummary {
+    pub open: usize,
+    pub proprietary: usize,
+    pub unknown: usize,
+    /// open / (open + proprietary); null when neither is known.
+    pub share: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Summary {
+    pub components: usize,
+    /// Components whose vendor was identified.
+    pub resolved: usize,
+    pub unknown: usize,
+    /// Count and share of components by the bloc of the ultimate
+    /// controller: `eu`, `adequacy`, `other`, `community` (no controlling
+    /// company), `unknown`. Shares sum to 1.
+    pub by_bloc: BTreeMap<String, Share>,
+    /// Count by controller country (`none` for communities, `unknown`).
+    pub by_country: BTreeMap<String, usize>,
+    pub by_level: BTreeMap<String, usize>,
+    pub open_source: OpenSourceSummary,
+    /// The model's aggregates over all images: `index`, `weakest_level`,
+    /// `oss_share`, `jurisdictions`, `concentration`, `coverage`.
+    #[serde(flatten)]
+    pub model: Aggregates,
+    pub binaries: usize,
+    /// Binaries no package database owns (grouped by install directory).
+    pub binaries_unowned: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub skipped: usize,
+}
