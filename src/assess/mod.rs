@@ -14,6 +14,9 @@
 //! any level can be traced back to its evidence.
 
 pub mod aggregate;
+pub mod component;
+pub mod gate;
+pub mod license;
 
 use crate::date::Date;
 use crate::model::risk::{
