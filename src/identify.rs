@@ -11,7 +11,7 @@
 //! - a distribution channel (Flathub) decides only when nothing else
 //!   matched, and then leaves the controller unresolved;
 //! - one binary's name doesn't label a large group of unowned binaries
-//!   ([`weigh_group_hits`]);
+//!   (`weigh_group_hits`);
 //! - a binary's company name that its signature contradicts is flagged
 //!   ([`check_claims`]) and then no longer counts as a fact.
 //!

@@ -2,7 +2,7 @@
 //! packages and walk the tree in parallel ([`collect`], [`walk`],
 //! [`fingerprint`]), attach binaries to the packages that own them
 //! ([`attach`]), identify product and vendor ([`identify`]), judge licence,
-//! role and risk into components ([`assess`]), and assemble the report.
+//! role and risk into components ([`assess`](crate::assess)), and assemble the report.
 //! Component ids are made unique across images, and everything that reaches
 //! the report is sorted, so the same image gives the same bytes.
 
