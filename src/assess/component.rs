@@ -16,7 +16,7 @@ use crate::rules;
 use std::collections::BTreeMap;
 
 /// `IMAGE:SOURCE:KEY`, the key being the install path or
-/// `name[:arch][@version]`; [`crate::scan`] makes repeats unique.
+/// `name[:arch][@version]`; the scan numbers repeats (`ID#2`).
 fn component_id(image: usize, pkg: &Package) -> String {
     let key = match pkg.properties.get(prop::INSTALL_PATH) {
         Some(p) => p.clone(),
