@@ -2,10 +2,10 @@
 //! (`cargo bench --bench hot_paths`). Whole-run numbers against `find` come
 //! from `benches/whole-run.sh`; results are recorded in docs/performance.md.
 
+use sovscan::attach::install_group;
 use sovscan::collect::dpkg;
 use sovscan::fingerprint;
 use sovscan::rules::{Facts, RuleDb};
-use sovscan::scan::install_group;
 use sovscan::walk::is_candidate;
 
 fn main() {

@@ -2,6 +2,7 @@
 //! 0 (ok) and 2 (usage or fatal error). The CI-gate code 1 arrives with
 //! policies.
 
+use crate::assess::gate;
 use crate::date::Date;
 use crate::model::report::Report;
 use crate::model::risk::Level;
@@ -9,7 +10,7 @@ use crate::policy::Policy;
 use crate::progress::Progress;
 use crate::report;
 use crate::rules::{self, RuleDb, RuleError};
-use crate::{fingerprint, gate, scan, walk};
+use crate::{fingerprint, scan, walk};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;

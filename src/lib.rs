@@ -9,12 +9,13 @@
 //! ```
 
 pub mod assess;
+pub mod attach;
 pub mod cli;
 pub mod collect;
 pub mod date;
 
 pub mod fingerprint;
-pub mod gate;
+pub mod identify;
 
 pub mod image;
 pub mod isolate;

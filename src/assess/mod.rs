@@ -14,6 +14,9 @@
 //! any level can be traced back to its evidence.
 
 pub mod aggregate;
+pub mod component;
+pub mod gate;
+pub mod license;
 
 use crate::date::Date;
 use crate::model::risk::{
@@ -21,7 +24,7 @@ use crate::model::risk::{
     Thresholds, Weights,
 };
 use crate::policy::{Mitigation, Target};
-use crate::rules::{Category, Condition, Law, LawKind, Product, RuleDb, Vendor, VendorKind};
+use crate::rules::{Category, Condition, LawKind, Product, RuleDb, Vendor, VendorKind};
 use std::collections::HashSet;
 
 /// What the assessment looks at for one component.
@@ -147,99 +150,144 @@ pub fn round(decimals: usize, x: f64) -> f64 {
 /// Assesses one component. Deterministic: the same subject and context
 /// always give the same result, reasons included.
 pub fn assess(s: &Subject, cx: &Context) -> Risk {
-    let db = cx.db;
-    let Some(&controller_ix) = s.chain.last() else {
-        let reason = match s.channel {
-            Some(c) => format!(
-                "published through {}, a channel for other publishers' software; the publisher is not identified",
-                c.name
-            ),
-            None => {
-                "vendor not identified: no rule matched the component's name, supplier or binaries"
-                    .into()
-            }
-        };
-        return Risk {
-            level: Level::Unknown,
-            exposure: None,
-            score: None,
-            dimensions: None,
-            rules: vec![FiredRule {
-                id: "VENDOR-UNRESOLVED".into(),
-                dimension: Dimension::D1,
-                score: 4,
-                rationale: "An unresolved vendor is never low risk: its level stays unknown."
-                    .into(),
-            }],
-            gates: Vec::new(),
-            mitigations: Vec::new(),
-            reasons: vec![reason],
-        };
+    let Some(facts) = Facts::of(s, cx.db) else {
+        return unresolved(s.channel);
     };
-    let controller = &db.vendors[controller_ix];
-    let vendor = &db.vendors[s.chain[0]];
-    let jurisdiction = controller
-        .country
-        .as_deref()
-        .and_then(|c| db.jurisdiction(c));
-    let laws: Vec<&Law> = jurisdiction
-        .map(|j| j.laws.iter().map(|&i| &db.laws[i]).collect())
-        .unwrap_or_default();
-    let chain_vendors: Vec<&Vendor> = s.chain.iter().map(|&i| &db.vendors[i]).collect();
-    let mut warnings: HashSet<LawKind> = chain_vendors
-        .iter()
-        .flat_map(|v| v.warnings.iter().map(|&l| db.laws[l].kind))
-        .collect();
-    if let Some(p) = s.product {
-        warnings.extend(p.warnings.iter().map(|&l| db.laws[l].kind));
+    let mut reasons = vec![chain_reason(s.chain, cx.db)];
+    let (mut dims, fired) = score(&facts, cx, &mut reasons);
+    let applied = mitigate(s, cx, &mut dims, &mut reasons);
+    let exposure = exposure(&dims, &cx.params.weights);
+    let score = exposure * f64::from(dims.d7);
+    let mut level = level_for(score, &cx.params.thresholds);
+    reasons.push(format!(
+        "exposure {:.2} × impact {} ({}) = {:.2} → {}",
+        exposure,
+        dims.d7,
+        s.category.map_or("unknown role", |c| c.name.as_str()),
+        score,
+        level.as_str()
+    ));
+    let gates = gates(&facts, cx, &mut reasons);
+    if !gates.is_empty() {
+        level = Level::Critical;
     }
-    let impact = s.category.map_or(Impact::Medium, |c| c.impact);
-    let facts = Facts {
-        controller,
-        controller_bloc: jurisdiction.map(|j| j.bloc),
-        law_kinds: laws.iter().map(|l| l.kind).collect(),
-        vendor_bloc: vendor
+    Risk {
+        level,
+        exposure: Some(round(2, exposure)),
+        score: Some(round(2, score)),
+        dimensions: Some(dims),
+        rules: fired,
+        gates,
+        mitigations: applied,
+        reasons,
+    }
+}
+
+/// Step 1: without a controller nothing is computed, and the level is
+/// unknown, never low.
+fn unresolved(channel: Option<&Vendor>) -> Risk {
+    let reason = match channel {
+        Some(c) => format!(
+            "published through {}, a channel for other publishers' software; the publisher is not identified",
+            c.name
+        ),
+        None => "vendor not identified: no rule matched the component's name, supplier or binaries"
+            .into(),
+    };
+    Risk {
+        level: Level::Unknown,
+        exposure: None,
+        score: None,
+        dimensions: None,
+        rules: vec![FiredRule {
+            id: "VENDOR-UNRESOLVED".into(),
+            dimension: Dimension::D1,
+            score: 4,
+            rationale: "An unresolved vendor is never low risk: its level stays unknown.".into(),
+        }],
+        gates: Vec::new(),
+        mitigations: Vec::new(),
+        reasons: vec![reason],
+    }
+}
+
+impl<'a> Facts<'a> {
+    /// The facts of a subject with a controller; `None` without one.
+    fn of(s: &Subject<'a>, db: &'a RuleDb) -> Option<Self> {
+        let controller = &db.vendors[*s.chain.last()?];
+        let vendor = &db.vendors[s.chain[0]];
+        let jurisdiction = controller
             .country
             .as_deref()
-            .and_then(|c| db.jurisdiction(c))
-            .map(|j| j.bloc),
-        warnings,
-        newest_edge: chain_vendors
+            .and_then(|c| db.jurisdiction(c));
+        let chain: Vec<&Vendor> = s.chain.iter().map(|&i| &db.vendors[i]).collect();
+        let mut warnings: HashSet<LawKind> = chain
             .iter()
-            .filter_map(|v| v.parent_since.as_deref().and_then(Date::parse))
-            .max(),
-        vendor_traits: chain_vendors
-            .iter()
-            .flat_map(|v| v.traits.iter().map(String::as_str))
-            .collect(),
-        product_traits: s
-            .product
-            .map(|p| p.traits.iter().map(String::as_str).collect())
-            .unwrap_or_default(),
-        open_source: s.open_source,
-        has_alternative: s.product.is_some_and(|p| !p.alternatives.is_empty()),
-        impact,
-    };
+            .flat_map(|v| v.warnings.iter().map(|&l| db.laws[l].kind))
+            .collect();
+        if let Some(p) = s.product {
+            warnings.extend(p.warnings.iter().map(|&l| db.laws[l].kind));
+        }
+        Some(Facts {
+            controller,
+            controller_bloc: jurisdiction.map(|j| j.bloc),
+            law_kinds: jurisdiction
+                .map(|j| j.laws.iter().map(|&i| db.laws[i].kind).collect())
+                .unwrap_or_default(),
+            vendor_bloc: vendor
+                .country
+                .as_deref()
+                .and_then(|c| db.jurisdiction(c))
+                .map(|j| j.bloc),
+            warnings,
+            newest_edge: chain
+                .iter()
+                .filter_map(|v| v.parent_since.as_deref().and_then(Date::parse))
+                .max(),
+            vendor_traits: chain
+                .iter()
+                .flat_map(|v| v.traits.iter().map(String::as_str))
+                .collect(),
+            product_traits: s
+                .product
+                .map(|p| p.traits.iter().map(String::as_str).collect())
+                .unwrap_or_default(),
+            open_source: s.open_source,
+            has_alternative: s.product.is_some_and(|p| !p.alternatives.is_empty()),
+            impact: s.category.map_or(Impact::Medium, |c| c.impact),
+        })
+    }
+}
 
-    let mut reasons = Vec::new();
-    let chain_text: Vec<String> = chain_vendors
+/// The controller chain in one sentence, each link with its country and
+/// since when the next one controls it.
+fn chain_reason(chain: &[usize], db: &RuleDb) -> String {
+    let links: Vec<String> = chain
         .iter()
-        .map(|v| match (&v.country, &v.parent_since) {
-            (Some(c), Some(since)) => {
-                format!("{} ({c}, controlled by the next since {since})", v.name)
+        .map(|&i| {
+            let v = &db.vendors[i];
+            match (&v.country, &v.parent_since) {
+                (Some(c), Some(since)) => {
+                    format!("{} ({c}, controlled by the next since {since})", v.name)
+                }
+                (Some(c), None) => format!("{} ({c})", v.name),
+                (None, _) => v.name.clone(),
             }
-            (Some(c), None) => format!("{} ({c})", v.name),
-            (None, _) => v.name.clone(),
         })
         .collect();
-    reasons.push(format!("controller chain: {}", chain_text.join(" → ")));
+    format!("controller chain: {}", links.join(" → "))
+}
 
+/// Step 2: each dimension's score is the highest of the rules that hold
+/// (D7 is the role's impact). Fired rules are listed by dimension, highest
+/// score first, then by id; those scoring above 0 become reasons.
+fn score(facts: &Facts, cx: &Context, reasons: &mut Vec<String>) -> (Dimensions, Vec<FiredRule>) {
     let mut dims = Dimensions {
-        d7: impact.score(),
+        d7: facts.impact.score(),
         ..Default::default()
     };
     let mut fired = Vec::new();
-    for r in &db.model.rules {
+    for r in &cx.db.model.rules {
         if facts.holds(&r.when, cx.db_date) {
             let slot = dims.get_mut(r.dimension);
             *slot = (*slot).max(r.score);
@@ -266,11 +314,24 @@ pub fn assess(s: &Subject, cx: &Context) -> Risk {
             f.rationale
         ));
     }
+    (dims, fired)
+}
 
+/// Step 3: the mitigations in force for the product or anyone in its
+/// controller chain lower D3 and D4 to their value, never raise them, and
+/// never touch another dimension.
+fn mitigate(
+    s: &Subject,
+    cx: &Context,
+    dims: &mut Dimensions,
+    reasons: &mut Vec<String>,
+) -> Vec<AppliedMitigation> {
     let mut applied = Vec::new();
     for m in cx.mitigations {
         let applies = match m.target {
-            Target::Product(p) => s.product.is_some_and(|x| std::ptr::eq(x, &db.products[p])),
+            Target::Product(p) => s
+                .product
+                .is_some_and(|x| std::ptr::eq(x, &cx.db.products[p])),
             Target::Vendor(v) => s.chain.contains(&v),
         };
         if !applies {
@@ -302,34 +363,316 @@ pub fn assess(s: &Subject, cx: &Context) -> Risk {
             }
         }
     }
+    applied
+}
 
-    let exposure = exposure(&dims, &cx.params.weights);
-    let score = exposure * f64::from(dims.d7);
-    let mut level = level_for(score, &cx.params.thresholds);
-    reasons.push(format!(
-        "exposure {:.2} × impact {} ({}) = {:.2} → {}",
-        exposure,
-        dims.d7,
-        s.category.map_or("unknown role", |c| c.name.as_str()),
-        score,
-        level.as_str()
-    ));
+/// Step 5: the ids of the hard gates whose conditions hold, in database
+/// order; any one makes the level critical.
+fn gates(facts: &Facts, cx: &Context, reasons: &mut Vec<String>) -> Vec<String> {
     let mut gates = Vec::new();
-    for g in &db.model.gates {
+    for g in &cx.db.model.gates {
         if facts.holds(&g.when, cx.db_date) {
             gates.push(g.id.clone());
             reasons.push(format!("{}: {} → critical", g.id, g.rationale));
-            level = Level::Critical;
         }
     }
-    Risk {
-        level,
-        exposure: Some(round(2, exposure)),
-        score: Some(round(2, score)),
-        dimensions: Some(dims),
-        rules: fired,
-        gates,
-        mitigations: applied,
-        reasons,
+    gates
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Context, Subject, assess, exposure, level_for};
+    use crate::date::Date;
+    use crate::model::risk::{Dimension, Dimensions, Level, Risk, Thresholds, Weights};
+    use crate::policy::{Mitigation, Target};
+    use crate::rules::{Condition, Gate, ModelRule, RuleDb};
+
+    fn db() -> RuleDb {
+        RuleDb::embedded().unwrap()
+    }
+
+    /// Assesses product `id` as the scan does when a rule names it, with
+    /// `mitigations` in force.
+    fn assess_product(db: &RuleDb, id: &str, mitigations: &[Mitigation]) -> Risk {
+        let p = db.product(id).unwrap();
+        let chain = db.chain(p.vendor);
+        let cx = Context {
+            db,
+            params: &db.model.params,
+            mitigations,
+            db_date: Date::parse(&db.meta.date).unwrap(),
+        };
+        assess(
+            &Subject {
+                chain: &chain,
+                channel: None,
+                product: Some(p),
+                open_source: db.license_is_open(&p.license),
+                license: Some(&p.license),
+                category: db.category(&p.category),
+            },
+            &cx,
+        )
+    }
+
+    fn dims(d: [u8; 6]) -> Dimensions {
+        let [d1, d2, d3, d4, d5, d6] = d;
+        Dimensions {
+            d1,
+            d2,
+            d3,
+            d4,
+            d5,
+            d6,
+            d7: 1,
+        }
+    }
+
+    #[test]
+    fn exposure_is_the_weighted_mean_of_d1_to_d6() {
+        let w = db().model.params.weights;
+        assert_eq!(w.all(), [10.0, 15.0, 10.0, 15.0, 15.0, 20.0]);
+        assert_eq!(exposure(&dims([0; 6]), &w), 0.0);
+        assert_eq!(exposure(&dims([4; 6]), &w), 4.0);
+        assert_eq!(exposure(&dims([0, 0, 0, 0, 0, 4]), &w), 4.0 * 20.0 / 85.0);
+        assert_eq!(exposure(&dims([4, 0, 0, 0, 0, 0]), &w), 4.0 * 10.0 / 85.0);
+        // Weights are relative: scaling them all changes nothing.
+        let w2 = Weights {
+            d1: 2.0,
+            d2: 3.0,
+            d3: 2.0,
+            d4: 3.0,
+            d5: 3.0,
+            d6: 4.0,
+        };
+        let d = dims([1, 2, 3, 4, 0, 2]);
+        assert!((exposure(&d, &w) - exposure(&d, &w2)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn levels_change_exactly_at_the_thresholds() {
+        let t = Thresholds {
+            medium: 2.0,
+            high: 4.0,
+            critical: 8.0,
+        };
+        let cases = [
+            (0.0, Level::Low),
+            (1.999, Level::Low),
+            (2.0, Level::Medium),
+            (3.999, Level::Medium),
+            (4.0, Level::High),
+            (7.999, Level::High),
+            (8.0, Level::Critical),
+            (16.0, Level::Critical),
+        ];
+        for (score, want) in cases {
+            assert_eq!(level_for(score, &t), want, "score {score}");
+        }
+    }
+
+    #[test]
+    fn an_unresolved_vendor_is_unknown_never_low() {
+        let db = db();
+        let cx = Context {
+            db: &db,
+            params: &db.model.params,
+            mitigations: &[],
+            db_date: Date::parse(&db.meta.date).unwrap(),
+        };
+        // Even open source in a low-impact role stays unknown.
+        let low_role = db.categories.iter().min_by_key(|c| c.impact).unwrap();
+        let mut s = Subject {
+            chain: &[],
+            channel: None,
+            product: None,
+            open_source: Some(true),
+            license: Some("MIT"),
+            category: Some(low_role),
+        };
+        let r = assess(&s, &cx);
+        assert_eq!(r.level, Level::Unknown);
+        assert_eq!((r.exposure, r.score, r.dimensions), (None, None, None));
+        assert_eq!(r.rules.len(), 1);
+        assert_eq!(
+            (
+                r.rules[0].id.as_str(),
+                r.rules[0].dimension,
+                r.rules[0].score
+            ),
+            ("VENDOR-UNRESOLVED", Dimension::D1, 4)
+        );
+        assert!(r.reasons[0].starts_with("vendor not identified"));
+        s.channel = db.vendor("flathub");
+        let r = assess(&s, &cx);
+        assert_eq!(r.level, Level::Unknown);
+        assert!(
+            r.reasons[0].starts_with("published through Flathub"),
+            "{:?}",
+            r.reasons
+        );
+    }
+
+    #[test]
+    fn a_hard_gate_makes_the_level_critical() {
+        let mut db = db();
+        let before = assess_product(&db, "libreoffice", &[]);
+        assert_eq!(before.level, Level::Low);
+        assert!(before.gates.is_empty());
+        db.model.gates.push(Gate {
+            id: "GATE-TEST".into(),
+            when: Condition::default(),
+            rationale: "always holds".into(),
+            refs: Vec::new(),
+        });
+        let after = assess_product(&db, "libreoffice", &[]);
+        assert_eq!(after.level, Level::Critical);
+        assert_eq!(after.gates, ["GATE-TEST"]);
+        // The scores stand; the gate overrides only the level, last.
+        assert_eq!(
+            (after.exposure, after.score),
+            (before.exposure, before.score)
+        );
+        assert_eq!(
+            after.reasons.last().unwrap(),
+            "GATE-TEST: always holds → critical"
+        );
+        assert!(after.reasons[after.reasons.len() - 2].ends_with("→ low"));
+        // In the database as shipped: an official warning.
+        let kas = assess_product(&RuleDb::embedded().unwrap(), "kaspersky-endpoint", &[]);
+        assert_eq!(kas.level, Level::Critical);
+        assert!(
+            kas.gates.iter().any(|g| g == "GATE-OFFICIAL-WARNING"),
+            "{:?}",
+            kas.gates
+        );
+    }
+
+    fn mitigation(target: Target, d3: Option<u8>, d4: Option<u8>) -> Mitigation {
+        Mitigation {
+            target,
+            label: "product:microsoft-365".into(),
+            d3,
+            d4,
+            justification: "EU data boundary".into(),
+            approver: "CISO".into(),
+            expires: Date::parse("2099-12-31").unwrap(),
+        }
+    }
+
+    #[test]
+    fn mitigations_lower_d3_and_d4_and_never_raise() {
+        let db = db();
+        let m365 = db
+            .products
+            .iter()
+            .position(|p| p.id == "microsoft-365")
+            .unwrap();
+        let plain = assess_product(&db, "microsoft-365", &[]);
+        let d = plain.dimensions.unwrap();
+        assert!(d.d3 > 2 && d.d4 == 4, "{d:?}");
+        let microsoft = db.vendors.iter().position(|v| v.id == "microsoft").unwrap();
+
+        // D3 lowered to 1 by the first; the second would raise D3 back to 2
+        // and leave D4 at its 4: neither happens.
+        let ms = [
+            mitigation(Target::Product(m365), Some(1), None),
+            mitigation(Target::Vendor(microsoft), Some(2), Some(4)),
+        ];
+        let r = assess_product(&db, "microsoft-365", &ms);
+        assert_eq!(r.dimensions.unwrap(), Dimensions { d3: 1, ..d });
+        assert_eq!(r.mitigations.len(), 1);
+        let a = &r.mitigations[0];
+        assert_eq!((a.dimension, a.from, a.to), (Dimension::D3, d.d3, 1));
+        assert_eq!(a.expires, "2099-12-31");
+        assert!(r.exposure < plain.exposure);
+        assert!(r.reasons.iter().any(|s| s.starts_with(
+            &format!("mitigation (EU data boundary; approved by CISO until 2099-12-31) lowers D3 data flows from {} to 1", d.d3)
+        )));
+
+        // A vendor's mitigation covers what it controls: Alphabet's
+        // applies to Chrome, published by Google.
+        let alphabet = db.vendors.iter().position(|v| v.id == "alphabet").unwrap();
+        let chrome = assess_product(&db, "google-chrome", &[])
+            .dimensions
+            .unwrap();
+        assert!(chrome.d4 > 0, "{chrome:?}");
+        let m = mitigation(Target::Vendor(alphabet), None, Some(0));
+        let r = assess_product(&db, "google-chrome", &[m]);
+        assert_eq!(r.dimensions.unwrap(), Dimensions { d4: 0, ..chrome });
+
+        // Another product's mitigation does nothing here.
+        let firefox = db.products.iter().position(|p| p.id == "firefox").unwrap();
+        let m = mitigation(Target::Product(firefox), Some(0), Some(0));
+        assert_eq!(assess_product(&db, "microsoft-365", &[m]), plain);
+    }
+
+    #[test]
+    fn fired_rules_are_ordered_by_dimension_then_score_then_id() {
+        let mut db = db();
+        let rule = |id: &str, dimension, score| ModelRule {
+            id: id.into(),
+            dimension,
+            score,
+            when: Condition::default(),
+            rationale: format!("{id} holds"),
+            refs: Vec::new(),
+        };
+        db.model.rules = vec![
+            rule("B", Dimension::D2, 1),
+            rule("Z", Dimension::D1, 2),
+            rule("A", Dimension::D2, 3),
+            rule("A", Dimension::D1, 2),
+            rule("C", Dimension::D1, 0),
+        ];
+        let r = assess_product(&db, "firefox", &[]);
+        let order: Vec<(Dimension, u8, &str)> = r
+            .rules
+            .iter()
+            .map(|f| (f.dimension, f.score, f.id.as_str()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                (Dimension::D1, 2, "A"),
+                (Dimension::D1, 2, "Z"),
+                (Dimension::D1, 0, "C"),
+                (Dimension::D2, 3, "A"),
+                (Dimension::D2, 1, "B"),
+            ]
+        );
+        // Each dimension takes its highest score; a 0 fires but says nothing.
+        let d = r.dimensions.unwrap();
+        assert_eq!((d.d1, d.d2, d.d3), (2, 3, 0));
+        let said: Vec<&str> = r
+            .reasons
+            .iter()
+            .filter(|s| s.contains(" holds"))
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            said,
+            [
+                "A D1 legal exposure = 2: A holds",
+                "Z D1 legal exposure = 2: Z holds",
+                "A D2 control stability = 3: A holds",
+                "B D2 control stability = 1: B holds",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_same_subject_gives_the_same_risk() {
+        let db = db();
+        for p in &db.products {
+            let a = assess_product(&db, &p.id, &[]);
+            let b = assess_product(&db, &p.id, &[]);
+            assert_eq!(a, b, "{}", p.id);
+            assert!(
+                a.reasons[0].starts_with("controller chain: "),
+                "{:?}",
+                a.reasons
+            );
+        }
     }
 }

@@ -1,0 +1,552 @@
+//! Stage 3, attach: which package each fingerprinted binary belongs to.
+//!
+//! The stage takes the inventory's packages and the walk's binaries and
+//! returns one [`Attached`] unit per future component: every package in
+//! collector order, then one pseudo-package per install directory of
+//! binaries no package owns. It guarantees:
+//! - every binary is in exactly one unit;
+//! - a binary with several names (hard links) is one binary, listed under
+//!   the smallest name, its other names kept as `links`;
+//! - ownership is decided on canonical paths inside the image (a manifest's
+//!   `/lib/x` owns `usr/lib/x` on usrmerge), by an owned file before an
+//!   owned directory, and the first package in collector order wins;
+//! - memory doesn't grow with the number of owned files: only the binaries
+//!   are indexed, and each package's file list is streamed past that index
+//!   and dropped;
+//! - unowned binaries group by install directory (`opt/zoom`, `Program
+//!   Files/Acme Tools`), so a 200-file tree is one component, not 200.
+//!
+//! It reads facts only (paths, package manifests, binary notes); no rule is
+//! applied here.
+
+use crate::image::{DirResolver, Image};
+use crate::model::binary::{Binary, Flag};
+use crate::model::inventory::{Evidence, Family, Kind, Package, Source, prop};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// A package and the binaries attached to it: one future component.
+#[derive(Debug, Clone)]
+pub struct Attached {
+    /// The package, or for unowned binaries the pseudo-package of their
+    /// install directory ([`group_package`]). Its file list has been
+    /// consumed by the attachment.
+    pub package: Package,
+    /// Indices into the binaries given to [`attach`], ascending.
+    pub binaries: Vec<usize>,
+    /// How many files the component counts: those its manifest lists, or
+    /// its binaries when the manifest lists none.
+    pub files: usize,
+    /// The install directory, when the unit is a group of unowned binaries.
+    pub install_dir: Option<String>,
+}
+
+/// Hard links: the smallest name becomes the binary's path, the others its
+/// `links`, whichever thread happened to see which name first. Sorts the
+/// binaries by path, the order every later stage and the report rely on.
+pub fn merge_hard_links(binaries: &mut [Binary], aliases: Vec<(u64, u64, String)>) {
+    let by_inode: HashMap<(u64, u64), usize> = binaries
+        .iter()
+        .enumerate()
+        .map(|(i, b)| ((b.dev, b.ino), i))
+        .collect();
+    for (dev, ino, alias) in aliases {
+        if let Some(&i) = by_inode.get(&(dev, ino)) {
+            binaries[i].links.push(alias);
+        }
+    }
+    for b in binaries.iter_mut().filter(|b| !b.links.is_empty()) {
+        b.links.push(std::mem::take(&mut b.path));
+        b.links.sort();
+        b.path = b.links.remove(0);
+    }
+    binaries.sort_by(|a, b| a.path.cmp(&b.path));
+}
+
+/// Attaches every binary to the package that owns it (by an owned file,
+/// else by an owned directory), and groups the rest by install directory.
+/// Packages come first, in the order given; the groups follow in path
+/// order.
+pub fn attach(image: &Image, packages: Vec<Package>, binaries: &[Binary]) -> Vec<Attached> {
+    let (mut units, owners) = owners(image, packages, binaries);
+    let system_root = image.family() != Family::Directory;
+    let windows = image.family() == Family::Windows;
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (bi, b) in binaries.iter().enumerate() {
+        match owners.of(bi, &b.path) {
+            Some(pi) => units[pi].binaries.push(bi),
+            None => groups
+                .entry(if windows {
+                    windows_install_group(&b.path)
+                } else {
+                    install_group(&b.path, system_root)
+                })
+                .or_default()
+                .push(bi),
+        }
+    }
+    for u in &mut units {
+        if u.files == 0 {
+            u.files = u.binaries.len();
+        }
+    }
+    units.extend(groups.into_iter().map(|(dir, members)| Attached {
+        package: group_package(&dir, &members, binaries),
+        files: members.len(),
+        binaries: members,
+        install_dir: Some(dir),
+    }));
+    units
+}
+
+/// The packages that claim binaries: by file (binary index → package
+/// index) and by directory (canonical directory → package index).
+struct Owners {
+    by_file: Vec<Option<usize>>,
+    by_dir: HashMap<String, usize>,
+}
+
+impl Owners {
+    /// The package that owns binary `bi` at `path`: the one listing the file,
+    /// else the one owning its nearest directory.
+    fn of(&self, bi: usize, path: &str) -> Option<usize> {
+        self.by_file[bi].or_else(|| {
+            let mut p = path;
+            while let Some(cut) = p.rfind('/') {
+                p = &p[..cut];
+                if let Some(&i) = self.by_dir.get(p) {
+                    return Some(i);
+                }
+            }
+            None
+        })
+    }
+}
+
+/// One unit per package, with its manifest's file count, and who owns
+/// which binary. Only the binaries are indexed; each package's file list is
+/// streamed past that index and dropped. The first package wins.
+fn owners(image: &Image, packages: Vec<Package>, binaries: &[Binary]) -> (Vec<Attached>, Owners) {
+    let mut bin_at: HashMap<&str, usize> = HashMap::new();
+    for (bi, b) in binaries.iter().enumerate() {
+        bin_at.insert(b.path.as_str(), bi);
+        for l in &b.links {
+            bin_at.insert(l.as_str(), bi);
+        }
+    }
+    let mut owners = Owners {
+        by_file: vec![None; binaries.len()],
+        by_dir: HashMap::new(),
+    };
+    let mut resolver = DirResolver::new(&image.fs);
+    let mut units = Vec::with_capacity(packages.len());
+    for (i, mut p) in packages.into_iter().enumerate() {
+        let files = std::mem::take(&mut p.files);
+        for f in &files {
+            if let Some(&bi) = bin_at.get(resolver.canonical(f).as_str()) {
+                owners.by_file[bi].get_or_insert(i);
+            }
+        }
+        for d in &p.dirs {
+            // Resolve the whole directory path: it is the prefix itself.
+            let canon = image
+                .fs
+                .resolve(d.trim_start_matches('/'))
+                .map(|p| crate::paths::display(&p).0)
+                .unwrap_or_else(|_| crate::paths::normalize(d));
+            owners.by_dir.entry(canon).or_insert(i);
+        }
+        units.push(Attached {
+            package: p,
+            binaries: Vec::new(),
+            files: files.len(),
+            install_dir: None,
+        });
+    }
+    (units, owners)
+}
+
+/// Directories that say where a file sits, not what product it belongs to.
+const PREFIXES: &[&str] = &[
+    "usr/local",
+    "opt",
+    "srv",
+    "usr/lib64",
+    "usr/lib",
+    "usr/libexec",
+    "usr/share",
+    "usr",
+    "var/lib",
+    "root",
+    "snap",
+];
+const TRANSPARENT: &[&str] = &[
+    "bin",
+    "sbin",
+    "lib",
+    "lib32",
+    "lib64",
+    "libexec",
+    "share",
+    "include",
+    "Downloads",
+    "Desktop",
+    "Documents",
+    "Programs",
+    "apps",
+];
+
+/// The install directory an unowned binary belongs to, so a 200-file tree is
+/// one component: the first directory below an install prefix (`opt`,
+/// `usr/local`, a home directory...) that is not a generic one (`bin`, `lib`,
+/// a multiarch triplet). A binary directly in a generic directory is its own
+/// group. In an operating-system root, any other top-level directory
+/// (`srv`, `tmp`, `data`...) is treated as a prefix too, so unrelated trees
+/// below it don't merge into one component; in a plain directory the root
+/// itself is the prefix.
+pub fn install_group(rel: &str, system_root: bool) -> String {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let mut i = 0;
+    // Home directories: home/USER and its .local, .local/share.
+    if parts.first() == Some(&"home") && parts.len() > 2 {
+        i = 2;
+        if parts.get(2) == Some(&".local") {
+            i = 3;
+            if parts.get(3) == Some(&"share") {
+                i = 4;
+            }
+        }
+    } else {
+        for p in PREFIXES {
+            let pp: Vec<&str> = p.split('/').collect();
+            if parts.len() > pp.len() && parts[..pp.len()] == pp[..] {
+                i = pp.len();
+                break;
+            }
+        }
+        if i == 0 && system_root && parts.len() > 1 {
+            i = 1;
+        }
+    }
+    while i + 1 < parts.len() && (TRANSPARENT.contains(&parts[i]) || is_triplet(parts[i])) {
+        i += 1;
+    }
+    parts[..=i.min(parts.len() - 1)].join("/")
+}
+
+fn is_triplet(s: &str) -> bool {
+    s.contains("-linux-") || s.ends_with("-linux")
+}
+
+/// Windows install prefixes, lower case: the directory below one of these
+/// (`*` = any one directory, a user) is an install directory.
+const WINDOWS_PREFIXES: &[&[&str]] = &[
+    &["program files", "common files"],
+    &["program files (x86)", "common files"],
+    &["program files", "windowsapps"],
+    &["program files"],
+    &["program files (x86)"],
+    &["programdata", "microsoft", "windows", "start menu"],
+    &["programdata"],
+    &["users", "*", "appdata", "local", "programs"],
+    &["users", "*", "appdata", "local"],
+    &["users", "*", "appdata", "roaming"],
+    &["users", "*", "appdata", "locallow"],
+    &["users", "*", "downloads"],
+    &["users", "*", "desktop"],
+    &["users", "*", "documents"],
+    &["users", "*"],
+];
+
+/// Directories below `Program Files` that name a vendor with several
+/// products (`Program Files/Microsoft Office/...`, `Program Files/Google/
+/// Chrome`): the product directory below them is the install directory.
+fn is_vendor_dir(parts: &[&str], i: usize) -> bool {
+    parts.len() > i + 2
+        && parts[..i].first().is_some_and(|p| {
+            p.eq_ignore_ascii_case("program files") || p.eq_ignore_ascii_case("program files (x86)")
+        })
+        && i == 1
+        && !parts[i + 1].eq_ignore_ascii_case("bin")
+        && VENDOR_DIRS.iter().any(|v| parts[i].eq_ignore_ascii_case(v))
+}
+
+/// Vendor directories under `Program Files` that hold several products.
+const VENDOR_DIRS: &[&str] = &[
+    "Adobe",
+    "Citrix",
+    "Google",
+    "Microsoft",
+    "Mozilla",
+    "Oracle",
+    "VMware",
+    "Cisco",
+    "Kaspersky Lab",
+    "ESET",
+    "Tencent",
+    "Common Files",
+];
+
+/// [`install_group`] for Windows images, ignoring case: a binary under
+/// `Program Files`, `ProgramData`, a user's `AppData/Local/Programs`,
+/// `AppData/Roaming` or `Downloads` belongs to the first directory below
+/// that prefix (`Program Files/Acme Tools/acmetool.exe` → `Program
+/// Files/Acme Tools`; one level deeper below vendor directories like
+/// `Program Files/Google/Chrome`); a binary directly in such a prefix
+/// (`Downloads/putty.exe`) is its own group; anything else groups by its
+/// top-level directory.
+pub fn windows_install_group(rel: &str) -> String {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let lower: Vec<String> = parts.iter().map(|p| p.to_lowercase()).collect();
+    let mut i = 0;
+    for prefix in WINDOWS_PREFIXES {
+        if parts.len() > prefix.len()
+            && prefix
+                .iter()
+                .zip(&lower)
+                .all(|(want, have)| *want == "*" || want == have)
+        {
+            i = prefix.len();
+            break;
+        }
+    }
+    if i == 0 {
+        i = usize::from(parts.len() > 1);
+    } else if is_vendor_dir(&parts, i) {
+        i += 1;
+    }
+    parts[..=i.min(parts.len() - 1)].join("/")
+}
+
+/// The pseudo-package standing for a group of unowned binaries: named after
+/// its install directory, which is also its identity; one architecture if
+/// all binaries agree; version, licence and vendor from the first ELF
+/// package note (`.note.package`) a member carries.
+pub fn group_package(group: &str, members: &[usize], binaries: &[Binary]) -> Package {
+    let single = members.len() == 1 && binaries[members[0]].path == group;
+    let what = if single {
+        "unowned binary"
+    } else {
+        "install directory of unowned binaries"
+    };
+    let mut pkg = Package::new(
+        Source::Binary,
+        crate::paths::file_name(group),
+        Evidence::new(
+            group,
+            "install-dir",
+            format!("{what}: {} binaries", members.len()),
+        ),
+    );
+    pkg.properties.insert(prop::INSTALL_PATH, group.to_owned());
+    let archs: HashSet<&str> = members
+        .iter()
+        .filter_map(|&b| binaries[b].arch.as_deref())
+        .collect();
+    if archs.len() == 1 {
+        pkg.arch = archs.into_iter().next().map(str::to_owned);
+    }
+    for &b in members {
+        if let Some(serde_json::Value::Object(n)) = binaries[b]
+            .elf
+            .as_ref()
+            .and_then(|e| e.package_note.as_ref())
+        {
+            if let Some(v) = n.get("version").and_then(|v| v.as_str()) {
+                pkg.version.get_or_insert_with(|| v.to_owned());
+            }
+            if let Some(l) = n.get("license").and_then(|v| v.as_str()) {
+                pkg.license.get_or_insert_with(|| l.to_owned());
+            }
+            if let Some(v) = n.get("vendor").and_then(|v| v.as_str()) {
+                pkg.supplier.vendor.get_or_insert_with(|| v.to_owned());
+            }
+            pkg.evidence.push(Evidence::new(
+                &binaries[b].path,
+                "elf-note",
+                ".note.package",
+            ));
+            break;
+        }
+    }
+    if members.len() > 1 || !single {
+        pkg.kind = Kind::Application;
+    } else if binaries[members[0]].has(Flag::SharedLibrary) {
+        pkg.kind = Kind::Library;
+    }
+    pkg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{attach, install_group, merge_hard_links, windows_install_group};
+    use crate::image::Image;
+    use crate::model::binary::{Binary, Format};
+    use crate::model::inventory::{Evidence, Kind, Package, Source, prop};
+
+    fn binary(path: &str, ino: u64) -> Binary {
+        let mut b = Binary::new(path, Format::Elf, 100);
+        b.ino = ino;
+        b
+    }
+
+    fn package(name: &str, files: &[&str], dirs: &[&str]) -> Package {
+        let mut p = Package::new(Source::Dpkg, name, Evidence::new("x", "test", "line 1"));
+        p.files = files.iter().map(|f| f.to_string()).collect();
+        p.dirs = dirs.iter().map(|d| d.to_string()).collect();
+        p
+    }
+
+    #[test]
+    fn hard_links_become_one_binary_under_its_smallest_name() {
+        let mut bins = vec![binary("z/tool", 7), binary("m/other", 8)];
+        merge_hard_links(
+            &mut bins,
+            vec![(0, 7, "a/tool".into()), (0, 7, "q/tool".into())],
+        );
+        let paths: Vec<&str> = bins.iter().map(|b| b.path.as_str()).collect();
+        assert_eq!(paths, ["a/tool", "m/other"]);
+        assert_eq!(bins[0].links, ["q/tool", "z/tool"]);
+        assert!(bins[1].links.is_empty());
+    }
+
+    #[test]
+    fn owners_by_file_then_directory_then_install_groups() {
+        let root = tempfile::tempdir().unwrap();
+        for d in ["opt/acme/bin", "opt/acme/lib", "usr/bin", "srv/x"] {
+            std::fs::create_dir_all(root.path().join(d)).unwrap();
+        }
+        let image = Image::open(root.path()).unwrap();
+        let mut bins = vec![
+            binary("opt/acme/bin/acme", 1),
+            binary("opt/acme/lib/libacme.so", 2),
+            binary("srv/x/y", 3),
+            binary("usr/bin/tool", 4),
+            binary("usr/bin/tool2", 5),
+            binary("usr/bin/tool3", 6),
+        ];
+        // `tool3` is also reachable as `usr/sbin/t3`, the name its manifest uses.
+        merge_hard_links(&mut bins, vec![(0, 6, "usr/sbin/t3".into())]);
+        let packages = vec![
+            package(
+                "tool",
+                &["/usr/bin/tool", "/usr/share/doc/tool/README"],
+                &[],
+            ),
+            // A second claim on the same file: the first package wins.
+            package("tool-again", &["/usr/bin/tool"], &[]),
+            package("acme", &[], &["/opt/acme"]),
+            package("t3", &["/usr/sbin/t3"], &[]),
+        ];
+        let units = attach(&image, packages, &bins);
+        let summary: Vec<(&str, Vec<&str>, usize, Option<&str>)> = units
+            .iter()
+            .map(|u| {
+                (
+                    u.package.name.as_str(),
+                    u.binaries.iter().map(|&b| bins[b].path.as_str()).collect(),
+                    u.files,
+                    u.install_dir.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("tool", vec!["usr/bin/tool"], 2, None),
+                ("tool-again", vec![], 1, None),
+                (
+                    "acme",
+                    vec!["opt/acme/bin/acme", "opt/acme/lib/libacme.so"],
+                    2,
+                    None
+                ),
+                ("t3", vec!["usr/bin/tool3"], 1, None),
+                ("x", vec!["srv/x/y"], 1, Some("srv/x")),
+                ("tool2", vec!["usr/bin/tool2"], 1, Some("usr/bin/tool2")),
+            ]
+        );
+        // Manifests are consumed; every binary is in exactly one unit.
+        assert!(units.iter().all(|u| u.package.files.is_empty()));
+        let mut all: Vec<usize> = units.iter().flat_map(|u| u.binaries.clone()).collect();
+        all.sort();
+        assert_eq!(all, (0..bins.len()).collect::<Vec<_>>());
+        let group = &units[4].package;
+        assert_eq!(group.source, Source::Binary);
+        assert_eq!(group.kind, Kind::Application);
+        assert_eq!(
+            group.properties.get(prop::INSTALL_PATH).map(String::as_str),
+            Some("srv/x")
+        );
+    }
+
+    #[test]
+    fn groups_windows_binaries_by_install_directory() {
+        let g = windows_install_group;
+        assert_eq!(
+            g("Program Files/Acme Tools/acmetool.exe"),
+            "Program Files/Acme Tools"
+        );
+        assert_eq!(
+            g("Program Files/Acme Tools/x/helper.dll"),
+            "Program Files/Acme Tools"
+        );
+        assert_eq!(
+            g("PROGRAM FILES (X86)/Google/Chrome/Application/chrome.exe"),
+            "PROGRAM FILES (X86)/Google/Chrome"
+        );
+        assert_eq!(
+            g("Users/alice/AppData/Local/Programs/Notepad++/notepad++.exe"),
+            "Users/alice/AppData/Local/Programs/Notepad++"
+        );
+        assert_eq!(
+            g("users/alice/downloads/putty.exe"),
+            "users/alice/downloads/putty.exe"
+        );
+        assert_eq!(
+            g("Users/bob/AppData/Roaming/Zoom/bin/Zoom.exe"),
+            "Users/bob/AppData/Roaming/Zoom"
+        );
+        assert_eq!(g("ProgramData/Tool/t.exe"), "ProgramData/Tool");
+        assert_eq!(g("Tools/x/y.exe"), "Tools/x");
+        assert_eq!(g("setup.exe"), "setup.exe");
+        assert_eq!(
+            g("Program Files/Common Files/Oracle/Java/javapath/java.exe"),
+            "Program Files/Common Files/Oracle"
+        );
+    }
+
+    #[test]
+    fn groups_by_install_directory() {
+        assert_eq!(install_group("opt/zoom/zoom", true), "opt/zoom");
+        assert_eq!(install_group("opt/zoom/cef/libcef.so", true), "opt/zoom");
+        assert_eq!(
+            install_group("usr/local/bin/tool", true),
+            "usr/local/bin/tool"
+        );
+        assert_eq!(
+            install_group("usr/local/lib/foo/x.so", true),
+            "usr/local/lib/foo"
+        );
+        assert_eq!(
+            install_group("home/alice/.local/share/JetBrains/Toolbox/bin/x", true),
+            "home/alice/.local/share/JetBrains"
+        );
+        assert_eq!(
+            install_group("home/alice/bin/tool", true),
+            "home/alice/bin/tool"
+        );
+        assert_eq!(
+            install_group("usr/lib/x86_64-linux-gnu/libfoo.so", true),
+            "usr/lib/x86_64-linux-gnu/libfoo.so"
+        );
+        assert_eq!(install_group("app/bin/x", false), "app");
+        assert_eq!(
+            install_group("work/main/target/debug/sovscan", true),
+            "work/main"
+        );
+        assert_eq!(install_group("tmp/r1/opt/zoom/zoom", true), "tmp/r1");
+        assert_eq!(install_group("srv/tool", true), "srv/tool");
+        assert_eq!(install_group("x", true), "x");
+        assert_eq!(install_group("x", false), "x");
+    }
+}
