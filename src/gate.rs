@@ -8,10 +8,10 @@
 //!
 //! Exit codes: 0 pass, 1 a (new) violation, 2 usage or fatal error.
 
+use crate::assess::policy::Policy;
 use crate::model::report::{Component, Report};
 use crate::model::risk::Level;
 use crate::model::verdict::{GateRule, Verdict, Violation};
-use crate::policy::Policy;
 use std::collections::HashSet;
 
 /// Every violation of the policy (and `fail_on`) in a report.

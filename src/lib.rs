@@ -12,6 +12,7 @@ pub mod assess;
 pub mod cli;
 pub mod collect;
 pub mod date;
+pub mod diag;
 
 pub mod fingerprint;
 pub mod gate;
@@ -20,7 +21,6 @@ pub mod image;
 pub mod isolate;
 pub mod model;
 pub mod paths;
-pub mod policy;
 
 pub mod progress;
 pub mod report;

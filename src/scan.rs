@@ -5,6 +5,7 @@
 //! gives the same bytes.
 
 use crate::assess::aggregate::aggregate;
+use crate::assess::policy::Policy;
 use crate::assess::{self, Context, Subject};
 use crate::collect;
 use crate::date::Date;
@@ -13,7 +14,6 @@ use crate::image::{DirResolver, Image};
 use crate::model::binary::{Binary, Claim, Flag};
 use crate::model::inventory::{Evidence, Family, Kind, Package, Problem, Source, Supplier, prop};
 use crate::model::report::*;
-use crate::policy::Policy;
 use crate::progress::Progress;
 use crate::rules::{self, Facts, Hit, RuleDb, Target, VendorKind};
 use crate::walk;

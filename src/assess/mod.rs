@@ -14,14 +14,15 @@
 //! any level can be traced back to its evidence.
 
 pub mod aggregate;
+pub mod policy;
 
 use crate::date::Date;
 use crate::model::risk::{
     AppliedMitigation, Bloc, Dimension, Dimensions, FiredRule, Impact, Level, ModelParams, Risk,
     Thresholds, Weights,
 };
-use crate::policy::{Mitigation, Target};
 use crate::rules::{Category, Condition, Law, LawKind, Product, RuleDb, Vendor, VendorKind};
+use policy::{Mitigation, Target};
 use std::collections::HashSet;
 
 /// What the assessment looks at for one component.
