@@ -529,3 +529,453 @@ impl Reader<'_> {
         line_col(self.text, span.start).0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{Source, embedded_sources, load};
+    use std::sync::OnceLock;
+
+    /// The embedded database, loaded once for all tests.
+    fn db() -> &'static RuleDb {
+        static DB: OnceLock<RuleDb> = OnceLock::new();
+        DB.get_or_init(|| RuleDb::embedded().expect("embedded rules load"))
+    }
+
+    const TODAY: Date = Date {
+        year: 2027,
+        month: 1,
+        day: 1,
+    };
+
+    fn parse(text: &str) -> Result<Policy, Vec<Diagnostic>> {
+        Policy::parse("p.toml", text, db(), TODAY)
+    }
+
+    /// The problems of a policy that must not load, as the user sees them.
+    fn errors(text: &str) -> Vec<String> {
+        match parse(text) {
+            Ok(_) => panic!("the policy loaded:\n{text}"),
+            Err(errs) => errs.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    fn ok(text: &str) -> Policy {
+        parse(text).unwrap_or_else(|errs| {
+            let lines: Vec<String> = errs.iter().map(ToString::to_string).collect();
+            panic!("the policy does not load:\n{}", lines.join("\n"))
+        })
+    }
+
+    const FULL: &str = r#"
+[model]
+weights = { d1 = 20, d2 = 15, d3 = 10, d4 = 15, d5 = 15, d6 = 10 }
+thresholds = { medium = 2.0, high = 4.0, critical = 8.0 }
+oss_target = 0.7
+oss_target_year = 2032
+role_weights = { office = 8, browser = 4 }
+
+[[mitigation]]
+product = "microsoft-teams"
+d3 = 1
+d4 = 2
+justification = "EU Data Boundary contract"
+approver = "CISO"
+expires = 2027-06-30
+
+[[mitigation]]
+vendor = "zoom"
+d4 = 0
+justification = "on-premises connector"
+approver = "IT security"
+expires = 2027-01-01
+
+[deny]
+vendors = ["bytedance"]
+jurisdictions = ["CN", "RU"]
+categories = ["remote-access"]
+max_level = "high"
+min_oss_share = 0.5
+min_index = 40
+
+[[allow]]
+vendor = "microsoft"
+reason = "Windows base image until the pilot ends"
+expires = 2027-06-30
+
+[[allow]]
+product = "google-chrome"
+reason = "web apps certified for Chrome only"
+expires = 2028-01-01
+"#;
+
+    #[test]
+    fn every_key_is_read() {
+        let p = ok(FULL);
+        assert_eq!(p.path.as_deref(), Some("p.toml"));
+        let w = p.weights.unwrap();
+        assert_eq!(w.all(), [20.0, 15.0, 10.0, 15.0, 15.0, 10.0]);
+        let t = p.thresholds.unwrap();
+        assert_eq!((t.medium, t.high, t.critical), (2.0, 4.0, 8.0));
+        assert_eq!((p.oss_target, p.oss_target_year), (Some(0.7), Some(2032)));
+        assert_eq!(
+            p.role_weights,
+            BTreeMap::from([("browser".to_owned(), 4.0), ("office".to_owned(), 8.0)])
+        );
+
+        let teams = db().products.iter().position(|x| x.id == "microsoft-teams");
+        let zoom = db().vendor_index("zoom");
+        assert_eq!(p.mitigations.len(), 2);
+        let m = &p.mitigations[0];
+        assert_eq!(Some(m.target.clone()), teams.map(Target::Product));
+        assert_eq!(m.label, "product:microsoft-teams");
+        assert_eq!((m.d3, m.d4), (Some(1), Some(2)));
+        assert_eq!(
+            (m.justification.as_str(), m.approver.as_str()),
+            ("EU Data Boundary contract", "CISO")
+        );
+        assert_eq!(m.expires, Date::parse("2027-06-30").unwrap());
+        // Expiring today is still in force.
+        let m = &p.mitigations[1];
+        assert_eq!(Some(m.target.clone()), zoom.map(Target::Vendor));
+        assert_eq!((m.label.as_str(), m.d3, m.d4), ("vendor:zoom", None, Some(0)));
+
+        assert_eq!(
+            p.deny,
+            Deny {
+                vendors: vec!["bytedance".into()],
+                jurisdictions: vec!["CN".into(), "RU".into()],
+                categories: vec!["remote-access".into()],
+                max_level: Some(Level::High),
+                min_oss_share: Some(0.5),
+                min_index: Some(40.0),
+            }
+        );
+        let allowed: Vec<(&str, Option<&str>, Option<&str>)> = p
+            .allows
+            .iter()
+            .map(|a| (a.label.as_str(), a.vendor.as_deref(), a.product.as_deref()))
+            .collect();
+        assert_eq!(
+            allowed,
+            [
+                ("vendor:microsoft", Some("microsoft"), None),
+                ("product:google-chrome", None, Some("google-chrome")),
+            ]
+        );
+        assert_eq!(p.allows[1].reason, "web apps certified for Chrome only");
+        assert!(p.warnings.is_empty() && p.expired_allows.is_empty());
+    }
+
+    #[test]
+    fn overrides_apply_to_the_model_and_the_rest_stays_the_databases() {
+        let p = ok(FULL);
+        let params = p.params(db());
+        let base = &db().model.params;
+        assert_eq!(params.weights, p.weights.unwrap());
+        assert_eq!(params.thresholds, p.thresholds.unwrap());
+        assert_eq!((params.oss_target, params.oss_target_year), (0.7, 2032));
+        assert_eq!(params.unknown_exposure, base.unknown_exposure);
+        assert_eq!(params.single_point_roles, base.single_point_roles);
+        assert_eq!(p.role_weight(db(), "office"), 8.0);
+        let mail = db().category("mail").unwrap().weight;
+        assert_eq!(p.role_weight(db(), "mail"), mail);
+
+        let empty = ok("");
+        assert_eq!(&empty.params(db()), base);
+        assert!(empty.mitigations.is_empty() && empty.allows.is_empty());
+        assert_eq!(empty.deny, Deny::default());
+    }
+
+    #[test]
+    fn bad_model_values_are_located_with_their_codes() {
+        let text = "[model]\n\
+            weights = { d1 = -1, d2 = 0, d3 = 0, d4 = 0, d5 = 0, d6 = 0 }\n\
+            thresholds = { medium = 5.0, high = 4.0, critical = 8.0 }\n\
+            oss_target = 1.5\n\
+            role_weights = { games = 2, office = -1, browser = nan }\n";
+        assert_eq!(
+            errors(text),
+            [
+                "p.toml:2:11: weights must be non-negative with a positive sum [P003]",
+                "p.toml:3:14: thresholds must rise: 0 < medium < high < critical <= 16 [P004]",
+                "p.toml:4:14: oss_target is a share between 0 and 1 [P005]",
+                "p.toml:5:52: a role weight is a non-negative number [P007]",
+                "p.toml:5:18: unknown category `games` [P006]",
+                "p.toml:5:38: a role weight is a non-negative number [P007]",
+            ]
+        );
+    }
+
+    /// A `[model]` as the rule database writes it, with `weights` and
+    /// `thresholds` in place.
+    fn rules_model(weights: &str, thresholds: &str) -> String {
+        format!(
+            "[model]\nweights = {weights}\nthresholds = {thresholds}\noss_target = 0.5\n\
+             oss_target_year = 2030\nunknown_exposure = 2.0\nsingle_point_roles = 3\n"
+        )
+    }
+
+    /// The codes a rule layer holding `text` gets on top of the embedded
+    /// database.
+    fn rule_codes(text: String) -> Vec<Code> {
+        let layer = vec![Source {
+            name: "m.toml".into(),
+            text: text.into(),
+        }];
+        match load(vec![embedded_sources(), layer]) {
+            Ok(_) => Vec::new(),
+            Err(errs) => errs.iter().map(|e| e.code).collect(),
+        }
+    }
+
+    fn policy_codes(text: String) -> Vec<Code> {
+        match parse(&text) {
+            Ok(_) => Vec::new(),
+            Err(errs) => errs.iter().map(|e| e.code).collect(),
+        }
+    }
+
+    #[test]
+    fn weights_and_thresholds_are_checked_as_the_rule_database_checks_them() {
+        let good_w = "{ d1 = 1, d2 = 0, d3 = 0, d4 = 0, d5 = 0, d6 = 0 }";
+        let good_t = "{ medium = 1.0, high = 2.0, critical = 16.0 }";
+        let zero_w = "{ d1 = 0, d2 = 0, d3 = 0, d4 = 0, d5 = 0, d6 = 0 }";
+        let flat_t = "{ medium = 2.0, high = 2.0, critical = 8.0 }";
+        let cases = [
+            (good_w, good_t, vec![], vec![]),
+            (zero_w, good_t, vec![Code::RuleWeights], vec![Code::PolicyWeights]),
+            (
+                good_w,
+                flat_t,
+                vec![Code::RuleThresholds],
+                vec![Code::PolicyThresholds],
+            ),
+        ];
+        for (w, t, in_rules, in_policy) in cases {
+            assert_eq!(rule_codes(rules_model(w, t)), in_rules, "{w} {t}");
+            let policy = format!("[model]\nweights = {w}\nthresholds = {t}\n");
+            assert_eq!(policy_codes(policy), in_policy, "{w} {t}");
+        }
+    }
+
+    #[test]
+    fn a_mitigation_lowers_only_d3_or_d4() {
+        let text = r#"[[mitigation]]
+product = "microsoft-teams"
+d1 = 0
+d2 = 1
+d5 = 1
+d6 = 1
+d3 = 5
+justification = "j"
+approver = "a"
+expires = 2027-06-30
+
+[[mitigation]]
+vendor = "microsoft"
+justification = "j"
+approver = "a"
+expires = 2027-06-30
+"#;
+        assert_eq!(
+            errors(text),
+            [
+                "p.toml:3:6: a mitigation may not lower d1: a contract or setting can't change the law that binds the controller [P008]",
+                "p.toml:4:6: a mitigation may not lower d2: only data flows (d3) and operational autonomy (d4) can be mitigated [P008]",
+                "p.toml:5:6: a mitigation may not lower d5: only data flows (d3) and operational autonomy (d4) can be mitigated [P008]",
+                "p.toml:6:6: a mitigation may not lower d6: only data flows (d3) and operational autonomy (d4) can be mitigated [P008]",
+                "p.toml:7:6: a dimension score is 0..=4 [P009]",
+                "p.toml:12:1: a mitigation needs d3 or d4 [P010]",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_mitigation_needs_its_texts_and_exactly_one_known_target() {
+        let text = r#"[[mitigation]]
+product = "no-such-product"
+d3 = 1
+justification = " "
+approver = ""
+expires = 2027-06-30
+
+[[mitigation]]
+product = "microsoft-teams"
+vendor = "microsoft"
+d3 = 1
+justification = "j"
+approver = "a"
+expires = 2027-06-30
+
+[[mitigation]]
+vendor = "no-such-vendor"
+d4 = 1
+justification = "j"
+approver = "a"
+expires = 2027-06-30
+"#;
+        assert_eq!(
+            errors(text),
+            [
+                "p.toml:4:17: a mitigation needs a non-empty justification [P011]",
+                "p.toml:5:12: a mitigation needs a non-empty approver [P011]",
+                "p.toml:2:11: unknown product id `no-such-product` [P013]",
+                "p.toml:8:1: a mitigation names exactly one of `product` or `vendor` [P012]",
+                "p.toml:17:10: unknown vendor id `no-such-vendor` [P014]",
+            ]
+        );
+    }
+
+    #[test]
+    fn expired_mitigations_and_allows_are_warnings_and_allow_nothing() {
+        let text = r#"[[mitigation]]
+product = "microsoft-teams"
+d3 = 1
+justification = "j"
+approver = "a"
+expires = 2026-12-31
+
+[[allow]]
+vendor = "zoom"
+reason = "pilot"
+expires = 2026-12-31
+
+[[allow]]
+product = "zoom"
+reason = "pilot"
+expires = 2027-01-01
+"#;
+        let p = ok(text);
+        assert!(p.mitigations.is_empty());
+        let expired_allow =
+            "p.toml:8: allow entry for vendor:zoom expired on 2026-12-31: it allows nothing";
+        assert_eq!(
+            p.warnings,
+            [
+                "p.toml:1: mitigation for product:microsoft-teams expired on 2026-12-31: ignored",
+                expired_allow,
+            ]
+        );
+        assert_eq!(p.expired_allows, [expired_allow]);
+        // The one expiring today is still in force.
+        assert_eq!(p.allows.len(), 1);
+        assert_eq!(p.allows[0].label, "product:zoom");
+    }
+
+    #[test]
+    fn expires_is_a_date_without_a_time() {
+        let text = r#"[[mitigation]]
+vendor = "zoom"
+d4 = 1
+justification = "j"
+approver = "a"
+expires = 2027-06-30T12:00:00Z
+
+[[allow]]
+vendor = "zoom"
+reason = "r"
+expires = 2027-06-30T12:00:00
+"#;
+        assert_eq!(
+            errors(text),
+            [
+                "p.toml:6:11: expires must be a date like 2027-06-30 [P015]",
+                "p.toml:11:11: expires must be a date like 2027-06-30 [P015]",
+            ]
+        );
+    }
+
+    #[test]
+    fn deny_rules_name_what_the_database_knows() {
+        let text = r#"[deny]
+vendors = ["bytedance", "no-such-vendor"]
+jurisdictions = ["CN", "XX"]
+categories = ["games"]
+max_level = "urgent"
+min_oss_share = 45
+min_index = 101
+"#;
+        assert_eq!(
+            errors(text),
+            [
+                "p.toml:2:25: unknown vendor id `no-such-vendor` [P014]",
+                "p.toml:3:24: unknown country `XX`: no [[jurisdiction]] defines it [P016]",
+                "p.toml:4:15: unknown category `games` [P006]",
+                "p.toml:5:13: `urgent` is not a level (low, medium, unknown, high, critical) [P017]",
+                "p.toml:6:17: min_oss_share is a share between 0 and 1 [P018]",
+                "p.toml:7:13: min_index is between 0 and 100 [P019]",
+            ]
+        );
+        let p = ok("[deny]\nmax_level = \"unknown\"\nmin_oss_share = 1.0\nmin_index = 0\n");
+        assert_eq!(p.deny.max_level, Some(Level::Unknown));
+    }
+
+    #[test]
+    fn an_allow_entry_names_one_known_target_and_a_reason() {
+        let text = r#"[[allow]]
+reason = "r"
+expires = 2027-06-30
+
+[[allow]]
+vendor = "zoom"
+product = "zoom"
+reason = "r"
+expires = 2027-06-30
+
+[[allow]]
+product = "no-such-product"
+reason = " "
+expires = 2027-06-30
+"#;
+        assert_eq!(
+            errors(text),
+            [
+                "p.toml:1:1: an allow entry names exactly one of `vendor` or `product` [P012]",
+                "p.toml:5:1: an allow entry names exactly one of `vendor` or `product` [P012]",
+                "p.toml:12:11: unknown product id `no-such-product` [P013]",
+                "p.toml:13:10: an allow entry needs a non-empty reason [P011]",
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_keys_wrong_types_and_syntax_are_p002() {
+        for (text, expected) in [
+            (
+                "[models]\noss_target = 0.5\n",
+                "p.toml:1:2: unknown field `models`, expected one of `model`, `mitigation`, `deny`, `allow` [P002]",
+            ),
+            (
+                "[[mitigation]]\nvendor = \"zoom\"\nd7 = 1\n",
+                "p.toml:3:1: unknown field `d7`, expected one of",
+            ),
+            (
+                "[deny]\nmin_index = \"high\"\n",
+                "p.toml:2:13: invalid type: string \"high\", expected f64 [P002]",
+            ),
+            (
+                "[[allow]]\nvendor = \"zoom\"\nexpires = 2027-06-30\n",
+                "p.toml:1:1: missing field `reason` [P002]",
+            ),
+            ("[deny\n", "p.toml:1:6: "),
+        ] {
+            let errs = errors(text);
+            assert_eq!(errs.len(), 1, "{text}: {errs:?}");
+            assert!(errs[0].starts_with(expected), "{text}: {errs:?}");
+            assert!(errs[0].ends_with(" [P002]"), "{text}: {errs:?}");
+        }
+    }
+
+    #[test]
+    fn an_unreadable_file_is_p001_at_its_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing.toml");
+        let errs = Policy::load(&path, db(), TODAY).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        let e = &errs[0];
+        assert_eq!((e.code, e.line, e.col), (Code::PolicyUnreadable, 1, 1));
+        assert_eq!(e.file, path.display().to_string());
+        assert!(e.message.starts_with("cannot read policy: "), "{e}");
+    }
+}
