@@ -638,7 +638,10 @@ expires = 2028-01-01
         // Expiring today is still in force.
         let m = &p.mitigations[1];
         assert_eq!(Some(m.target.clone()), zoom.map(Target::Vendor));
-        assert_eq!((m.label.as_str(), m.d3, m.d4), ("vendor:zoom", None, Some(0)));
+        assert_eq!(
+            (m.label.as_str(), m.d3, m.d4),
+            ("vendor:zoom", None, Some(0))
+        );
 
         assert_eq!(
             p.deny,
@@ -744,7 +747,12 @@ expires = 2028-01-01
         let flat_t = "{ medium = 2.0, high = 2.0, critical = 8.0 }";
         let cases = [
             (good_w, good_t, vec![], vec![]),
-            (zero_w, good_t, vec![Code::RuleWeights], vec![Code::PolicyWeights]),
+            (
+                zero_w,
+                good_t,
+                vec![Code::RuleWeights],
+                vec![Code::PolicyWeights],
+            ),
             (
                 good_w,
                 flat_t,
