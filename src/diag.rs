@@ -197,6 +197,14 @@ impl Diagnostic {
         }
     }
 
+    /// A file that is not TOML or does not fit its format: toml's message
+    /// (one line) at the place it names, or at the start.
+    pub fn toml(file: &str, text: &str, e: &toml::de::Error, code: Code) -> Self {
+        let offset = e.span().map_or(0, |s| s.start);
+        let message = e.message().trim().replace('\n', " ");
+        Self::at(file, text, offset, code, message)
+    }
+
     /// A problem with a file as a whole (it cannot be read, a table is
     /// missing): its first line and column.
     pub fn whole_file(file: impl Into<String>, code: Code, message: impl Into<String>) -> Self {
@@ -262,6 +270,22 @@ mod tests {
         );
         let w = Diagnostic::whole_file("p.toml", Code::PolicyUnreadable, "cannot read policy");
         assert_eq!(w.to_string(), "p.toml:1:1: cannot read policy [P001]");
+    }
+
+    #[test]
+    fn a_toml_error_is_one_line_at_the_place_toml_names() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct F {
+            name: String,
+        }
+        let text = "name = \"x\"\ncolour = \"red\"\n";
+        let e = toml::from_str::<F>(text).unwrap_err();
+        let d = Diagnostic::toml("f.toml", text, &e, Code::RuleSyntax);
+        assert_eq!((d.line, d.col, d.code), (2, 1, Code::RuleSyntax));
+        assert!(!d.message.contains('\n'), "{d}");
+        assert!(d.message.starts_with("unknown field `colour`"), "{d}");
     }
 
     #[test]

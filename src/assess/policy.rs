@@ -9,8 +9,8 @@
 //! file: every problem is a located [`Diagnostic`] with a `P` code, all of
 //! them at once. The parameter checks are the rule database's own
 //! ([`params`]), so a policy can't set what the database may not. Each
-//! section has its own function below, in file order: `[model]`,
-//! `[[mitigation]]`, `[deny]`, `[[allow]]`.
+//! section has its own reader below; problems are listed section by
+//! section: `[model]`, `[[mitigation]]`, `[deny]`, `[[allow]]`.
 
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, line_col};
@@ -184,20 +184,14 @@ impl Policy {
         db: &RuleDb,
         today: Date,
     ) -> Result<Self, Vec<Diagnostic>> {
+        let file: PolicyFile = toml::from_str(text)
+            .map_err(|e| vec![Diagnostic::toml(name, text, &e, Code::PolicySyntax)])?;
         let mut cx = Reader {
             name,
             text,
             db,
             today,
             errors: Vec::new(),
-        };
-        let file: PolicyFile = match toml::from_str(text) {
-            Ok(f) => f,
-            Err(e) => {
-                let msg = e.message().trim().replace('\n', " ");
-                cx.err(e.span().unwrap_or(0..0), Code::PolicySyntax, msg);
-                return Err(cx.errors);
-            }
         };
         let mut p = Policy {
             path: Some(name.to_owned()),

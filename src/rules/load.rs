@@ -88,12 +88,12 @@ pub fn load(layers: Vec<Vec<Source>>) -> Result<RuleDb, Vec<Diagnostic>> {
         for src in layer {
             let file = ctx.files.len();
             ctx.files.push(src);
-            match toml::from_str::<RuleFile>(&ctx.files[file].text) {
+            let src = &ctx.files[file];
+            match toml::from_str::<RuleFile>(&src.text) {
                 Ok(rf) => tables.add_file(&mut ctx, file, rf),
                 Err(e) => {
-                    let span = e.span().unwrap_or(0..0);
-                    let msg = e.message().trim().replace('\n', " ");
-                    ctx.err(file, span, Code::RuleSyntax, msg);
+                    let d = Diagnostic::toml(&src.name, &src.text, &e, Code::RuleSyntax);
+                    ctx.errors.push(d);
                 }
             }
         }
