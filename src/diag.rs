@@ -4,9 +4,10 @@
 //! Every problem carries a stable code, as cargo-deny's diagnostics do
 //! (`L003`): `R...` for rule files, `P...` for policy files. A code names a
 //! kind of mistake, not a message, so a script or a help page can key on it
-//! while the wording improves. Codes are never renumbered or reused; a
-//! retired code stays listed in the docs as retired. Both docs pages carry a
-//! table of their codes, and a test keeps the tables and [`Code::ALL`] equal.
+//! while the wording improves. Codes are never renumbered or reused: a check
+//! that goes away leaves its code in the enum and its row in the docs. Both
+//! docs pages carry a table of their codes, and a test keeps the tables and
+//! [`Code::ALL`] equal.
 //!
 //! One line per problem: `FILE:LINE:COL: MESSAGE [CODE]`. The position comes
 //! first so that editors jump to it; the code follows the message in

@@ -51,6 +51,7 @@ pub(super) trait Entry {
     fn id(&self) -> &Spanned<String>;
 }
 
+/// Which field is each table's id; a jurisdiction's is its country.
 macro_rules! entry {
     ($($def:ty, $kind:literal, $field:ident;)*) => {$(
         impl Entry for $def {
