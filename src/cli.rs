@@ -3,13 +3,14 @@
 //! policies.
 
 use crate::assess::gate;
+use crate::assess::policy::Policy;
 use crate::date::Date;
+use crate::diag::Diagnostic;
 use crate::model::report::Report;
 use crate::model::risk::Level;
-use crate::policy::Policy;
 use crate::progress::Progress;
 use crate::report;
-use crate::rules::{self, RuleDb, RuleError};
+use crate::rules::{self, RuleDb};
 use crate::{fingerprint, scan, walk};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -272,7 +273,7 @@ pub fn load_rules(args: &RuleArgs) -> Result<RuleDb, Fatal> {
         layers.push(rules::embedded_sources());
     }
     layers.extend(rules::load_paths(&args.rules)?);
-    rules::load(layers).map_err(|errs| Fatal(rule_errors(&errs)))
+    rules::load(layers).map_err(|errs| Fatal(diagnostics(&errs)))
 }
 
 /// Loads the rules and policy and scans the roots.
@@ -396,7 +397,7 @@ pub fn load_policy(
     let Some(path) = path else {
         return Ok(Policy::default());
     };
-    let p = Policy::load(path, db, Date::today()).map_err(|errs| Fatal(rule_errors(&errs)))?;
+    let p = Policy::load(path, db, Date::today()).map_err(|errs| Fatal(diagnostics(&errs)))?;
     if !quiet {
         for w in &p.warnings {
             eprintln!("sovscan: warning: {w}");
@@ -405,7 +406,9 @@ pub fn load_policy(
     Ok(p)
 }
 
-fn rule_errors(errs: &[RuleError]) -> String {
+/// Rule or policy diagnostics as the lines of one fatal error: the first 20,
+/// then how many more.
+fn diagnostics(errs: &[Diagnostic]) -> String {
     let mut lines: Vec<String> = errs.iter().take(20).map(|e| e.to_string()).collect();
     if errs.len() > 20 {
         lines.push(format!("... and {} more", errs.len() - 20));

@@ -13,6 +13,7 @@ pub mod attach;
 pub mod cli;
 pub mod collect;
 pub mod date;
+pub mod diag;
 
 pub mod fingerprint;
 pub mod identify;
@@ -21,7 +22,6 @@ pub mod image;
 pub mod isolate;
 pub mod model;
 pub mod paths;
-pub mod policy;
 
 pub mod progress;
 pub mod report;

@@ -7,6 +7,7 @@
 //! the report is sorted, so the same image gives the same bytes.
 
 use crate::assess::aggregate::aggregate;
+use crate::assess::policy::Policy;
 use crate::assess::{Context, component};
 use crate::attach;
 use crate::collect;
@@ -17,7 +18,6 @@ use crate::image::Image;
 use crate::model::binary::Binary;
 use crate::model::inventory::{Inventory, Problem};
 use crate::model::report::*;
-use crate::policy::Policy;
 use crate::progress::Progress;
 use crate::rules::RuleDb;
 use crate::walk;

@@ -99,7 +99,10 @@ fn module_path(src: &Path, file: &Path) -> Vec<String> {
         .iter()
         .map(|p| p.to_string_lossy().trim_end_matches(".rs").to_owned())
         .collect();
-    if matches!(parts.last().map(String::as_str), Some("mod" | "lib" | "main")) {
+    if matches!(
+        parts.last().map(String::as_str),
+        Some("mod" | "lib" | "main")
+    ) {
         parts.pop();
     }
     parts
@@ -310,7 +313,11 @@ fn imports_only_run_down_the_pipeline() {
             }
         }
     }
-    assert!(broken.is_empty(), "imports against the house rules:\n{}", broken.join("\n"));
+    assert!(
+        broken.is_empty(),
+        "imports against the house rules:\n{}",
+        broken.join("\n")
+    );
 }
 
 #[test]
@@ -337,7 +344,10 @@ fn an_upward_import_is_caught() {
     scan.visit_file(&ast);
     let got: Vec<&str> = scan.imports.keys().map(String::as_str).collect();
     assert_eq!(got, ["cli", "report"]);
-    let long = format!("fn long() {{\n{}}}\n", "    let _x = 1;\n".repeat(MAX_FN_LINES));
+    let long = format!(
+        "fn long() {{\n{}}}\n",
+        "    let _x = 1;\n".repeat(MAX_FN_LINES)
+    );
     let mut scan = Scan {
         here: &here,
         imports: BTreeMap::new(),

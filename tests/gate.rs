@@ -73,7 +73,7 @@ fn denied_allowed_and_expired() {
 }
 
 #[test]
-fn a_malformed_policy_is_exit_2_with_its_position() {
+fn a_malformed_policy_is_exit_2_with_its_position_and_code() {
     let dir = tempfile::tempdir().unwrap();
     let bad = write_policy(
         dir.path(),
@@ -86,7 +86,7 @@ fn a_malformed_policy_is_exit_2_with_its_position() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(format!(
-            "{}:3:13: `urgent` is not a level",
+            "sovscan: error: {}:3:13: `urgent` is not a level (low, medium, unknown, high, critical) [P017]\n",
             bad.display()
         )));
     let unknown = write_policy(
@@ -100,7 +100,7 @@ fn a_malformed_policy_is_exit_2_with_its_position() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "unknown.toml:2:12: unknown vendor id `no-such-vendor`",
+            "unknown.toml:2:12: unknown vendor id `no-such-vendor` [P014]\n",
         ));
 }
 

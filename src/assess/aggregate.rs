@@ -5,12 +5,12 @@
 //! use), weighted by the role weight of their category.
 
 use super::round;
+use crate::assess::policy::Policy;
 use crate::model::aggregates::{Aggregates, ControllerShare, OssShare, Share};
 use crate::model::inventory::Kind;
 use crate::model::inventory::Source;
 use crate::model::report::{BinaryReport, Component, ControlBloc, OpenSourceSummary, Summary};
 use crate::model::risk::{Impact, ModelParams};
-use crate::policy::Policy;
 use crate::rules::RuleDb;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -8,10 +8,10 @@
 //!
 //! Exit codes: 0 pass, 1 a (new) violation, 2 usage or fatal error.
 
+use super::policy::Policy;
 use crate::model::report::{Component, Report};
 use crate::model::risk::Level;
 use crate::model::verdict::{GateRule, Verdict, Violation};
-use crate::policy::Policy;
 use std::collections::HashSet;
 
 /// Every violation of the policy (and `fail_on`) in a report.
@@ -177,6 +177,7 @@ fn failing_keys(report: &Report, policy: &Policy, fail_on: Option<Level>) -> Has
 #[cfg(test)]
 mod tests {
     use super::{judge, violations};
+    use crate::assess::policy::{Allow, Deny, Policy};
     use crate::assess::{Context, component};
     use crate::attach::Attached;
     use crate::date::Date;
@@ -187,7 +188,6 @@ mod tests {
     };
     use crate::model::risk::Level;
     use crate::model::verdict::GateRule;
-    use crate::policy::{Allow, Deny, Policy};
     use crate::rules::{Facts, RuleDb};
     use std::sync::OnceLock;
 

@@ -17,14 +17,15 @@ pub mod aggregate;
 pub mod component;
 pub mod gate;
 pub mod license;
+pub mod policy;
 
 use crate::date::Date;
 use crate::model::risk::{
     AppliedMitigation, Bloc, Dimension, Dimensions, FiredRule, Impact, Level, ModelParams, Risk,
     Thresholds, Weights,
 };
-use crate::policy::{Mitigation, Target};
 use crate::rules::{Category, Condition, LawKind, Product, RuleDb, Vendor, VendorKind};
+use policy::{Mitigation, Target};
 use std::collections::HashSet;
 
 /// What the assessment looks at for one component.
@@ -382,9 +383,9 @@ fn gates(facts: &Facts, cx: &Context, reasons: &mut Vec<String>) -> Vec<String> 
 #[cfg(test)]
 mod tests {
     use super::{Context, Subject, assess, exposure, level_for};
+    use crate::assess::policy::{Mitigation, Target};
     use crate::date::Date;
     use crate::model::risk::{Dimension, Dimensions, Level, Risk, Thresholds, Weights};
-    use crate::policy::{Mitigation, Target};
     use crate::rules::{Condition, Gate, ModelRule, RuleDb};
 
     fn db() -> RuleDb {

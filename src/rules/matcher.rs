@@ -9,6 +9,7 @@
 //! order is total, so the result never depends on scheduling.
 
 use super::schema::PatternsDef;
+use crate::diag::Code;
 use crate::model::risk::Confidence;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::HashMap;
@@ -241,7 +242,7 @@ impl Default for Builder {
     }
 }
 
-type Report<'a> = dyn FnMut(usize, Range<usize>, String) + 'a;
+type Report<'a> = dyn FnMut(usize, Range<usize>, Code, String) + 'a;
 
 impl Builder {
     pub(super) fn add(
@@ -303,6 +304,7 @@ impl Builder {
                 report(
                     file,
                     t.span(),
+                    Code::NotATeamId,
                     format!(
                         "`{}` is not an Apple Team ID (ten capital letters and digits)",
                         t.get_ref()
@@ -328,6 +330,7 @@ impl Builder {
                 report(
                     file,
                     d.span(),
+                    Code::NotADomain,
                     format!(
                         "`{}` is not a domain name (like `mozilla.org`)",
                         d.get_ref()
@@ -374,7 +377,7 @@ fn glob(
     pattern: &str,
 ) {
     if pattern.trim().is_empty() {
-        report(file, at.span(), "empty pattern".into());
+        report(file, at.span(), Code::EmptyPattern, "empty pattern".into());
         return;
     }
     match GlobBuilder::new(pattern)
@@ -398,6 +401,7 @@ fn glob(
         Err(e) => report(
             file,
             at.span(),
+            Code::InvalidGlob,
             format!("invalid pattern `{pattern}`: {}", e.kind()),
         ),
     }

@@ -6,14 +6,19 @@
 //! already exists replaces it, a new id adds one. The format is a contract,
 //! documented in `docs/rules.md`.
 
+mod layers;
 mod load;
 mod matcher;
 pub mod schema;
+mod validate;
 
-pub use load::{RuleError, Source, embedded_sources, line_col, load, load_paths};
+pub use layers::Source;
+pub use load::{embedded_sources, load, load_paths};
 pub use matcher::{Facts, Hit, Matcher, Target, email_domains, url_host};
 pub use schema::{LawKind, VendorKind};
+pub use validate::params;
 
+use crate::diag::Diagnostic;
 use crate::model::risk::{Bloc, Dimension, Impact, ModelParams};
 
 use std::collections::HashMap;
@@ -182,7 +187,7 @@ pub struct RuleDb {
 
 impl RuleDb {
     /// The database built into the binary.
-    pub fn embedded() -> Result<Self, Vec<RuleError>> {
+    pub fn embedded() -> Result<Self, Vec<Diagnostic>> {
         load(vec![embedded_sources()])
     }
 
@@ -413,7 +418,7 @@ team_ids = ["ACME123456"]
 bundle_ids = ["de.acme.*"]
 "#;
 
-    fn with_layer(text: &str) -> Result<RuleDb, Vec<RuleError>> {
+    fn with_layer(text: &str) -> Result<RuleDb, Vec<Diagnostic>> {
         load(vec![
             embedded_sources(),
             vec![Source {
