@@ -41,9 +41,15 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("progress", &["walk"]),
     // Stage 3: binaries to their owners; stage 4: facts to rules.
     ("attach", &["model", "image", "paths"]),
-    ("identify", &["model", "rules", "attach", "paths"]),
-    // Stage 5: judgement (model, licence, aggregates, policy, gate).
-    ("assess", &["model", "rules", "diag", "date", "paths"]),
+    ("identify", &["model", "rules", "image", "attach", "paths"]),
+    // Stage 5: judgement (model, licence, the component, aggregates,
+    // policy, gate), from what attach and identify found.
+    (
+        "assess",
+        &[
+            "model", "rules", "attach", "identify", "diag", "date", "paths",
+        ],
+    ),
     // The orchestration of one scan.
     (
         "scan",
