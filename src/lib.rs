@@ -14,6 +14,7 @@ pub mod collect;
 pub mod date;
 
 pub mod fingerprint;
+pub mod formats;
 pub mod gate;
 
 pub mod image;

@@ -13,6 +13,7 @@
 //! The signature is *claimed*: no page hash or CMS signature is checked and
 //! no chain validated, so signer claims are `verified: false`.
 
+use crate::formats::bytes::be32;
 use crate::model::binary::{Binary, Claim, CodeSignature, Flag, MachoInfo, SignerName, Slice};
 use goblin::mach::constants::cputype;
 use goblin::mach::header;
@@ -301,11 +302,6 @@ fn c_string(b: &[u8], off: usize) -> Option<String> {
     let rest = b.get(off..)?;
     let n = rest.iter().position(|&c| c == 0)?;
     Some(String::from_utf8_lossy(&rest[..n]).into_owned())
-}
-
-fn be32(b: &[u8], off: usize) -> Option<u32> {
-    let s = b.get(off..off.checked_add(4)?)?;
-    Some(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
 }
 
 /// The subject of the CMS signer's certificate: ContentInfo → [0] →

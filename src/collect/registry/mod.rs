@@ -1,5 +1,5 @@
 //! Windows: software registered in the registry, read offline from the hive
-//! files (see [`regf`]).
+//! files (see [`crate::formats::regf`]).
 //!
 //! - `Windows/System32/config/SOFTWARE`: `Microsoft\Windows\CurrentVersion\Uninstall`
 //!   (64-bit view, `hklm-64`) and `WOW6432Node\...\Uninstall` (32-bit view,
@@ -20,14 +20,10 @@
 //! `DisplayIcon`) becomes the package's directory in the image, so binaries
 //! below it attach to the entry.
 
-pub mod regf;
-#[cfg(test)]
-pub(crate) mod writer;
-
 use super::Collector;
+use crate::formats::regf::{Hive, Key};
 use crate::image::{Image, OsInfo, ResolveError, RootFs};
 use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
-use regf::{Hive, Key};
 use std::collections::{BTreeMap, HashSet};
 
 pub struct Registry;
