@@ -622,6 +622,52 @@ mod tests {
         );
     }
 
+    /// `ri` index lists nest once, as Windows writes them. A chain of them
+    /// 100 deep (carved into the data of the sample's first `lh` list) ends
+    /// in an error at the second, on a stack far smaller than a worker's.
+    #[test]
+    fn nested_index_lists_end_in_an_error_on_a_small_stack() {
+        let mut bytes = sample();
+        let hive = Hive::open(&bytes).unwrap();
+        let many = hive
+            .root()
+            .unwrap()
+            .path("Software\\Many")
+            .unwrap()
+            .unwrap();
+        let nk = many.offset as usize + BASE_BLOCK + 4;
+        let ri = le32(&bytes, nk + 28).unwrap() as usize + BASE_BLOCK + 4;
+        assert_eq!(&bytes[ri..ri + 2], b"ri");
+        // The first lh list holds 256 entries (2 KB): room for 100 cells of
+        // 16 bytes, each an `ri` list whose one entry is the next cell.
+        let lh = le32(&bytes, ri + 4).unwrap() as usize;
+        let first = lh + 16;
+        for i in 0..100 {
+            let cell = first + i * 16;
+            let at = BASE_BLOCK + cell;
+            bytes[at..at + 4].copy_from_slice(&(-16i32).to_le_bytes());
+            bytes[at + 4..at + 6].copy_from_slice(b"ri");
+            bytes[at + 6..at + 8].copy_from_slice(&1u16.to_le_bytes());
+            bytes[at + 8..at + 12].copy_from_slice(&((cell + 16) as u32).to_le_bytes());
+        }
+        bytes[ri + 4..ri + 8].copy_from_slice(&(first as u32).to_le_bytes());
+        let errors = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || {
+                let hive = Hive::open(&bytes).unwrap();
+                let root = hive.root().unwrap();
+                let many = root.path("Software\\Many").unwrap().unwrap();
+                many.subkeys().1
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(
+            errors.iter().any(|e| e.contains("nests too deep")),
+            "{errors:?}"
+        );
+    }
+
     #[test]
     fn a_garbage_bin_loses_only_its_keys() {
         let bytes = sample();
