@@ -421,12 +421,9 @@ mod tests {
     #[test]
     fn nesting_past_the_bound_is_an_error_on_a_small_stack() {
         let hostile = nested_octets(MAX_DEPTH * 100);
-        let result = std::thread::Builder::new()
-            .stack_size(256 * 1024)
-            .spawn(move || octets(&next(&mut &hostile[..], "digest").unwrap()))
-            .unwrap()
-            .join()
-            .unwrap();
+        let result = crate::isolate::on_small_stack(move || {
+            octets(&next(&mut &hostile[..], "digest").unwrap())
+        });
         assert_eq!(result, Err(Error::TooDeep));
     }
 }

@@ -266,12 +266,7 @@ mod tests {
             nested_xml(MAX_PLIST_DEPTH * 100),
             nested_binary(MAX_PLIST_DEPTH * 100),
         ] {
-            let result = std::thread::Builder::new()
-                .stack_size(256 * 1024)
-                .spawn(move || parse_plist(&hostile))
-                .unwrap()
-                .join()
-                .unwrap();
+            let result = crate::isolate::on_small_stack(move || parse_plist(&hostile));
             assert!(result.unwrap_err().contains("nested deeper"));
         }
     }

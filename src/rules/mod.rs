@@ -582,12 +582,7 @@ bundle_ids = ["de.acme.*"]
     #[test]
     fn license_nesting_past_the_bound_is_unjudged_on_a_small_stack() {
         let hostile = format!("{}MIT", "(".repeat(MAX_LICENSE_DEPTH * 100));
-        let result = std::thread::Builder::new()
-            .stack_size(256 * 1024)
-            .spawn(move || license_expr_open(&hostile, &osi))
-            .unwrap()
-            .join()
-            .unwrap();
+        let result = crate::isolate::on_small_stack(move || license_expr_open(&hostile, &osi));
         assert_eq!(result, None);
     }
 }

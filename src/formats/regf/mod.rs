@@ -578,44 +578,38 @@ mod tests {
         }
     }
 
+    /// The file position of the data of `Software\\Many`'s subkey list: an
+    /// `ri` index over `lh` lists (the key has 600 subkeys).
+    fn many_index(bytes: &[u8]) -> usize {
+        let hive = Hive::open(bytes).unwrap();
+        let many = hive.root().unwrap().path("Software\\Many").unwrap();
+        let nk = many.unwrap().offset as usize + BASE_BLOCK + 4;
+        let ri = le32(bytes, nk + 28).unwrap() as usize + BASE_BLOCK + 4;
+        assert_eq!(&bytes[ri..ri + 2], b"ri");
+        ri
+    }
+
+    /// The errors of listing `Software\\Many`'s subkeys.
+    fn many_errors(bytes: &[u8]) -> Vec<Error> {
+        let hive = Hive::open(bytes).unwrap();
+        let many = hive.root().unwrap().path("Software\\Many").unwrap();
+        many.unwrap().subkeys().1
+    }
+
     #[test]
     fn hostile_offsets_and_cycles_end_in_errors() {
         assert!(Hive::open(b"regf").is_err());
         assert!(Hive::open(&[0u8; 8192]).is_err());
         // A subkey list that lists its own key and a list pointing at itself.
         let mut bytes = sample();
-        let hive = Hive::open(&bytes).unwrap();
-        let many = hive
-            .root()
-            .unwrap()
-            .path("Software\\Many")
-            .unwrap()
-            .unwrap();
-        let nk = many.offset as usize + BASE_BLOCK + 4;
-        let list = le32(&bytes, nk + 28).unwrap() as usize + BASE_BLOCK + 4;
-        assert_eq!(&bytes[list..list + 2], b"ri");
+        let list = many_index(&bytes);
         // Point the first ri entry back at the ri list itself.
         let self_off = (list - BASE_BLOCK - 4) as u32;
         bytes[list + 4..list + 8].copy_from_slice(&self_off.to_le_bytes());
-        let hive = Hive::open(&bytes).unwrap();
-        let many = hive
-            .root()
-            .unwrap()
-            .path("Software\\Many")
-            .unwrap()
-            .unwrap();
-        let (_, errors) = many.subkeys();
-        assert!(!errors.is_empty());
+        assert!(!many_errors(&bytes).is_empty());
         // Offsets far outside the file.
         bytes[list + 4..list + 8].copy_from_slice(&0x7fff_fff0u32.to_le_bytes());
-        let hive = Hive::open(&bytes).unwrap();
-        let many = hive
-            .root()
-            .unwrap()
-            .path("Software\\Many")
-            .unwrap()
-            .unwrap();
-        let (_, errors) = many.subkeys();
+        let errors = many_errors(&bytes);
         assert!(
             errors[0].contains("outside the valid hive bins"),
             "{errors:?}"
@@ -628,16 +622,7 @@ mod tests {
     #[test]
     fn nested_index_lists_end_in_an_error_on_a_small_stack() {
         let mut bytes = sample();
-        let hive = Hive::open(&bytes).unwrap();
-        let many = hive
-            .root()
-            .unwrap()
-            .path("Software\\Many")
-            .unwrap()
-            .unwrap();
-        let nk = many.offset as usize + BASE_BLOCK + 4;
-        let ri = le32(&bytes, nk + 28).unwrap() as usize + BASE_BLOCK + 4;
-        assert_eq!(&bytes[ri..ri + 2], b"ri");
+        let ri = many_index(&bytes);
         // The first lh list holds 256 entries (2 KB): room for 100 cells of
         // 16 bytes, each an `ri` list whose one entry is the next cell.
         let lh = le32(&bytes, ri + 4).unwrap() as usize;
@@ -651,17 +636,7 @@ mod tests {
             bytes[at + 8..at + 12].copy_from_slice(&((cell + 16) as u32).to_le_bytes());
         }
         bytes[ri + 4..ri + 8].copy_from_slice(&(first as u32).to_le_bytes());
-        let errors = std::thread::Builder::new()
-            .stack_size(256 * 1024)
-            .spawn(move || {
-                let hive = Hive::open(&bytes).unwrap();
-                let root = hive.root().unwrap();
-                let many = root.path("Software\\Many").unwrap().unwrap();
-                many.subkeys().1
-            })
-            .unwrap()
-            .join()
-            .unwrap();
+        let errors = crate::isolate::on_small_stack(move || many_errors(&bytes));
         assert!(
             errors.iter().any(|e| e.contains("nests too deep")),
             "{errors:?}"
