@@ -5,7 +5,7 @@
 //! signed content; we validate no chain and check no signature.
 //!
 //! Why a hand-written walker: the structure needed is five levels of
-//! SEQUENCE/[0]/SET, and the crates that model CMS as types (`cms` 0.2,
+//! SEQUENCE/`[0]`/SET, and the crates that model CMS as types (`cms` 0.2,
 //! `authenticode` 0.6) reject BER indefinite lengths, which Apple's
 //! signatures use (`30 80 ...`). asn1-rs (the BER/DER layer under
 //! x509-parser, already needed for the certificates) reads BER, so the walk
