@@ -1,64 +1,56 @@
 //! Calendar dates for the assessment model: control-change ages and
-//! mitigation expiry. Written by hand because it needs only parsing,
-//! comparison, whole-year steps and today's date (Hinnant's days-to-civil
-//! conversion, 10 lines); a date crate would add far more than it saves.
+//! mitigation expiry. The calendar is the `time` crate's (already compiled
+//! in for x509-parser and plist); this type keeps to what the model needs
+//! (read a TOML date, today, whole-year steps, print `YYYY-MM-DD`), so the
+//! callers don't depend on the crate's API.
 
 use std::fmt;
+use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
+
+/// `YYYY-MM-DD`, the form TOML dates print as.
+const YMD: &[BorrowedFormatItem<'_>] = format_description!("[year]-[month]-[day]");
 
 /// A proleptic Gregorian date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    pub year: i32,
-    pub month: u8,
-    pub day: u8,
-}
+pub struct Date(time::Date);
 
 impl Date {
-    /// Parses `YYYY-MM-DD` (the form TOML dates print as).
+    /// Parses `YYYY-MM-DD`, also when a time follows (a TOML date-time
+    /// prints as `2027-06-30T12:00:00Z`). `None` for anything else,
+    /// including days a month doesn't have.
     pub fn parse(s: &str) -> Option<Self> {
-        let mut it = s.trim().splitn(3, '-');
-        let year = it.next()?.parse().ok()?;
-        let month: u8 = it.next()?.parse().ok()?;
-        let day: u8 = it.next()?.get(..2)?.parse().ok()?;
-        ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some(Self { year, month, day })
+        let ymd = s.trim().get(..10)?;
+        time::Date::parse(ymd, YMD).ok().map(Self)
     }
 
     /// Today, from the system clock (UTC).
     pub fn today() -> Self {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Self::from_days((secs / 86_400) as i64)
+        Self(time::OffsetDateTime::now_utc().date())
     }
 
-    /// The date `days` after 1970-01-01 (Howard Hinnant, "chrono-compatible
-    /// low-level date algorithms", civil_from_days).
-    pub fn from_days(days: i64) -> Self {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Self { year, month, day }
-    }
-
-    /// The same day `years` later (29 February stays 29 February; only the
-    /// ordering matters here).
+    /// The same day `years` later. 29 February becomes 1 March in a common
+    /// year: "later than" comparisons (the only ones the model makes) come
+    /// out as for the 29 February that year doesn't have. Past the
+    /// calendar's last year (9999), its last day.
     pub fn plus_years(self, years: u32) -> Self {
-        Self {
-            year: self.year + years as i32,
-            ..self
-        }
+        let later = i32::try_from(years)
+            .ok()
+            .and_then(|y| self.0.year().checked_add(y))
+            .and_then(|y| {
+                self.0
+                    .replace_year(y)
+                    .or_else(|_| time::Date::from_calendar_date(y, time::Month::March, 1))
+                    .ok()
+            });
+        Self(later.unwrap_or(time::Date::MAX))
     }
 }
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        let text = self.0.format(YMD).map_err(|_| fmt::Error)?;
+        f.write_str(&text)
     }
 }
 
@@ -66,18 +58,36 @@ impl fmt::Display for Date {
 mod tests {
     use super::Date;
 
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
     #[test]
-    fn parses_compares_and_converts() {
-        let d = Date::parse("2022-09-30").unwrap();
-        assert_eq!(d.to_string(), "2022-09-30");
-        assert!(d.plus_years(3) < Date::parse("2026-11-22").unwrap());
-        assert!(
-            Date::parse("2024-07-01").unwrap().plus_years(3) > Date::parse("2026-11-22").unwrap()
-        );
-        assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
-        assert_eq!(Date::from_days(20_414).to_string(), "2025-11-22");
-        assert_eq!(Date::from_days(11_016).to_string(), "2000-02-29");
+    fn parses_compares_and_prints() {
+        let date = d("2022-09-30");
+        assert_eq!(date.to_string(), "2022-09-30");
+        assert!(date.plus_years(3) < d("2026-11-22"));
+        assert!(d("2024-07-01").plus_years(3) > d("2026-11-22"));
+        assert_eq!(d("0987-01-05").to_string(), "0987-01-05");
+        assert_eq!(d(" 2027-06-30T12:00:00Z").to_string(), "2027-06-30");
         assert_eq!(Date::parse("2026-13-01"), None);
+        assert_eq!(Date::parse("2023-02-29"), None);
         assert_eq!(Date::parse("yesterday"), None);
+        assert_eq!(Date::parse("2026-1"), None);
+        assert!(Date::today() > d("2020-01-01"));
+    }
+
+    #[test]
+    fn whole_years_from_a_leap_day() {
+        let leap = d("2024-02-29");
+        assert_eq!(leap.plus_years(4).to_string(), "2028-02-29");
+        // Later than every day up to 28 February, not later than 1 March.
+        let next = leap.plus_years(1);
+        assert!(next > d("2025-02-28"));
+        assert!(next <= d("2025-03-01"));
+        assert_eq!(
+            d("2020-05-17").plus_years(u32::MAX).to_string(),
+            "9999-12-31"
+        );
     }
 }

@@ -430,7 +430,7 @@ fn binaries_attach_to_records_or_group_by_install_directory() {
 /// is not installed.
 #[test]
 fn hivex_reads_the_same_uninstall_keys() {
-    use sovscan::collect::registry::regf::Hive;
+    use sovscan::formats::regf::Hive;
     if std::process::Command::new("hivexget")
         .arg("--help")
         .output()

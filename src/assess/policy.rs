@@ -536,14 +536,12 @@ mod tests {
         DB.get_or_init(|| RuleDb::embedded().expect("embedded rules load"))
     }
 
-    const TODAY: Date = Date {
-        year: 2027,
-        month: 1,
-        day: 1,
-    };
+    fn today() -> Date {
+        Date::parse("2027-01-01").unwrap()
+    }
 
     fn parse(text: &str) -> Result<Policy, Vec<Diagnostic>> {
-        Policy::parse("p.toml", text, db(), TODAY)
+        Policy::parse("p.toml", text, db(), today())
     }
 
     /// The problems of a policy that must not load, as the user sees them.
@@ -973,7 +971,7 @@ expires = 2027-06-30
     fn an_unreadable_file_is_p001_at_its_start() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("missing.toml");
-        let errs = Policy::load(&path, db(), TODAY).unwrap_err();
+        let errs = Policy::load(&path, db(), today()).unwrap_err();
         assert_eq!(errs.len(), 1);
         let e = &errs[0];
         assert_eq!((e.code, e.line, e.col), (Code::PolicyUnreadable, 1, 1));

@@ -8,8 +8,9 @@
 //! part of their outermost app: its files, and the binaries attached to it
 //! through `dirs`.
 
-use super::{Collector, is_bundle_id, join, plist_str, read_plist};
+use super::{Collector, join, plist_str, read_plist};
 use crate::image::Image;
+use crate::model::binary::is_bundle_id;
 use crate::model::inventory::{Evidence, Family, Inventory, Kind, Package, Source};
 
 pub struct MacosApps;

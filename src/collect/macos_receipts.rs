@@ -5,8 +5,9 @@
 //! `InstallDate`, `InstallPrefixPath`. The `.bom` beside it (the file list)
 //! is not read.
 
-use super::{Collector, is_bundle_id, join, list_dir, plist_str, read_plist};
+use super::{Collector, join, list_dir, plist_str, read_plist};
 use crate::image::Image;
+use crate::model::binary::is_bundle_id;
 use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
 
 pub struct MacosReceipts;

@@ -19,6 +19,7 @@
 //! file, not a warning for the record.
 
 use super::Collector;
+use crate::formats::bytes::{le16, le32};
 use crate::image::{Image, ResolveError};
 use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
 use crate::model::purl::purl;
@@ -261,52 +262,42 @@ fn preflight(path: &Path) -> Result<(), String> {
     if file.read_exact_at(&mut head, 0).is_err() || head.starts_with(SQLITE_MAGIC) {
         return Ok(());
     }
-    if le32(&head, 0) == NDB_MAGIC {
+    if le32(&head, 0) == Some(NDB_MAGIC) {
         check_ndb(&file, len, &head)
     } else {
         check_bdb(&file, len, &head)
     }
 }
 
-fn le32(b: &[u8], at: usize) -> u32 {
-    b.get(at..at + 4)
-        .and_then(|s| s.try_into().ok())
-        .map_or(0, u32::from_le_bytes)
-}
-
-fn le16(b: &[u8], at: usize) -> u16 {
-    b.get(at..at + 2)
-        .and_then(|s| s.try_into().ok())
-        .map_or(0, u16::from_le_bytes)
-}
-
 /// ndb: a 32-byte header, `slot_npages * 256 - 2` 16-byte slots, and
 /// blobs at `slot.blk_offset * 16`, each with a 16-byte header whose length
 /// the crate allocates before reading.
 fn check_ndb(file: &File, len: u64, head: &[u8]) -> Result<(), String> {
-    let npages = le32(head, 12);
-    if le32(head, 4) != 0 || npages == 0 || npages > 2048 {
+    let npages = le32(head, 12).unwrap_or(0);
+    if le32(head, 4) != Some(0) || npages == 0 || npages > 2048 {
         return Ok(());
     }
     let nslots = u64::from(npages) * 256 - 2;
     for i in 0..nslots {
         let mut slot = [0u8; 16];
-        if file.read_exact_at(&mut slot, 32 + i * 16).is_err() || le32(&slot, 0) != NDB_SLOT_MAGIC {
-            return Ok(());
-        }
-        let pkg = le32(&slot, 4);
-        if pkg == 0 {
-            continue;
-        }
-        let offset = u64::from(le32(&slot, 8).wrapping_mul(16));
-        let mut blob = [0u8; 16];
-        if file.read_exact_at(&mut blob, offset).is_err()
-            || le32(&blob, 0) != NDB_BLOB_MAGIC
-            || le32(&blob, 4) != pkg
+        if file.read_exact_at(&mut slot, 32 + i * 16).is_err()
+            || le32(&slot, 0) != Some(NDB_SLOT_MAGIC)
         {
             return Ok(());
         }
-        let blob_len = u64::from(le32(&blob, 12));
+        let pkg = le32(&slot, 4).unwrap_or(0);
+        if pkg == 0 {
+            continue;
+        }
+        let offset = u64::from(le32(&slot, 8).unwrap_or(0).wrapping_mul(16));
+        let mut blob = [0u8; 16];
+        if file.read_exact_at(&mut blob, offset).is_err()
+            || le32(&blob, 0) != Some(NDB_BLOB_MAGIC)
+            || le32(&blob, 4) != Some(pkg)
+        {
+            return Ok(());
+        }
+        let blob_len = u64::from(le32(&blob, 12).unwrap_or(0));
         if offset + 16 + blob_len > len {
             return Err(format!(
                 "corrupt ndb database: package {pkg} claims {blob_len} bytes past the end of the file"
@@ -322,13 +313,13 @@ fn check_ndb(file: &File, len: u64, head: &[u8]) -> Result<(), String> {
 /// bound on a cycle. In a sound file each overflow page belongs to one
 /// value, so all chains together cover at most the file.
 fn check_bdb(file: &File, len: u64, head: &[u8]) -> Result<(), String> {
-    let page_size = le32(head, 20);
+    let page_size = le32(head, 20).unwrap_or(0);
     if !BDB_PAGE_SIZES.contains(&page_size) {
         return Ok(());
     }
     let page_size = u64::from(page_size);
     let in_file = len / page_size;
-    let pages = in_file.min(u64::from(le32(head, 32)) + 1);
+    let pages = in_file.min(u64::from(le32(head, 32).unwrap_or(0)) + 1);
     // Slack for files this check misreads; still bounded by the file size.
     let budget = in_file.saturating_mul(4);
     let mut walked = 0u64;
@@ -341,7 +332,7 @@ fn check_bdb(file: &File, len: u64, head: &[u8]) -> Result<(), String> {
         if kind != BDB_HASH && kind != BDB_HASH_UNSORTED {
             continue;
         }
-        let entries = usize::from(le16(&page, 20));
+        let entries = usize::from(le16(&page, 20).unwrap_or(0));
         let Some(index) = page.get(BDB_PAGE_HEADER..BDB_PAGE_HEADER + entries * 2) else {
             return Ok(());
         };
@@ -350,14 +341,14 @@ fn check_bdb(file: &File, len: u64, head: &[u8]) -> Result<(), String> {
         }
         // Entries come in key, value pairs; only values are read.
         for pair in index.chunks_exact(4) {
-            let at = usize::from(le16(pair, 2));
+            let at = usize::from(le16(pair, 2).unwrap_or(0));
             if page.get(at) != Some(&BDB_OFF_PAGE) {
                 continue;
             }
             if page.get(at..at + 12).is_none() {
                 return Ok(());
             }
-            let first = le32(&page, at + 4);
+            let first = le32(&page, at + 4).unwrap_or(0);
             let mut next = first;
             let mut steps = 0u64;
             while next != 0 {
@@ -383,7 +374,7 @@ fn check_bdb(file: &File, len: u64, head: &[u8]) -> Result<(), String> {
                         "corrupt bdb database: overflow chains share pages many times over".into(),
                     );
                 }
-                next = le32(&header, 16);
+                next = le32(&header, 16).unwrap_or(0);
             }
         }
     }

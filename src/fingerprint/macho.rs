@@ -6,20 +6,20 @@
 //! crates), so the SuperBlob and CodeDirectory are read here by hand
 //! (Apple's `cs_blobs.h` layout: big-endian, every offset bounds-checked;
 //! a hostile blob is a problem entry, never a panic). The CMS signature is
-//! BER with indefinite lengths, which `der_parser::ber` (through
-//! x509-parser) accepts; the signer's leaf certificate is chosen by the
-//! SignerInfo's issuer and serial number.
+//! BER with indefinite lengths; [`crate::formats::cms`] reads it, the same
+//! reader as for Authenticode, and names the certificate the SignerInfo
+//! names (issuer and serial number, or subject key identifier).
 //!
 //! The signature is *claimed*: no page hash or CMS signature is checked and
 //! no chain validated, so signer claims are `verified: false`.
 
-use crate::model::binary::{Binary, Claim, CodeSignature, Flag, MachoInfo, SignerName, Slice};
+use crate::formats::bytes::be32;
+use crate::formats::cms::{self, Signed};
+use crate::model::binary::{Binary, Claim, CodeSignature, Flag, MachoInfo, Slice};
 use goblin::mach::constants::cputype;
 use goblin::mach::header;
 use goblin::mach::load_command::CommandVariant;
 use goblin::mach::{Mach, MachO, SingleArch};
-use x509_parser::der_parser::ber::{BerObject, BerObjectContent, parse_ber};
-use x509_parser::prelude::{FromDer, X509Certificate};
 
 const CSMAGIC_EMBEDDED_SIGNATURE: u32 = 0xfade_0cc0;
 const CSMAGIC_CODEDIRECTORY: u32 = 0xfade_0c02;
@@ -122,7 +122,7 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
                 });
             }
             if let Some(id) = &sig.identifier
-                && crate::collect::is_bundle_id(id)
+                && crate::model::binary::is_bundle_id(id)
             {
                 bin.claims.push(Claim::BundleId(id.clone()));
             }
@@ -223,7 +223,7 @@ pub fn read_signature(
     }
     let sb = &sb[..length];
     let mut cd = None;
-    let mut cms = None;
+    let mut cms_blob = None;
     for i in 0..count as usize {
         let at = 12 + i * 8;
         let (Some(ty), Some(bo)) = (be32(sb, at), be32(sb, at + 4)) else {
@@ -237,19 +237,23 @@ pub fn read_signature(
             {
                 cd.get_or_insert(blob);
             }
-            CSSLOT_SIGNATURESLOT => cms = Some(blob),
+            CSSLOT_SIGNATURESLOT => cms_blob = Some(blob),
             _ => {}
         }
     }
     let cd = cd.ok_or("no CodeDirectory")?;
     let mut sig = read_code_directory(cd)?;
     let mut problems = Vec::new();
-    if let Some(w) = cms {
+    if let Some(w) = cms_blob {
         if be32(w, 0) != Some(CSMAGIC_BLOBWRAPPER) {
             problems.push("signature slot does not hold a blob wrapper".to_owned());
         } else if w.len() > 8 {
-            match cms_signer(&w[8..]) {
-                Ok(s) => sig.signer = Some(s),
+            match cms::signed_data(&w[8..]) {
+                Ok(Signed {
+                    signer: Some(s), ..
+                }) => sig.signer = Some(s.subject.into()),
+                Ok(_) => problems
+                    .push("CMS signature: no embedded certificate matches the signer".to_owned()),
                 Err(e) => problems.push(format!("unreadable CMS signature: {e}")),
             }
         }
@@ -301,131 +305,6 @@ fn c_string(b: &[u8], off: usize) -> Option<String> {
     let rest = b.get(off..)?;
     let n = rest.iter().position(|&c| c == 0)?;
     Some(String::from_utf8_lossy(&rest[..n]).into_owned())
-}
-
-fn be32(b: &[u8], off: usize) -> Option<u32> {
-    let s = b.get(off..off.checked_add(4)?)?;
-    Some(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
-}
-
-/// The subject of the CMS signer's certificate: ContentInfo → [0] →
-/// SignedData → certificates [0], signer picked by SignerInfo issuer and
-/// serial (the first certificate when the signer names it otherwise).
-pub fn cms_signer(der: &[u8]) -> Result<SignerName, String> {
-    let (_, ci) = parse_ber(der).map_err(|e| format!("not BER: {e}"))?;
-    let items = seq(&ci).ok_or("ContentInfo is not a SEQUENCE")?;
-    let oid = items
-        .first()
-        .and_then(|o| o.as_oid().ok())
-        .ok_or("ContentInfo has no content type")?;
-    if oid.to_id_string() != "1.2.840.113549.1.7.2" {
-        return Err(format!(
-            "content type {} is not signedData",
-            oid.to_id_string()
-        ));
-    }
-    let content = items.get(1).ok_or("ContentInfo has no content")?;
-    let sd = explicit(content).ok_or("ContentInfo content is not [0]")?;
-    let sd_items = seq(&sd).ok_or("SignedData is not a SEQUENCE")?;
-    let mut certs = Vec::new();
-    let mut signer_id: Option<(BerObject, Vec<u8>)> = None;
-    for item in sd_items.iter().skip(3) {
-        match (&item.content, item.header.tag().0, item.header.class()) {
-            (_, 0, x509_parser::der_parser::asn1_rs::Class::ContextSpecific) => {
-                // certificates [0] IMPLICIT SET OF CertificateChoices
-                let raw = unknown_data(item).ok_or("certificates are not readable")?;
-                let mut rest = raw;
-                while !rest.is_empty() && !rest.starts_with(&[0, 0]) {
-                    let (r, obj) = parse_ber(rest).map_err(|e| format!("certificate: {e}"))?;
-                    let used = rest.len() - r.len();
-                    certs.push(&rest[..used]);
-                    let _ = obj;
-                    rest = r;
-                }
-            }
-            (BerObjectContent::Set(infos), _, _) => {
-                // signerInfos: the first SignerInfo's sid.
-                if let Some(si) = infos.first().and_then(seq)
-                    && let Some(sid) = si.get(1).and_then(seq)
-                    && sid.len() == 2
-                {
-                    let issuer = sid[0].clone();
-                    let serial = sid[1].as_slice().map(|s| s.to_vec()).unwrap_or_default();
-                    signer_id = Some((issuer, serial));
-                }
-            }
-            _ => {}
-        }
-    }
-    if certs.is_empty() {
-        return Err("no certificates".into());
-    }
-    let parsed: Vec<X509Certificate> = certs
-        .iter()
-        .filter_map(|c| X509Certificate::from_der(c).ok().map(|(_, x)| x))
-        .collect();
-    if parsed.is_empty() {
-        return Err("no readable certificate".into());
-    }
-    // The signer's certificate: same serial number and, should two
-    // certificates share one, the same issuer (compared as parsed BER, since
-    // der_parser keeps no raw bytes of the SignerInfo's issuer).
-    let leaf = signer_id
-        .and_then(|(issuer, serial)| {
-            let same_serial: Vec<&X509Certificate> = parsed
-                .iter()
-                .filter(|c| trim_zeros(c.tbs_certificate.raw_serial()) == trim_zeros(&serial))
-                .collect();
-            same_serial
-                .iter()
-                .find(|c| {
-                    parse_ber(c.tbs_certificate.issuer.as_raw())
-                        .map(|(_, i)| i.content == issuer.content)
-                        .unwrap_or(false)
-                })
-                .or(same_serial.first())
-                .copied()
-        })
-        .unwrap_or(&parsed[0]);
-    let subject = leaf.subject();
-    let first = |it: &mut dyn Iterator<Item = &x509_parser::x509::AttributeTypeAndValue>| {
-        it.next().and_then(|a| a.as_str().ok().map(str::to_owned))
-    };
-    Ok(SignerName {
-        cn: first(&mut subject.iter_common_name()),
-        o: first(&mut subject.iter_organization()),
-        ou: first(&mut subject.iter_organizational_unit()),
-        c: first(&mut subject.iter_country()),
-    })
-}
-
-fn trim_zeros(b: &[u8]) -> &[u8] {
-    let n = b.iter().take_while(|&&x| x == 0).count();
-    &b[n..]
-}
-
-fn seq<'a, 'b>(o: &'b BerObject<'a>) -> Option<&'b Vec<BerObject<'a>>> {
-    match &o.content {
-        BerObjectContent::Sequence(v) => Some(v),
-        _ => None,
-    }
-}
-
-/// The content bytes of a tagged object der_parser left unparsed.
-fn unknown_data<'a>(o: &BerObject<'a>) -> Option<&'a [u8]> {
-    match &o.content {
-        BerObjectContent::Unknown(any) => Some(any.data),
-        _ => None,
-    }
-}
-
-/// The object inside an EXPLICIT [0].
-fn explicit<'a>(o: &BerObject<'a>) -> Option<BerObject<'a>> {
-    match &o.content {
-        BerObjectContent::Tagged(_, _, inner) => Some((**inner).clone()),
-        BerObjectContent::Unknown(any) => parse_ber(any.data).ok().map(|(_, x)| x),
-        _ => None,
-    }
 }
 
 fn arch_name(cpu: u32, sub: u32) -> String {
@@ -529,12 +408,5 @@ mod tests {
         }
         cd.resize(52, 0);
         assert!(read_code_directory(&cd).is_err());
-    }
-
-    #[test]
-    fn garbage_cms_is_an_error() {
-        assert!(cms_signer(b"\x30\x80\x06").is_err());
-        assert!(cms_signer(b"").is_err());
-        assert!(cms_signer(&[0x30, 0x03, 0x02, 0x01, 0x01]).is_err());
     }
 }

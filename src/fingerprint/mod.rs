@@ -12,7 +12,6 @@
 //! then dispatch to it in [`parse`]. Claims reach the rule matcher without
 //! any other change.
 
-pub mod cms;
 pub mod elf;
 pub mod macho;
 pub mod pe;

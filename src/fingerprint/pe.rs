@@ -11,13 +11,12 @@
 //! of the file as it is (`digest_ok`). A forged certificate passes that test;
 //! a modified file does not.
 
-use super::cms;
 use super::pe_version;
+use crate::formats::cms::{self, Tag};
 use crate::model::binary::{Binary, Claim, Flag, PeInfo, Signature, Subject};
 use goblin::pe::PE;
 use goblin::pe::certificate_table::AttributeCertificateType;
 use goblin::pe::options::{ParseMode, ParseOptions};
-use x509_parser::asn1_rs::Tag;
 
 /// `1.3.6.1.4.1.311.2.1.4` SpcIndirectDataContent.
 const OID_SPC_INDIRECT_DATA: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x01, 0x04];
@@ -205,10 +204,10 @@ fn authenticode(pe: &PE, sig: &mut Signature) -> Result<(), String> {
         .iter()
         .find(|c| c.certificate_type == AttributeCertificateType::PkcsSignedData)
         .ok_or("the certificate table holds no PKCS#7 signature")?;
-    let signed = cms::signed_data(cert.certificate)?;
-    if let Some((subject, issuer)) = signed.signer {
-        sig.subject = Some(subject);
-        sig.issuer = Some(issuer);
+    let signed = cms::signed_data(cert.certificate).map_err(|e| e.to_string())?;
+    if let Some(signer) = signed.signer {
+        sig.subject = Some(signer.subject);
+        sig.issuer = Some(signer.issuer);
     }
     if signed.content_type != OID_SPC_INDIRECT_DATA {
         return Err("signed content is not SpcIndirectDataContent".into());
@@ -216,7 +215,7 @@ fn authenticode(pe: &PE, sig: &mut Signature) -> Result<(), String> {
     let content = signed
         .content
         .ok_or("signed content is missing (detached)")?;
-    let (alg, digest) = spc_digest(content)?;
+    let (alg, digest) = spc_digest(content).map_err(|e| e.to_string())?;
     sig.digest_algorithm = Some(alg.to_owned());
     // goblin slices the file with the section table's offsets; a lying
     // section table must not take the rest of the fingerprint with it.
@@ -230,7 +229,7 @@ fn authenticode(pe: &PE, sig: &mut Signature) -> Result<(), String> {
 }
 
 /// SpcIndirectDataContent → (digest algorithm, digest).
-fn spc_digest(content: &[u8]) -> Result<(&'static str, Vec<u8>), String> {
+fn spc_digest(content: &[u8]) -> Result<(&'static str, Vec<u8>), cms::Error> {
     let mut c = content;
     let spc = cms::next(&mut c, "SpcIndirectDataContent")?;
     cms::expect_universal(&spc, Tag::Sequence, "SpcIndirectDataContent")?;
@@ -559,9 +558,9 @@ mod tests {
         ber.extend([0, 0]);
         assert!(used <= der.len());
         let signed = cms::signed_data(&ber).unwrap();
-        let (subject, issuer) = signed.signer.unwrap();
-        assert_eq!(subject.o.as_deref(), Some("Mozilla Corporation"));
-        assert_eq!(issuer, "CN=sovscan Test Code Signing CA");
+        let signer = signed.signer.unwrap();
+        assert_eq!(signer.subject.o.as_deref(), Some("Mozilla Corporation"));
+        assert_eq!(signer.issuer, "CN=sovscan Test Code Signing CA");
         assert_eq!(spc_digest(signed.content.unwrap()).unwrap().0, "sha256");
     }
 

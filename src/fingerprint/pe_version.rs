@@ -12,6 +12,7 @@
 //! aligned (<https://learn.microsoft.com/en-us/windows/win32/menurc/vs-versioninfo>).
 //! goblin still maps the resource directory's RVAs to file offsets.
 
+use crate::formats::bytes::{le16, le32};
 use goblin::pe::PE;
 use goblin::pe::options::ParseOptions;
 use std::cell::Cell;
@@ -72,8 +73,8 @@ pub fn resource<'a>(
         return Err("resource tree deeper than type/name/language".into());
     }
     let entry = lang_entry as usize;
-    let rva = u32_at(rsrc, entry)?;
-    let size = u32_at(rsrc, entry + 4)? as usize;
+    let rva = le32(rsrc, entry).ok_or(PAST_END)?;
+    let size = le32(rsrc, entry + 4).ok_or(PAST_END)? as usize;
     let start = map(rva)?;
     data.get(start..start.saturating_add(size))
         .map(Some)
@@ -83,12 +84,12 @@ pub fn resource<'a>(
 /// In the directory at `dir`, the entry with `id` (or the first entry):
 /// its offset-to-data field.
 fn find_entry(rsrc: &[u8], dir: usize, id: Option<u32>) -> Result<Option<u32>, String> {
-    let named = u16_at(rsrc, dir + 12)? as usize;
-    let ids = u16_at(rsrc, dir + 14)? as usize;
+    let named = le16(rsrc, dir + 12).ok_or(PAST_END)? as usize;
+    let ids = le16(rsrc, dir + 14).ok_or(PAST_END)? as usize;
     for i in 0..named + ids {
         let e = dir + 16 + 8 * i;
-        let name = u32_at(rsrc, e)?;
-        let target = u32_at(rsrc, e + 4)?;
+        let name = le32(rsrc, e).ok_or(PAST_END)?;
+        let target = le32(rsrc, e + 4).ok_or(PAST_END)?;
         match id {
             None => return Ok(Some(target)),
             Some(want) if name & 0x8000_0000 == 0 && name == want => return Ok(Some(target)),
@@ -109,17 +110,7 @@ fn subdir(rsrc: &[u8], target: u32) -> Result<usize, String> {
     Ok(off)
 }
 
-fn u16_at(b: &[u8], off: usize) -> Result<u16, String> {
-    b.get(off..off + 2)
-        .map(|s| u16::from_le_bytes([s[0], s[1]]))
-        .ok_or_else(|| "resource directory lies past the end of the file".into())
-}
-
-fn u32_at(b: &[u8], off: usize) -> Result<u32, String> {
-    b.get(off..off + 4)
-        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-        .ok_or_else(|| "resource directory lies past the end of the file".into())
-}
+const PAST_END: &str = "resource directory lies past the end of the file";
 
 /// One node of the tree.
 struct Node<'a> {
@@ -135,9 +126,9 @@ struct Node<'a> {
 /// Splits `buf` into the node at its start and what follows it (32-bit
 /// aligned).
 fn node(buf: &[u8]) -> Result<(Node<'_>, &[u8]), String> {
-    let len = u16_at(buf, 0).map_err(|_| "truncated version node")? as usize;
-    let value_len = u16_at(buf, 2).map_err(|_| "truncated version node")? as usize;
-    let text = u16_at(buf, 4).map_err(|_| "truncated version node")? == 1;
+    let len = le16(buf, 0).ok_or("truncated version node")? as usize;
+    let value_len = le16(buf, 2).ok_or("truncated version node")? as usize;
+    let text = le16(buf, 4).ok_or("truncated version node")? == 1;
     if len < 6 || len > buf.len() {
         return Err(format!(
             "version node of {len} bytes where {} remain",
@@ -148,7 +139,7 @@ fn node(buf: &[u8]) -> Result<(Node<'_>, &[u8]), String> {
     let mut i = 6;
     let mut key = Vec::new();
     loop {
-        let w = u16_at(body, i).map_err(|_| "version node key runs past its node")?;
+        let w = le16(body, i).ok_or("version node key runs past its node")?;
         i += 2;
         if w == 0 {
             break;
@@ -212,9 +203,9 @@ pub fn parse(res: &[u8]) -> Result<Version, String> {
         return Err(format!("version resource key is {:?}", root.key));
     }
     let mut out = Version::default();
-    if root.value.len() >= 52 && u32_at(root.value, 0)? == FIXED_SIGNATURE {
-        let ms = u32_at(root.value, 8)?;
-        let ls = u32_at(root.value, 12)?;
+    if root.value.len() >= 52 && le32(root.value, 0) == Some(FIXED_SIGNATURE) {
+        let ms = le32(root.value, 8).ok_or(PAST_END)?;
+        let ls = le32(root.value, 12).ok_or(PAST_END)?;
         out.fixed_file_version = Some(format!(
             "{}.{}.{}.{}",
             ms >> 16,

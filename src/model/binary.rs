@@ -106,6 +106,23 @@ pub enum Claim {
     Company(String),
 }
 
+/// Whether an identifier looks like a reverse-DNS bundle id (`com.example.App`):
+/// what makes a code-signing identifier or a receipt id a [`Claim::BundleId`].
+pub fn is_bundle_id(id: &str) -> bool {
+    let parts: Vec<&str> = id.split('.').collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+        && (2..=12).contains(&parts[0].len())
+        && parts[0].chars().all(|c| c.is_ascii_lowercase())
+        // `libonig.5.dylib` is a file name, not an identifier.
+        && !parts.iter().any(|p| p.chars().all(|c| c.is_ascii_digit()))
+        && !matches!(parts.last(), Some(&("dylib" | "so" | "bundle" | "framework")))
+}
+
 /// One fingerprinted binary. Format readers fill their own part.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Binary {

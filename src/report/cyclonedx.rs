@@ -424,29 +424,25 @@ fn serde_plain<T: Serialize>(v: &T) -> Option<String> {
 /// namespace, whose name is the hex SHA-256 of `content`: deterministic,
 /// and different for different BOMs.
 fn serial_number(content: &[u8]) -> String {
-    const NAMESPACE_URL: [u8; 16] = [
-        0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30,
-        0xc8,
-    ];
     let digest = sha2::Sha256::digest(content);
     let name: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    let mut h = sha1::Sha1::new();
-    h.update(NAMESPACE_URL);
-    h.update(format!("urn:sovscan:bom:sha256:{name}").as_bytes());
-    let hash = h.finalize();
-    let mut u = [0u8; 16];
-    u.copy_from_slice(&hash[..16]);
-    u[6] = (u[6] & 0x0f) | 0x50; // version 5
-    u[8] = (u[8] & 0x3f) | 0x80; // RFC 4122 variant
-    let hex: String = u.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "urn:uuid:{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    let name = format!("urn:sovscan:bom:sha256:{name}");
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes())
+        .urn()
+        .to_string()
+}
+
+#[cfg(test)]
+mod serial_number_tests {
+    #[test]
+    fn is_the_version_5_uuid_of_the_content_digest() {
+        // Python: uuid.uuid5(uuid.NAMESPACE_URL, "urn:sovscan:bom:sha256:"
+        //   + hashlib.sha256(b"sovscan").hexdigest()).urn
+        assert_eq!(
+            super::serial_number(b"sovscan"),
+            "urn:uuid:33e44322-ab11-50d8-b93e-7e2f7ea003f0"
+        );
+    }
 }
 
 #[cfg(test)]

@@ -288,9 +288,25 @@ fn normalise_license(id: &str) -> String {
     id.trim().to_ascii_lowercase()
 }
 
+/// How deep parentheses may nest in a licence expression. Real ones nest
+/// two or three levels; the parser recurses once per level, so a bound
+/// keeps a crafted licence field (100 KB of `(` in one package record) from
+/// overflowing a worker's stack, which would abort the whole scan.
+const MAX_LICENSE_DEPTH: usize = 32;
+
+/// An expression nested past [`MAX_LICENSE_DEPTH`].
+struct TooDeep;
+
 /// Evaluates `AND`/`OR`/`WITH` expressions with parentheses, the forms SPDX
 /// and rpm (`and`, `or`, `,`) use. Exceptions after `WITH` don't change
-/// openness.
+/// openness. An expression nested past [`MAX_LICENSE_DEPTH`] is not judged
+/// (`None`), like one whose licences are unknown.
+///
+/// Hand-written rather than the `spdx` crate's lax parser because it reads
+/// what package databases really state: multi-word names (`Public
+/// Domain`), `;` and `,` for AND, `/` for OR, unbalanced parentheses; and a
+/// name it doesn't know leaves the rest of the expression judged, where
+/// `spdx` rejects the whole expression.
 fn license_expr_open(expr: &str, osi: &dyn Fn(&str) -> Option<bool>) -> Option<bool> {
     // Split on OR at the top level first: open if any alternative is open.
     let tokens: Vec<String> = tokenize(expr);
@@ -298,7 +314,7 @@ fn license_expr_open(expr: &str, osi: &dyn Fn(&str) -> Option<bool>) -> Option<b
         return None;
     }
     let mut pos = 0;
-    parse_or(&tokens, &mut pos, osi)
+    parse_or(&tokens, &mut pos, osi, 0).unwrap_or(None)
 }
 
 fn tokenize(expr: &str) -> Vec<String> {
@@ -351,39 +367,62 @@ fn tokenize(expr: &str) -> Vec<String> {
     joined
 }
 
-fn parse_or(t: &[String], pos: &mut usize, osi: &dyn Fn(&str) -> Option<bool>) -> Option<bool> {
-    let mut acc = parse_and(t, pos, osi);
+/// The parser's result: openness (`None` = unknown), or too deep to judge.
+type Judged = Result<Option<bool>, TooDeep>;
+
+fn parse_or(
+    t: &[String],
+    pos: &mut usize,
+    osi: &dyn Fn(&str) -> Option<bool>,
+    depth: usize,
+) -> Judged {
+    let mut acc = parse_and(t, pos, osi, depth)?;
     while *pos < t.len() && t[*pos].eq_ignore_ascii_case("OR") {
         *pos += 1;
-        let rhs = parse_and(t, pos, osi);
+        let rhs = parse_and(t, pos, osi, depth)?;
         acc = match (acc, rhs) {
             (Some(true), _) | (_, Some(true)) => Some(true),
             (Some(false), Some(false)) => Some(false),
             _ => None,
         };
     }
-    acc
+    Ok(acc)
 }
 
-fn parse_and(t: &[String], pos: &mut usize, osi: &dyn Fn(&str) -> Option<bool>) -> Option<bool> {
-    let mut acc = parse_atom(t, pos, osi);
+fn parse_and(
+    t: &[String],
+    pos: &mut usize,
+    osi: &dyn Fn(&str) -> Option<bool>,
+    depth: usize,
+) -> Judged {
+    let mut acc = parse_atom(t, pos, osi, depth)?;
     while *pos < t.len() && t[*pos].eq_ignore_ascii_case("AND") {
         *pos += 1;
-        let rhs = parse_atom(t, pos, osi);
+        let rhs = parse_atom(t, pos, osi, depth)?;
         acc = match (acc, rhs) {
             (Some(false), _) | (_, Some(false)) => Some(false),
             (Some(true), Some(true)) => Some(true),
             _ => None,
         };
     }
-    acc
+    Ok(acc)
 }
 
-fn parse_atom(t: &[String], pos: &mut usize, osi: &dyn Fn(&str) -> Option<bool>) -> Option<bool> {
-    let tok = t.get(*pos)?;
+fn parse_atom(
+    t: &[String],
+    pos: &mut usize,
+    osi: &dyn Fn(&str) -> Option<bool>,
+    depth: usize,
+) -> Judged {
+    let Some(tok) = t.get(*pos) else {
+        return Ok(None);
+    };
     *pos += 1;
     let v = if tok == "(" {
-        let v = parse_or(t, pos, osi);
+        if depth >= MAX_LICENSE_DEPTH {
+            return Err(TooDeep);
+        }
+        let v = parse_or(t, pos, osi, depth + 1)?;
         if t.get(*pos).map(String::as_str) == Some(")") {
             *pos += 1;
         }
@@ -394,7 +433,7 @@ fn parse_atom(t: &[String], pos: &mut usize, osi: &dyn Fn(&str) -> Option<bool>)
     if t.get(*pos).is_some_and(|w| w.eq_ignore_ascii_case("WITH")) {
         *pos += 2;
     }
-    v
+    Ok(v)
 }
 
 #[cfg(test)]
@@ -521,5 +560,34 @@ bundle_ids = ["de.acme.*"]
         assert_eq!(license_expr_open("GPLv2+ and MIT", &osi), Some(true));
         assert_eq!(license_expr_open("Mystery", &osi), None);
         assert_eq!(license_expr_open("", &osi), None);
+    }
+
+    fn nested(levels: usize, inner: &str) -> String {
+        format!("{}{inner}{}", "(".repeat(levels), ")".repeat(levels))
+    }
+
+    #[test]
+    fn license_nesting_is_bounded() {
+        assert_eq!(
+            license_expr_open(&nested(MAX_LICENSE_DEPTH, "MIT OR proprietary"), &osi),
+            Some(true)
+        );
+        assert_eq!(
+            license_expr_open(&nested(MAX_LICENSE_DEPTH + 1, "MIT"), &osi),
+            None
+        );
+        // Past the bound the whole expression is unjudged, not just the
+        // deep part.
+        let deep_and_closed = format!("proprietary AND {}", nested(MAX_LICENSE_DEPTH + 1, "MIT"));
+        assert_eq!(license_expr_open(&deep_and_closed, &osi), None);
+    }
+
+    /// 100 times the bound, unbalanced as a crafted field would be, on a
+    /// stack far smaller than a worker's: unjudged, not an abort.
+    #[test]
+    fn license_nesting_past_the_bound_is_unjudged_on_a_small_stack() {
+        let hostile = format!("{}MIT", "(".repeat(MAX_LICENSE_DEPTH * 100));
+        let result = crate::isolate::on_small_stack(move || license_expr_open(&hostile, &osi));
+        assert_eq!(result, None);
     }
 }

@@ -1,5 +1,5 @@
 //! Windows: software registered in the registry, read offline from the hive
-//! files (see [`regf`]).
+//! files (see [`crate::formats::regf`]).
 //!
 //! - `Windows/System32/config/SOFTWARE`: `Microsoft\Windows\CurrentVersion\Uninstall`
 //!   (64-bit view, `hklm-64`) and `WOW6432Node\...\Uninstall` (32-bit view,
@@ -9,7 +9,7 @@
 //! - each profile's `NTUSER.DAT`: `Software\Microsoft\Windows\CurrentVersion\Uninstall`
 //!   (view `user:NAME`), where per-user installers (Teams, Zoom, Chrome,
 //!   VS Code) register.
-//! - cached MSI packages in `Windows/Installer` ([`super::msi`]): folded into
+//! - cached MSI packages in `Windows/Installer` ([`msi`]): folded into
 //!   the registry entry with their ProductCode, listed on their own otherwise.
 //!
 //! Entries describing the same product collapse into one package: the same
@@ -20,24 +20,20 @@
 //! `DisplayIcon`) becomes the package's directory in the image, so binaries
 //! below it attach to the entry.
 
-pub mod regf;
-#[cfg(test)]
-pub(crate) mod writer;
+pub mod msi;
 
 use super::Collector;
-use crate::image::{Image, OsInfo, ResolveError, RootFs};
+use crate::formats::regf::{Hive, Key};
+use crate::image::os::{CURRENT_VERSION, SOFTWARE_HIVE};
+use crate::image::{Image, ResolveError, RootFs};
 use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
-use regf::{Hive, Key};
 use std::collections::{BTreeMap, HashSet};
 
 pub struct Registry;
 
-/// The SOFTWARE hive, as Windows names it (matched ignoring case).
-pub const SOFTWARE_HIVE: &str = "Windows/System32/config/SOFTWARE";
 const UNINSTALL: &str = "Microsoft\\Windows\\CurrentVersion\\Uninstall";
 const UNINSTALL_32: &str = "WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall";
 const USER_UNINSTALL: &str = "Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall";
-const CURRENT_VERSION: &str = "Microsoft\\Windows NT\\CurrentVersion";
 const PROFILE_LIST: &str = "Microsoft\\Windows NT\\CurrentVersion\\ProfileList";
 
 /// Profile directories that hold no user's software.
@@ -106,7 +102,7 @@ impl Collector for Registry {
             );
         }
         let mut packages = collapse(entries);
-        super::msi::fold_cached(image, &mut packages, out);
+        msi::fold_cached(image, &mut packages, out);
         out.packages.extend(packages);
     }
 }
@@ -544,61 +540,6 @@ fn is_generic_dir(p: &str) -> bool {
         ["users", _, "appdata", "local", "programs"] => true,
         _ => false,
     }
-}
-
-/// The Windows version from `SOFTWARE\Microsoft\Windows NT\CurrentVersion`,
-/// for root detection: `None` when the hive can't be read (the registry
-/// collector reports why).
-pub fn windows_os(fs: &RootFs) -> Option<OsInfo> {
-    let real = fs.resolve_ignoring_case(SOFTWARE_HIVE).ok()?;
-    let rel = crate::paths::display(&real).0;
-    let bytes = std::fs::read(fs.lexical(&real)).ok()?;
-    let hive = Hive::open(&bytes).ok()?;
-    let cv = hive.root().ok()?.path(CURRENT_VERSION).ok()??;
-    let mut fields: Vec<(String, String)> = Vec::new();
-    for key in [
-        "ProductName",
-        "DisplayVersion",
-        "ReleaseId",
-        "CurrentBuild",
-        "CurrentBuildNumber",
-        "UBR",
-        "CurrentMajorVersionNumber",
-        "CurrentMinorVersionNumber",
-        "CurrentVersion",
-        "EditionID",
-        "InstallationType",
-    ] {
-        if let Some(v) = cv.string(key) {
-            fields.push((key.to_owned(), v.trim().to_owned()));
-        }
-    }
-    let get = |k: &str| fields.iter().find(|(f, _)| f == k).map(|(_, v)| v.clone());
-    let build: Option<u32> = get("CurrentBuild")
-        .or_else(|| get("CurrentBuildNumber"))
-        .and_then(|b| b.parse().ok());
-    // Windows 11 keeps "Windows 10" in ProductName; build 22000 is 11's first.
-    let name = get("ProductName").map(|n| match n.strip_prefix("Windows 10") {
-        Some(rest) if build.is_some_and(|b| b >= 22000) => format!("Windows 11{rest}"),
-        _ => n,
-    });
-    let version = get("DisplayVersion")
-        .or_else(|| get("ReleaseId"))
-        .or_else(|| get("CurrentBuild"))
-        .or_else(|| get("CurrentVersion"));
-    if let Some(n) = &name
-        && get("ProductName").as_ref() != Some(n)
-    {
-        fields.push(("ProductNameCorrected".into(), n.clone()));
-    }
-    Some(OsInfo {
-        family: Family::Windows,
-        id: Some("windows".into()),
-        name,
-        version,
-        evidence: Some(rel),
-        fields,
-    })
 }
 
 #[cfg(test)]

@@ -1,12 +1,13 @@
 //! A minimal registry hive (regf) writer, for tests and the demo-Windows
-//! fixture generator (`examples/make-windows-fixture.rs` includes this file
-//! by path; it is not part of the shipped binary). It writes what
-//! [`regf`](super::regf) documents: base block with checksum, 4096-byte
-//! hive bins, `nk` keys with one shared `sk` security cell, `vk` values
-//! (resident data up to 4 bytes, `db` big data over 16344 bytes), `lh`
-//! subkey lists sorted by upper-case name and `ri` indexes over them for
-//! keys with more than 256 subkeys. Names that fit Latin-1 are stored
-//! compressed, others as UTF-16LE. hivex (`hivexsh`) reads its output.
+//! fixture generator (`fixtures/windows/make.rs`, the example
+//! `make-windows-fixture`, includes this file by path; it is not part of
+//! the shipped binary). It writes what [`regf`](super) documents: base
+//! block with checksum, 4096-byte hive bins, `nk` keys with one shared `sk`
+//! security cell, `vk` values (resident data up to 4 bytes, `db` big data
+//! over 16344 bytes), `lh` subkey lists sorted by upper-case name and `ri`
+//! indexes over them for keys with more than 256 subkeys. Names that fit
+//! Latin-1 are stored compressed, others as UTF-16LE. hivex (`hivexsh`)
+//! reads its output.
 
 /// A value to write.
 #[allow(dead_code)]

@@ -70,7 +70,7 @@ pub fn fold_cached(image: &Image, packages: &mut Vec<Package>, out: &mut Invento
         Ok(p) => crate::paths::display(&p).0,
         Err(_) => return,
     };
-    let names = match super::list_dir(image, &dir) {
+    let names = match crate::collect::list_dir(image, &dir) {
         Ok(n) => n,
         Err(e) => {
             out.error(&dir, e);
@@ -81,7 +81,7 @@ pub fn fold_cached(image: &Image, packages: &mut Vec<Package>, out: &mut Invento
         if !name.to_lowercase().ends_with(".msi") {
             continue;
         }
-        let rel = super::join(&dir, &name);
+        let rel = crate::collect::join(&dir, &name);
         let host = image.fs.lexical(&rel);
         // Only regular files inside the image (no links out of it).
         let meta = match std::fs::symlink_metadata(&host) {

@@ -34,6 +34,10 @@
 //! the lists seen are remembered, so a cycle or a billion-entry count ends
 //! in an error, never in a hang or an allocation the file can't back.
 
+#[cfg(test)]
+pub(crate) mod writer;
+
+use crate::formats::bytes::{le16, le32};
 use std::collections::HashSet;
 
 /// Value types (winnt.h `REG_*`).
@@ -85,15 +89,6 @@ pub struct Value {
     pub data: Vec<u8>,
 }
 
-fn u16_at(b: &[u8], at: usize) -> Option<u16> {
-    b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]]))
-}
-
-fn u32_at(b: &[u8], at: usize) -> Option<u32> {
-    b.get(at..at + 4)
-        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-}
-
 impl<'a> Hive<'a> {
     /// Checks the base block and the hive bins. Fails when the file is not
     /// a hive or its root key is unreachable; other damage becomes a warning
@@ -109,19 +104,19 @@ impl<'a> Hive<'a> {
             return Err("not a registry hive (no `regf` signature)".into());
         }
         let mut warnings = Vec::new();
-        let seq1 = u32_at(data, 4).unwrap_or(0);
-        let seq2 = u32_at(data, 8).unwrap_or(0);
+        let seq1 = le32(data, 4).unwrap_or(0);
+        let seq2 = le32(data, 8).unwrap_or(0);
         if seq1 != seq2 {
             warnings.push(format!(
                 "dirty hive (sequence numbers {seq1} and {seq2} differ): it was not written back cleanly and its transaction logs are not replayed, so recent changes may be missing"
             ));
         }
-        let checksum = (0..127).fold(0u32, |acc, i| acc ^ u32_at(data, i * 4).unwrap_or(0));
-        if checksum != u32_at(data, 508).unwrap_or(0) {
+        let checksum = (0..127).fold(0u32, |acc, i| acc ^ le32(data, i * 4).unwrap_or(0));
+        if checksum != le32(data, 508).unwrap_or(0) {
             warnings.push("header checksum does not match".into());
         }
-        let root = u32_at(data, 36).unwrap_or(u32::MAX);
-        let declared = u32_at(data, 40).unwrap_or(0) as usize;
+        let root = le32(data, 36).unwrap_or(u32::MAX);
+        let declared = le32(data, 40).unwrap_or(0) as usize;
         let avail = data.len() - BASE_BLOCK;
         if declared > avail {
             warnings.push(format!(
@@ -144,8 +139,8 @@ impl<'a> Hive<'a> {
         let mut in_bad = false;
         while at + HBIN_HEADER <= bins.len() {
             let sig_ok = &bins[at..at + 4] == b"hbin";
-            let off_ok = u32_at(bins, at + 4) == Some(at as u32);
-            let size = u32_at(bins, at + 8).unwrap_or(0) as usize;
+            let off_ok = le32(bins, at + 4) == Some(at as u32);
+            let size = le32(bins, at + 8).unwrap_or(0) as usize;
             let size_ok = size >= 4096 && size.is_multiple_of(4096);
             if sig_ok && off_ok && size_ok {
                 let end = at + size;
@@ -205,7 +200,7 @@ impl<'a> Hive<'a> {
 
     /// Whether the primary and secondary sequence numbers differ.
     pub fn is_dirty(&self) -> bool {
-        u32_at(self.data, 4) != u32_at(self.data, 8)
+        le32(self.data, 4) != le32(self.data, 8)
     }
 
     /// The data of the allocated cell at `offset` (without its size field),
@@ -219,7 +214,7 @@ impl<'a> Hive<'a> {
             .map(|i| &self.valid[i])
             .filter(|(s, e)| at >= s + HBIN_HEADER && at < *e)
             .ok_or_else(|| format!("cell offset {offset:#x} is outside the valid hive bins"))?;
-        let raw = u32_at(self.bins, at).ok_or("cell header cut off")? as i32;
+        let raw = le32(self.bins, at).ok_or("cell header cut off")? as i32;
         if raw >= 0 {
             return Err(format!("cell at {offset:#x} is not allocated"));
         }
@@ -241,8 +236,8 @@ impl<'a> Hive<'a> {
         if c.len() < 76 || &c[..2] != b"nk" {
             return Err(format!("cell at {offset:#x} is not a key node"));
         }
-        let flags = u16_at(c, 2).unwrap_or(0);
-        let len = u16_at(c, 72).unwrap_or(0) as usize;
+        let flags = le16(c, 2).unwrap_or(0);
+        let len = le16(c, 72).unwrap_or(0) as usize;
         let raw = c
             .get(76..76 + len)
             .ok_or_else(|| format!("key name at {offset:#x} runs past its cell"))?;
@@ -268,7 +263,7 @@ impl<'a> Hive<'a> {
         }
         let c = self.cell(list)?;
         let sig = c.get(..2).ok_or("empty subkey list")?;
-        let count = u16_at(c, 2).unwrap_or(0) as usize;
+        let count = le16(c, 2).unwrap_or(0) as usize;
         let (step, nested) = match sig {
             b"lf" | b"lh" => (8, false),
             b"li" => (4, false),
@@ -281,7 +276,7 @@ impl<'a> Hive<'a> {
             ));
         }
         for i in 0..count {
-            let off = u32_at(c, 4 + i * step).unwrap_or(u32::MAX);
+            let off = le32(c, 4 + i * step).unwrap_or(u32::MAX);
             if nested {
                 if depth >= 1 {
                     return Err(format!("index list at {list:#x} nests too deep"));
@@ -308,8 +303,8 @@ impl<'h, 'a> Key<'h, 'a> {
     /// as errors alongside the good ones.
     pub fn subkeys(&self) -> (Vec<Key<'h, 'a>>, Vec<Error>) {
         let nk = self.record();
-        let count = u32_at(nk, 20).unwrap_or(0);
-        let list = u32_at(nk, 28).unwrap_or(u32::MAX);
+        let count = le32(nk, 20).unwrap_or(0);
+        let list = le32(nk, 28).unwrap_or(u32::MAX);
         if count == 0 || list == u32::MAX {
             return (Vec::new(), Vec::new());
         }
@@ -367,8 +362,8 @@ impl<'h, 'a> Key<'h, 'a> {
     /// be read.
     pub fn values(&self) -> (Vec<Value>, Vec<Error>) {
         let nk = self.record();
-        let count = u32_at(nk, 36).unwrap_or(0) as usize;
-        let list = u32_at(nk, 40).unwrap_or(u32::MAX);
+        let count = le32(nk, 36).unwrap_or(0) as usize;
+        let list = le32(nk, 40).unwrap_or(u32::MAX);
         let mut out = Vec::new();
         let mut errors = Vec::new();
         if count == 0 || list == u32::MAX {
@@ -385,7 +380,7 @@ impl<'h, 'a> Key<'h, 'a> {
             ));
         }
         for i in 0..count.min(cell.len() / 4) {
-            let off = u32_at(cell, i * 4).unwrap_or(u32::MAX);
+            let off = le32(cell, i * 4).unwrap_or(u32::MAX);
             match self.value_at(off) {
                 Ok(v) => out.push(v),
                 Err(e) => errors.push(format!("{}: {e}", self.name)),
@@ -399,11 +394,11 @@ impl<'h, 'a> Key<'h, 'a> {
         if c.len() < 20 || &c[..2] != b"vk" {
             return Err(format!("cell at {offset:#x} is not a value"));
         }
-        let name_len = u16_at(c, 2).unwrap_or(0) as usize;
-        let size_raw = u32_at(c, 4).unwrap_or(0);
-        let data_off = u32_at(c, 8).unwrap_or(u32::MAX);
-        let kind = u32_at(c, 12).unwrap_or(0);
-        let flags = u16_at(c, 16).unwrap_or(0);
+        let name_len = le16(c, 2).unwrap_or(0) as usize;
+        let size_raw = le32(c, 4).unwrap_or(0);
+        let data_off = le32(c, 8).unwrap_or(u32::MAX);
+        let kind = le32(c, 12).unwrap_or(0);
+        let flags = le16(c, 16).unwrap_or(0);
         let raw_name = c
             .get(20..20 + name_len)
             .ok_or_else(|| format!("value name at {offset:#x} runs past its cell"))?;
@@ -426,14 +421,14 @@ impl<'h, 'a> Key<'h, 'a> {
         }
         let c = self.hive.cell(offset)?;
         if size > BIG_DATA_SEGMENT && c.len() >= 8 && &c[..2] == b"db" {
-            let segments = u16_at(c, 2).unwrap_or(0) as usize;
-            let list = self.hive.cell(u32_at(c, 4).unwrap_or(u32::MAX))?;
+            let segments = le16(c, 2).unwrap_or(0) as usize;
+            let list = self.hive.cell(le32(c, 4).unwrap_or(u32::MAX))?;
             if segments * 4 > list.len() {
                 return Err("big-data segment list is cut off".into());
             }
             let mut out = Vec::with_capacity(size.min(segments * BIG_DATA_SEGMENT));
             for i in 0..segments {
-                let seg = self.hive.cell(u32_at(list, i * 4).unwrap_or(u32::MAX))?;
+                let seg = self.hive.cell(le32(list, i * 4).unwrap_or(u32::MAX))?;
                 let take = seg.len().min(BIG_DATA_SEGMENT).min(size - out.len());
                 out.extend_from_slice(&seg[..take]);
                 if out.len() == size {
@@ -527,8 +522,8 @@ fn utf16z(b: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::writer::{HiveWriter, Val};
     use super::*;
-    use crate::collect::registry::writer::{HiveWriter, Val};
 
     fn sample() -> Vec<u8> {
         let mut w = HiveWriter::new();
@@ -583,46 +578,67 @@ mod tests {
         }
     }
 
+    /// The file position of the data of `Software\\Many`'s subkey list: an
+    /// `ri` index over `lh` lists (the key has 600 subkeys).
+    fn many_index(bytes: &[u8]) -> usize {
+        let hive = Hive::open(bytes).unwrap();
+        let many = hive.root().unwrap().path("Software\\Many").unwrap();
+        let nk = many.unwrap().offset as usize + BASE_BLOCK + 4;
+        let ri = le32(bytes, nk + 28).unwrap() as usize + BASE_BLOCK + 4;
+        assert_eq!(&bytes[ri..ri + 2], b"ri");
+        ri
+    }
+
+    /// The errors of listing `Software\\Many`'s subkeys.
+    fn many_errors(bytes: &[u8]) -> Vec<Error> {
+        let hive = Hive::open(bytes).unwrap();
+        let many = hive.root().unwrap().path("Software\\Many").unwrap();
+        many.unwrap().subkeys().1
+    }
+
     #[test]
     fn hostile_offsets_and_cycles_end_in_errors() {
         assert!(Hive::open(b"regf").is_err());
         assert!(Hive::open(&[0u8; 8192]).is_err());
         // A subkey list that lists its own key and a list pointing at itself.
         let mut bytes = sample();
-        let hive = Hive::open(&bytes).unwrap();
-        let many = hive
-            .root()
-            .unwrap()
-            .path("Software\\Many")
-            .unwrap()
-            .unwrap();
-        let nk = many.offset as usize + BASE_BLOCK + 4;
-        let list = u32_at(&bytes, nk + 28).unwrap() as usize + BASE_BLOCK + 4;
-        assert_eq!(&bytes[list..list + 2], b"ri");
+        let list = many_index(&bytes);
         // Point the first ri entry back at the ri list itself.
         let self_off = (list - BASE_BLOCK - 4) as u32;
         bytes[list + 4..list + 8].copy_from_slice(&self_off.to_le_bytes());
-        let hive = Hive::open(&bytes).unwrap();
-        let many = hive
-            .root()
-            .unwrap()
-            .path("Software\\Many")
-            .unwrap()
-            .unwrap();
-        let (_, errors) = many.subkeys();
-        assert!(!errors.is_empty());
+        assert!(!many_errors(&bytes).is_empty());
         // Offsets far outside the file.
         bytes[list + 4..list + 8].copy_from_slice(&0x7fff_fff0u32.to_le_bytes());
-        let hive = Hive::open(&bytes).unwrap();
-        let many = hive
-            .root()
-            .unwrap()
-            .path("Software\\Many")
-            .unwrap()
-            .unwrap();
-        let (_, errors) = many.subkeys();
+        let errors = many_errors(&bytes);
         assert!(
             errors[0].contains("outside the valid hive bins"),
+            "{errors:?}"
+        );
+    }
+
+    /// `ri` index lists nest once, as Windows writes them. A chain of them
+    /// 100 deep (carved into the data of the sample's first `lh` list) ends
+    /// in an error at the second, on a stack far smaller than a worker's.
+    #[test]
+    fn nested_index_lists_end_in_an_error_on_a_small_stack() {
+        let mut bytes = sample();
+        let ri = many_index(&bytes);
+        // The first lh list holds 256 entries (2 KB): room for 100 cells of
+        // 16 bytes, each an `ri` list whose one entry is the next cell.
+        let lh = le32(&bytes, ri + 4).unwrap() as usize;
+        let first = lh + 16;
+        for i in 0..100 {
+            let cell = first + i * 16;
+            let at = BASE_BLOCK + cell;
+            bytes[at..at + 4].copy_from_slice(&(-16i32).to_le_bytes());
+            bytes[at + 4..at + 6].copy_from_slice(b"ri");
+            bytes[at + 6..at + 8].copy_from_slice(&1u16.to_le_bytes());
+            bytes[at + 8..at + 12].copy_from_slice(&((cell + 16) as u32).to_le_bytes());
+        }
+        bytes[ri + 4..ri + 8].copy_from_slice(&(first as u32).to_le_bytes());
+        let errors = crate::isolate::on_small_stack(move || many_errors(&bytes));
+        assert!(
+            errors.iter().any(|e| e.contains("nests too deep")),
             "{errors:?}"
         );
     }

@@ -1,0 +1,12 @@
+//! Leaf parsers: file and encoding formats read from untrusted bytes, that
+//! know no image, no package and no rule. Collectors and fingerprinters call
+//! them; they call nothing of the crate above `model`.
+//!
+//! - [`regf`]: Windows registry hive files (with a test-only writer);
+//! - [`cms`]: CMS SignedData, as Authenticode and Apple code signatures
+//!   carry it, depth-bounded;
+//! - [`bytes`]: bounds-checked fixed-width integers.
+
+pub mod bytes;
+pub mod cms;
+pub mod regf;

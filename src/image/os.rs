@@ -1,0 +1,280 @@
+//! The operating system an image holds, as its own files state it.
+//!
+//! Detection is by marker files, cheapest first, and each marker is also
+//! where the facts are read from:
+//!
+//! - Linux: `os-release` (freedesktop.org os-release(5)), `etc/os-release`,
+//!   else `usr/lib/os-release`;
+//! - Windows: the SOFTWARE registry hive,
+//!   `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`;
+//! - macOS: `System/Library/CoreServices/SystemVersion.plist`.
+//!
+//! A marker whose facts can't be read still decides the family (the file is
+//! there); the collectors report what was wrong with it. The family decides
+//! which collectors run; a root with no marker is a plain directory and
+//! only gets its binaries fingerprinted.
+
+use super::RootFs;
+use super::read::{parse_plist, plist_str, read_bytes};
+use crate::formats::regf::Hive;
+use crate::model::inventory::Family;
+
+/// The os-release files, in the order os-release(5) says to try them.
+pub const OS_RELEASE: &[&str] = &["etc/os-release", "usr/lib/os-release"];
+/// The SOFTWARE hive, as Windows names it (matched ignoring case: Windows
+/// images extracted on Linux keep whatever case the extraction tool used).
+pub const SOFTWARE_HIVE: &str = "Windows/System32/config/SOFTWARE";
+/// The key of the SOFTWARE hive that names the Windows release.
+pub const CURRENT_VERSION: &str = "Microsoft\\Windows NT\\CurrentVersion";
+/// macOS's own version file.
+pub const SYSTEM_VERSION: &str = "System/Library/CoreServices/SystemVersion.plist";
+
+/// The operating system an image holds, as its own files state it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OsInfo {
+    pub family: Family,
+    /// `ID` from os-release (`debian`, `ubuntu`, `fedora`), or the family.
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub version: Option<String>,
+    /// The file the facts were read from.
+    pub evidence: Option<String>,
+    /// All os-release keys, for rule matching (`ID_LIKE`, `VENDOR_NAME`...);
+    /// the SystemVersion.plist and CurrentVersion values read on macOS and
+    /// Windows.
+    pub fields: Vec<(String, String)>,
+    /// Why the marker file's facts could not be read, for the OS collector
+    /// to report (detection itself never fails).
+    pub problem: Option<String>,
+}
+
+impl OsInfo {
+    pub fn field(&self, key: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// An OS known only by its family (no facts read).
+    fn bare(family: Family, id: Option<&str>, name: Option<&str>) -> Self {
+        OsInfo {
+            family,
+            id: id.map(str::to_owned),
+            name: name.map(str::to_owned),
+            version: None,
+            evidence: None,
+            fields: Vec::new(),
+            problem: None,
+        }
+    }
+}
+
+/// What a root holds, by its marker files.
+pub fn detect(fs: &RootFs) -> OsInfo {
+    for rel in OS_RELEASE {
+        // os-release is often a symlink (`etc/os-release -> ../usr/lib/os-release`):
+        // it is resolved inside the image. One that isn't UTF-8 text is
+        // not taken for one.
+        if let Ok(Some(bytes)) = read_bytes(fs, rel)
+            && let Ok(text) = String::from_utf8(bytes)
+        {
+            return parse_os_release(&text, rel);
+        }
+    }
+    if let Ok(real) = fs.resolve_ignoring_case(SOFTWARE_HIVE)
+        && fs.lexical(&real).is_file()
+    {
+        // The version from the SOFTWARE hive; a hive that can't be read is
+        // still a Windows root (the registry collector reports the hive).
+        return windows(fs).unwrap_or_else(|| {
+            OsInfo::bare(
+                Family::Windows,
+                Some(Family::Windows.as_str()),
+                Some("Windows"),
+            )
+        });
+    }
+    if fs
+        .resolve(SYSTEM_VERSION)
+        .is_ok_and(|p| fs.lexical(p).is_file())
+    {
+        return macos(fs);
+    }
+    OsInfo::bare(Family::Directory, None, None)
+}
+
+/// Parses os-release text (shell-style `KEY=value` lines, values optionally
+/// quoted with `"` or `'`, backslash escapes inside double quotes).
+pub fn parse_os_release(text: &str, path: &str) -> OsInfo {
+    let mut fields = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some((k, v)) = line.split_once('=') else {
+            continue;
+        };
+        fields.push((k.trim().to_owned(), unquote(v.trim())));
+    }
+    let get = |key: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .filter(|v| !v.is_empty())
+    };
+    OsInfo {
+        family: Family::Linux,
+        id: get("ID").or_else(|| Some("linux".into())),
+        name: get("PRETTY_NAME").or_else(|| get("NAME")),
+        version: get("VERSION_ID")
+            .or_else(|| get("VERSION"))
+            .or_else(|| get("BUILD_ID")),
+        evidence: Some(path.to_owned()),
+        fields,
+        problem: None,
+    }
+}
+
+fn unquote(v: &str) -> String {
+    let b = v.as_bytes();
+    if b.len() >= 2 && (b[0] == b'"' || b[0] == b'\'') && b[b.len() - 1] == b[0] {
+        let inner = &v[1..v.len() - 1];
+        if b[0] == b'"' {
+            let mut out = String::with_capacity(inner.len());
+            let mut chars = inner.chars();
+            while let Some(c) = chars.next() {
+                if c == '\\' {
+                    if let Some(n) = chars.next() {
+                        out.push(n);
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+            return out;
+        }
+        return inner.to_owned();
+    }
+    v.to_owned()
+}
+
+/// The Windows release from `SOFTWARE\Microsoft\Windows NT\CurrentVersion`:
+/// `None` when the hive can't be read.
+fn windows(fs: &RootFs) -> Option<OsInfo> {
+    let real = fs.resolve_ignoring_case(SOFTWARE_HIVE).ok()?;
+    let rel = crate::paths::display(&real).0;
+    let bytes = std::fs::read(fs.lexical(&real)).ok()?;
+    let hive = Hive::open(&bytes).ok()?;
+    let cv = hive.root().ok()?.path(CURRENT_VERSION).ok()??;
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for key in [
+        "ProductName",
+        "DisplayVersion",
+        "ReleaseId",
+        "CurrentBuild",
+        "CurrentBuildNumber",
+        "UBR",
+        "CurrentMajorVersionNumber",
+        "CurrentMinorVersionNumber",
+        "CurrentVersion",
+        "EditionID",
+        "InstallationType",
+    ] {
+        if let Some(v) = cv.string(key) {
+            fields.push((key.to_owned(), v.trim().to_owned()));
+        }
+    }
+    let get = |k: &str| fields.iter().find(|(f, _)| f == k).map(|(_, v)| v.clone());
+    let build: Option<u32> = get("CurrentBuild")
+        .or_else(|| get("CurrentBuildNumber"))
+        .and_then(|b| b.parse().ok());
+    // Windows 11 keeps "Windows 10" in ProductName; build 22000 is 11's first.
+    let name = get("ProductName").map(|n| match n.strip_prefix("Windows 10") {
+        Some(rest) if build.is_some_and(|b| b >= 22000) => format!("Windows 11{rest}"),
+        _ => n,
+    });
+    let version = get("DisplayVersion")
+        .or_else(|| get("ReleaseId"))
+        .or_else(|| get("CurrentBuild"))
+        .or_else(|| get("CurrentVersion"));
+    if let Some(n) = &name
+        && get("ProductName").as_ref() != Some(n)
+    {
+        fields.push(("ProductNameCorrected".into(), n.clone()));
+    }
+    Some(OsInfo {
+        family: Family::Windows,
+        id: Some("windows".into()),
+        name,
+        version,
+        evidence: Some(rel),
+        fields,
+        problem: None,
+    })
+}
+
+/// What SystemVersion.plist says. A plist that can't be read still makes a
+/// macOS root (the marker exists), with the reason as its `problem`.
+fn macos(fs: &RootFs) -> OsInfo {
+    let mut info = OsInfo {
+        version: None,
+        evidence: Some(SYSTEM_VERSION.into()),
+        ..OsInfo::bare(Family::Macos, Some("macos"), Some("macOS"))
+    };
+    let read = match read_bytes(fs, SYSTEM_VERSION) {
+        Ok(Some(bytes)) => parse_plist(&bytes),
+        // Detection saw the file a moment ago.
+        Ok(None) => Err(super::ResolveError::NotFound.to_string()),
+        Err(e) => Err(e),
+    };
+    let dict = match read {
+        Ok(d) => d,
+        Err(e) => {
+            info.problem = Some(e);
+            return info;
+        }
+    };
+    for key in [
+        "ProductName",
+        "ProductVersion",
+        "ProductBuildVersion",
+        "ProductUserVisibleVersion",
+    ] {
+        if let Some(v) = plist_str(&dict, key) {
+            info.fields.push((key.to_owned(), v));
+        }
+    }
+    info.version = info.field("ProductVersion").map(str::to_owned);
+    let product = info.field("ProductName").unwrap_or("macOS").to_owned();
+    info.name = Some(match &info.version {
+        Some(v) => format!("{product} {v}"),
+        None => product,
+    });
+    info
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_debian_os_release() {
+        let os = parse_os_release(
+            "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\nID=debian\n# c\nHOME_URL='https://www.debian.org/'\n",
+            "etc/os-release",
+        );
+        assert_eq!(os.id.as_deref(), Some("debian"));
+        assert_eq!(os.version.as_deref(), Some("12"));
+        assert_eq!(os.name.as_deref(), Some("Debian GNU/Linux 12 (bookworm)"));
+        assert_eq!(os.field("HOME_URL"), Some("https://www.debian.org/"));
+    }
+
+    #[test]
+    fn rolling_release_uses_build_id() {
+        let os = parse_os_release("ID=arch\nBUILD_ID=rolling\n", "usr/lib/os-release");
+        assert_eq!(os.version.as_deref(), Some("rolling"));
+    }
+}

@@ -1,0 +1,273 @@
+//! Reading files of an image through its confined root: what root detection
+//! and every collector use, so that no reader opens a host path.
+//!
+//! The helpers take anything that holds a [`RootFs`] (an [`Image`], or the
+//! bare root while the image is still being detected). A missing file is
+//! `Ok(None)`, not an error: the image simply doesn't have it. A file that
+//! exists but can't be read is `Err`, a one-line reason.
+//!
+//! [`Image`]: super::Image
+
+use super::{ResolveError, RootFs};
+use std::path::Path;
+
+/// Property lists nested deeper than this are refused before they are
+/// parsed. Info.plist, receipts and SystemVersion.plist nest a handful of
+/// levels; the bound is serde_json's.
+pub const MAX_PLIST_DEPTH: usize = 32;
+
+/// Reads an image file as text, following symlinks inside the image only.
+/// `Ok(None)` when it doesn't exist; `Err` (a one-line reason) when it exists
+/// but can't be read.
+pub fn read_text(root: &impl AsRef<RootFs>, rel: &str) -> Result<Option<String>, String> {
+    match read_bytes(root, rel)? {
+        None => Ok(None),
+        Some(b) => match String::from_utf8(b) {
+            Ok(s) => Ok(Some(s)),
+            // Package databases are UTF-8 by policy, but old records carry
+            // Latin-1 names: keep them readable rather than drop the file.
+            Err(e) => Ok(Some(String::from_utf8_lossy(e.as_bytes()).into_owned())),
+        },
+    }
+}
+
+/// Like [`read_text`], as bytes.
+pub fn read_bytes(root: &impl AsRef<RootFs>, rel: &str) -> Result<Option<Vec<u8>>, String> {
+    let fs = root.as_ref();
+    let real = match fs.resolve(rel) {
+        Ok(p) => p,
+        Err(ResolveError::NotFound | ResolveError::NotADirectory) => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    };
+    let host = fs.lexical(&real);
+    if host.is_dir() {
+        return Err("is a directory".into());
+    }
+    std::fs::read(&host).map(Some).map_err(|e| e.to_string())
+}
+
+/// Lists the entries of an image directory (resolved inside the image),
+/// sorted by name for deterministic output. Missing → empty.
+pub fn list_dir(root: &impl AsRef<RootFs>, rel: &str) -> Result<Vec<String>, String> {
+    let fs = root.as_ref();
+    let real = match fs.resolve(rel) {
+        Ok(p) => p,
+        Err(_) => return Ok(Vec::new()),
+    };
+    let host = fs.lexical(&real);
+    if !host.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&host)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// Whether an image path exists (inside the image).
+pub fn exists(root: &impl AsRef<RootFs>, rel: &str) -> bool {
+    root.as_ref().resolve(Path::new(rel)).is_ok()
+}
+
+/// Reads a property list, XML or binary (`plist` detects which). `Ok(None)`
+/// when the file doesn't exist; `Err` (one line) when it exists but isn't a
+/// readable plist, nests deeper than [`MAX_PLIST_DEPTH`], or its top level
+/// is not a dictionary.
+pub fn read_plist(
+    root: &impl AsRef<RootFs>,
+    rel: &str,
+) -> Result<Option<plist::Dictionary>, String> {
+    let Some(bytes) = read_bytes(root, rel)? else {
+        return Ok(None);
+    };
+    parse_plist(&bytes).map(Some)
+}
+
+/// Parses a property list whose top level is a dictionary.
+pub fn parse_plist(bytes: &[u8]) -> Result<plist::Dictionary, String> {
+    let value = crate::isolate::catch(|| {
+        check_plist_depth(bytes)?;
+        plist::Value::from_reader(std::io::Cursor::new(bytes))
+            .map_err(|e| format!("not a property list: {e}"))
+    })
+    .map_err(|p| format!("plist parser crashed ({p})"))??;
+    match value {
+        plist::Value::Dictionary(d) => Ok(d),
+        _ => Err("property list is not a dictionary".into()),
+    }
+}
+
+/// Refuses a property list nested deeper than [`MAX_PLIST_DEPTH`]. The
+/// `plist` crate reads with a heap stack, but the `Value` it builds is a
+/// tree that is dropped (and cloned, and compared) by recursion, one stack
+/// frame per level: a few hundred kilobytes of `<array>` would overflow a
+/// worker's stack and abort the scan. So the file is first read into
+/// [`DepthProbe`], which keeps nothing and stops at the bound. (The crate's
+/// event reader would do without serde, but it is public only behind its
+/// "unstable, may break in minor versions" feature.) Any other error is
+/// left for the real parse to report, in its own words.
+fn check_plist_depth(bytes: &[u8]) -> Result<(), String> {
+    match plist::from_bytes::<DepthProbe>(bytes) {
+        Err(e) if e.to_string().contains(TOO_DEEP) => Err(format!(
+            "property list nested deeper than {MAX_PLIST_DEPTH} levels"
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The probe's own error, told apart from the parser's by this text.
+const TOO_DEEP: &str = "sovscan: plist depth bound reached";
+
+/// Deserializes any property list, keeping nothing, and fails with
+/// [`TOO_DEEP`] past [`MAX_PLIST_DEPTH`] levels of arrays and dictionaries:
+/// serde descends by recursion, so the probe's own stack use is bounded by
+/// the bound.
+struct DepthProbe;
+
+/// The probe at one level: how many arrays and dictionaries enclose it.
+#[derive(Clone, Copy)]
+struct Level(usize);
+
+impl<'de> serde::Deserialize<'de> for DepthProbe {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde::de::DeserializeSeed::deserialize(Level(0), d).map(|()| DepthProbe)
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Level {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl Level {
+    fn inner<E: serde::de::Error>(self) -> Result<Level, E> {
+        if self.0 >= MAX_PLIST_DEPTH {
+            return Err(E::custom(TOO_DEEP));
+        }
+        Ok(Level(self.0 + 1))
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Level {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a property list")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_bytes<E>(self, _: &[u8]) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let inner = self.inner()?;
+        while seq.next_element_seed(inner)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let inner = self.inner()?;
+        while map.next_key_seed(inner)?.is_some() {
+            map.next_value_seed(inner)?;
+        }
+        Ok(())
+    }
+}
+
+/// A string value of a plist dictionary, trimmed; None when absent or empty.
+pub fn plist_str(d: &plist::Dictionary, key: &str) -> Option<String> {
+    d.get(key)
+        .and_then(|v| v.as_string())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nested_xml(levels: usize) -> Vec<u8> {
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<plist version=\"1.0\"><dict><key>k</key>",
+        );
+        xml.push_str(&"<array>".repeat(levels));
+        xml.push_str("<string>x</string>");
+        xml.push_str(&"</array>".repeat(levels));
+        xml.push_str("</dict></plist>");
+        xml.into_bytes()
+    }
+
+    /// A binary plist (bplist00) of `levels` nested one-element arrays
+    /// around an empty dictionary: object `i` is an array holding object
+    /// `i + 1`, 2-byte object references.
+    fn nested_binary(levels: usize) -> Vec<u8> {
+        let mut out = b"bplist00".to_vec();
+        let mut offsets = Vec::new();
+        for i in 0..levels {
+            offsets.push(out.len() as u64);
+            out.push(0xa1);
+            out.extend_from_slice(&(i as u16 + 1).to_be_bytes());
+        }
+        offsets.push(out.len() as u64);
+        out.push(0xd0);
+        let table = out.len() as u64;
+        for o in &offsets {
+            out.extend_from_slice(&(*o as u32).to_be_bytes());
+        }
+        out.extend_from_slice(&[0; 6]);
+        out.extend_from_slice(&[4, 2]); // offset size, reference size
+        out.extend_from_slice(&(offsets.len() as u64).to_be_bytes());
+        out.extend_from_slice(&0u64.to_be_bytes()); // top object
+        out.extend_from_slice(&table.to_be_bytes());
+        out
+    }
+
+    #[test]
+    fn plists_within_the_bound_are_read() {
+        let d = parse_plist(&nested_xml(MAX_PLIST_DEPTH - 1)).unwrap();
+        assert!(d.get("k").is_some());
+        let v = plist::Value::from_reader(std::io::Cursor::new(nested_binary(3))).unwrap();
+        assert!(v.as_array().is_some());
+        assert_eq!(
+            parse_plist(&nested_xml(MAX_PLIST_DEPTH)),
+            Err(format!(
+                "property list nested deeper than {MAX_PLIST_DEPTH} levels"
+            ))
+        );
+        assert!(
+            parse_plist(b"<plist><dict>")
+                .unwrap_err()
+                .starts_with("not a property list")
+        );
+    }
+
+    /// 100 times the bound, XML and binary, on a stack far smaller than a
+    /// worker's: an error, not an abort.
+    #[test]
+    fn nesting_past_the_bound_is_an_error_on_a_small_stack() {
+        for hostile in [
+            nested_xml(MAX_PLIST_DEPTH * 100),
+            nested_binary(MAX_PLIST_DEPTH * 100),
+        ] {
+            let result = crate::isolate::on_small_stack(move || parse_plist(&hostile));
+            assert!(result.unwrap_err().contains("nested deeper"));
+        }
+    }
+}
