@@ -6,6 +6,7 @@ pub mod csv;
 pub mod cyclonedx;
 pub mod diff;
 pub mod explain;
+pub mod fmt;
 pub mod html;
 pub mod json;
 pub mod md;
@@ -63,17 +64,17 @@ pub static FORMATS: &[OutputFormat] = &[
     OutputFormat {
         name: "table",
         about: "one row per component, worst risk first, then a summary (terminal)",
-        render: |r, _| Ok(table::render(r)?.into_bytes()),
+        render: table::render,
     },
     OutputFormat {
         name: "json",
         about: "the full report: the JSON contract (docs/json.md)",
-        render: |r, _| Ok(json::render(r)?),
+        render: json::render,
     },
     OutputFormat {
         name: "cyclonedx",
         about: "CycloneDX 1.6 JSON SBOM with sovscan:* properties",
-        render: |r, _| cyclonedx::render(r),
+        render: cyclonedx::render,
     },
     OutputFormat {
         name: "sarif",
@@ -83,12 +84,12 @@ pub static FORMATS: &[OutputFormat] = &[
     OutputFormat {
         name: "ndjson",
         about: "one component per line, with image_root (for DuckDB, Spark, jq)",
-        render: |r, _| ndjson::render(r),
+        render: ndjson::render,
     },
     OutputFormat {
         name: "csv",
         about: "one row per component (RFC 4180), for spreadsheets",
-        render: |r, _| csv::render(r),
+        render: csv::render,
     },
     OutputFormat {
         name: "md",

@@ -154,9 +154,9 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Result<Vec<u8>, RenderEr
             rules.entry(r.id.clone()).or_insert_with(|| {
                 descriptor(
                     &r.id,
-                    format!("{}: {} = {}", r.id, serde_name(&r.dimension), r.score),
+                    format!("{}: {} = {}", r.id, super::fmt::name(&r.dimension), r.score),
                     r.rationale.clone(),
-                    json!({"kind": "model-rule", "dimension": serde_name(&r.dimension), "score": r.score}),
+                    json!({"kind": "model-rule", "dimension": super::fmt::name(&r.dimension), "score": r.score}),
                 )
             });
         }
@@ -380,13 +380,6 @@ fn uri_path(path: &str) -> String {
         }
     }
     out
-}
-
-fn serde_name<T: Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(Value::String(s)) => s,
-        _ => String::new(),
-    }
 }
 
 #[cfg(test)]
