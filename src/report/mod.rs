@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod cyclonedx;
 pub mod diff;
+pub mod document;
 pub mod explain;
 pub mod fmt;
 pub mod html;
@@ -13,7 +14,6 @@ pub mod md;
 pub mod ndjson;
 pub mod output;
 pub mod sarif;
-pub mod sovereignty;
 pub mod table;
 
 use crate::model::report::Report;
@@ -94,12 +94,12 @@ pub static FORMATS: &[OutputFormat] = &[
     OutputFormat {
         name: "md",
         about: "the sovereignty report in Markdown: figures, critical and high dependencies explained, evidence",
-        render: |r, o| Ok(md::render(&serde_json::to_value(r)?, o.db.as_deref())?.into_bytes()),
+        render: md::render,
     },
     OutputFormat {
         name: "html",
         about: "the sovereignty report as one self-contained HTML file with inline SVG charts (no external requests)",
-        render: |r, o| Ok(html::render(&serde_json::to_value(r)?, o.db.as_deref())?.into_bytes()),
+        render: html::render,
     },
 ];
 

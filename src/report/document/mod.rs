@@ -1,0 +1,332 @@
+//! The sovereignty report as one document: built once from the typed
+//! report (and the rule database, for the names and texts the report refers
+//! to by id), as typed blocks that `md.rs` and `html.rs` render. Every
+//! sentence of the report is written here, once; the back-ends know only
+//! their markup and their escaping.
+//!
+//! The two formats do not show exactly the same thing: HTML has charts,
+//! cards and a page frame, Markdown a table where HTML draws; and some
+//! sentences were worded for one format only. Where they differ, the block
+//! or inline says which back-end it is for ([`Block::Only`],
+//! [`Inline::Only`], `only` fields), so what each format shows is decided
+//! here and nowhere else.
+//!
+//! Trust: a `String` in a block may come from the image (a package name
+//! can be `<script>`) and is always escaped by the back-end; a
+//! `&'static str` is this module's own words.
+//!
+//! - [`facts`]: what the report shows about each component, read from the
+//!   typed report and the database (order, chains, laws, alternatives);
+//! - [`sections`]: the sections, in order, with their words.
+
+mod facts;
+mod sections;
+
+use crate::model::report::Report;
+use crate::model::risk::Level;
+use crate::rules::RuleDb;
+
+/// The back-end a variant is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Markdown,
+    Html,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The top heading.
+    pub title: &'static str,
+    /// What the report is about (the image roots), for the HTML page title.
+    pub subject: String,
+    /// The paragraphs under the title (HTML: in the page header).
+    pub lead: Vec<Block>,
+    pub sections: Vec<Section>,
+    /// The closing line of the HTML page; a Markdown document ends with its
+    /// last section.
+    pub footer: Vec<Inline>,
+}
+
+/// A top-level section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// The section's anchor (HTML `id`).
+    pub id: &'static str,
+    /// The anchor of its heading.
+    pub heading_id: &'static str,
+    /// Its entry in the HTML table of contents.
+    pub nav: &'static str,
+    pub title: &'static str,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Para(Vec<Inline>),
+    /// A small heading inside a section.
+    Heading(Vec<Inline>),
+    List(List),
+    Table(Table),
+    /// Named values: Markdown lists them as `label: value`, HTML as a table
+    /// with row headers.
+    Fields(Vec<Field>),
+    /// Big figures on cards, each with a line of text (HTML only: Markdown
+    /// gives the key figures as a table).
+    Cards(Vec<Card>),
+    /// A chart with its caption (HTML only: Markdown has no figures, and
+    /// the table beside each chart carries its data).
+    Figure(Figure),
+    /// Blocks side by side where the page is wide enough (HTML); one after
+    /// the other (Markdown).
+    Columns(Vec<Block>),
+    /// One explained item (a critical or high dependency).
+    Article(Article),
+    /// Blocks for one back-end only.
+    Only(Backend, Vec<Block>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    /// Text, escaped by the back-end.
+    Text(String),
+    Strong(Vec<Inline>),
+    /// Code or a file name set as code.
+    Code(String),
+    /// A rule id: code that does not break across lines (Markdown: text).
+    RuleId(String),
+    /// A path in the image (HTML: monospace; Markdown: text).
+    Path(String),
+    /// A machine identifier under a name, small and grey (HTML; Markdown:
+    /// text).
+    Id(String),
+    /// Secondary text (HTML: grey; Markdown: as it is).
+    Muted(Vec<Inline>),
+    /// A citation of a law: `[18 U.S.C. §2713]`.
+    Cite(String),
+    /// A risk level (HTML: a coloured badge; Markdown: its name).
+    Badge(Level),
+    /// The colour key of the i-th jurisdiction bucket, as the charts use it
+    /// (HTML only).
+    Swatch(usize),
+    /// A line break inside a paragraph or cell.
+    Break,
+    /// Inlines for one back-end only.
+    Only(Backend, Vec<Inline>),
+}
+
+/// A list of one-line items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct List {
+    pub items: Vec<Vec<Inline>>,
+    /// The items run on in the line of an [`Entry`], comma-separated, where
+    /// the format can (Markdown); HTML always sets a list.
+    pub run_in: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// HTML only (GitHub Markdown tables have no caption).
+    pub caption: Option<&'static str>,
+    /// Column widths in percent for a table of long texts that may break
+    /// anywhere (HTML); empty: automatic layout.
+    pub widths: Vec<u8>,
+    pub columns: Vec<Column>,
+    /// One cell per column. A cell holds paragraphs and lists (Markdown:
+    /// list items separated by line breaks).
+    pub rows: Vec<Vec<Vec<Block>>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub head: Vec<Inline>,
+    /// Numbers: aligned right.
+    pub numeric: bool,
+    /// Paths: set in monospace (HTML).
+    pub path: bool,
+    /// A longer name for the header, as a tooltip (HTML).
+    pub title: Option<&'static str>,
+}
+
+/// One named value of a [`Block::Fields`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub label: &'static str,
+    pub value: Vec<Inline>,
+    pub only: Option<Backend>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    pub title: &'static str,
+    /// The big figure.
+    pub figure: Vec<Inline>,
+    /// A unit after the figure, smaller (`/ 100`).
+    pub unit: Option<&'static str>,
+    pub meter: Option<Meter>,
+    pub text: Vec<Inline>,
+}
+
+/// A horizontal bar 0..1, with an optional target mark.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meter {
+    pub value: Option<f64>,
+    pub target: Option<f64>,
+    /// What the meter shows, for screen readers.
+    pub label: &'static str,
+    pub kind: MeterKind,
+}
+
+/// Which figure a meter shows (each has its colour).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeterKind {
+    Index,
+    OpenSource,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    /// Figures are numbered in order, from 1.
+    pub number: usize,
+    pub caption: &'static str,
+    pub chart: Chart,
+}
+
+/// A chart: its data and every text it shows; the geometry is the
+/// back-end's.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Chart {
+    /// Parts of one whole as one bar, with a legend (the jurisdiction mix):
+    /// the i-th part has the colour of [`Inline::Swatch`] i.
+    Shares {
+        title: &'static str,
+        /// The chart's values as text, for screen readers.
+        desc: String,
+        parts: Vec<Bar>,
+        /// Shown when every part is zero.
+        empty: &'static str,
+    },
+    /// One bar per row, largest first (the controllers); marked rows in
+    /// the warning colour, with `mark` after their value.
+    Bars {
+        title: String,
+        desc: String,
+        rows: Vec<Bar>,
+        mark: &'static str,
+    },
+    /// Stacked bars of counts per risk level (the categories), with a
+    /// legend of the levels.
+    Levels {
+        title: &'static str,
+        desc: String,
+        rows: Vec<LevelBar>,
+    },
+}
+
+/// One bar or part of a chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    pub label: String,
+    /// The share (0..1) the bar shows.
+    pub share: f64,
+    /// The share as text (`12.3 %`).
+    pub value: String,
+    pub marked: bool,
+}
+
+/// One stacked bar: counts per level, in [`Level::WORST_FIRST`] order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LevelBar {
+    pub label: String,
+    pub counts: [usize; 5],
+}
+
+/// An explained item: numbered heading with a level, a one-line verdict and
+/// named entries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    pub number: usize,
+    pub title: String,
+    pub level: Level,
+    /// The verdict under the heading (HTML; Markdown gives it as an entry).
+    pub verdict: String,
+    pub entries: Vec<Entry>,
+}
+
+/// One named part of an [`Article`]: Markdown `- **Label:** ...`, HTML a
+/// definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub label: String,
+    /// Paragraphs, lists and tables (tables only for HTML).
+    pub body: Vec<Block>,
+    pub only: Option<Backend>,
+}
+
+impl Entry {
+    fn new(label: impl Into<String>, body: Vec<Block>) -> Self {
+        Entry {
+            label: label.into(),
+            body,
+            only: None,
+        }
+    }
+
+    fn only(backend: Backend, label: impl Into<String>, body: Vec<Block>) -> Self {
+        Entry {
+            only: Some(backend),
+            ..Entry::new(label, body)
+        }
+    }
+}
+
+/// Text from the report or the database.
+fn text(s: impl Into<String>) -> Inline {
+    Inline::Text(s.into())
+}
+
+/// A paragraph of one text.
+fn para(s: impl Into<String>) -> Block {
+    Block::Para(vec![text(s)])
+}
+
+fn md(inlines: Vec<Inline>) -> Inline {
+    Inline::Only(Backend::Markdown, inlines)
+}
+
+fn html(inlines: Vec<Inline>) -> Inline {
+    Inline::Only(Backend::Html, inlines)
+}
+
+/// A name set in bold in HTML, plain in Markdown (where bold is kept for
+/// the labels).
+fn name_in_bold(name: &str) -> [Inline; 2] {
+    [
+        md(vec![text(name)]),
+        html(vec![Inline::Strong(vec![text(name)])]),
+    ]
+}
+
+/// Whether a part for `only` is shown by `backend`.
+pub fn shows(only: Option<Backend>, backend: Backend) -> bool {
+    only.is_none_or(|b| b == backend)
+}
+
+/// The blocks `backend` shows, with its variants unwrapped.
+pub fn visible(blocks: &[Block], backend: Backend) -> Vec<&Block> {
+    let mut out = Vec::new();
+    for b in blocks {
+        match b {
+            Block::Only(only, inner) if *only == backend => out.extend(visible(inner, backend)),
+            Block::Only(..) => {}
+            b => out.push(b),
+        }
+    }
+    out
+}
+
+/// The sovereignty report of `report`. Without the database, laws, gates,
+/// controllers in a chain, categories and alternatives are named by id.
+pub fn build(report: &Report, db: Option<&RuleDb>) -> Document {
+    sections::document(&facts::Facts::new(report, db))
+}
