@@ -330,3 +330,270 @@ pub fn visible(blocks: &[Block], backend: Backend) -> Vec<&Block> {
 pub fn build(report: &Report, db: Option<&RuleDb>) -> Document {
     sections::document(&facts::Facts::new(report, db))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::report::{Component, ImageReport, Summary};
+    use crate::report::{html, md};
+    use serde_json::json;
+
+    /// A report of one Windows image: Teams classic (high, US-controlled,
+    /// with a mitigation and a gate) and an unresolved tool whose name is
+    /// markup.
+    fn report(db: &RuleDb) -> Report {
+        let teams: Component = serde_json::from_value(json!({
+            "id": "0:registry:Microsoft Teams classic@1.7", "image": 0,
+            "name": "Microsoft Teams classic", "version": "1.7", "arch": null,
+            "source": "registry", "kind": "application", "category": "collaboration",
+            "product": {"id": "microsoft-teams", "name": "Microsoft Teams"},
+            "vendor": {"id": "microsoft", "name": "Microsoft", "country": "US"},
+            "controller": {"id": "microsoft", "name": "Microsoft", "country": "US"},
+            "controller_chain": ["microsoft"],
+            "jurisdiction": {"country": "US", "bloc": "other", "laws": ["us.cloud_act"]},
+            "license": {"spdx": null, "open_source": false, "basis": "rule"},
+            "risk": {"level": "high", "exposure": 1.65, "score": 4.94,
+                "dimensions": {"d1": 3, "d2": 0, "d3": 1, "d4": 2, "d5": 2, "d6": 2, "d7": 3},
+                "rules": [{"id": "JUR-US-CONTROL", "dimension": "d1", "score": 3, "rationale": "US-controlled."}],
+                "gates": ["GATE-X"],
+                "mitigations": [{"target": "product:microsoft-teams", "dimension": "d3", "from": 3,
+                    "to": 1, "justification": "EU Data Boundary", "approver": "CISO", "expires": "2099-06-30"}],
+                "reasons": []},
+            "match": null, "alternatives": [{"id": "jitsi-meet", "name": "Jitsi Meet"}],
+            "supplier": {}, "purl": null, "properties": {},
+            "evidence": [{"path": "Users/alice/NTUSER.DAT", "kind": "registry", "detail": "HKU\\Teams"}],
+            "files": 0, "binaries": 0
+        }))
+        .unwrap();
+        let mut tool: Component = serde_json::from_value(json!({
+            "id": "0:binary:opt/<b>x</b>|y", "image": 0, "name": "<b>x</b>|y", "version": null,
+            "arch": null, "source": "binary", "kind": "application", "category": "unknown",
+            "product": null, "vendor": null, "controller": null, "controller_chain": [],
+            "jurisdiction": null, "license": {"spdx": null, "open_source": null, "basis": "not stated"},
+            "risk": {"level": "unknown", "exposure": null, "score": null, "dimensions": null,
+                "rules": [], "gates": [], "mitigations": [], "reasons": []},
+            "match": null, "alternatives": [], "supplier": {}, "purl": null, "properties": {},
+            "evidence": [{"path": "opt/<b>x</b>|y", "kind": "install-dir", "detail": "2 binaries"}],
+            "files": 2, "binaries": 2
+        }))
+        .unwrap();
+        tool.risk.rules = teams.risk.rules.clone();
+        let image: ImageReport = serde_json::from_value(json!({
+            "id": 0, "root": "/mnt/desk", "os": {"family": "windows", "id": "windows",
+                "name": "Windows 11 Pro", "version": "23H2", "evidence": null},
+            "stats": serde_json::to_value(crate::model::report::Stats::default()).unwrap(),
+            "summary": serde_json::to_value(crate::model::aggregates::Aggregates::default()).unwrap()
+        }))
+        .unwrap();
+        serde_json::from_value(json!({
+            "schema_version": "1.1",
+            "tool": {"name": "sovscan", "version": "0.1.0"},
+            "rules": {"version": db.meta.version, "date": db.meta.date, "files": []},
+            "model": serde_json::to_value(crate::model::report::ModelInfo {
+                params: db.model.params.clone(), policy: None, mitigations: 1 }).unwrap(),
+            "scan": {"duration_ms": 0},
+            "images": [image], "components": [tool, teams], "binaries": [],
+            "skipped": [], "errors": [], "warnings": [],
+            "summary": serde_json::to_value(Summary::default()).unwrap()
+        }))
+        .unwrap()
+    }
+
+    fn labels(a: &Article, backend: Backend) -> Vec<&str> {
+        a.entries
+            .iter()
+            .filter(|e| shows(e.only, backend))
+            .map(|e| e.label.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn a_dependency_is_explained_once_with_each_formats_variant() {
+        let db = RuleDb::embedded().unwrap();
+        let r = report(&db);
+        let doc = build(&r, Some(&db));
+        let ids: Vec<&str> = doc.sections.iter().map(|s| s.id).collect();
+        assert_eq!(
+            ids,
+            [
+                "image",
+                "figures",
+                "jurisdictions",
+                "concentration",
+                "categories",
+                "dependencies",
+                "unresolved",
+                "model",
+                "appendix"
+            ]
+        );
+        let deps = &doc.sections[5].blocks;
+        let [Block::Only(Backend::Html, _), Block::Article(a)] = deps.as_slice() else {
+            panic!("one explained dependency: {deps:?}")
+        };
+        assert_eq!(a.title, "Microsoft Teams classic 1.7 [Microsoft Teams]");
+        assert_eq!(a.verdict, "exposure 1.65 × impact 3 = 4.94 → high");
+        let common = [
+            "Product and role",
+            "Controller",
+            "Jurisdiction",
+            "Rules fired",
+        ];
+        let md_labels = labels(a, Backend::Markdown);
+        let html_labels = labels(a, Backend::Html);
+        assert_eq!(md_labels[..4], common);
+        assert_eq!(
+            md_labels[4..],
+            [
+                "Dimensions",
+                "Assessment",
+                "Hard gate GATE-X",
+                "Alternatives",
+                "Evidence"
+            ]
+        );
+        assert_eq!(html_labels[..4], common);
+        assert_eq!(
+            html_labels[4..],
+            [
+                "Mitigations",
+                "Dimensions",
+                "Hard gates",
+                "Alternatives",
+                "Evidence"
+            ]
+        );
+
+        let m = md::markdown(&doc);
+        let h = html::page(&doc);
+        // Markdown lists the mitigation with the rules; HTML apart.
+        assert!(m.contains("  - mitigation for product:microsoft-teams: D3 3 → 1 (EU Data Boundary; approved by CISO until 2099-06-30)\n"), "{m}");
+        assert!(h.contains("<dt>Mitigations</dt><dd><ul><li>product:microsoft-teams: D3 3 → 1 (EU Data Boundary;"), "{h}");
+        assert!(!h.contains("mitigation for") && !m.contains("Mitigations"));
+        // A sentence both formats share is in each once.
+        for text in [&m, &h] {
+            assert_eq!(text.matches("Every component, worst first").count(), 1);
+            assert_eq!(text.matches("laws with reach abroad:").count(), 1);
+        }
+        // Names from the image stay text in both.
+        assert!(
+            m.contains("\\<b\\>x\\</b\\>\\|y") && !m.contains("<b>"),
+            "{m}"
+        );
+        assert!(
+            h.contains("&lt;b&gt;x&lt;/b&gt;|y") && !h.contains("<b>"),
+            "{h}"
+        );
+    }
+
+    /// An article with a paragraph, a run-in list, a nested list and an
+    /// HTML-only table.
+    fn article() -> Block {
+        let list = |items: &[&str], run_in| {
+            Block::List(List {
+                items: items.iter().map(|i| vec![text(*i)]).collect(),
+                run_in,
+            })
+        };
+        Block::Article(Article {
+            number: 2,
+            title: "a_b".into(),
+            level: Level::High,
+            verdict: "score → high".into(),
+            entries: vec![
+                Entry::new(
+                    "Laws",
+                    vec![para("US; laws:"), list(&["SCA", "CLOUD"], false)],
+                ),
+                Entry::new("Evidence", vec![list(&["x/1", "y|2"], true)]),
+                Entry::only(
+                    Backend::Html,
+                    "Table",
+                    vec![Block::Table(Table {
+                        caption: Some("ignored in a definition"),
+                        widths: Vec::new(),
+                        columns: vec![Column {
+                            head: vec![text("n")],
+                            numeric: true,
+                            path: false,
+                            title: Some("count"),
+                        }],
+                        rows: vec![vec![vec![para("3")]]],
+                    })],
+                ),
+            ],
+        })
+    }
+
+    fn one_section(blocks: Vec<Block>) -> Document {
+        Document {
+            title: "T",
+            subject: "s".into(),
+            lead: Vec::new(),
+            sections: vec![Section {
+                id: "x",
+                heading_id: "h-x",
+                nav: "X",
+                title: "X",
+                blocks,
+            }],
+            footer: vec![text("f")],
+        }
+    }
+
+    #[test]
+    fn markdown_runs_lists_in_nests_them_or_breaks_them_in_cells() {
+        let cells = Block::Table(Table {
+            caption: Some("HTML only"),
+            widths: Vec::new(),
+            columns: vec![
+                Column {
+                    head: vec![text("a")],
+                    numeric: false,
+                    path: true,
+                    title: None,
+                },
+                Column {
+                    head: vec![text("b"), md(vec![text(" (md)")])],
+                    numeric: true,
+                    path: false,
+                    title: None,
+                },
+            ],
+            rows: vec![vec![
+                vec![Block::List(List {
+                    items: vec![vec![text("p")], vec![text("q")]],
+                    run_in: false,
+                })],
+                vec![para("1")],
+            ]],
+        });
+        let m = md::markdown(&one_section(vec![article(), cells]));
+        assert_eq!(
+            m,
+            "# T\n\n## X\n\n### 2. a\\_b — high\n\n\
+             - **Laws:** US; laws:\n  - SCA\n  - CLOUD\n\
+             - **Evidence:** x/1, y\\|2\n\n\
+             | a | b (md) |\n|---|---:|\n| p<br>q | 1 |\n"
+        );
+    }
+
+    #[test]
+    fn html_sets_definitions_with_lists_and_compact_tables() {
+        let h = html::page(&one_section(vec![article()]));
+        let body = h.split("<main>\n").nth(1).unwrap();
+        assert_eq!(
+            body,
+            "<section id=\"x\" aria-labelledby=\"h-x\">\n<h2 id=\"h-x\">X</h2>\n\
+             <article class=\"dep\" id=\"dep-2\" style=\"border-left-color:#b93c0a\">\n\
+             <h3>2. a_b <span class=\"badge\" style=\"background:#b93c0a\">high</span></h3>\n\
+             <p class=\"score\">score → high</p>\n<dl>\n\
+             <dt>Laws</dt><dd>US; laws:<ul><li>SCA</li><li>CLOUD</li></ul></dd>\n\
+             <dt>Evidence</dt><dd><ul><li>x/1</li><li>y|2</li></ul></dd>\n\
+             <dt>Table</dt><dd><table><thead><tr><th scope=\"col\" class=\"n\" title=\"count\">n</th></tr></thead>\
+             <tbody><tr><td class=\"n\">3</td></tr></tbody></table></dd>\n\
+             </dl>\n</article>\n</section>\n</main>\n<footer>f</footer>\n</body>\n</html>\n"
+        );
+        assert!(h.contains("<title>T: s</title>") && h.contains("<a href=\"#x\">X</a>"));
+    }
+}
