@@ -1,6 +1,12 @@
 //! The renderers: one module per output format, all behind one signature
 //! taking the typed report (`crate::model::report::Report`, the JSON
-//! contract), plus the views that read saved reports (`diff`, `explain`).
+//! contract), so a saved report renders in every format exactly as the
+//! scan that wrote it; plus the views that read reports (`diff`,
+//! `explain`, and `table::summary_view`).
+//!
+//! The sovereignty report is built once as a [`document`] that `md` and
+//! `html` render; [`fmt`] is the one place that shows numbers, shares and
+//! shortened names to people.
 
 pub mod csv;
 pub mod cyclonedx;

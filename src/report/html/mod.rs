@@ -187,7 +187,7 @@ fn block(b: &Block, o: &mut String) {
             flow(std::slice::from_ref(b), o);
             o.push('\n');
         }
-        Block::Table(t) => table(t, o),
+        Block::Table(t) => table(t, false, o),
         Block::Fields(fields) => {
             o.push_str("<table>\n<tbody>\n");
             for f in fields
@@ -233,31 +233,28 @@ fn flow(bs: &[Block], o: &mut String) {
                 }
                 o.push_str("</ul>");
             }
-            Block::Table(t) => {
-                o.push_str("<table><thead>");
-                head(&t.columns, o);
-                o.push_str("</thead><tbody>");
-                for row in &t.rows {
-                    cells(&t.columns, row, o);
-                }
-                o.push_str("</tbody></table>");
-            }
+            Block::Table(t) => table(t, true, o),
             other => block(other, o),
         }
     }
 }
 
-fn table(t: &Table, o: &mut String) {
+/// A table on lines of its own, or `compact` on none (in a definition or
+/// a cell, where it also has no caption or column widths).
+fn table(t: &Table, compact: bool, o: &mut String) {
+    let nl = if compact { "" } else { "\n" };
     // Fixed column widths are for long texts that may break anywhere.
-    o.push_str(if t.widths.is_empty() {
-        "<table>\n"
+    let fixed = !compact && !t.widths.is_empty();
+    o.push_str(if fixed {
+        "<table class=\"appendix\">"
     } else {
-        "<table class=\"appendix\">\n"
+        "<table>"
     });
-    if let Some(c) = t.caption {
+    o.push_str(nl);
+    if let Some(c) = t.caption.filter(|_| !compact) {
         let _ = writeln!(o, "<caption>{}</caption>", esc(c));
     }
-    if !t.widths.is_empty() {
+    if fixed {
         o.push_str("<colgroup>");
         for w in &t.widths {
             let _ = write!(o, "<col style=\"width:{w}%\">");
@@ -266,12 +263,12 @@ fn table(t: &Table, o: &mut String) {
     }
     o.push_str("<thead>");
     head(&t.columns, o);
-    o.push_str("</thead>\n<tbody>\n");
+    let _ = write!(o, "</thead>{nl}<tbody>{nl}");
     for row in &t.rows {
         cells(&t.columns, row, o);
-        o.push('\n');
+        o.push_str(nl);
     }
-    o.push_str("</tbody>\n</table>\n");
+    let _ = write!(o, "</tbody>{nl}</table>{nl}");
 }
 
 fn head(columns: &[Column], o: &mut String) {
