@@ -12,8 +12,8 @@
 //! here and nowhere else.
 //!
 //! Trust: a `String` in a block may come from the image (a package name
-//! can be `<script>`) and is always escaped by the back-end; a
-//! `&'static str` is this module's own words.
+//! can be `<script>`) and the back-ends always escape it; only this
+//! module's own words (`&'static str`) may be written as they are.
 //!
 //! - [`facts`]: what the report shows about each component, read from the
 //!   typed report and the database (order, chains, laws, alternatives);
