@@ -44,7 +44,7 @@ pub enum Command {
     /// Check or browse the rule database.
     #[command(subcommand)]
     Rules(RulesCommand),
-    /// Re-render a saved scan (sovscan scan -f json) without rescanning: the sovereignty report in HTML or Markdown, or the table.
+    /// Re-render a saved scan (sovscan scan -f json) without rescanning, in any format scan writes (default: the HTML sovereignty report).
     Report(ReportArgs),
 }
 
@@ -364,16 +364,13 @@ fn obtain_report(inputs: &[PathBuf], args: &ScanOpts) -> Result<(RuleDb, Report)
 
 fn run_summary(args: SummaryArgs) -> Result<ExitCode, Fatal> {
     let (_db, report) = obtain_report(&args.inputs, &args.opts)?;
-    let v = serde_json::to_value(&report)?;
     let bytes = match args.format {
         Format::Json => {
             let mut b = serde_json::to_vec_pretty(&report.summary)?;
             b.push(b'\n');
             b
         }
-        Format::Table => report::table::summary_view(&v)
-            .map_err(|e| Fatal(format!("not a complete sovscan report: {e}")))?
-            .into_bytes(),
+        Format::Table => report::table::summary_view(&report).into_bytes(),
     };
     print_stdout(&bytes)?;
     Ok(ExitCode::SUCCESS)
@@ -381,8 +378,7 @@ fn run_summary(args: SummaryArgs) -> Result<ExitCode, Fatal> {
 
 fn run_explain(args: ExplainArgs) -> Result<ExitCode, Fatal> {
     let (db, report) = obtain_report(&args.inputs, &args.opts)?;
-    let v = serde_json::to_value(&report)?;
-    let text = report::explain::explain(&v, &args.component, &db).map_err(Fatal)?;
+    let text = report::explain::explain(&report, &args.component, &db).map_err(Fatal)?;
     print_stdout(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
@@ -586,48 +582,33 @@ pub struct ReportArgs {
     /// A JSON report written by `sovscan scan -f json`.
     #[arg(value_name = "SCAN.json")]
     pub input: PathBuf,
-    /// Output format.
-    #[arg(short, long, value_enum, default_value_t = ReportFormat::Html)]
-    pub format: ReportFormat,
+    /// Output format: any format `scan` writes.
+    #[arg(short, long, value_name = "FORMAT", default_value = "html",
+          value_parser = clap::builder::PossibleValuesParser::new(report::FORMATS.iter().map(|f| f.name)))]
+    pub format: String,
     /// Write to FILE (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// SARIF: the lowest risk level that becomes a result (critical > high > unknown > medium > low).
+    #[arg(long, value_name = "LEVEL", default_value = "high", value_parser = parse_level)]
+    pub sarif_min_level: Level,
     /// The rule database that names laws, gates and alternatives (as for the scan).
     #[command(flatten)]
     pub rules: RuleArgs,
 }
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    Html,
-    Md,
-    Table,
-}
-
-/// `sovscan report`: renders a saved report as a fresh scan would.
+/// `sovscan report`: renders a saved report in any format, as the scan
+/// that wrote it would have.
 fn run_report(args: ReportArgs) -> Result<ExitCode, Fatal> {
-    if let Some(out) = &args.output {
-        let spec = std::ffi::OsString::from(out.as_os_str());
-        // The same checks as `scan -o`: the directory exists and takes a file.
-        report::output::plan("json", &[spec], true).map_err(Fatal)?;
-    }
-    let v = serde_json::to_value(read_report(&args.input)?)?;
-    let db = load_rules(&args.rules)?;
-    let incomplete = |e: serde_json::Error| {
-        Fatal(format!(
-            "{}: not a complete sovscan report: {e}",
-            args.input.display()
-        ))
+    // The output is checked before anything is read, as for `scan -o`.
+    let output = report::output::single(&args.format, args.output).map_err(Fatal)?;
+    let saved = read_report(&args.input)?;
+    let opts = report::RenderOptions {
+        sarif_min_level: args.sarif_min_level,
+        db: Some(std::sync::Arc::new(load_rules(&args.rules)?)),
     };
-    let text = match args.format {
-        ReportFormat::Html => report::html::render(&v, Some(&db)).map_err(incomplete)?,
-        ReportFormat::Md => report::md::render(&v, Some(&db)).map_err(incomplete)?,
-        ReportFormat::Table => report::table::render_value(&v).map_err(incomplete)?,
-    };
-    match &args.output {
-        Some(path) => report::write_atomic(path, text.as_bytes())
-            .map_err(|e| Fatal(format!("{}: cannot write: {e}", path.display())))?,
-        None => print_stdout(text.as_bytes())?,
+    if let Some(bytes) = report::output::write(&[output], &saved, &opts).map_err(Fatal)? {
+        print_stdout(&bytes)?;
     }
     Ok(ExitCode::SUCCESS)
 }

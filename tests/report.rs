@@ -1,6 +1,7 @@
 //! The sovereignty report (`-o md=`, `-o html=`, `sovscan report`): its
 //! sections and figures for the demo images, escaping of hostile names,
-//! re-rendering a saved scan byte for byte, and bad inputs.
+//! `sovscan report` rendering a saved scan in every format byte for byte as
+//! the scan wrote it, and bad inputs.
 
 mod common;
 
@@ -145,49 +146,100 @@ fn markdown_of_demo_linux_has_every_section_and_the_figures() {
     );
 }
 
+/// Every format `scan -o` writes.
+const FORMATS: [&str; 8] = [
+    "json",
+    "table",
+    "cyclonedx",
+    "sarif",
+    "ndjson",
+    "csv",
+    "md",
+    "html",
+];
+
+/// `sovscan report SCAN.json -f F` gives, for every format, the bytes the
+/// scan that wrote SCAN.json wrote for F in the same run.
 #[test]
-fn report_rerenders_a_saved_scan_byte_for_byte() {
-    let dir = tempfile::tempdir().unwrap();
-    for image in ["demo-linux", "demo-windows"] {
-        let (_, md, html) = scan_outputs(&demo(image), dir.path());
-        for (format, want) in [("md", &md), ("html", &html)] {
-            let out = sovscan()
-                .args(["report", "-f", format])
-                .arg(dir.path().join("scan.json"))
-                .assert()
-                .success()
-                .get_output()
-                .stdout
-                .clone();
+fn report_renders_every_format_as_the_scan_wrote_it() {
+    for image in ["demo-linux", "demo-windows", "demo-macos"] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |f: &str| dir.path().join(format!("scan.{f}"));
+        let mut scan = sovscan();
+        scan.args(["scan", "-q", "--sarif-min-level", "medium"])
+            .arg(demo(image));
+        for f in FORMATS {
+            scan.arg("-o").arg(format!("{f}={}", file(f).display()));
+        }
+        scan.timeout(std::time::Duration::from_secs(120))
+            .assert()
+            .success();
+        for f in FORMATS {
+            let written = std::fs::read(file(f)).unwrap();
+            assert!(written.len() > 100, "{image}: scan wrote little {f}");
+            let mut report = sovscan();
+            report.args(["report", "-f", f]).arg(file("json"));
+            if f == "sarif" {
+                report.args(["--sarif-min-level", "medium"]);
+            }
+            let out = report.assert().success().get_output().stdout.clone();
             assert!(
-                String::from_utf8(out).unwrap() == *want,
-                "{image}: sovscan report -f {format} differs from scan -o {format}="
+                out == written,
+                "{image}: sovscan report -f {f} differs from scan -o {f}="
             );
         }
-        // -o FILE writes the same bytes; the table equals scan's table.
-        let out = dir.path().join("again.html");
+        // -o FILE writes the same bytes, and nothing to stdout.
+        let again = dir.path().join("again.html");
         sovscan()
             .arg("report")
-            .arg(dir.path().join("scan.json"))
+            .arg(file("json"))
             .arg("-o")
-            .arg(&out)
+            .arg(&again)
             .assert()
             .success()
             .stdout("");
-        assert_eq!(std::fs::read_to_string(&out).unwrap(), html);
-        let table = sovscan()
-            .args(["scan", "--no-progress"])
-            .arg(demo(image))
-            .output()
-            .unwrap()
-            .stdout;
-        sovscan()
-            .args(["report", "-f", "table"])
-            .arg(dir.path().join("scan.json"))
+        assert_eq!(
+            std::fs::read(&again).unwrap(),
+            std::fs::read(file("html")).unwrap()
+        );
+    }
+}
+
+/// The SARIF threshold of `report` is its own option: without it, the
+/// default (high) applies whatever the scan used.
+#[test]
+fn report_takes_the_sarif_threshold_as_scan_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("scan.json");
+    std::fs::write(
+        &saved,
+        serde_json::to_vec(&scan_json(&[&demo("demo-windows")])).unwrap(),
+    )
+    .unwrap();
+    let results = |extra: &[&str]| {
+        let out = sovscan()
+            .args(["report", "-f", "sarif"])
+            .arg(&saved)
+            .args(extra)
             .assert()
             .success()
-            .stdout(String::from_utf8(table).unwrap());
-    }
+            .get_output()
+            .stdout
+            .clone();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        v["runs"][0]["results"].as_array().unwrap().len()
+    };
+    // demo-windows: nine high components, two unknown, six medium.
+    assert_eq!(results(&[]), 9);
+    assert_eq!(results(&["--sarif-min-level", "unknown"]), 11);
+    assert_eq!(results(&["--sarif-min-level", "medium"]), 17);
+    let out = sovscan()
+        .args(["report", "-f", "sarif", "--sarif-min-level", "severe"])
+        .arg(&saved)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("severe"));
 }
 
 #[test]

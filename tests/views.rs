@@ -38,7 +38,7 @@ fn summary_of_a_saved_scan_equals_the_scan_summary() {
         .success()
         .stdout(
             predicate::str::contains("Sovereignty index: 76.2 / 100")
-                .and(predicate::str::contains("target 70.0% by 2032"))
+                .and(predicate::str::contains("target 70.0 % by 2032"))
                 .and(predicate::str::contains("The Document Foundation")),
         );
     // Scanning the root gives the same view.

@@ -5,7 +5,7 @@
 //! Values are written as read from the image: a spreadsheet that evaluates
 //! cells starting with `=`, `+`, `-` or `@` should import as text.
 
-use super::RenderError;
+use super::{RenderError, RenderOptions};
 use crate::model::report::{Component, Report};
 
 pub const HEADER: [&str; 27] = [
@@ -38,7 +38,7 @@ pub const HEADER: [&str; 27] = [
     "evidence",
 ];
 
-pub fn render(report: &Report) -> Result<Vec<u8>, RenderError> {
+pub fn render(report: &Report, _: &RenderOptions) -> Result<Vec<u8>, RenderError> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());

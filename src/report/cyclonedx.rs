@@ -13,7 +13,7 @@
 //! same sovscan version give byte-identical output, and a different BOM a
 //! different serial number.
 
-use super::RenderError;
+use super::{RenderError, RenderOptions};
 use crate::model::inventory::Kind;
 use crate::model::report::{Component, ImageReport, LicenseReport, Party, Report};
 use serde::Serialize;
@@ -129,7 +129,7 @@ struct Dependency {
     depends_on: Vec<String>,
 }
 
-pub fn render(report: &Report) -> Result<Vec<u8>, RenderError> {
+pub fn render(report: &Report, _: &RenderOptions) -> Result<Vec<u8>, RenderError> {
     let mut bom = build(report);
     let unsigned = serde_json::to_vec(&bom)?;
     bom.serial_number = Some(serial_number(&unsigned));
@@ -314,10 +314,7 @@ fn component(c: &Component, binaries: &[&str], root: Option<&str>, several: bool
         add("sovscan:gates", risk.gates.join(","));
     }
     if let Some(m) = &c.matched {
-        add(
-            "sovscan:match_confidence",
-            serde_plain(&m.confidence).unwrap_or_default(),
-        );
+        add("sovscan:match_confidence", super::fmt::name(&m.confidence));
     }
     if !c.alternatives.is_empty() {
         let ids: Vec<&str> = c.alternatives.iter().map(|a| a.id.as_str()).collect();
@@ -409,14 +406,6 @@ fn prop(name: &str, value: &str) -> Property {
     Property {
         name: name.to_owned(),
         value: value.to_owned(),
-    }
-}
-
-/// A unit enum's serde name (`high`), without the quotes.
-fn serde_plain<T: Serialize>(v: &T) -> Option<String> {
-    match serde_json::to_value(v).ok()? {
-        serde_json::Value::String(s) => Some(s),
-        _ => None,
     }
 }
 

@@ -3,36 +3,36 @@
 //! controller chain (with dates) → jurisdiction → laws → rules fired →
 //! dimensions → weights → exposure → level → alternatives.
 //!
-//! It reads the component from the report's JSON, so a saved scan explains
+//! It reads the component from the typed report, so a saved scan explains
 //! itself exactly as it was assessed; the rule database only supplies the
-//! texts of laws and the dates of control edges.
+//! texts of laws and gates and the dates of control edges. Numbers are
+//! shown as the JSON records them ([`fmt::json`]).
 
+use super::fmt::{self, json};
+use crate::model::report::{Component, Report};
 use crate::rules::RuleDb;
-use serde_json::Value;
 use std::fmt::Write;
 
-/// Finds the component by id, then by name, then by product id.
-fn find<'a>(report: &'a Value, key: &str) -> Result<&'a Value, String> {
-    let all = report["components"]
-        .as_array()
-        .ok_or("the report has no components")?;
-    let by = |f: &dyn Fn(&Value) -> bool| -> Vec<&Value> { all.iter().filter(|c| f(c)).collect() };
+/// Finds the component by id, then by name (ignoring case), then by
+/// product id. More than one hit at the first level that has any is an
+/// error naming them by id.
+fn find<'a>(report: &'a Report, key: &str) -> Result<&'a Component, String> {
+    let by = |f: &dyn Fn(&Component) -> bool| -> Vec<&Component> {
+        report.components.iter().filter(|c| f(c)).collect()
+    };
     for hits in [
-        by(&|c| c["id"] == key),
-        by(&|c| {
-            c["name"]
-                .as_str()
-                .is_some_and(|n| n.eq_ignore_ascii_case(key))
-        }),
-        by(&|c| c["product"]["id"] == key),
+        by(&|c| c.id == key),
+        by(&|c| c.name.eq_ignore_ascii_case(key)),
+        by(&|c| c.product.as_ref().is_some_and(|p| p.id == key)),
     ] {
-        match hits.len() {
-            0 => continue,
-            1 => return Ok(hits[0]),
-            n => {
-                let ids: Vec<&str> = hits.iter().filter_map(|c| c["id"].as_str()).collect();
+        match hits.as_slice() {
+            [] => continue,
+            [one] => return Ok(*one),
+            many => {
+                let ids: Vec<&str> = many.iter().map(|c| c.id.as_str()).collect();
                 return Err(format!(
-                    "{n} components match `{key}`; name one by id: {}",
+                    "{} components match `{key}`; name one by id: {}",
+                    many.len(),
                     ids.join(", ")
                 ));
             }
@@ -43,100 +43,92 @@ fn find<'a>(report: &'a Value, key: &str) -> Result<&'a Value, String> {
     ))
 }
 
-fn s(v: &Value) -> &str {
-    v.as_str().unwrap_or("-")
-}
-
-pub fn explain(report: &Value, key: &str, db: &RuleDb) -> Result<String, String> {
+/// The trace of the component `key` (id, name or product id), one part
+/// per stage of the assessment.
+pub fn explain(report: &Report, key: &str, db: &RuleDb) -> Result<String, String> {
     let c = find(report, key)?;
     let mut o = String::new();
     let _ = writeln!(
         o,
         "{} {} ({}, image {})\n  id: {}",
-        s(&c["name"]),
-        c["version"].as_str().unwrap_or(""),
-        s(&c["source"]),
-        c["image"],
-        s(&c["id"])
+        c.name,
+        c.version.as_deref().unwrap_or(""),
+        c.source,
+        c.image,
+        c.id
     );
+    evidence(c, &mut o);
+    control(c, db, &mut o);
+    jurisdiction(c, db, &mut o);
+    rules(c, &mut o);
+    assessment(report, c, db, &mut o);
+    alternatives(c, db, &mut o);
+    Ok(o)
+}
 
+/// Where the component was found, and which rule patterns matched.
+fn evidence(c: &Component, o: &mut String) {
     let _ = writeln!(o, "\nEvidence");
-    for e in c["evidence"].as_array().into_iter().flatten() {
-        let _ = writeln!(
-            o,
-            "  {}  [{}] {}",
-            s(&e["path"]),
-            s(&e["kind"]),
-            s(&e["detail"])
-        );
+    for e in &c.evidence {
+        let _ = writeln!(o, "  {}  [{}] {}", e.path, e.kind, e.detail);
     }
-
     let _ = writeln!(o, "\nMatch");
-    match super::sovereignty::obj(&c["match"]) {
-        None => {
-            let _ = writeln!(o, "  no rule matched");
-        }
-        Some(m) => {
-            let _ = writeln!(o, "  confidence {}", s(&m["confidence"]));
-            for h in m["evidence"].as_array().into_iter().flatten() {
-                let _ = writeln!(
-                    o,
-                    "  {}: {} `{}` matches `{}` ({})",
-                    s(&h["rule"]),
-                    s(&h["field"]),
-                    s(&h["value"]),
-                    s(&h["pattern"]),
-                    s(&h["confidence"])
-                );
-            }
-        }
+    let Some(m) = &c.matched else {
+        let _ = writeln!(o, "  no rule matched");
+        return;
+    };
+    let _ = writeln!(o, "  confidence {}", fmt::name(&m.confidence));
+    for h in &m.evidence {
+        let _ = writeln!(
+            o,
+            "  {}: {} `{}` matches `{}` ({})",
+            h.rule,
+            h.field,
+            h.value,
+            h.pattern,
+            fmt::name(&h.confidence)
+        );
     }
+}
 
+/// Product, licence, and the controller chain with the database's dates.
+fn control(c: &Component, db: &RuleDb, o: &mut String) {
     let _ = writeln!(o, "\nProduct, vendor and control");
-    if let Some(p) = super::sovereignty::obj(&c["product"]) {
-        let _ = writeln!(
-            o,
-            "  product: {} ({}), category {}",
-            s(&p["name"]),
-            s(&p["id"]),
-            s(&c["category"])
-        );
-    } else {
-        let _ = writeln!(
-            o,
-            "  product: not identified; category {}",
-            s(&c["category"])
-        );
+    match &c.product {
+        Some(p) => {
+            let _ = writeln!(
+                o,
+                "  product: {} ({}), category {}",
+                p.name, p.id, c.category
+            );
+        }
+        None => {
+            let _ = writeln!(o, "  product: not identified; category {}", c.category);
+        }
     }
-    let l = &c["license"];
+    let l = &c.license;
     let _ = writeln!(
         o,
         "  licence: {} (open source: {}; {})",
-        l["spdx"]
-            .as_str()
-            .or(l["stated"].as_str())
-            .unwrap_or(if l["open_source"] == false {
+        l.spdx
+            .as_deref()
+            .or(l.stated.as_deref())
+            .unwrap_or(if l.open_source == Some(false) {
                 "proprietary"
             } else {
                 "not stated"
             }),
-        match l["open_source"].as_bool() {
+        match l.open_source {
             Some(true) => "yes",
             Some(false) => "no",
             None => "unknown",
         },
-        s(&l["basis"])
+        l.basis
     );
-    let chain: Vec<&str> = c["controller_chain"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    if chain.is_empty() {
+    if c.controller_chain.is_empty() {
         let _ = writeln!(o, "  vendor: not identified");
     }
-    for (i, id) in chain.iter().enumerate() {
+    for (i, id) in c.controller_chain.iter().enumerate() {
         let role = if i == 0 { "vendor" } else { "controlled by" };
         match db.vendor(id) {
             Some(v) => {
@@ -160,119 +152,123 @@ pub fn explain(report: &Value, key: &str, db: &RuleDb) -> Result<String, String>
             }
         }
     }
+}
 
+/// The ultimate controller's jurisdiction and its laws, by name.
+fn jurisdiction(c: &Component, db: &RuleDb, o: &mut String) {
     let _ = writeln!(o, "\nJurisdiction of the ultimate controller");
-    match super::sovereignty::obj(&c["jurisdiction"]) {
-        None => {
-            let _ = writeln!(o, "  none (no controller with a country)");
-        }
-        Some(j) => {
-            let _ = writeln!(o, "  {} ({})", s(&j["country"]), s(&j["bloc"]));
-            for law in j["laws"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-            {
-                match db.laws.iter().find(|l| l.id == law) {
-                    Some(l) => {
-                        let _ = writeln!(
-                            o,
-                            "  - {} ({}): {} [{}]",
-                            l.name, l.id, l.effect, l.citation
-                        );
-                    }
-                    None => {
-                        let _ = writeln!(o, "  - {law}");
-                    }
-                }
+    let Some(j) = &c.jurisdiction else {
+        let _ = writeln!(o, "  none (no controller with a country)");
+        return;
+    };
+    let _ = writeln!(o, "  {} ({})", j.country, j.bloc.as_str());
+    for law in &j.laws {
+        match db.laws.iter().find(|l| &l.id == law) {
+            Some(l) => {
+                let _ = writeln!(
+                    o,
+                    "  - {} ({}): {} [{}]",
+                    l.name, l.id, l.effect, l.citation
+                );
+            }
+            None => {
+                let _ = writeln!(o, "  - {law}");
             }
         }
     }
+}
 
-    let r = &c["risk"];
+/// Every model rule that fired, and the mitigations that lowered a score.
+fn rules(c: &Component, o: &mut String) {
     let _ = writeln!(o, "\nRules fired");
-    for f in r["rules"].as_array().into_iter().flatten() {
+    let r = &c.risk;
+    for f in &r.rules {
         let _ = writeln!(
             o,
             "  {} {} = {}: {}",
-            s(&f["dimension"]).to_uppercase(),
-            s(&f["id"]),
-            f["score"],
-            s(&f["rationale"])
+            fmt::name(&f.dimension).to_uppercase(),
+            f.id,
+            f.score,
+            f.rationale
         );
     }
-    for m in r["mitigations"].as_array().into_iter().flatten() {
+    for m in &r.mitigations {
         let _ = writeln!(
             o,
             "  mitigation {}: {} {} → {} ({}; approved by {} until {})",
-            s(&m["target"]),
-            s(&m["dimension"]).to_uppercase(),
-            m["from"],
-            m["to"],
-            s(&m["justification"]),
-            s(&m["approver"]),
-            s(&m["expires"])
+            m.target,
+            fmt::name(&m.dimension).to_uppercase(),
+            m.from,
+            m.to,
+            m.justification,
+            m.approver,
+            m.expires
         );
     }
+}
 
+/// D1..D6 with their weights, exposure × impact, gates and the level.
+fn assessment(report: &Report, c: &Component, db: &RuleDb, o: &mut String) {
     let _ = writeln!(o, "\nAssessment");
-    if let Some(d) = super::sovereignty::obj(&r["dimensions"]) {
-        let w = &report["model"]["weights"];
-        let dims: Vec<String> = ["d1", "d2", "d3", "d4", "d5", "d6"]
+    let r = &c.risk;
+    if let Some(d) = &r.dimensions {
+        let params = &report.model.params;
+        let dims: Vec<String> = d
+            .scores()
             .iter()
-            .map(|k| format!("{} {} (weight {})", k.to_uppercase(), d[*k], w[*k]))
+            .zip(params.weights.all())
+            .enumerate()
+            .map(|(i, (score, weight))| format!("D{} {score} (weight {})", i + 1, json(&weight)))
             .collect();
         let _ = writeln!(o, "  {}", dims.join(" · "));
-        let t = &report["model"]["thresholds"];
+        let t = &params.thresholds;
         let _ = writeln!(
             o,
             "  exposure {} × impact D7 {} = {} (thresholds: medium {}, high {}, critical {})",
-            r["exposure"], d["d7"], r["score"], t["medium"], t["high"], t["critical"]
+            json(&r.exposure),
+            d.d7,
+            json(&r.score),
+            json(&t.medium),
+            json(&t.high),
+            json(&t.critical)
         );
     }
-    for g in r["gates"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-    {
+    for g in &r.gates {
         let why = db
             .model
             .gates
             .iter()
-            .find(|x| x.id == g)
+            .find(|x| &x.id == g)
             .map_or("", |x| x.rationale.as_str());
         let _ = writeln!(o, "  gate {g}: {why}");
     }
-    let _ = writeln!(o, "  level: {}", s(&r["level"]));
+    let _ = writeln!(o, "  level: {}", r.level.as_str());
+}
 
-    let alts = c["alternatives"]
-        .as_array()
-        .map_or(&[][..], |a| a.as_slice());
-    if !alts.is_empty() {
-        let _ = writeln!(o, "\nAlternatives");
-        for a in alts {
-            let detail = a["id"]
-                .as_str()
-                .and_then(|id| db.product(id))
-                .map(|p| {
-                    let ctl = &db.vendors[db.controller(p.vendor)];
-                    format!(
-                        "{}, {}, controller {} ({})",
-                        p.category,
-                        if db.license_is_open(&p.license) == Some(true) {
-                            "open source"
-                        } else {
-                            "proprietary"
-                        },
-                        ctl.name,
-                        ctl.country.as_deref().unwrap_or("community")
-                    )
-                })
-                .unwrap_or_default();
-            let _ = writeln!(o, "  {} ({}): {detail}", s(&a["name"]), s(&a["id"]));
-        }
+/// The alternatives, with what the database says about each.
+fn alternatives(c: &Component, db: &RuleDb, o: &mut String) {
+    if c.alternatives.is_empty() {
+        return;
     }
-    Ok(o)
+    let _ = writeln!(o, "\nAlternatives");
+    for a in &c.alternatives {
+        let detail = db
+            .product(&a.id)
+            .map(|p| {
+                let ctl = &db.vendors[db.controller(p.vendor)];
+                format!(
+                    "{}, {}, controller {} ({})",
+                    p.category,
+                    if db.license_is_open(&p.license) == Some(true) {
+                        "open source"
+                    } else {
+                        "proprietary"
+                    },
+                    ctl.name,
+                    ctl.country.as_deref().unwrap_or("community")
+                )
+            })
+            .unwrap_or_default();
+        let _ = writeln!(o, "  {} ({}): {detail}", a.name, a.id);
+    }
 }

@@ -1,18 +1,25 @@
 //! The renderers: one module per output format, all behind one signature
 //! taking the typed report (`crate::model::report::Report`, the JSON
-//! contract), plus the views that read saved reports (`diff`, `explain`).
+//! contract), so a saved report renders in every format exactly as the
+//! scan that wrote it; plus the views that read reports (`diff`,
+//! `explain`, and `table::summary_view`).
+//!
+//! The sovereignty report is built once as a [`document`] that `md` and
+//! `html` render; [`fmt`] is the one place that shows numbers, shares and
+//! shortened names to people.
 
 pub mod csv;
 pub mod cyclonedx;
 pub mod diff;
+pub mod document;
 pub mod explain;
+pub mod fmt;
 pub mod html;
 pub mod json;
 pub mod md;
 pub mod ndjson;
 pub mod output;
 pub mod sarif;
-pub mod sovereignty;
 pub mod table;
 
 use crate::model::report::Report;
@@ -63,17 +70,17 @@ pub static FORMATS: &[OutputFormat] = &[
     OutputFormat {
         name: "table",
         about: "one row per component, worst risk first, then a summary (terminal)",
-        render: |r, _| Ok(table::render(r)?.into_bytes()),
+        render: table::render,
     },
     OutputFormat {
         name: "json",
         about: "the full report: the JSON contract (docs/json.md)",
-        render: |r, _| Ok(json::render(r)?),
+        render: json::render,
     },
     OutputFormat {
         name: "cyclonedx",
         about: "CycloneDX 1.6 JSON SBOM with sovscan:* properties",
-        render: |r, _| cyclonedx::render(r),
+        render: cyclonedx::render,
     },
     OutputFormat {
         name: "sarif",
@@ -83,22 +90,22 @@ pub static FORMATS: &[OutputFormat] = &[
     OutputFormat {
         name: "ndjson",
         about: "one component per line, with image_root (for DuckDB, Spark, jq)",
-        render: |r, _| ndjson::render(r),
+        render: ndjson::render,
     },
     OutputFormat {
         name: "csv",
         about: "one row per component (RFC 4180), for spreadsheets",
-        render: |r, _| csv::render(r),
+        render: csv::render,
     },
     OutputFormat {
         name: "md",
         about: "the sovereignty report in Markdown: figures, critical and high dependencies explained, evidence",
-        render: |r, o| Ok(md::render(&serde_json::to_value(r)?, o.db.as_deref())?.into_bytes()),
+        render: md::render,
     },
     OutputFormat {
         name: "html",
         about: "the sovereignty report as one self-contained HTML file with inline SVG charts (no external requests)",
-        render: |r, o| Ok(html::render(&serde_json::to_value(r)?, o.db.as_deref())?.into_bytes()),
+        render: html::render,
     },
 ];
 

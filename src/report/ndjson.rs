@@ -2,12 +2,13 @@
 //! fleets and data tools (`read_json_auto` in DuckDB, Spark, `jq -c`).
 //! Each line is the component's object from the JSON contract
 //! (`docs/json.md`) with `image_root` added after `image`; lines are in the
-//! report's order (sorted by component id), so output is deterministic.
+//! report's order of components, which the scan sorts by image, then kind,
+//! source, name, architecture, version and id, so output is deterministic.
 
-use super::{RenderError, Report};
+use super::{RenderError, RenderOptions, Report};
 use serde_json::Value;
 
-pub fn render(report: &Report) -> Result<Vec<u8>, RenderError> {
+pub fn render(report: &Report, _: &RenderOptions) -> Result<Vec<u8>, RenderError> {
     let mut out = Vec::new();
     for c in &report.components {
         let Value::Object(fields) = serde_json::to_value(c)? else {

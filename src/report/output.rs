@@ -31,12 +31,7 @@ pub struct Output {
 /// every file can be written. Errors are one line naming the argument or
 /// file.
 pub fn plan(stdout_format: &str, specs: &[OsString], quiet: bool) -> Result<Vec<Output>, String> {
-    let stdout_format = super::format(stdout_format).ok_or_else(|| {
-        format!(
-            "-f {stdout_format}: unknown format (formats: {})",
-            super::format_names()
-        )
-    })?;
+    let stdout_format = named(stdout_format)?;
     let mut outputs = Vec::new();
     let mut plain_file = false;
     for spec in specs {
@@ -71,6 +66,27 @@ pub fn plan(stdout_format: &str, specs: &[OsString], quiet: bool) -> Result<Vec<
         });
     }
     Ok(outputs)
+}
+
+/// The format `-f NAME` names.
+fn named(name: &str) -> Result<&'static OutputFormat, String> {
+    super::format(name).ok_or_else(|| {
+        format!(
+            "-f {name}: unknown format (formats: {})",
+            super::format_names()
+        )
+    })
+}
+
+/// One output of `format` to `path`, or to stdout without a path: the plan
+/// of `sovscan report`, whose `-o FILE` is a file name as given (no
+/// `FORMAT=`). The file is checked as every `scan -o` file is.
+pub fn single(format: &str, path: Option<PathBuf>) -> Result<Output, String> {
+    let format = named(format)?;
+    if let Some(p) = &path {
+        check_writable(p)?;
+    }
+    Ok(Output { format, path })
 }
 
 /// `FORMAT=PATH` → (Some(format), PATH); `PATH` → (None, PATH).

@@ -129,16 +129,9 @@ fn base_id(i: usize) -> String {
     format!("IMAGE{i}")
 }
 
-pub fn render(report: &Report, opts: &RenderOptions) -> Result<Vec<u8>, RenderError> {
-    let min = opts.sarif_min_level.severity();
-    let selected: Vec<&Component> = report
-        .components
-        .iter()
-        .filter(|c| c.risk.level.severity() >= min)
-        .collect();
-
-    // The rule descriptors: every model rule and gate fired in a reported
-    // component, and VENDOR-UNRESOLVED, sorted by id.
+/// The rule descriptors: every model rule and gate fired in a reported
+/// component, and VENDOR-UNRESOLVED, sorted by id.
+fn descriptors(selected: &[&Component]) -> BTreeMap<String, RuleDescriptor> {
     let mut rules: BTreeMap<String, RuleDescriptor> = BTreeMap::new();
     rules.insert(
         "VENDOR-UNRESOLVED".into(),
@@ -149,14 +142,14 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Result<Vec<u8>, RenderEr
             json!({"kind": "model-rule"}),
         ),
     );
-    for c in &selected {
+    for c in selected {
         for r in &c.risk.rules {
             rules.entry(r.id.clone()).or_insert_with(|| {
                 descriptor(
                     &r.id,
-                    format!("{}: {} = {}", r.id, serde_name(&r.dimension), r.score),
+                    format!("{}: {} = {}", r.id, super::fmt::name(&r.dimension), r.score),
                     r.rationale.clone(),
-                    json!({"kind": "model-rule", "dimension": serde_name(&r.dimension), "score": r.score}),
+                    json!({"kind": "model-rule", "dimension": super::fmt::name(&r.dimension), "score": r.score}),
                 )
             });
         }
@@ -181,6 +174,18 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Result<Vec<u8>, RenderEr
             });
         }
     }
+    rules
+}
+
+pub fn render(report: &Report, opts: &RenderOptions) -> Result<Vec<u8>, RenderError> {
+    let min = opts.sarif_min_level.severity();
+    let selected: Vec<&Component> = report
+        .components
+        .iter()
+        .filter(|c| c.risk.level.severity() >= min)
+        .collect();
+
+    let rules = descriptors(&selected);
     let index: BTreeMap<&str, usize> = rules
         .keys()
         .enumerate()
@@ -380,13 +385,6 @@ fn uri_path(path: &str) -> String {
         }
     }
     out
-}
-
-fn serde_name<T: Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(Value::String(s)) => s,
-        _ => String::new(),
-    }
 }
 
 #[cfg(test)]

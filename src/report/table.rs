@@ -1,9 +1,10 @@
 //! The terminal table: one row per component, worst risk first, and a
 //! summary an admin can read at a glance. The JSON has the details.
 
-use crate::model::report::{ImageReport, Report, RulesInfo, Summary};
+use super::fmt::{index, opt_pct, pct, short};
+use super::{RenderError, RenderOptions};
+use crate::model::report::{Component, LicenseReport, Report};
 use comfy_table::{Cell, ContentArrangement, LineStyle, Table, TableStyle, presets};
-use serde_json::Value;
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -11,39 +12,30 @@ use std::fmt::Write;
 /// for hundreds of rows, still readable.
 pub const STYLE: TableStyle = presets::UTF8_HORIZONTAL_ONLY.row_separator(LineStyle::none());
 
-pub fn render(report: &Report) -> Result<String, serde_json::Error> {
-    render_value(&serde_json::to_value(report)?)
+/// The table of a report, fresh or saved (`sovscan report -f table`).
+pub fn render(report: &Report, _: &RenderOptions) -> Result<Vec<u8>, RenderError> {
+    Ok(table(report).into_bytes())
 }
 
-/// The table of a report as JSON (fresh or saved: `sovscan report -f table`).
-pub fn render_value(v: &Value) -> Result<String, serde_json::Error> {
-    let images: Vec<ImageReport> = serde_json::from_value(v["images"].clone())?;
-    let s: Summary = serde_json::from_value(v["summary"].clone())?;
-    let rules: RulesInfo = serde_json::from_value(v["rules"].clone())?;
-    let components: &[Value] = v["components"].as_array().map_or(&[], |a| a.as_slice());
-    let mut out = String::new();
-    let level = |c: &Value| {
-        crate::model::risk::Level::parse(c["risk"]["level"].as_str().unwrap_or(""))
-            .map_or(0, |l| l.severity())
-    };
-    let image = |c: &Value| c["image"].as_u64().unwrap_or(0);
-    let text = |c: &Value, k: &str| c[k].as_str().unwrap_or("").to_owned();
-    let mut rows: Vec<&Value> = components.iter().collect();
+fn table(report: &Report) -> String {
+    let mut rows: Vec<&Component> = report.components.iter().collect();
     rows.sort_by(|a, b| {
-        level(b)
-            .cmp(&level(a))
-            .then_with(|| image(a).cmp(&image(b)))
-            .then_with(|| text(a, "name").cmp(&text(b, "name")))
-            .then_with(|| text(a, "id").cmp(&text(b, "id")))
+        b.risk
+            .level
+            .severity()
+            .cmp(&a.risk.level.severity())
+            .then_with(|| a.image.cmp(&b.image))
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.id.cmp(&b.id))
     });
     let mut t = Table::new();
-    t.load_style(crate::report::table::STYLE)
+    t.load_style(STYLE)
         .set_content_arrangement(ContentArrangement::Disabled);
-    let multi = images.len() > 1;
+    let multi = report.images.len() > 1;
     // Same name twice in one image (multi-arch libraries): show the arch.
-    let mut names: HashMap<(u64, String), usize> = HashMap::new();
-    for c in components {
-        *names.entry((image(c), text(c, "name"))).or_default() += 1;
+    let mut names: HashMap<(usize, &str), usize> = HashMap::new();
+    for c in &report.components {
+        *names.entry((c.image, &c.name)).or_default() += 1;
     }
     let mut header = vec![
         "component",
@@ -59,81 +51,59 @@ pub fn render_value(v: &Value) -> Result<String, serde_json::Error> {
     }
     t.set_header(header);
     for c in rows {
-        let vendor = c["vendor"]["name"].as_str().unwrap_or("unknown").to_owned();
-        let controller = match super::sovereignty::obj(&c["controller"]) {
-            None => "-".to_owned(),
-            Some(p) => format!(
-                "{} ({})",
-                p["name"].as_str().unwrap_or(""),
-                p["country"].as_str().unwrap_or("none")
-            ),
-        };
-        let l = &c["license"];
-        let license = match (l["spdx"].as_str(), l["open_source"].as_bool()) {
-            (Some(s), Some(true)) => format!("{} (OSS)", short(s, 28)),
-            (Some(s), _) => short(s, 32),
-            (None, Some(true)) => "open source".into(),
-            (None, Some(false)) => "proprietary".into(),
-            (None, None) => "?".into(),
-        };
-        let mut name = text(c, "name");
-        if names.get(&(image(c), name.clone())).copied().unwrap_or(0) > 1
-            && let Some(a) = c["arch"].as_str()
-        {
-            name = format!("{name}:{a}");
-        }
-        if let Some(p) = c["product"]["name"]
-            .as_str()
-            .filter(|p| *p != text(c, "name"))
-        {
-            name = format!("{name} [{p}]");
-        }
         let mut row = vec![
-            Cell::new(name),
-            Cell::new(short(c["version"].as_str().unwrap_or("-"), 28)),
-            Cell::new(vendor),
-            Cell::new(controller),
-            Cell::new(license),
-            Cell::new(text(c, "category")),
-            Cell::new(c["risk"]["level"].as_str().unwrap_or("")),
+            Cell::new(name(c, names[&(c.image, c.name.as_str())] > 1)),
+            Cell::new(short(c.version.as_deref().unwrap_or("-"), 28)),
+            Cell::new(c.vendor.as_ref().map_or("unknown", |v| v.name.as_str())),
+            Cell::new(match &c.controller {
+                None => "-".to_owned(),
+                Some(p) => format!("{} ({})", p.name, p.country.as_deref().unwrap_or("none")),
+            }),
+            Cell::new(license(&c.license)),
+            Cell::new(&c.category),
+            Cell::new(c.risk.level.as_str()),
         ];
         if multi {
-            row.insert(0, Cell::new(image(c)));
+            row.insert(0, Cell::new(c.image));
         }
         t.add_row(row);
     }
+    let mut out = String::new();
     let _ = writeln!(out, "{t}");
-    summary_parts(&images, &s, &rules, &mut out);
-    Ok(out)
+    summary_parts(report, &mut out);
+    out
 }
 
-fn short(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_owned()
-    } else {
-        let mut t: String = s.chars().take(max - 1).collect();
-        t.push('…');
-        t
+/// The component column: the name, with the architecture when the name is
+/// not unique in its image, and the product's name when it differs.
+fn name(c: &Component, ambiguous: bool) -> String {
+    let mut name = c.name.clone();
+    if ambiguous && let Some(a) = &c.arch {
+        name = format!("{name}:{a}");
     }
+    if let Some(p) = c.product.as_ref().filter(|p| p.name != c.name) {
+        name = format!("{name} [{}]", p.name);
+    }
+    name
 }
 
-fn pct(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
-}
-
-fn opt_pct(x: Option<f64>) -> String {
-    x.map_or("n/a".to_owned(), pct)
+fn license(l: &LicenseReport) -> String {
+    match (l.spdx.as_deref(), l.open_source) {
+        (Some(s), Some(true)) => format!("{} (OSS)", short(s, 28)),
+        (Some(s), _) => short(s, 32),
+        (None, Some(true)) => "open source".into(),
+        (None, Some(false)) => "proprietary".into(),
+        (None, None) => "?".into(),
+    }
 }
 
 /// The `sovscan summary` view of a report (fresh or saved): the summary
 /// lines, then the controllers by share and, for several images, one line
 /// per image.
-pub fn summary_view(v: &serde_json::Value) -> Result<String, serde_json::Error> {
-    let images: Vec<ImageReport> = serde_json::from_value(v["images"].clone())?;
-    let s: Summary = serde_json::from_value(v["summary"].clone())?;
-    let rules: RulesInfo = serde_json::from_value(v["rules"].clone())?;
+pub fn summary_view(report: &Report) -> String {
+    let s = &report.summary;
     let mut out = String::new();
-    summary_parts(&images, &s, &rules, &mut out);
+    summary_parts(report, &mut out);
     let mut t = Table::new();
     t.load_style(STYLE)
         .set_content_arrangement(ContentArrangement::Disabled);
@@ -152,26 +122,27 @@ pub fn summary_view(v: &serde_json::Value) -> Result<String, serde_json::Error> 
         ]);
     }
     let _ = writeln!(out, "\n{t}");
-    if images.len() > 1 {
-        for img in &images {
+    if report.images.len() > 1 {
+        for img in &report.images {
             let a = &img.summary;
             let _ = writeln!(
                 out,
                 "Image {} ({}): index {}, weakest level {}, open source {} by count",
                 img.id,
                 img.root,
-                a.index.map_or("n/a".to_owned(), |i| format!("{i:.1}")),
+                index(a.index),
                 a.weakest_level.map_or("n/a", |l| l.as_str()),
                 opt_pct(a.oss_share.count)
             );
         }
     }
-    Ok(out)
+    out
 }
 
-fn summary_parts(images: &[ImageReport], s: &Summary, rules: &RulesInfo, out: &mut String) {
+fn summary_parts(report: &Report, out: &mut String) {
+    let (s, rules) = (&report.summary, &report.rules);
     let m = &s.model;
-    for img in images {
+    for img in &report.images {
         let _ = writeln!(
             out,
             "Image {}: {} ({}{})",
@@ -208,7 +179,7 @@ fn summary_parts(images: &[ImageReport], s: &Summary, rules: &RulesInfo, out: &m
     let _ = writeln!(
         out,
         "Sovereignty index: {} / 100 over {} workplace components (role-weighted; docs/model.md)",
-        m.index.map_or("n/a".to_owned(), |i| format!("{i:.1}")),
+        index(m.index),
         m.workplace_components
     );
     let oss = &m.oss_share;

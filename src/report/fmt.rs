@@ -1,0 +1,112 @@
+//! Numbers and names as the human-readable outputs show them (the table,
+//! `summary`, `explain`, the sovereignty report), in one place, so that a
+//! share reads `12.3 %` wherever it appears. The machine formats (JSON,
+//! CycloneDX, SARIF, NDJSON, CSV) write numbers as numbers and never come
+//! here. Rounding of the figures themselves happens once, when they are
+//! computed (`assess::round`); this is display only.
+
+use serde::Serialize;
+
+/// A share (0..1) as a percentage with one decimal and a space before the
+/// sign, as the reports print it: `12.3 %`.
+pub fn pct(share: f64) -> String {
+    format!("{:.1} %", share * 100.0)
+}
+
+/// [`pct`], or `n/a` when the share is not defined (nothing to count).
+pub fn opt_pct(share: Option<f64>) -> String {
+    share.map_or_else(|| "n/a".to_owned(), pct)
+}
+
+/// The distance between two shares in percentage points, one decimal:
+/// `17.1` (the gap to the open-source target).
+pub fn points(from: f64, to: f64) -> String {
+    format!("{:.1}", (to - from) * 100.0)
+}
+
+/// A model figure (weight, threshold, exposure, score, HHI): up to two
+/// decimals, no trailing zeros, never `-0`.
+pub fn num(x: f64) -> String {
+    let t = format!("{x:.2}");
+    let t = t.trim_end_matches('0').trim_end_matches('.');
+    if t == "-0" { "0".into() } else { t.to_owned() }
+}
+
+/// The sovereignty index (0..100) with one decimal, or `n/a` without
+/// workplace components.
+pub fn index(x: Option<f64>) -> String {
+    x.map_or_else(|| "n/a".to_owned(), |i| format!("{i:.1}"))
+}
+
+/// A value as the JSON report writes it (`10.0`, `3`, `null`): `explain`
+/// shows the assessment's numbers exactly as they are recorded.
+pub fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+}
+
+/// The name a unit enum has in the JSON report (`high`, `d1`), for enums
+/// of the model that have no `as_str` of their own; empty for anything
+/// that does not serialise to a string.
+pub fn name<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// `text` cut to at most `max` characters, the last one an ellipsis when
+/// anything was cut (a table column or a chart label; the full text stays
+/// in the JSON or in a tooltip).
+pub fn short(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        let mut t: String = text.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_read_with_a_space_before_the_percent_sign() {
+        assert_eq!(pct(0.123), "12.3 %");
+        assert_eq!(pct(1.0), "100.0 %");
+        assert_eq!(pct(0.0), "0.0 %");
+        assert_eq!(opt_pct(None), "n/a");
+        assert_eq!(opt_pct(Some(0.7)), "70.0 %");
+        assert_eq!(points(0.528, 0.7), "17.2");
+    }
+
+    #[test]
+    fn figures_drop_trailing_zeros() {
+        assert_eq!(num(10.0), "10");
+        assert_eq!(num(2.24), "2.24");
+        assert_eq!(num(899.5), "899.5");
+        assert_eq!(num(-0.001), "0");
+        assert_eq!(index(Some(76.25)), "76.2");
+        assert_eq!(index(None), "n/a");
+    }
+
+    #[test]
+    fn json_values_read_as_the_report_writes_them() {
+        assert_eq!(json(&10.0_f64), "10.0");
+        assert_eq!(json(&Some(6.71_f64)), "6.71");
+        assert_eq!(json(&None::<f64>), "null");
+        assert_eq!(json(&3_u8), "3");
+        use crate::model::risk::{Confidence, Dimension};
+        assert_eq!(name(&Confidence::Medium), "medium");
+        assert_eq!(name(&Dimension::D4), "d4");
+        assert_eq!(name(&3_u8), "");
+    }
+
+    #[test]
+    fn long_names_are_cut_with_an_ellipsis() {
+        assert_eq!(short("LibreOffice", 32), "LibreOffice");
+        assert_eq!(short("abcdef", 4), "abc…");
+        assert_eq!(short("äöüäöü", 5).chars().count(), 5);
+    }
+}
