@@ -14,6 +14,7 @@
 // The data that flows, and utilities every stage may use.
 pub mod date;
 pub mod diag;
+pub mod fmt;
 pub mod isolate;
 pub mod model;
 pub mod paths;

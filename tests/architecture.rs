@@ -23,6 +23,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("date", &[]),
     ("isolate", &[]),
     ("diag", &[]),
+    ("fmt", &[]),
     // Leaf parsers and the rule database: they know no image.
     ("formats", &["model"]),
     ("rules", &["model", "diag", "paths", "date"]),
@@ -47,7 +48,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "assess",
         &[
-            "model", "rules", "attach", "identify", "diag", "date", "paths",
+            "model", "rules", "attach", "identify", "diag", "date", "fmt", "paths",
         ],
     ),
     // The orchestration of one scan.
@@ -70,7 +71,10 @@ const LAYERS: &[(&str, &[&str])] = &[
         ],
     ),
     // Stage 6: renderers and views of a report.
-    ("report", &["model", "rules", "assess", "paths", "date"]),
+    (
+        "report",
+        &["model", "rules", "assess", "fmt", "paths", "date"],
+    ),
     // The command line: everything.
     (
         "cli",
@@ -80,6 +84,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "date",
             "isolate",
             "diag",
+            "fmt",
             "formats",
             "rules",
             "image",

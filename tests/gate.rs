@@ -132,7 +132,7 @@ fn fail_on_and_aggregate_minimums() {
         "{err}"
     );
     assert!(
-        err.contains("open-source share 45.8% is below the minimum 70.0%"),
+        err.contains("open-source share 45.8 % is below the minimum 70.0 %"),
         "{err}"
     );
 }

@@ -9,6 +9,7 @@
 //! Exit codes: 0 pass, 1 a (new) violation, 2 usage or fatal error.
 
 use super::policy::Policy;
+use crate::fmt;
 use crate::model::report::{Component, Report};
 use crate::model::risk::Level;
 use crate::model::verdict::{GateRule, Verdict, Violation};
@@ -28,9 +29,9 @@ pub fn violations(report: &Report, policy: &Policy, fail_on: Option<Level>) -> V
         out.push(image_violation(
             GateRule::DenyMinOssShare,
             format!(
-                "open-source share {:.1}% is below the minimum {:.1}%",
-                share * 100.0,
-                min * 100.0
+                "open-source share {} is below the minimum {}",
+                fmt::pct(share),
+                fmt::pct(min)
             ),
         ));
     }
@@ -41,7 +42,7 @@ pub fn violations(report: &Report, policy: &Policy, fail_on: Option<Level>) -> V
             GateRule::DenyMinIndex,
             format!(
                 "sovereignty index {} is below the minimum {min}",
-                s.index.map_or("n/a".to_owned(), |i| format!("{i:.1}"))
+                fmt::index(s.index)
             ),
         ));
     }
@@ -466,7 +467,7 @@ mod tests {
         assert_eq!(
             messages,
             [
-                "open-source share 50.0% is below the minimum 60.0%",
+                "open-source share 50.0 % is below the minimum 60.0 %",
                 "sovereignty index 69.9 is below the minimum 70"
             ]
         );

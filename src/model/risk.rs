@@ -89,6 +89,18 @@ pub enum Dimension {
 }
 
 impl Dimension {
+    /// The name the JSON report gives it (`d1`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dimension::D1 => "d1",
+            Dimension::D2 => "d2",
+            Dimension::D3 => "d3",
+            Dimension::D4 => "d4",
+            Dimension::D5 => "d5",
+            Dimension::D6 => "d6",
+        }
+    }
+
     /// The dimension's name as the model documents it.
     pub fn label(self) -> &'static str {
         match self {
@@ -154,6 +166,16 @@ pub enum Confidence {
     Low,
     Medium,
     High,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
 }
 
 /// Scores 0..4 per dimension. D7 is the impact of the role (1..4).
@@ -282,6 +304,29 @@ mod tests {
         assert_eq!(all, Level::WORST_FIRST);
         for l in Level::WORST_FIRST {
             assert_eq!(Level::parse(l.as_str()), Some(l));
+        }
+    }
+
+    /// `as_str` is the name the JSON report writes.
+    #[test]
+    fn names_are_the_json_names() {
+        use super::{Confidence, Dimension};
+        let json = |v: serde_json::Value| v.as_str().unwrap().to_owned();
+        for l in Level::WORST_FIRST {
+            assert_eq!(json(serde_json::to_value(l).unwrap()), l.as_str());
+        }
+        for c in [Confidence::Low, Confidence::Medium, Confidence::High] {
+            assert_eq!(json(serde_json::to_value(c).unwrap()), c.as_str());
+        }
+        for d in [
+            Dimension::D1,
+            Dimension::D2,
+            Dimension::D3,
+            Dimension::D4,
+            Dimension::D5,
+            Dimension::D6,
+        ] {
+            assert_eq!(json(serde_json::to_value(d).unwrap()), d.as_str());
         }
     }
 }

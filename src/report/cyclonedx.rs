@@ -314,7 +314,7 @@ fn component(c: &Component, binaries: &[&str], root: Option<&str>, several: bool
         add("sovscan:gates", risk.gates.join(","));
     }
     if let Some(m) = &c.matched {
-        add("sovscan:match_confidence", super::fmt::name(&m.confidence));
+        add("sovscan:match_confidence", m.confidence.as_str().to_owned());
     }
     if !c.alternatives.is_empty() {
         let ids: Vec<&str> = c.alternatives.iter().map(|a| a.id.as_str()).collect();

@@ -8,7 +8,7 @@
 //! texts of laws and gates and the dates of control edges. Numbers are
 //! shown as the JSON records them ([`fmt::json`]).
 
-use super::fmt::{self, json};
+use crate::fmt::json;
 use crate::model::report::{Component, Report};
 use crate::rules::RuleDb;
 use std::fmt::Write;
@@ -77,7 +77,7 @@ fn evidence(c: &Component, o: &mut String) {
         let _ = writeln!(o, "  no rule matched");
         return;
     };
-    let _ = writeln!(o, "  confidence {}", fmt::name(&m.confidence));
+    let _ = writeln!(o, "  confidence {}", m.confidence.as_str());
     for h in &m.evidence {
         let _ = writeln!(
             o,
@@ -86,7 +86,7 @@ fn evidence(c: &Component, o: &mut String) {
             h.field,
             h.value,
             h.pattern,
-            fmt::name(&h.confidence)
+            h.confidence.as_str()
         );
     }
 }
@@ -186,7 +186,7 @@ fn rules(c: &Component, o: &mut String) {
         let _ = writeln!(
             o,
             "  {} {} = {}: {}",
-            fmt::name(&f.dimension).to_uppercase(),
+            f.dimension.as_str().to_uppercase(),
             f.id,
             f.score,
             f.rationale
@@ -197,7 +197,7 @@ fn rules(c: &Component, o: &mut String) {
             o,
             "  mitigation {}: {} {} → {} ({}; approved by {} until {})",
             m.target,
-            fmt::name(&m.dimension).to_uppercase(),
+            m.dimension.as_str().to_uppercase(),
             m.from,
             m.to,
             m.justification,

@@ -13,7 +13,6 @@ pub mod cyclonedx;
 pub mod diff;
 pub mod document;
 pub mod explain;
-pub mod fmt;
 pub mod html;
 pub mod json;
 pub mod md;

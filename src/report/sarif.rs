@@ -147,9 +147,9 @@ fn descriptors(selected: &[&Component]) -> BTreeMap<String, RuleDescriptor> {
             rules.entry(r.id.clone()).or_insert_with(|| {
                 descriptor(
                     &r.id,
-                    format!("{}: {} = {}", r.id, super::fmt::name(&r.dimension), r.score),
+                    format!("{}: {} = {}", r.id, r.dimension.as_str(), r.score),
                     r.rationale.clone(),
-                    json!({"kind": "model-rule", "dimension": super::fmt::name(&r.dimension), "score": r.score}),
+                    json!({"kind": "model-rule", "dimension": r.dimension.as_str(), "score": r.score}),
                 )
             });
         }

@@ -1,8 +1,8 @@
 //! The terminal table: one row per component, worst risk first, and a
 //! summary an admin can read at a glance. The JSON has the details.
 
-use super::fmt::{index, opt_pct, pct, short};
 use super::{RenderError, RenderOptions};
+use crate::fmt::{index, opt_pct, pct, short};
 use crate::model::report::{Component, LicenseReport, Report};
 use comfy_table::{Cell, ContentArrangement, LineStyle, Table, TableStyle, presets};
 use std::collections::HashMap;

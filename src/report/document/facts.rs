@@ -3,9 +3,9 @@
 //! by id, from the rule database when one is given (laws, gates,
 //! controllers in a chain, categories, alternatives).
 
+use crate::fmt::num;
 use crate::model::report::{Component, ImageReport, Report};
 use crate::model::risk::Level;
-use crate::report::fmt::num;
 use crate::rules::RuleDb;
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
@@ -214,7 +214,7 @@ impl<'a> Facts<'a> {
             (Some(e), Some(sc)) => format!(
                 "exposure {} × impact {} = {} → {}",
                 num(e),
-                crate::report::fmt::json(&r.dimensions.map(|d| d.d7)),
+                crate::fmt::json(&r.dimensions.map(|d| d.d7)),
                 num(sc),
                 r.level.as_str()
             ),

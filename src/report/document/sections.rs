@@ -6,11 +6,11 @@ use super::{
     Article, Backend, Bar, Block, Card, Chart, Column, Document, Entry, Field, Figure, Inline,
     LevelBar, List, Meter, MeterKind, Section, Table, html, md, name_in_bold, para, text,
 };
+use crate::fmt::{index, num, opt_pct, pct, points};
 use crate::model::aggregates::{Concentration, Share};
 use crate::model::inventory::Evidence;
 use crate::model::report::{Component, MatchEvidence};
 use crate::model::risk::{AppliedMitigation, Dimension, Level};
-use crate::report::fmt::{self, index, num, opt_pct, pct, points};
 
 /// D1..D7 as the report names them, short and long (D7 is the impact of
 /// the role).
@@ -744,7 +744,7 @@ fn jurisdiction(f: &Facts, c: &Component) -> Entry {
 
 /// A dimension's short name: `D3`.
 fn dim(d: Dimension) -> String {
-    fmt::name(&d).to_uppercase()
+    d.as_str().to_uppercase()
 }
 
 /// The rules that fired (Markdown: a list, with the mitigations; HTML: a
@@ -1158,7 +1158,7 @@ fn hit(h: &MatchEvidence) -> Vec<Inline> {
             h.field,
             h.value,
             h.pattern,
-            fmt::name(&h.confidence)
+            h.confidence.as_str()
         )),
         md(vec![text(" confidence")]),
         text(")"),

@@ -3,9 +3,9 @@
 //! from the document and is escaped here like all report text.
 
 use super::{BLOC_COLOURS, esc, level_colour};
+use crate::fmt::short;
 use crate::model::risk::Level;
 use crate::report::document::{Bar, Chart, LevelBar, Meter, MeterKind};
-use crate::report::fmt::short;
 use std::fmt::Write;
 
 /// A horizontal meter 0..1 with an optional target mark.

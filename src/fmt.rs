@@ -3,7 +3,8 @@
 //! share reads `12.3 %` wherever it appears. The machine formats (JSON,
 //! CycloneDX, SARIF, NDJSON, CSV) write numbers as numbers and never come
 //! here. Rounding of the figures themselves happens once, when they are
-//! computed (`assess::round`); this is display only.
+//! computed (`assess::round`); this is display only. It sits at the bottom
+//! of the house because the gate's messages print shares too.
 
 use serde::Serialize;
 
@@ -42,16 +43,6 @@ pub fn index(x: Option<f64>) -> String {
 /// shows the assessment's numbers exactly as they are recorded.
 pub fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
-}
-
-/// The name a unit enum has in the JSON report (`high`, `d1`), for enums
-/// of the model that have no `as_str` of their own; empty for anything
-/// that does not serialise to a string.
-pub fn name<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
 }
 
 /// `text` cut to at most `max` characters, the last one an ellipsis when
@@ -97,10 +88,6 @@ mod tests {
         assert_eq!(json(&Some(6.71_f64)), "6.71");
         assert_eq!(json(&None::<f64>), "null");
         assert_eq!(json(&3_u8), "3");
-        use crate::model::risk::{Confidence, Dimension};
-        assert_eq!(name(&Confidence::Medium), "medium");
-        assert_eq!(name(&Dimension::D4), "d4");
-        assert_eq!(name(&3_u8), "");
     }
 
     #[test]
