@@ -235,7 +235,7 @@ impl<'a> Facts<'a> {
 
     /// The weights in force, as one phrase.
     pub fn weights(&self) -> String {
-        super::sections::dimension_names()
+        dimension_names()
             .iter()
             .zip(self.report.model.params.weights.all())
             .map(|((_, label), w)| format!("{label} {}", num(w)))
@@ -337,4 +337,20 @@ pub fn hhi_reading(hhi: f64) -> &'static str {
     } else {
         "not concentrated"
     }
+}
+
+/// D1..D7 as the report names them, short and long (D7 is the impact of
+/// the role).
+pub fn dimension_names() -> [(&'static str, &'static str); 7] {
+    use crate::model::risk::Dimension::{self, *};
+    let [d1, d2, d3, d4, d5, d6] = [D1, D2, D3, D4, D5, D6].map(Dimension::label);
+    [
+        ("D1", d1),
+        ("D2", d2),
+        ("D3", d3),
+        ("D4", d4),
+        ("D5", d5),
+        ("D6", d6),
+        ("D7", "D7 role and privilege (impact)"),
+    ]
 }

@@ -1,7 +1,7 @@
 //! The sections of the sovereignty report, in order, with their words
 //! (`docs/formats.md` lists what each shows).
 
-use super::facts::{self, Facts};
+use super::facts::{self, Facts, dimension_names};
 use super::{
     Article, Backend, Bar, Block, Card, Chart, Column, Document, Entry, Field, Figure, Inline,
     LevelBar, List, Meter, MeterKind, Section, Table, html, md, name_in_bold, para, text,
@@ -11,22 +11,6 @@ use crate::model::aggregates::{Concentration, Share};
 use crate::model::inventory::Evidence;
 use crate::model::report::{Component, MatchEvidence};
 use crate::model::risk::{AppliedMitigation, Dimension, Level};
-
-/// D1..D7 as the report names them, short and long (D7 is the impact of
-/// the role).
-pub fn dimension_names() -> [(&'static str, &'static str); 7] {
-    use Dimension::*;
-    let [d1, d2, d3, d4, d5, d6] = [D1, D2, D3, D4, D5, D6].map(Dimension::label);
-    [
-        ("D1", d1),
-        ("D2", d2),
-        ("D3", d3),
-        ("D4", d4),
-        ("D5", d5),
-        ("D6", d6),
-        ("D7", "D7 role and privilege (impact)"),
-    ]
-}
 
 /// The jurisdiction buckets of the aggregates, in the order the report
 /// lists them.
