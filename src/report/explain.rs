@@ -13,10 +13,19 @@ use crate::model::report::{Component, Report};
 use crate::rules::RuleDb;
 use std::fmt::Write;
 
+/// Why `explain` has nothing to explain.
+#[derive(Debug, thiserror::Error)]
+pub enum ExplainError {
+    #[error("no component `{0}` in the report (by id, name or product id)")]
+    NotFound(String),
+    #[error("{} components match `{key}`; name one by id: {}", ids.len(), ids.join(", "))]
+    Ambiguous { key: String, ids: Vec<String> },
+}
+
 /// Finds the component by id, then by name (ignoring case), then by
 /// product id. More than one hit at the first level that has any is an
 /// error naming them by id.
-fn find<'a>(report: &'a Report, key: &str) -> Result<&'a Component, String> {
+fn find<'a>(report: &'a Report, key: &str) -> Result<&'a Component, ExplainError> {
     let by = |f: &dyn Fn(&Component) -> bool| -> Vec<&Component> {
         report.components.iter().filter(|c| f(c)).collect()
     };
@@ -29,23 +38,19 @@ fn find<'a>(report: &'a Report, key: &str) -> Result<&'a Component, String> {
             [] => continue,
             [one] => return Ok(*one),
             many => {
-                let ids: Vec<&str> = many.iter().map(|c| c.id.as_str()).collect();
-                return Err(format!(
-                    "{} components match `{key}`; name one by id: {}",
-                    many.len(),
-                    ids.join(", ")
-                ));
+                return Err(ExplainError::Ambiguous {
+                    key: key.to_owned(),
+                    ids: many.iter().map(|c| c.id.clone()).collect(),
+                });
             }
         }
     }
-    Err(format!(
-        "no component `{key}` in the report (by id, name or product id)"
-    ))
+    Err(ExplainError::NotFound(key.to_owned()))
 }
 
 /// The trace of the component `key` (id, name or product id), one part
 /// per stage of the assessment.
-pub fn explain(report: &Report, key: &str, db: &RuleDb) -> Result<String, String> {
+pub fn explain(report: &Report, key: &str, db: &RuleDb) -> Result<String, ExplainError> {
     let c = find(report, key)?;
     let mut o = String::new();
     let _ = writeln!(

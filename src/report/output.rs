@@ -13,10 +13,46 @@
 //! - Otherwise stdout gets the `-f` format (default `table`), unless `-q`
 //!   was given with at least one `-o`: then everything goes to files.
 
-use super::{OutputFormat, RenderOptions, Report};
+use super::{OutputFormat, RenderError, RenderOptions, Report};
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
+
+/// Why an output can't be planned or written: one line naming the
+/// argument or the file.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("-f {name}: unknown format (formats: {formats})")]
+    UnknownFormat { name: String, formats: String },
+    #[error("-o: empty file name")]
+    EmptyName,
+    #[error(
+        "-o {spec}: unknown format {name:?} (formats: {formats}; write ./{spec} for a file name with '=')"
+    )]
+    UnknownFormatBeforeEquals {
+        spec: String,
+        name: String,
+        formats: String,
+    },
+    #[error("-o {0}: no file name after '='")]
+    NoFileName(String),
+    #[error("{}: given twice as an output", .0.display())]
+    GivenTwice(PathBuf),
+    #[error("{}: is a directory", .0.display())]
+    IsADirectory(PathBuf),
+    #[error("{}: output directory does not exist", .0.display())]
+    NoDirectory(PathBuf),
+    #[error("{}: cannot write: {source}", path.display())]
+    CannotWrite {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{format} output: {source}")]
+    Render {
+        format: &'static str,
+        source: RenderError,
+    },
+}
 
 /// Where one rendering goes.
 #[derive(Debug, Clone)]
@@ -30,7 +66,11 @@ pub struct Output {
 /// command-line order, then stdout if it gets anything), and checks that
 /// every file can be written. Errors are one line naming the argument or
 /// file.
-pub fn plan(stdout_format: &str, specs: &[OsString], quiet: bool) -> Result<Vec<Output>, String> {
+pub fn plan(
+    stdout_format: &str,
+    specs: &[OsString],
+    quiet: bool,
+) -> Result<Vec<Output>, OutputError> {
     let stdout_format = named(stdout_format)?;
     let mut outputs = Vec::new();
     let mut plain_file = false;
@@ -54,7 +94,7 @@ pub fn plan(stdout_format: &str, specs: &[OsString], quiet: bool) -> Result<Vec<
             if let (Some(pa), Some(pb)) = (&a.path, &b.path)
                 && same_file(pa, pb)
             {
-                return Err(format!("{}: given twice as an output", pa.display()));
+                return Err(OutputError::GivenTwice(pa.clone()));
             }
         }
     }
@@ -69,19 +109,17 @@ pub fn plan(stdout_format: &str, specs: &[OsString], quiet: bool) -> Result<Vec<
 }
 
 /// The format `-f NAME` names.
-fn named(name: &str) -> Result<&'static OutputFormat, String> {
-    super::format(name).ok_or_else(|| {
-        format!(
-            "-f {name}: unknown format (formats: {})",
-            super::format_names()
-        )
+fn named(name: &str) -> Result<&'static OutputFormat, OutputError> {
+    super::format(name).ok_or_else(|| OutputError::UnknownFormat {
+        name: name.to_owned(),
+        formats: super::format_names(),
     })
 }
 
 /// One output of `format` to `path`, or to stdout without a path: the plan
 /// of `sovscan report`, whose `-o FILE` is a file name as given (no
 /// `FORMAT=`). The file is checked as every `scan -o` file is.
-pub fn single(format: &str, path: Option<PathBuf>) -> Result<Output, String> {
+pub fn single(format: &str, path: Option<PathBuf>) -> Result<Output, OutputError> {
     let format = named(format)?;
     if let Some(p) = &path {
         check_writable(p)?;
@@ -90,11 +128,11 @@ pub fn single(format: &str, path: Option<PathBuf>) -> Result<Output, String> {
 }
 
 /// `FORMAT=PATH` → (Some(format), PATH); `PATH` → (None, PATH).
-fn parse_spec(spec: &OsStr) -> Result<(Option<&'static OutputFormat>, PathBuf), String> {
+fn parse_spec(spec: &OsStr) -> Result<(Option<&'static OutputFormat>, PathBuf), OutputError> {
     let bytes = spec.as_bytes();
     let shown = spec.to_string_lossy();
     if bytes.is_empty() {
-        return Err("-o: empty file name".into());
+        return Err(OutputError::EmptyName);
     }
     if let Some(eq) = bytes.iter().position(|&b| b == b'=') {
         let name = &bytes[..eq];
@@ -104,15 +142,15 @@ fn parse_spec(spec: &OsStr) -> Result<(Option<&'static OutputFormat>, PathBuf), 
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_'));
         if looks_like_format {
             let name = std::str::from_utf8(name).expect("ASCII");
-            let format = super::format(name).ok_or_else(|| {
-                format!(
-                    "-o {shown}: unknown format {name:?} (formats: {}; write ./{shown} for a file name with '=')",
-                    super::format_names()
-                )
-            })?;
+            let format =
+                super::format(name).ok_or_else(|| OutputError::UnknownFormatBeforeEquals {
+                    spec: shown.to_string(),
+                    name: name.to_owned(),
+                    formats: super::format_names(),
+                })?;
             let path = &bytes[eq + 1..];
             if path.is_empty() {
-                return Err(format!("-o {shown}: no file name after '='"));
+                return Err(OutputError::NoFileName(shown.to_string()));
             }
             return Ok((Some(format), PathBuf::from(OsStr::from_bytes(path))));
         }
@@ -122,19 +160,16 @@ fn parse_spec(spec: &OsStr) -> Result<(Option<&'static OutputFormat>, PathBuf), 
 
 /// The checks a rename-into-place write needs: the directory exists and
 /// takes a new file, and the path is not a directory.
-fn check_writable(path: &Path) -> Result<(), String> {
+fn check_writable(path: &Path) -> Result<(), OutputError> {
     if path.as_os_str().as_bytes().ends_with(b"/") || path.is_dir() {
-        return Err(format!("{}: is a directory", path.display()));
+        return Err(OutputError::IsADirectory(path.to_owned()));
     }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     if !dir.is_dir() {
-        return Err(format!(
-            "{}: output directory does not exist",
-            path.display()
-        ));
+        return Err(OutputError::NoDirectory(path.to_owned()));
     }
     // Creating (and dropping) a temporary file is the real test: it is what
     // write_atomic will do.
@@ -142,7 +177,10 @@ fn check_writable(path: &Path) -> Result<(), String> {
         .prefix(".sovscan-check-")
         .tempfile_in(dir)
         .map(drop)
-        .map_err(|e| format!("{}: cannot write: {e}", path.display()))
+        .map_err(|source| OutputError::CannotWrite {
+            path: path.to_owned(),
+            source,
+        })
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -166,18 +204,25 @@ pub fn write(
     outputs: &[Output],
     report: &Report,
     opts: &RenderOptions,
-) -> Result<Option<Vec<u8>>, String> {
+) -> Result<Option<Vec<u8>>, OutputError> {
     let mut rendered = Vec::with_capacity(outputs.len());
     for o in outputs {
-        let bytes = super::render(o.format, report, opts)
-            .map_err(|e| format!("{} output: {e}", o.format.name))?;
+        let bytes =
+            super::render(o.format, report, opts).map_err(|source| OutputError::Render {
+                format: o.format.name,
+                source,
+            })?;
         rendered.push(bytes);
     }
     let mut stdout = None;
     for (o, bytes) in outputs.iter().zip(rendered) {
         match &o.path {
-            Some(path) => super::write_atomic(path, &bytes)
-                .map_err(|e| format!("{}: cannot write: {e}", path.display()))?,
+            Some(path) => {
+                super::write_atomic(path, &bytes).map_err(|source| OutputError::CannotWrite {
+                    path: path.clone(),
+                    source,
+                })?
+            }
             None => stdout = Some(bytes),
         }
     }
@@ -244,7 +289,7 @@ mod tests {
     fn rejects_bad_outputs_with_one_line() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path().display().to_string();
-        let err = |specs: &[&str]| plan("table", &os(specs), false).unwrap_err();
+        let err = |specs: &[&str]| plan("table", &os(specs), false).unwrap_err().to_string();
         let e = err(&[&format!("spdx={d}/a.json")]);
         assert!(e.contains("unknown format \"spdx\""), "{e}");
         assert!(e.contains("cyclonedx"), "{e}");
@@ -260,6 +305,7 @@ mod tests {
         assert!(
             plan("xml", &[], false)
                 .unwrap_err()
+                .to_string()
                 .contains("unknown format")
         );
         for e in [err(&["nope=x"]), err(&["json="])] {

@@ -4,6 +4,7 @@
 use super::{RenderError, RenderOptions};
 use crate::fmt::{index, opt_pct, pct, short};
 use crate::model::report::{Component, LicenseReport, Report};
+use crate::rules::RuleDb;
 use comfy_table::{Cell, ContentArrangement, LineStyle, Table, TableStyle, presets};
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -240,4 +241,76 @@ fn summary_parts(report: &Report, out: &mut String) {
         "Errors: {} · skipped: {} · warnings: {}   Rules: {} ({})",
         s.errors, s.skipped, s.warnings, rules.version, rules.date
     );
+}
+
+/// The rule database's vendors (with their ultimate controller) and
+/// products (with their alternatives), as `sovscan rules list` shows them.
+pub fn rule_database(db: &RuleDb, vendors: bool, products: bool) -> String {
+    use comfy_table::Table;
+    let mut out = String::new();
+    if vendors {
+        let mut t = Table::new();
+        t.load_style(STYLE);
+        t.set_header(vec![
+            "vendor",
+            "name",
+            "country",
+            "controller",
+            "controller country",
+            "as of",
+        ]);
+        let mut v: Vec<usize> = (0..db.vendors.len()).collect();
+        v.sort_by(|&a, &b| db.vendors[a].id.cmp(&db.vendors[b].id));
+        for i in v {
+            let ven = &db.vendors[i];
+            let c = &db.vendors[db.controller(i)];
+            t.add_row(vec![
+                ven.id.clone(),
+                ven.name.clone(),
+                ven.country.clone().unwrap_or_else(|| "-".into()),
+                if c.id == ven.id {
+                    "-".into()
+                } else {
+                    c.id.clone()
+                },
+                c.country.clone().unwrap_or_else(|| "-".into()),
+                ven.as_of.clone(),
+            ]);
+        }
+        out.push_str(&format!("{t}\n{} vendors\n", db.vendors.len()));
+    }
+    if products {
+        if vendors {
+            out.push('\n');
+        }
+        let mut t = Table::new();
+        t.load_style(STYLE);
+        t.set_header(vec![
+            "product",
+            "name",
+            "vendor",
+            "category",
+            "license",
+            "alternatives",
+        ]);
+        let mut p: Vec<&crate::rules::Product> = db.products.iter().collect();
+        p.sort_by(|a, b| a.id.cmp(&b.id));
+        for prod in p {
+            let alts: Vec<&str> = prod
+                .alternatives
+                .iter()
+                .map(|&a| db.products[a].id.as_str())
+                .collect();
+            t.add_row(vec![
+                prod.id.clone(),
+                prod.name.clone(),
+                db.vendors[prod.vendor].id.clone(),
+                prod.category.clone(),
+                prod.license.clone(),
+                alts.join(", "),
+            ]);
+        }
+        out.push_str(&format!("{t}\n{} products\n", db.products.len()));
+    }
+    out
 }

@@ -1,0 +1,135 @@
+//! What the commands read before they work: the rule database with the
+//! `--rules` layers, the policy, a saved report, or a fresh scan of roots.
+
+use super::{Error, RuleArgs, ScanOpts};
+use crate::assess::policy::Policy;
+use crate::date::Date;
+use crate::model::report::Report;
+use crate::progress::Progress;
+use crate::rules::{self, RuleDb};
+use crate::{scan, walk};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// Loads the embedded database and the `--rules` layers. Every error of
+/// every file is collected; the first few are shown.
+pub fn load_rules(args: &RuleArgs) -> Result<RuleDb, Error> {
+    let mut layers = Vec::new();
+    if !args.no_default_rules {
+        layers.push(rules::embedded_sources());
+    }
+    layers.extend(rules::load_paths(&args.rules)?);
+    rules::load(layers).map_err(Error::Diagnostics)
+}
+
+/// Loads `--policy` (or an empty policy), printing its warnings (expired
+/// mitigations) to stderr unless quiet.
+pub fn load_policy(path: Option<&Path>, db: &RuleDb, quiet: bool) -> Result<Policy, Error> {
+    let Some(path) = path else {
+        return Ok(Policy::default());
+    };
+    let p = Policy::load(path, db, Date::today()).map_err(Error::Diagnostics)?;
+    if !quiet {
+        for w in &p.warnings {
+            eprintln!("sovscan: warning: {w}");
+        }
+    }
+    Ok(p)
+}
+
+/// Loads the rules and policy and scans the roots on a pool of `--jobs`
+/// workers.
+pub fn scan_roots(roots: &[PathBuf], args: &ScanOpts) -> Result<(RuleDb, Policy, Report), Error> {
+    let db = load_rules(&args.rules)?;
+    let exclude = exclude_globs(&args.exclude)?;
+    let policy = load_policy(args.policy.as_deref(), &db, args.quiet)?;
+    let opts = scan::Options {
+        policy: policy.clone(),
+        walk: walk::Options {
+            cross_filesystems: args.cross_filesystems,
+            exclude,
+        },
+        max_binary_size: args.max_binary_size,
+    };
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .thread_name(|i| format!("sovscan-{i}"))
+        .build()?;
+    let progress =
+        Progress::new(!args.no_progress && !args.quiet && std::io::stderr().is_terminal());
+    let result = pool.install(|| scan::scan(roots, &db, &opts, &progress));
+    progress.finish();
+    Ok((db, policy, result?))
+}
+
+/// `--exclude` globs, relative to the image root.
+fn exclude_globs(globs: &[String]) -> Result<Option<globset::GlobSet>, Error> {
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let mut b = globset::GlobSetBuilder::new();
+    for g in globs {
+        let glob = globset::GlobBuilder::new(g.trim_start_matches('/'))
+            .literal_separator(true)
+            .build()
+            .map_err(|e| Error::Usage(format!("--exclude {g:?}: {}", e.kind())))?;
+        b.add(glob);
+    }
+    b.build()
+        .map(Some)
+        .map_err(|e| Error::Usage(format!("--exclude: {e}")))
+}
+
+/// Reads a saved JSON report (schema 1.x) as the typed report. A field of
+/// the wrong type or a missing one is an error naming the file, line and
+/// column: a reader never guesses.
+pub fn read_report(path: &Path) -> Result<Report, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let located = |e: serde_json::Error, what: &'static str| {
+        let msg = e.to_string();
+        // serde_json appends the position; the error puts it first.
+        let message = msg
+            .rsplit_once(" at line ")
+            .map_or(msg.as_str(), |(m, _)| m)
+            .to_owned();
+        Error::Report {
+            path: path.to_owned(),
+            line: e.line(),
+            column: e.column(),
+            what,
+            message,
+        }
+    };
+    #[derive(serde::Deserialize)]
+    struct Head {
+        schema_version: Option<String>,
+    }
+    let head: Head = serde_json::from_str(&text).map_err(|e| located(e, "not a JSON report"))?;
+    let version = head.schema_version.unwrap_or_default();
+    if !version.starts_with("1.") {
+        return Err(Error::Schema {
+            path: path.to_owned(),
+            version,
+        });
+    }
+    serde_json::from_str(&text).map_err(|e| located(e, "not a complete sovscan report"))
+}
+
+/// A report from `inputs`: one saved JSON report, or roots to scan now.
+pub fn obtain_report(inputs: &[PathBuf], args: &ScanOpts) -> Result<(RuleDb, Report), Error> {
+    if let [one] = inputs
+        && one.is_file()
+    {
+        let db = load_rules(&args.rules)?;
+        return Ok((db, read_report(one)?));
+    }
+    let (db, _, report) = scan_roots(inputs, args)?;
+    Ok((db, report))
+}

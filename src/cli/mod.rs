@@ -1,0 +1,153 @@
+//! The command line: argument definitions (`args.rs`), the inputs every
+//! command shares (`inputs.rs`: rules, policy, saved reports, a scan of
+//! roots), and one module per command.
+//!
+//! Errors are one [`Error`], printed as one line on stderr per problem
+//! (`sovscan: error: …`). Exit codes: 0 ok; 1 the CI gate failed (`scan`
+//! with `--fail-on`, `--baseline` or a policy's `[deny]`); 2 a usage or
+//! fatal error ([`Error::exit_code`]).
+
+mod args;
+mod diff;
+mod docs;
+mod explain;
+mod inputs;
+mod report;
+mod rules;
+mod scan;
+mod summary;
+
+pub use args::{
+    Cli, Command, DiffArgs, DiffFormat, ExplainArgs, Format, ReportArgs, RuleArgs, RulesCommand,
+    ScanArgs, ScanOpts, SummaryArgs,
+};
+pub use inputs::{load_policy, load_rules, read_report, scan_roots};
+
+use crate::diag::Diagnostic;
+use crate::image::OpenError;
+use crate::report::explain::ExplainError;
+use crate::report::output::OutputError;
+use clap::Parser;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Everything that ends a run with exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A command-line value that can't be used (a bad `--exclude` glob).
+    #[error("{0}")]
+    Usage(String),
+    /// Rule-file or policy-file diagnostics: the first 20, one per line.
+    #[error("{}", diagnostic_lines(.0))]
+    Diagnostics(Vec<Diagnostic>),
+    /// A root that can't be scanned at all.
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error(transparent)]
+    Explain(#[from] ExplainError),
+    /// An input file that can't be read.
+    #[error("{}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A saved report that is not JSON, or not a complete report: the
+    /// position of the first problem.
+    #[error("{}:{line}:{column}: {what}: {message}", path.display())]
+    Report {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        what: &'static str,
+        message: String,
+    },
+    /// A JSON file of another schema.
+    #[error("{}: not a sovscan report of schema 1.x (schema_version {version:?})", path.display())]
+    Schema { path: PathBuf, version: String },
+    #[error("cannot start the worker threads: {0}")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
+    #[error("cannot serialise: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("cannot write to stdout: {0}")]
+    Stdout(std::io::Error),
+}
+
+impl Error {
+    /// Every error is a usage or fatal error: exit code 2. (Exit code 1 is
+    /// not an error: a gate that failed still wrote its outputs.)
+    pub fn exit_code(&self) -> u8 {
+        2
+    }
+}
+
+impl From<Diagnostic> for Error {
+    fn from(d: Diagnostic) -> Self {
+        Error::Diagnostics(vec![d])
+    }
+}
+
+/// Diagnostics as the lines of one error: the first 20, then how many more.
+fn diagnostic_lines(errs: &[Diagnostic]) -> String {
+    let mut lines: Vec<String> = errs.iter().take(20).map(|e| e.to_string()).collect();
+    if errs.len() > 20 {
+        lines.push(format!("... and {} more", errs.len() - 20));
+    }
+    lines.join("\nsovscan: error: ")
+}
+
+pub fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        if !crate::isolate::active() {
+            eprintln!("sovscan: internal error: {info}");
+        }
+    }));
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("sovscan: error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    match cli.command {
+        Command::Scan(args) => scan::run(args),
+        Command::Summary(args) => summary::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Report(args) => report::run(args),
+        Command::Rules(RulesCommand::Check {
+            paths,
+            no_default_rules,
+        }) => rules::check(&paths, no_default_rules),
+        Command::Rules(RulesCommand::List {
+            vendors,
+            products,
+            rules,
+        }) => rules::list(&rules, vendors, products),
+        Command::Completions { shell } => docs::completions(shell),
+        Command::Man => docs::man(),
+    }
+}
+
+/// Writes to stdout; a closed pipe (`sovscan … | head`) is not an error.
+fn print_stdout(bytes: &[u8]) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::Stdout(e)),
+    }
+}
+
+/// Pretty JSON with a final newline, as every JSON on stdout ends.
+fn json_lines<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, Error> {
+    let mut b = serde_json::to_vec_pretty(value)?;
+    b.push(b'\n');
+    Ok(b)
+}

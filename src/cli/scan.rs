@@ -1,0 +1,70 @@
+//! `sovscan scan`: scan roots, judge the result by the CI gate when asked,
+//! and write every output.
+
+use super::inputs::{read_report, scan_roots};
+use super::{Error, ScanArgs, print_stdout};
+use crate::assess::gate;
+use crate::model::report::Report;
+use crate::model::verdict::Verdict;
+use crate::report::{self, output};
+use std::process::ExitCode;
+
+pub fn run(args: ScanArgs) -> Result<ExitCode, Error> {
+    // Every output is checked before the scan: a typo fails at once.
+    let outputs = output::plan(&args.format, &args.output, args.opts.quiet)?;
+    let baseline = match &args.baseline {
+        Some(p) => Some((p.display().to_string(), read_report(p)?)),
+        None => None,
+    };
+    let (db, pol, mut report) = scan_roots(&args.roots, &args.opts)?;
+    if args.fail_on.is_some() || baseline.is_some() || args.opts.policy.is_some() {
+        let verdict = gate::judge(
+            &report,
+            &pol,
+            args.fail_on,
+            baseline.as_ref().map(|(p, v)| (p.as_str(), v)),
+        );
+        print_verdict(&verdict);
+        report.policy = Some(verdict);
+    }
+    let render_opts = report::RenderOptions {
+        sarif_min_level: args.sarif_min_level,
+        db: Some(std::sync::Arc::new(db)),
+    };
+    if let Some(bytes) = output::write(&outputs, &report, &render_opts)? {
+        print_stdout(&bytes)?;
+    }
+    let table_on_stdout = outputs
+        .iter()
+        .any(|o| o.path.is_none() && o.format.name == "table");
+    if !args.opts.quiet && table_on_stdout {
+        notice_problems(&report);
+    }
+    if report.policy.as_ref().is_some_and(|v| !v.passed) {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every violation, one line each on stderr, with its state.
+fn print_verdict(verdict: &Verdict) {
+    for v in &verdict.violations {
+        let state = match (&v.allowed_by, verdict.failing.contains(&v.key)) {
+            (Some(a), _) => format!("allowed by {a}"),
+            (None, true) => "violation".to_owned(),
+            (None, false) => "known from the baseline".to_owned(),
+        };
+        eprintln!("sovscan: policy: {} [{}]: {}", v.rule, state, v.message);
+    }
+}
+
+/// Below the table: where the errors and skipped entries are listed.
+fn notice_problems(report: &Report) {
+    let s = &report.summary;
+    if s.errors > 0 || s.skipped > 0 {
+        eprintln!(
+            "sovscan: {} error(s) and {} skipped entr(ies) are listed in the JSON report (-f json)",
+            s.errors, s.skipped
+        );
+    }
+}
