@@ -2,7 +2,11 @@
 //!
 //! Paths in reports are relative to their image root, use `/` separators and
 //! are valid UTF-8: bytes that are not UTF-8 are written as `\xNN` so that a
-//! hostile file name can neither break the JSON nor be confused with another.
+//! hostile file name can't break the JSON. A name that is valid UTF-8 is
+//! written as it is, backslashes included, so the name `a\xFF` (six ASCII
+//! characters) and `a` followed by the byte 0xFF read the same; the
+//! walk lists every escaped name under `skipped` ("file name is not UTF-8"),
+//! which tells them apart.
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
