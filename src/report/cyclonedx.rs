@@ -4,7 +4,7 @@
 //!
 //! Hand-written serde structs: the `cyclonedx-bom` crate writes only up to
 //! 1.5 and brings some fifty crates; what sovscan writes is a small subset
-//! of the schema. `tests/formats.rs` validates every demo image's output
+//! of the schema. `tests/it/formats.rs` validates every demo image's output
 //! against the official 1.6 schema.
 //!
 //! Determinism: the BOM has no `metadata.timestamp`, and its

@@ -5,7 +5,7 @@
 //!
 //! Hand-written serde structs: `serde-sarif` models the whole standard in
 //! some twenty crates; sovscan writes one run with a few fields.
-//! `tests/formats.rs` validates the output against the official schema.
+//! `tests/it/formats.rs` validates the output against the official schema.
 
 use super::{RenderError, RenderOptions};
 use crate::model::report::{Component, Report};

@@ -7,7 +7,7 @@
 //! `docs/performance.md`): std's `DirEntry::metadata` stats relative to the
 //! open directory (`fstatat`), while those walkers stat the full path again.
 //!
-//! Guarantees, each tested in `tests/hostile.rs`:
+//! Guarantees, each tested in `tests/it/hostile.rs`:
 //! - symlinks are never followed; they are counted, and loops or targets that
 //!   don't exist inside the image are listed as skipped;
 //! - FIFOs, sockets and device nodes are never opened;

@@ -4,7 +4,7 @@
 //! CSV hold one record per component; output is deterministic; bad `-o`
 //! values fail before the scan.
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 use std::collections::HashMap;

@@ -1,9 +1,7 @@
 //! The command line: exit codes, one-line errors, rule-file diagnostics with
 //! file:line:col, and atomic output files.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 use std::path::Path;
 

@@ -1,9 +1,9 @@
 //! macOS images: the demo image's apps, code signatures, Homebrew and pkg
 //! receipts, and hostile Mach-O files.
 
-mod common;
+use crate::common;
 
-use common::{binary, flags};
+use crate::common::{binary, flags};
 
 use serde_json::Value;
 use std::path::Path;

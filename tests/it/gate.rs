@@ -1,8 +1,6 @@
 //! CI gates, baselines and drift: the exit codes a pipeline relies on.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

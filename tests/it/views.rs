@@ -1,9 +1,7 @@
 //! `sovscan summary` and `sovscan explain`, from roots and from saved
 //! reports; `rules check` lints.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 
 fn saved_scan(dir: &std::path::Path) -> std::path::PathBuf {

@@ -3,9 +3,7 @@
 //! `sovscan report` rendering a saved scan in every format byte for byte as
 //! the scan wrote it, and bad inputs.
 
-mod common;
-
-use common::{scan_json, sovscan};
+use crate::common::{scan_json, sovscan};
 use std::path::Path;
 
 fn demo(name: &str) -> std::path::PathBuf {

@@ -3,11 +3,9 @@
 //! may or may not have its registry hives yet; these tests look at binaries
 //! and the components they attach to, whatever the root's family.
 
-mod common;
+use crate::common::{binary, flags};
 
-use common::{binary, flags};
-
-use common::{scan_json, sovscan};
+use crate::common::{scan_json, sovscan};
 use serde_json::Value;
 use std::path::Path;
 

@@ -1,8 +1,6 @@
 //! Root detection by marker files.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 
 #[test]

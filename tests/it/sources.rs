@@ -2,9 +2,7 @@
 //! (`fixtures/generate.sh`). Assertions name exact packages and fields, so
 //! a collector that stops reading a field fails here.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::Path;
 use std::sync::OnceLock;

@@ -1,9 +1,9 @@
 //! The whole JSON report of the demo image, as a reviewed snapshot: any
 //! change to the contract, a collector, the rules or the risk model shows up
 //! here as a diff. After an intended change: `INSTA_UPDATE=always cargo test
-//! --test snapshot` (or `cargo insta review`), then read the diff.
+//! --test it snapshot::` (or `cargo insta review`), then read the diff.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

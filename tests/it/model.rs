@@ -1,9 +1,7 @@
 //! The assessment model (docs/model.md): its worked examples, its
 //! properties, and policy overrides checked against the formula.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use proptest::prelude::*;
 use serde_json::Value;
 use sovscan::assess::aggregate::index;

@@ -1,0 +1,60 @@
+//! Every integration test of sovscan, in one test crate.
+//!
+//! Each file under `tests/` used to be its own crate, and each linked the
+//! whole library in debug; one crate links it once (ripgrep's layout). The
+//! modules below keep the old files' names, so `cargo test --test it gate::`
+//! runs what `cargo test --test gate` ran. Shared helpers are in [`common`].
+//!
+//! Tests that need a tool from outside the crate (Chromium, hivex, mount
+//! rights, setpriv) skip with a message when it is missing, and fail when
+//! `CI` is set: see [`common::available`].
+
+/// Helpers: ELF and Mach-O writers, the binary under test, report lookups,
+/// and the policy for tests that need an external tool.
+mod common;
+
+/// The house rules on the source: imports only run down the pipeline, and
+/// no function is longer than the limit.
+mod architecture;
+/// The command line: exit codes, one-line errors, rule-file diagnostics,
+/// atomic output files.
+mod cli;
+/// Root detection by marker files.
+mod detect;
+/// CycloneDX and SARIF against the official schemas, several outputs from
+/// one scan, NDJSON and CSV records, determinism, bad `-o` values.
+mod formats;
+/// CI gates, baselines and drift: the exit codes a pipeline relies on.
+mod gate;
+/// A hostile image tree: the scan completes, stays inside the root and
+/// lists every oddity it met.
+mod hostile;
+/// The HTML report rendered by headless Chromium: screenshot, DOM, and no
+/// network request from the page.
+mod html_report;
+/// macOS images: apps, code signatures, Homebrew, pkg receipts, hostile
+/// Mach-O files.
+mod macos;
+/// The assessment model: worked examples of docs/model.md, properties
+/// (proptest), policy overrides.
+mod model;
+/// PE fingerprints and Authenticode signers on the demo Windows image.
+mod pe;
+/// The sovereignty report (md, html) and `sovscan report` re-rendering a
+/// saved scan byte for byte in every format.
+mod report;
+/// The embedded rule database: control chains, key facts, look-alike names,
+/// and every kind of mistake in a rule file.
+mod rules_db;
+/// Whole-report insta snapshots of the demo images (`snapshots/`).
+mod snapshot;
+/// Every inventory source, end to end, on the generated demo images.
+mod sources;
+/// `sovscan summary`, `sovscan explain` and `rules check`.
+mod views;
+/// Walk guarantees on trees built on the spot: hard links, symlinked
+/// binaries, file-system boundaries.
+mod walk;
+/// Windows images: registry, AppX, Chocolatey, Scoop, MSI, hostile hives,
+/// case-insensitive paths, binary grouping.
+mod windows;
