@@ -65,32 +65,18 @@ pub fn scan(
         mitigations: &opts.policy.mitigations,
         db_date: Date::parse(&db.meta.date).unwrap_or_else(Date::today),
     };
-    let mut report = Report {
-        schema_version: SCHEMA_VERSION.to_owned(),
-        tool: Tool {
-            name: env!("CARGO_PKG_NAME").to_owned(),
-            version: env!("CARGO_PKG_VERSION").to_owned(),
-        },
-        rules: RulesInfo {
+    let mut report = Report::new(
+        RulesInfo {
             version: db.meta.version.clone(),
             date: db.meta.date.clone(),
             files: db.meta.files.clone(),
         },
-        model: ModelInfo {
+        ModelInfo {
             params: params.clone(),
             policy: opts.policy.path.clone(),
             mitigations: opts.policy.mitigations.len(),
         },
-        scan: ScanInfo { duration_ms: 0 },
-        images: Vec::new(),
-        components: Vec::new(),
-        binaries: Vec::new(),
-        skipped: Vec::new(),
-        errors: Vec::new(),
-        warnings: Vec::new(),
-        summary: Summary::default(),
-        policy: None,
-    };
+    );
     for (idx, image) in images.iter().enumerate() {
         scan_image(idx, image, &cx, opts, progress, &mut report);
     }

@@ -184,9 +184,7 @@ mod tests {
     use crate::date::Date;
     use crate::identify::identify;
     use crate::model::inventory::{Evidence, Package, Source};
-    use crate::model::report::{
-        Component, ModelInfo, Report, RulesInfo, SCHEMA_VERSION, ScanInfo, Summary, Tool,
-    };
+    use crate::model::report::{Component, ModelInfo, Report, RulesInfo};
     use crate::model::risk::Level;
     use crate::model::verdict::GateRule;
     use crate::rules::{Facts, RuleDb};
@@ -222,32 +220,20 @@ mod tests {
     }
 
     fn report(components: Vec<Component>) -> Report {
-        Report {
-            schema_version: SCHEMA_VERSION.to_owned(),
-            tool: Tool {
-                name: "sovscan".into(),
-                version: "0".into(),
-            },
-            rules: RulesInfo {
+        let mut r = Report::new(
+            RulesInfo {
                 version: db().meta.version.clone(),
                 date: db().meta.date.clone(),
                 files: Vec::new(),
             },
-            model: ModelInfo {
+            ModelInfo {
                 params: db().model.params.clone(),
                 policy: None,
                 mitigations: 0,
             },
-            scan: ScanInfo { duration_ms: 0 },
-            images: Vec::new(),
-            components,
-            binaries: Vec::new(),
-            skipped: Vec::new(),
-            errors: Vec::new(),
-            warnings: Vec::new(),
-            summary: Summary::default(),
-            policy: None,
-        }
+        );
+        r.components = components;
+        r
     }
 
     fn deny(d: Deny) -> Policy {

@@ -35,6 +35,28 @@ pub struct Report {
 }
 
 impl Report {
+    /// An empty report of this build of sovscan, for a scan to fill.
+    pub fn new(rules: RulesInfo, model: ModelInfo) -> Self {
+        Report {
+            schema_version: SCHEMA_VERSION.to_owned(),
+            tool: Tool {
+                name: env!("CARGO_PKG_NAME").to_owned(),
+                version: env!("CARGO_PKG_VERSION").to_owned(),
+            },
+            rules,
+            model,
+            scan: ScanInfo { duration_ms: 0 },
+            images: Vec::new(),
+            components: Vec::new(),
+            binaries: Vec::new(),
+            skipped: Vec::new(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            summary: Summary::default(),
+            policy: None,
+        }
+    }
+
     /// The image with id `id`, if the report has it.
     pub fn image(&self, id: usize) -> Option<&ImageReport> {
         self.images.iter().find(|i| i.id == id)
