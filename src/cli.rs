@@ -322,6 +322,11 @@ pub fn scan_roots(roots: &[PathBuf], args: &ScanOpts) -> Result<(RuleDb, Policy,
 pub fn read_report(path: &std::path::Path) -> Result<Report, Fatal> {
     let text =
         std::fs::read_to_string(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
+    use crate::formats::nesting::{MAX_REPORT_DEPTH, check_json};
+    check_json(text.as_bytes(), MAX_REPORT_DEPTH).map_err(|e| {
+        let (file, line, column) = (path.display(), e.line, e.column);
+        Fatal(format!("{file}:{line}:{column}: not a sovscan report: {e}"))
+    })?;
     let located = |e: serde_json::Error, what: &str| {
         let msg = e.to_string();
         let msg = msg

@@ -9,4 +9,5 @@
 
 pub mod bytes;
 pub mod cms;
+pub mod nesting;
 pub mod regf;
