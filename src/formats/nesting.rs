@@ -15,9 +15,9 @@
 //! bound, with its line and column.
 //!
 //! JSON is checked by a scanner written here: serde_json has no public
-//! tokenizer, and none is needed. It stops at the first syntax error, so
-//! the text it reads as structure is always a prefix the scanner reads
-//! the same way: skip strings, count brackets.
+//! tokenizer, and none is needed. serde_json stops at the first syntax
+//! error, so what it reads as structure is always a prefix the scanner
+//! reads the same way: skip strings, count brackets.
 //!
 //! TOML is checked along toml's own lexer and event parser (`toml_parser`,
 //! which toml builds its tree from). A byte scanner would have to redo
@@ -56,7 +56,7 @@ pub const MAX_JSON_DEPTH: usize = 32;
 pub const MAX_REPORT_DEPTH: usize = 48;
 
 /// A rule or policy file nested deeper than this is refused. Rule files
-/// nest 4 levels (`[product.match]` and its lists), policies 3; toml's
+/// nest 5 levels (`[product.match]` and its lists), policies 3; toml's
 /// debug build overflows a 256 KiB stack at about 44 levels of inline
 /// tables.
 pub const MAX_TOML_DEPTH: usize = 24;
