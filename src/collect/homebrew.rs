@@ -266,13 +266,7 @@ mod tests {
         let cask = "opt/homebrew/Caskroom/evil-app/.metadata/2.0/20241015/Casks/evil-app.json";
         write(t.path(), cask, &hostile);
         std::fs::create_dir(t.path().join("opt/homebrew/Caskroom/evil-app/2.0")).unwrap();
-        let root = t.path().to_owned();
-        let inv = crate::isolate::on_small_stack(move || {
-            let image = Image::open(&root).unwrap();
-            let mut inv = Inventory::default();
-            Homebrew.collect(&image, &mut inv);
-            inv
-        });
+        let inv = crate::collect::collect_on_small_stack(&Homebrew, t.path());
         let errors: Vec<(&str, &str)> = inv
             .errors
             .iter()

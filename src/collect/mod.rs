@@ -128,6 +128,22 @@ pub fn join(a: &str, b: &str) -> String {
     }
 }
 
+/// Runs one collector over the image at `root` on a stack an eighth of a
+/// worker's, as the nesting-bound tests do.
+#[cfg(test)]
+pub fn collect_on_small_stack(
+    collector: &'static dyn Collector,
+    root: &std::path::Path,
+) -> Inventory {
+    let root = root.to_owned();
+    crate::isolate::on_small_stack(move || {
+        let image = Image::open(&root).unwrap();
+        let mut inv = Inventory::default();
+        collector.collect(&image, &mut inv);
+        inv
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -163,13 +163,7 @@ mod tests {
             "]".repeat(n)
         );
         std::fs::write(git.join("manifest.json"), at_bound).unwrap();
-        let root = t.path().to_owned();
-        let inv = crate::isolate::on_small_stack(move || {
-            let image = Image::open(&root).unwrap();
-            let mut inv = Inventory::default();
-            Scoop.collect(&image, &mut inv);
-            inv
-        });
+        let inv = crate::collect::collect_on_small_stack(&Scoop, t.path());
         assert_eq!(inv.errors.len(), 1, "{:?}", inv.errors);
         assert_eq!(
             inv.errors[0].path,
