@@ -118,6 +118,8 @@ codes! {
     EmptyGate = "R035",
     /// A product or vendor trait that no model rule tests.
     UntestedTrait = "R036",
+    /// Tables and arrays nested deeper than the bound (24 levels).
+    RuleTooDeep = "R037",
 
     /// The policy file cannot be read.
     PolicyUnreadable = "P001",
@@ -159,6 +161,8 @@ codes! {
     MinOssShare = "P018",
     /// `deny.min_index` outside 0..100.
     MinIndex = "P019",
+    /// Tables and arrays nested deeper than the bound (24 levels).
+    PolicyTooDeep = "P020",
 }
 
 impl fmt::Display for Code {

@@ -15,17 +15,26 @@ pub fn active() -> bool {
     ACTIVE.with(Cell::get)
 }
 
-/// Runs `f`, turning a panic into `Err(message)`.
-pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+/// A panic caught by [`catch`]: its message, which callers put into the
+/// error entry of the file that caused it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Panic {
+    pub message: String,
+}
+
+/// Runs `f`, turning a panic into `Err`.
+pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, Panic> {
     let was = ACTIVE.with(|a| a.replace(true));
     let result = catch_unwind(AssertUnwindSafe(f));
     ACTIVE.with(|a| a.set(was));
     result.map_err(|payload| {
-        payload
+        let message = payload
             .downcast_ref::<&str>()
             .map(|s| (*s).to_owned())
             .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown cause".into())
+            .unwrap_or_else(|| "unknown cause".into());
+        Panic { message }
     })
 }
 
@@ -46,8 +55,8 @@ pub fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static)
 mod tests {
     #[test]
     fn a_panic_becomes_an_error_and_the_flag_is_restored() {
-        let r: Result<(), String> = super::catch(|| panic!("bad table at {}", 7));
-        assert_eq!(r, Err("bad table at 7".into()));
+        let r = super::catch(|| -> () { panic!("bad table at {}", 7) });
+        assert_eq!(r.unwrap_err().to_string(), "bad table at 7");
         assert!(!super::active());
         assert_eq!(super::catch(|| 3), Ok(3));
     }

@@ -15,7 +15,7 @@
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, line_col};
 use crate::model::risk::{Level, ModelParams, Thresholds, Weights};
-use crate::rules::{RuleDb, params};
+use crate::rules::{RuleDb, params, parse_toml};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -184,8 +184,8 @@ impl Policy {
         db: &RuleDb,
         today: Date,
     ) -> Result<Self, Vec<Diagnostic>> {
-        let file: PolicyFile = toml::from_str(text)
-            .map_err(|e| vec![Diagnostic::toml(name, text, &e, Code::PolicySyntax)])?;
+        let codes = (Code::PolicySyntax, Code::PolicyTooDeep);
+        let file: PolicyFile = parse_toml(name, text, codes).map_err(|d| vec![d])?;
         let mut cx = Reader {
             name,
             text,
@@ -600,6 +600,45 @@ product = "google-chrome"
 reason = "web apps certified for Chrome only"
 expires = 2028-01-01
 "#;
+
+    /// `[deny]` (level 2) with `vendors` nested `arrays` deep.
+    fn nested_vendors(arrays: usize) -> String {
+        format!(
+            "[deny]\nvendors = {}\"x\"{}\n",
+            "[".repeat(arrays),
+            "]".repeat(arrays)
+        )
+    }
+
+    /// A policy 100 times deeper than the nesting bound is one located
+    /// error, on a stack an eighth of a worker's; one exactly at the bound
+    /// is parsed there, and refused for what it says.
+    #[test]
+    fn nesting_past_the_bound_is_an_error_on_a_small_stack() {
+        use crate::formats::nesting::MAX_TOML_DEPTH;
+        let db = db();
+        let (hostile, at_bound) = (
+            nested_vendors(MAX_TOML_DEPTH * 100),
+            nested_vendors(MAX_TOML_DEPTH - 2),
+        );
+        let (hostile, at_bound) = crate::isolate::on_small_stack(move || {
+            let codes = |text: &str| match Policy::parse("p.toml", text, db, today()) {
+                Ok(_) => Vec::new(),
+                Err(errs) => errs.iter().map(|d| (d.code, d.to_string())).collect(),
+            };
+            (codes(&hostile), codes(&at_bound))
+        });
+        // Level 25 is the 23rd bracket, at column 11 + 22.
+        assert_eq!(
+            hostile,
+            [(
+                Code::PolicyTooDeep,
+                "p.toml:2:33: tables and arrays nested deeper than 24 levels [P020]".into()
+            )]
+        );
+        assert_eq!(at_bound.len(), 1, "{at_bound:?}");
+        assert_eq!(at_bound[0].0, Code::PolicySyntax);
+    }
 
     #[test]
     fn every_key_is_read() {

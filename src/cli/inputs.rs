@@ -4,6 +4,7 @@
 use super::{Error, RuleArgs, ScanOpts};
 use crate::assess::policy::Policy;
 use crate::date::Date;
+use crate::formats::nesting::{MAX_REPORT_DEPTH, check_json};
 use crate::model::report::Report;
 use crate::progress::Progress;
 use crate::rules::{self, RuleDb};
@@ -91,6 +92,14 @@ pub fn read_report(path: &Path) -> Result<Report, Error> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_owned(),
         source,
+    })?;
+    // The nesting bound first: serde_json recurses once per level.
+    check_json(text.as_bytes(), MAX_REPORT_DEPTH).map_err(|e| Error::Report {
+        path: path.to_owned(),
+        line: e.line,
+        column: e.column,
+        what: "not a sovscan report",
+        message: e.to_string(),
     })?;
     let located = |e: serde_json::Error, what: &'static str| {
         let msg = e.to_string();

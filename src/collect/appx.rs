@@ -18,7 +18,7 @@
 //! version, a `ResourceId`) fold into the main package. The package folder
 //! is the package's directory, so its binaries attach to it.
 
-use super::Collector;
+use super::{Collector, ManifestError, parse_manifest};
 use crate::image::Image;
 use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
 use std::collections::BTreeMap;
@@ -108,18 +108,13 @@ pub struct Manifest {
 }
 
 /// Parses an `AppxManifest.xml`.
-pub fn parse(text: &str) -> Result<Manifest, String> {
-    let doc = roxmltree::Document::parse(text).map_err(|e| format!("not valid XML: {e}"))?;
+pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
+    let doc = parse_manifest(text, "Package", "an AppX manifest")?;
     let root = doc.root_element();
-    if root.tag_name().name() != "Package" {
-        return Err(format!(
-            "not an AppX manifest (root element <{}>)",
-            root.tag_name().name()
-        ));
-    }
-    let id = child(root, "Identity").ok_or("AppX manifest without <Identity>")?;
-    let name = attr(id, "Name").ok_or("AppX <Identity> without Name")?;
-    let version = attr(id, "Version").ok_or("AppX <Identity> without Version")?;
+    let missing = |within, what| ManifestError::Missing { within, what };
+    let id = child(root, "Identity").ok_or(missing("AppX manifest", "<Identity>"))?;
+    let name = attr(id, "Name").ok_or(missing("AppX <Identity>", "Name"))?;
+    let version = attr(id, "Version").ok_or(missing("AppX <Identity>", "Version"))?;
     let props = child(root, "Properties");
     let text_of = |name: &str| {
         props
@@ -271,12 +266,12 @@ mod tests {
         );
         assert_eq!(p.arch.as_deref(), Some("x64"));
         assert_eq!(p.properties["publisher_country"], "US");
-        assert!(
-            parse("<Types/>")
-                .unwrap_err()
-                .contains("not an AppX manifest")
-        );
-        assert!(parse("<Package><Identity/></Package>").is_err());
-        assert!(parse("<Package").unwrap_err().starts_with("not valid XML"));
+        let e = parse("<Types/>").unwrap_err();
+        assert_eq!(e.to_string(), "not an AppX manifest (root element <Types>)");
+        let e = parse("<Package><Identity/></Package>").unwrap_err();
+        assert_eq!(e.to_string(), "AppX <Identity> without Name");
+        let e = parse("<Package").unwrap_err();
+        assert!(matches!(e, ManifestError::Xml(_)), "{e:?}");
+        assert!(e.to_string().starts_with("not valid XML: "), "{e}");
     }
 }

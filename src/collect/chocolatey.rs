@@ -9,7 +9,7 @@
 //! the registry); portable ones unpack into the package folder, which is
 //! the package's directory here.
 
-use super::Collector;
+use super::{Collector, ManifestError, parse_manifest};
 use crate::image::Image;
 use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
 use crate::model::purl::purl;
@@ -71,19 +71,17 @@ impl Collector for Chocolatey {
 }
 
 /// Parses a nuspec into a package (evidence and directory added by the caller).
-pub fn parse(text: &str) -> Result<Package, String> {
-    let doc = roxmltree::Document::parse(text).map_err(|e| format!("not valid XML: {e}"))?;
-    let root = doc.root_element();
-    if root.tag_name().name() != "package" {
-        return Err(format!(
-            "not a nuspec (root element <{}>)",
-            root.tag_name().name()
-        ));
-    }
-    let meta = root
+pub fn parse(text: &str) -> Result<Package, ManifestError> {
+    let doc = parse_manifest(text, "package", "a nuspec")?;
+    let missing = |what| ManifestError::Missing {
+        within: "nuspec",
+        what,
+    };
+    let meta = doc
+        .root_element()
         .children()
         .find(|n| n.is_element() && n.tag_name().name() == "metadata")
-        .ok_or("nuspec without <metadata>")?;
+        .ok_or(missing("<metadata>"))?;
     let field = |name: &str| {
         meta.children()
             .find(|n| n.is_element() && n.tag_name().name() == name)
@@ -91,7 +89,7 @@ pub fn parse(text: &str) -> Result<Package, String> {
             .map(|t| t.trim().to_owned())
             .filter(|t| !t.is_empty())
     };
-    let id = field("id").ok_or("nuspec without <id>")?;
+    let id = field("id").ok_or(missing("<id>"))?;
     let mut p = Package::new(Source::Chocolatey, id.clone(), Evidence::new("", "", ""));
     p.version = field("version");
     p.supplier.vendor = field("authors");
@@ -151,7 +149,9 @@ mod tests {
             p.purl.as_deref(),
             Some("pkg:chocolatey/7zip.install@24.9.0")
         );
-        assert!(super::parse("<package><metadata/></package>").is_err());
-        assert!(super::parse("<nope/>").is_err());
+        let e = super::parse("<package><metadata/></package>").unwrap_err();
+        assert_eq!(e.to_string(), "nuspec without <id>");
+        let e = super::parse("<nope/>").unwrap_err();
+        assert_eq!(e.to_string(), "not a nuspec (root element <nope>)");
     }
 }

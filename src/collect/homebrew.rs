@@ -10,7 +10,8 @@
 //!   An app a cask installs lives in `Applications` and is a component of
 //!   its own (source `app`).
 
-use super::{Collector, join, list_dir, read_text};
+use super::{Collector, join, list_dir, read_json, read_text};
+use crate::formats::nesting::parse_json;
 use crate::image::Image;
 use crate::model::inventory::{Evidence, Family, Inventory, Kind, Package, Source};
 use serde_json::Value;
@@ -75,40 +76,37 @@ fn formulae(image: &Image, prefix: &str, out: &mut Inventory) {
             pkg.properties.insert("kind", "formula".into());
             pkg.properties.insert("install_path", keg.clone());
             pkg.dirs.push(keg.clone());
-            match read_text(image, &receipt) {
-                Ok(Some(text)) => match serde_json::from_str::<Value>(&text) {
-                    Ok(Value::Object(r)) => {
-                        let s = |p: &str| {
-                            r.get(p).map(|v| match v {
-                                Value::String(s) => s.clone(),
-                                other => other.to_string(),
-                            })
-                        };
-                        if let Some(tap) = r
-                            .get("source")
-                            .and_then(|s| s.get("tap"))
-                            .and_then(Value::as_str)
-                        {
-                            pkg.properties.insert("tap", tap.to_owned());
-                            pkg.supplier.publisher = Some(tap.to_owned());
-                        }
-                        for (prop, key) in [
-                            ("homebrew_version", "homebrew_version"),
-                            ("installed_on_request", "installed_on_request"),
-                            ("installed_as_dependency", "installed_as_dependency"),
-                            ("poured_from_bottle", "poured_from_bottle"),
-                        ] {
-                            if let Some(v) = s(key).filter(|v| v != "null") {
-                                pkg.properties.insert(prop, v);
-                            }
-                        }
-                        if r.get("installed_as_dependency") == Some(&Value::Bool(true)) {
-                            pkg.kind = Kind::Library;
+            match read_json(image, &receipt) {
+                Ok(Some(Value::Object(r))) => {
+                    let s = |p: &str| {
+                        r.get(p).map(|v| match v {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        })
+                    };
+                    if let Some(tap) = r
+                        .get("source")
+                        .and_then(|s| s.get("tap"))
+                        .and_then(Value::as_str)
+                    {
+                        pkg.properties.insert("tap", tap.to_owned());
+                        pkg.supplier.publisher = Some(tap.to_owned());
+                    }
+                    for (prop, key) in [
+                        ("homebrew_version", "homebrew_version"),
+                        ("installed_on_request", "installed_on_request"),
+                        ("installed_as_dependency", "installed_as_dependency"),
+                        ("poured_from_bottle", "poured_from_bottle"),
+                    ] {
+                        if let Some(v) = s(key).filter(|v| v != "null") {
+                            pkg.properties.insert(prop, v);
                         }
                     }
-                    Ok(_) => out.error(&receipt, "install receipt is not a JSON object"),
-                    Err(e) => out.error(&receipt, format!("not valid JSON: {e}")),
-                },
+                    if r.get("installed_as_dependency") == Some(&Value::Bool(true)) {
+                        pkg.kind = Kind::Library;
+                    }
+                }
+                Ok(Some(_)) => out.error(&receipt, "install receipt is not a JSON object"),
                 Ok(None) => {
                     pkg.evidence[0] =
                         Evidence::new(&keg, "homebrew-keg", "keg without INSTALL_RECEIPT.json");
@@ -178,7 +176,7 @@ fn cask_definition(
         for ext in ["json", "rb"] {
             let path = join(&casks, &format!("{token}.{ext}"));
             match read_text(image, &path) {
-                Ok(Some(text)) if ext == "json" => match serde_json::from_str::<Value>(&text) {
+                Ok(Some(text)) if ext == "json" => match parse_json::<Value>(text.as_bytes()) {
                     Ok(v) => {
                         let def = CaskDef {
                             name: v.get("name").and_then(|n| match n {
@@ -194,7 +192,7 @@ fn cask_definition(
                         return Some((path, def));
                     }
                     Err(e) => {
-                        out.error(&path, format!("not valid JSON: {e}"));
+                        out.error(&path, e);
                         return None;
                     }
                 },
@@ -230,9 +228,68 @@ fn ruby_cask(text: &str) -> CaskDef {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::formats::nesting::MAX_JSON_DEPTH;
+
+    fn write(root: &std::path::Path, rel: &str, text: &str) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    /// A receipt and a cask definition 100 times deeper than the nesting
+    /// bound are one error each, naming the file and where the bound is
+    /// crossed, on a stack an eighth of a worker's; a receipt exactly at
+    /// the bound is read there.
+    #[test]
+    fn json_past_the_nesting_bound_is_an_error_on_a_small_stack() {
+        let t = tempfile::tempdir().unwrap();
+        let hostile = "[".repeat(MAX_JSON_DEPTH * 100);
+        let cellar = "opt/homebrew/Cellar";
+        write(
+            t.path(),
+            &format!("{cellar}/evil/1.0/INSTALL_RECEIPT.json"),
+            &hostile,
+        );
+        // The receipt is level 1, `source` 2; 30 more arrays reach 32.
+        let n = MAX_JSON_DEPTH - 2;
+        let at_bound = format!(
+            r#"{{"source": {{"tap": "homebrew/core"}}, "deep": {}{}}}"#,
+            "[".repeat(n),
+            "]".repeat(n)
+        );
+        write(
+            t.path(),
+            &format!("{cellar}/jq/1.7.1/INSTALL_RECEIPT.json"),
+            &at_bound,
+        );
+        let cask = "opt/homebrew/Caskroom/evil-app/.metadata/2.0/20241015/Casks/evil-app.json";
+        write(t.path(), cask, &hostile);
+        std::fs::create_dir(t.path().join("opt/homebrew/Caskroom/evil-app/2.0")).unwrap();
+        let inv = crate::collect::collect_on_small_stack(&Homebrew, t.path());
+        let errors: Vec<(&str, &str)> = inv
+            .errors
+            .iter()
+            .map(|e| (e.path.as_str(), e.message.as_str()))
+            .collect();
+        let message = "JSON nested deeper than 32 levels at line 1 column 33";
+        assert_eq!(
+            errors,
+            [
+                (
+                    format!("{cellar}/evil/1.0/INSTALL_RECEIPT.json").as_str(),
+                    message
+                ),
+                (cask, message)
+            ]
+        );
+        let jq = inv.packages.iter().find(|p| p.name == "jq").unwrap();
+        assert_eq!(jq.properties["tap"], "homebrew/core");
+    }
+
     #[test]
     fn reads_literal_ruby_cask_fields() {
-        let d = super::ruby_cask(
+        let d = ruby_cask(
             "cask \"firefox\" do\n  version \"131.0.3\"\n  name \"Mozilla Firefox\"\n  homepage \"https://www.mozilla.org/firefox/\"\nend\n",
         );
         assert_eq!(d.name.as_deref(), Some("Mozilla Firefox"));

@@ -27,7 +27,9 @@ pub mod snap;
 
 // The confined readers every collector uses; they live with the image
 // because root detection reads the same way.
-pub use crate::image::read::{exists, list_dir, plist_str, read_bytes, read_plist, read_text};
+pub use crate::image::read::{
+    exists, list_dir, plist_str, read_bytes, read_json, read_plist, read_text,
+};
 
 use crate::image::Image;
 use crate::model::inventory::{Family, Inventory};
@@ -81,6 +83,42 @@ pub fn run(image: &Image) -> Inventory {
     all
 }
 
+/// Why an XML manifest (an AppX manifest, a nuspec) was not read; the
+/// message is its error entry.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    #[error("not valid XML: {0}")]
+    Xml(#[from] roxmltree::Error),
+    /// The root element names another kind of document.
+    #[error("not {expected} (root element <{found}>)")]
+    Root {
+        expected: &'static str,
+        found: String,
+    },
+    /// An element or attribute the manifest must have.
+    #[error("{within} without {what}")]
+    Missing {
+        within: &'static str,
+        what: &'static str,
+    },
+}
+
+/// Parses an XML manifest whose root element must be `<root>`; `expected`
+/// names the kind of document in the error (`a nuspec`).
+pub fn parse_manifest<'i>(
+    text: &'i str,
+    root: &str,
+    expected: &'static str,
+) -> Result<roxmltree::Document<'i>, ManifestError> {
+    let doc = roxmltree::Document::parse(text)?;
+    let found = doc.root_element().tag_name().name();
+    if found != root {
+        let found = found.to_owned();
+        return Err(ManifestError::Root { expected, found });
+    }
+    Ok(doc)
+}
+
 /// Joins image-relative path parts.
 pub fn join(a: &str, b: &str) -> String {
     if a.is_empty() {
@@ -88,6 +126,22 @@ pub fn join(a: &str, b: &str) -> String {
     } else {
         format!("{}/{}", a.trim_end_matches('/'), b)
     }
+}
+
+/// Runs one collector over the image at `root` on a stack an eighth of a
+/// worker's, as the nesting-bound tests do.
+#[cfg(test)]
+pub fn collect_on_small_stack(
+    collector: &'static dyn Collector,
+    root: &std::path::Path,
+) -> Inventory {
+    let root = root.to_owned();
+    crate::isolate::on_small_stack(move || {
+        let image = Image::open(&root).unwrap();
+        let mut inv = Inventory::default();
+        collector.collect(&image, &mut inv);
+        inv
+    })
 }
 
 #[cfg(test)]

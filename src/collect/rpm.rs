@@ -21,6 +21,7 @@
 use super::Collector;
 use crate::formats::bytes::{le16, le32};
 use crate::image::{Image, ResolveError};
+use crate::isolate::Panic;
 use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
 use crate::model::purl::purl;
 use std::fs::File;
@@ -95,15 +96,50 @@ fn locate(image: &Image, out: &mut Inventory) -> Option<String> {
     None
 }
 
+/// Why a database was not read; the message is its error entry.
+#[derive(Debug, thiserror::Error)]
+enum DbError {
+    /// The file system refused (the database, or its private copy).
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error("not a regular file")]
+    NotARegularFile,
+    #[error("temporary directory: {0}")]
+    TempDir(std::io::Error),
+    #[error("copying out of the image: {0}")]
+    Copy(std::io::Error),
+    /// The write-ahead log beside the database, and why it wasn't copied.
+    #[error("{wal}: {source}")]
+    Wal { wal: String, source: Box<DbError> },
+    /// A bdb or ndb layout on which the crate would never return or would
+    /// allocate without bound ([`preflight`]).
+    #[error("corrupt {format} database: {problem}")]
+    Corrupt {
+        format: &'static str,
+        problem: String,
+    },
+    /// The crate's own error.
+    #[error("not a readable rpm database: {0}")]
+    Unreadable(rpmdb::RpmdbError),
+    #[error("rpm database parser crashed: {0}")]
+    Crashed(Panic),
+    #[error("cannot start the parser thread: {0}")]
+    Thread(std::io::Error),
+    #[error("rpm database parser gave no result within {} s; database skipped", .0.as_secs_f32())]
+    Timeout(Duration),
+    #[error("rpm database parser stopped without a result")]
+    Stopped,
+}
+
 /// Copies the database (and a sqlite write-ahead log beside it) out of the
 /// image and parses the copy.
-fn read_database(image: &Image, db: &str) -> Result<Vec<rpmdb::Package>, String> {
+fn read_database(image: &Image, db: &str) -> Result<Vec<rpmdb::Package>, DbError> {
     let host = image.fs.lexical(db);
-    let meta = std::fs::metadata(&host).map_err(|e| e.to_string())?;
+    let meta = std::fs::metadata(&host)?;
     if !meta.is_file() {
-        return Err("not a regular file".into());
+        return Err(DbError::NotARegularFile);
     }
-    let tmp = tempfile::tempdir().map_err(|e| format!("temporary directory: {e}"))?;
+    let tmp = tempfile::tempdir().map_err(DbError::TempDir)?;
     let copy = tmp.path().join(crate::paths::file_name(db));
     copy_private(&host, &copy)?;
     // Committed transactions may still sit in the log; sqlite replays it
@@ -114,53 +150,49 @@ fn read_database(image: &Image, db: &str) -> Result<Vec<rpmdb::Package>, String>
         if wal_host.is_file() {
             let mut name = copy.clone().into_os_string();
             name.push("-wal");
-            copy_private(&wal_host, Path::new(&name)).map_err(|e| format!("{wal}: {e}"))?;
+            copy_private(&wal_host, Path::new(&name)).map_err(|e| DbError::Wal {
+                wal,
+                source: Box::new(e),
+            })?;
         }
     }
     preflight(&copy)?;
     let mib = u32::try_from(meta.len() >> 20).unwrap_or(u32::MAX);
     let limit = PARSE_BASE.saturating_add(PARSE_PER_MIB.saturating_mul(mib));
     isolated(limit, move || {
-        rpmdb::read_packages(copy).map_err(|e| format!("not a readable rpm database: {e}"))
+        rpmdb::read_packages(copy).map_err(DbError::Unreadable)
     })
 }
 
-fn copy_private(from: &Path, to: &Path) -> Result<(), String> {
+fn copy_private(from: &Path, to: &Path) -> Result<(), DbError> {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::copy(from, to).map_err(|e| format!("copying out of the image: {e}"))?;
+    std::fs::copy(from, to).map_err(DbError::Copy)?;
     // The copy keeps the image file's mode; sqlite needs to write beside a
     // WAL-mode database even to read it.
-    std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o600))
-        .map_err(|e| format!("copying out of the image: {e}"))
+    std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o600)).map_err(DbError::Copy)
 }
 
 /// Runs a parser on its own thread, turning a panic or a missed deadline
 /// into an error. A parser that never returns is left running, detached:
 /// threads can't be killed, and the scan must go on.
-fn isolated<T, F>(limit: Duration, parse: F) -> Result<T, String>
+fn isolated<T, F>(limit: Duration, parse: F) -> Result<T, DbError>
 where
     T: Send + 'static,
-    F: FnOnce() -> Result<T, String> + Send + 'static,
+    F: FnOnce() -> Result<T, DbError> + Send + 'static,
 {
     use std::sync::mpsc::{RecvTimeoutError, channel};
     let (tx, rx) = channel();
     std::thread::Builder::new()
         .name("rpmdb-parse".into())
         .spawn(move || {
-            let result = crate::isolate::catch(parse)
-                .unwrap_or_else(|msg| Err(format!("rpm database parser crashed: {msg}")));
+            let result = crate::isolate::catch(parse).unwrap_or_else(|p| Err(DbError::Crashed(p)));
             let _ = tx.send(result);
         })
-        .map_err(|e| format!("cannot start the parser thread: {e}"))?;
+        .map_err(DbError::Thread)?;
     match rx.recv_timeout(limit) {
         Ok(result) => result,
-        Err(RecvTimeoutError::Timeout) => Err(format!(
-            "rpm database parser gave no result within {} s; database skipped",
-            limit.as_secs_f32()
-        )),
-        Err(RecvTimeoutError::Disconnected) => {
-            Err("rpm database parser stopped without a result".into())
-        }
+        Err(RecvTimeoutError::Timeout) => Err(DbError::Timeout(limit)),
+        Err(RecvTimeoutError::Disconnected) => Err(DbError::Stopped),
     }
 }
 
@@ -255,9 +287,9 @@ const BDB_OVERFLOW: u8 = 7;
 /// would allocate without bound, by walking the same structures the same way
 /// it does. Anything else it reports as an error itself, so files this
 /// doesn't understand pass.
-fn preflight(path: &Path) -> Result<(), String> {
-    let file = File::open(path).map_err(|e| e.to_string())?;
-    let len = file.metadata().map_err(|e| e.to_string())?.len();
+fn preflight(path: &Path) -> Result<(), DbError> {
+    let file = File::open(path)?;
+    let len = file.metadata()?.len();
     let mut head = [0u8; 36];
     if file.read_exact_at(&mut head, 0).is_err() || head.starts_with(SQLITE_MAGIC) {
         return Ok(());
@@ -272,7 +304,7 @@ fn preflight(path: &Path) -> Result<(), String> {
 /// ndb: a 32-byte header, `slot_npages * 256 - 2` 16-byte slots, and
 /// blobs at `slot.blk_offset * 16`, each with a 16-byte header whose length
 /// the crate allocates before reading.
-fn check_ndb(file: &File, len: u64, head: &[u8]) -> Result<(), String> {
+fn check_ndb(file: &File, len: u64, head: &[u8]) -> Result<(), DbError> {
     let npages = le32(head, 12).unwrap_or(0);
     if le32(head, 4) != Some(0) || npages == 0 || npages > 2048 {
         return Ok(());
@@ -299,9 +331,10 @@ fn check_ndb(file: &File, len: u64, head: &[u8]) -> Result<(), String> {
         }
         let blob_len = u64::from(le32(&blob, 12).unwrap_or(0));
         if offset + 16 + blob_len > len {
-            return Err(format!(
-                "corrupt ndb database: package {pkg} claims {blob_len} bytes past the end of the file"
-            ));
+            return Err(DbError::Corrupt {
+                format: "ndb",
+                problem: format!("package {pkg} claims {blob_len} bytes past the end of the file"),
+            });
         }
     }
     Ok(())
@@ -312,7 +345,7 @@ fn check_ndb(file: &File, len: u64, head: &[u8]) -> Result<(), String> {
 /// forever a link to a page that isn't an overflow page and growing without
 /// bound on a cycle. In a sound file each overflow page belongs to one
 /// value, so all chains together cover at most the file.
-fn check_bdb(file: &File, len: u64, head: &[u8]) -> Result<(), String> {
+fn check_bdb(file: &File, len: u64, head: &[u8]) -> Result<(), DbError> {
     let page_size = le32(head, 20).unwrap_or(0);
     if !BDB_PAGE_SIZES.contains(&page_size) {
         return Ok(());
@@ -358,27 +391,34 @@ fn check_bdb(file: &File, len: u64, head: &[u8]) -> Result<(), String> {
                     return Ok(());
                 }
                 if header[25] != BDB_OVERFLOW {
-                    return Err(format!(
-                        "corrupt bdb database: page {p} links to page {next}, which is not an overflow page"
-                    ));
+                    return Err(bdb_corrupt(format!(
+                        "page {p} links to page {next}, which is not an overflow page"
+                    )));
                 }
                 steps += 1;
                 walked += 1;
                 if steps > in_file {
-                    return Err(format!(
-                        "corrupt bdb database: overflow chain from page {first} loops"
-                    ));
+                    return Err(bdb_corrupt(format!(
+                        "overflow chain from page {first} loops"
+                    )));
                 }
                 if walked > budget {
-                    return Err(
-                        "corrupt bdb database: overflow chains share pages many times over".into(),
-                    );
+                    return Err(bdb_corrupt(
+                        "overflow chains share pages many times over".into(),
+                    ));
                 }
                 next = le32(&header, 16).unwrap_or(0);
             }
         }
     }
     Ok(())
+}
+
+fn bdb_corrupt(problem: String) -> DbError {
+    DbError::Corrupt {
+        format: "bdb",
+        problem,
+    }
 }
 
 #[cfg(test)]
@@ -596,7 +636,10 @@ mod tests {
         let t = image_with("var/lib/rpm/Packages.db", &ndb(HEADER, u32::MAX));
         let inv = collect(t.path());
         assert_eq!(inv.errors.len(), 1);
-        assert!(inv.errors[0].message.contains("past the end"));
+        assert_eq!(
+            inv.errors[0].message,
+            "corrupt ndb database: package 1 claims 4294967295 bytes past the end of the file"
+        );
     }
 
     /// A bdb hash file as rpmdb 0.1 reads it: metadata page, one hash page
@@ -650,14 +693,20 @@ mod tests {
         // A cycle back to the chain's start, and a link to the hash page:
         // on both the crate would never return.
         for (links, expect) in [
-            (vec![(4, 2)], "loops"),
-            (vec![(3, 1)], "not an overflow page"),
+            (
+                vec![(4, 2)],
+                "corrupt bdb database: overflow chain from page 2 loops",
+            ),
+            (
+                vec![(3, 1)],
+                "corrupt bdb database: page 1 links to page 1, which is not an overflow page",
+            ),
         ] {
             let t = image_with("var/lib/rpm/Packages", &bdb(HEADER, &links));
             let inv = collect(t.path());
             assert_eq!(inv.errors.len(), 1, "{:?}", inv.errors);
             assert_eq!(inv.errors[0].path, "var/lib/rpm/Packages");
-            assert!(inv.errors[0].message.contains(expect), "{:?}", inv.errors);
+            assert_eq!(inv.errors[0].message, expect);
         }
     }
 
@@ -674,12 +723,19 @@ mod tests {
 
     #[test]
     fn parser_panics_and_hangs_become_errors() {
-        let r: Result<(), String> = isolated(Duration::from_secs(5), || panic!("boom"));
-        assert_eq!(r.unwrap_err(), "rpm database parser crashed: boom");
-        let r: Result<(), String> = isolated(Duration::from_millis(20), || {
+        let r: Result<(), DbError> = isolated(Duration::from_secs(5), || panic!("boom"));
+        let e = r.unwrap_err();
+        assert!(matches!(e, DbError::Crashed(_)), "{e:?}");
+        assert_eq!(e.to_string(), "rpm database parser crashed: boom");
+        let r = isolated(Duration::from_millis(20), || {
             std::thread::sleep(Duration::from_millis(500));
             Ok(())
         });
-        assert!(r.unwrap_err().contains("no result within"));
+        let e = r.unwrap_err();
+        assert!(matches!(e, DbError::Timeout(_)), "{e:?}");
+        assert_eq!(
+            e.to_string(),
+            "rpm database parser gave no result within 0.02 s; database skipped"
+        );
     }
 }

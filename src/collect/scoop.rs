@@ -10,6 +10,7 @@
 //! (`bucket`, `architecture`). The app folder is the package's directory.
 
 use super::Collector;
+use crate::formats::nesting::parse_json;
 use crate::image::Image;
 use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
 use serde_json::Value;
@@ -56,14 +57,14 @@ impl Collector for Scoop {
 
 fn read_json(image: &Image, rel: &str, out: &mut Inventory) -> Option<Value> {
     match super::read_text(image, rel) {
-        Ok(Some(t)) => match serde_json::from_str::<Value>(t.trim_start_matches('\u{feff}')) {
+        Ok(Some(t)) => match parse_json::<Value>(t.trim_start_matches('\u{feff}').as_bytes()) {
             Ok(v @ Value::Object(_)) => Some(v),
             Ok(_) => {
                 out.error(rel, "not a JSON object");
                 None
             }
             Err(e) => {
-                out.error(rel, format!("not valid JSON: {e}"));
+                out.error(rel, e);
                 None
             }
         },
@@ -135,4 +136,44 @@ fn read_app(
     p.properties.insert("app_dir", dir.to_owned());
     p.dirs.push(dir.to_owned());
     Some(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::nesting::MAX_JSON_DEPTH;
+
+    /// A manifest 100 times deeper than the nesting bound (with the BOM
+    /// PowerShell writes) is an error naming it, on a stack an eighth of
+    /// a worker's; the app's other manifest, exactly at the bound, is read.
+    #[test]
+    fn manifests_past_the_nesting_bound_are_errors_on_a_small_stack() {
+        let t = tempfile::tempdir().unwrap();
+        let apps = t.path().join("ProgramData/scoop/apps");
+        let evil = apps.join("evil/current");
+        std::fs::create_dir_all(&evil).unwrap();
+        let hostile = format!("\u{feff}{}", "{\"a\": ".repeat(MAX_JSON_DEPTH * 100));
+        std::fs::write(evil.join("manifest.json"), hostile).unwrap();
+        let git = apps.join("git/current");
+        std::fs::create_dir_all(&git).unwrap();
+        let n = MAX_JSON_DEPTH - 1;
+        let at_bound = format!(
+            "{{\"version\": \"2.47.1\", \"notes\": {}1{}}}",
+            "[".repeat(n),
+            "]".repeat(n)
+        );
+        std::fs::write(git.join("manifest.json"), at_bound).unwrap();
+        let inv = crate::collect::collect_on_small_stack(&Scoop, t.path());
+        assert_eq!(inv.errors.len(), 1, "{:?}", inv.errors);
+        assert_eq!(
+            inv.errors[0].path,
+            "ProgramData/scoop/apps/evil/current/manifest.json"
+        );
+        assert_eq!(
+            inv.errors[0].message,
+            "JSON nested deeper than 32 levels at line 1 column 193"
+        );
+        assert_eq!(inv.packages.len(), 1);
+        assert_eq!(inv.packages[0].version.as_deref(), Some("2.47.1"));
+    }
 }

@@ -19,7 +19,7 @@
 //! `display-name` and `username`
 //! (`var/lib/snapd/assertions/asserts-v0/TYPE/PRIMARY-KEY.../active`).
 
-use super::{Collector, join, list_dir, read_text};
+use super::{Collector, join, list_dir, read_json, read_text};
 use crate::image::Image;
 use crate::model::inventory::{Evidence, Family, Inventory, Kind, Package, Source};
 use serde_json::Value;
@@ -52,22 +52,15 @@ impl Collector for Snap {
             })
             .copied()
             .unwrap_or(MOUNTS[0]);
-        match read_text(image, STATE) {
-            Ok(Some(text)) => from_state(image, &text, mount, out),
+        match read_json(image, STATE) {
+            Ok(Some(state)) => from_state(image, &state, mount, out),
             Ok(None) => from_mounts(image, mount, out),
             Err(e) => out.error(STATE, e),
         }
     }
 }
 
-fn from_state(image: &Image, text: &str, mount: &str, out: &mut Inventory) {
-    let state: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
-            out.error(STATE, format!("not valid JSON: {e}"));
-            return;
-        }
-    };
+fn from_state(image: &Image, state: &Value, mount: &str, out: &mut Inventory) {
     let snaps = match state.pointer("/data/snaps") {
         // A snapd that never installed anything has no `snaps` yet.
         None | Some(Value::Null) => return,
@@ -569,7 +562,8 @@ apps:
         assert_eq!(inv.errors.len(), 1);
         assert_eq!(inv.errors[0].path, STATE);
         assert!(
-            inv.errors[0].message.contains("line 1 column"),
+            inv.errors[0].message.starts_with("not valid JSON: ")
+                && inv.errors[0].message.contains("line 1 column"),
             "{:?}",
             inv.errors
         );
@@ -596,6 +590,24 @@ apps:
         assert_eq!(inv.packages[0].name, "b");
         assert_eq!(inv.packages[0].properties["type"], "app");
         assert_eq!(inv.packages[0].properties["revision"], "7");
+    }
+
+    /// A state 100 times deeper than the nesting bound is an error naming
+    /// the file, on a stack an eighth of a worker's: not an abort.
+    #[test]
+    fn state_past_the_nesting_bound_is_an_error_on_a_small_stack() {
+        let t = tempfile::tempdir().unwrap();
+        let n = crate::formats::nesting::MAX_JSON_DEPTH * 100;
+        let hostile = format!("{{\"data\": {}", "{\"snaps\": ".repeat(n));
+        write(t.path(), STATE, &hostile);
+        let root = t.path().to_owned();
+        let inv = crate::isolate::on_small_stack(move || collect(&root));
+        assert_eq!(inv.errors.len(), 1, "{:?}", inv.errors);
+        assert_eq!(inv.errors[0].path, STATE);
+        assert_eq!(
+            inv.errors[0].message,
+            "JSON nested deeper than 32 levels at line 1 column 320"
+        );
     }
 
     #[test]

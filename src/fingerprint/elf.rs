@@ -7,6 +7,8 @@
 //! JSON object naming the package a binary was built for: strong evidence for
 //! binaries that no package database owns.
 
+use super::ReadError;
+use crate::formats::nesting::parse_json;
 use crate::model::binary::{Binary, ElfInfo, Flag};
 use goblin::elf::Elf;
 use goblin::elf::header::{self, ET_DYN, ET_EXEC, ET_REL};
@@ -17,9 +19,13 @@ const NT_FDO_PACKAGING_METADATA: u32 = 0xcafe_1a7e;
 /// Bound on notes read per file: a corrupt note table must not spin.
 const MAX_NOTES: usize = 256;
 
-pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result<(), String> {
-    let elf = Elf::parse_with_opts(data, &ParseOptions::permissive())
-        .map_err(|e| format!("not a readable ELF file: {e}"))?;
+pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result<(), ReadError> {
+    let elf = Elf::parse_with_opts(data, &ParseOptions::permissive()).map_err(|source| {
+        ReadError::Headers {
+            format: "ELF",
+            source,
+        }
+    })?;
     bin.arch = Some(arch(&elf));
     // Permissive parsing quietly drops tables that lie past the end of the
     // file; say so, since a cut-off binary is worth an error entry.
@@ -156,9 +162,11 @@ struct NoteTable<'a> {
 }
 
 impl NoteTable<'_> {
-    fn each(&self, mut f: impl FnMut(&[u8], u32, &[u8])) -> Result<(), String> {
-        let start = usize::try_from(self.offset).map_err(|_| "note table offset out of range")?;
-        let len = usize::try_from(self.size).map_err(|_| "note table size out of range")?;
+    fn each(&self, mut f: impl FnMut(&[u8], u32, &[u8])) -> Result<(), ReadError> {
+        let start = usize::try_from(self.offset)
+            .map_err(|_| ReadError::malformed("note table offset out of range"))?;
+        let len = usize::try_from(self.size)
+            .map_err(|_| ReadError::malformed("note table size out of range"))?;
         let end = start.checked_add(len).filter(|&e| e <= self.data.len());
         // A table past the end of the file is reported as truncation already.
         let Some(end) = end else { return Ok(()) };
@@ -187,18 +195,18 @@ impl NoteTable<'_> {
             let desc_at = name_at
                 .checked_add(namesz)
                 .and_then(up)
-                .ok_or("note name size overflows")?;
+                .ok_or(ReadError::malformed("note name size overflows"))?;
             let next = desc_at
                 .checked_add(descsz)
                 .and_then(up)
-                .ok_or("note descriptor size overflows")?;
+                .ok_or(ReadError::malformed("note descriptor size overflows"))?;
 
             if desc_at.saturating_add(descsz) > table.len() || name_at + namesz > table.len() {
-                return Err(format!(
+                return Err(ReadError::truncated(format!(
                     "note at offset {} claims {namesz}+{descsz} bytes, beyond its table of {} bytes",
                     start + pos,
                     table.len()
-                ));
+                )));
             }
             let name = &table[name_at..name_at + namesz];
             let name = name.strip_suffix(b"\0").unwrap_or(name);
@@ -214,20 +222,20 @@ fn take_note(
     n_type: u32,
     desc: &[u8],
     info: &mut ElfInfo,
-    error: &mut Option<String>,
+    error: &mut Option<ReadError>,
 ) {
     match (name, n_type) {
         (b"GNU", NT_GNU_BUILD_ID) if info.build_id.is_none() && !desc.is_empty() => {
             info.build_id = Some(hex(desc));
         }
         (b"FDO", NT_FDO_PACKAGING_METADATA) if info.package_note.is_none() => {
-            match serde_json::from_slice::<serde_json::Value>(trim_nuls(desc)) {
+            match parse_json::<serde_json::Value>(trim_nuls(desc)) {
                 Ok(v @ serde_json::Value::Object(_)) => info.package_note = Some(v),
                 Ok(_) => {
-                    error.get_or_insert_with(|| "package note is not a JSON object".into());
+                    error.get_or_insert(ReadError::malformed("package note is not a JSON object"));
                 }
                 Err(e) => {
-                    error.get_or_insert_with(|| format!("package note is not valid JSON: {e}"));
+                    error.get_or_insert(ReadError::PackageNote(e));
                 }
             }
         }
@@ -289,7 +297,7 @@ mod tests {
         v
     }
 
-    fn read_table(bytes: &[u8]) -> (ElfInfo, Option<String>, Result<(), String>) {
+    fn read_table(bytes: &[u8]) -> (ElfInfo, Option<ReadError>, Result<(), ReadError>) {
         let table = NoteTable {
             data: bytes,
             offset: 0,
@@ -313,8 +321,7 @@ mod tests {
             br#"{"type":"deb","name":"x"}"#,
         ));
         let (info, err, r) = read_table(&t);
-        assert_eq!(r, Ok(()));
-        assert_eq!(err, None);
+        assert!(r.is_ok() && err.is_none(), "{r:?} {err:?}");
         assert_eq!(info.build_id.as_deref(), Some("abcdef01"));
         assert_eq!(info.package_note.unwrap()["name"], "x");
     }
@@ -342,10 +349,8 @@ mod tests {
             little_endian: true,
         };
         let (mut info, mut err) = (ElfInfo::default(), None);
-        assert_eq!(
-            table.each(|n, ty, d| take_note(n, ty, d, &mut info, &mut err)),
-            Ok(())
-        );
+        let r = table.each(|n, ty, d| take_note(n, ty, d, &mut info, &mut err));
+        assert!(r.is_ok() && err.is_none(), "{r:?} {err:?}");
         assert_eq!(info.build_id.as_deref(), Some("aabbccdd"));
     }
 
@@ -354,8 +359,48 @@ mod tests {
         let mut t = note(b"GNU", NT_GNU_BUILD_ID, &[1; 20]);
         t[4..8].copy_from_slice(&1000u32.to_le_bytes());
         let (info, _, r) = read_table(&t);
-        assert!(r.unwrap_err().contains("beyond its table of 36 bytes"));
+        let e = r.unwrap_err();
+        assert!(matches!(e, ReadError::Truncated(_)), "{e:?}");
+        assert!(
+            e.to_string().ends_with("beyond its table of 36 bytes"),
+            "{e}"
+        );
         assert_eq!(info.build_id, None);
+    }
+
+    /// A package note 100 times deeper than the nesting bound is a note
+    /// error, on a stack an eighth of a worker's; one exactly at the bound
+    /// is read there.
+    #[test]
+    fn package_notes_past_the_nesting_bound_are_errors_on_a_small_stack() {
+        use crate::formats::nesting::MAX_JSON_DEPTH;
+        let deep = |levels: usize| {
+            let json = format!(
+                r#"{{"name":"x","deps":{}{}}}"#,
+                "[".repeat(levels - 1),
+                "]".repeat(levels - 1)
+            );
+            note(b"FDO", NT_FDO_PACKAGING_METADATA, json.as_bytes())
+        };
+        let (hostile, at_bound) = (deep(MAX_JSON_DEPTH * 100), deep(MAX_JSON_DEPTH));
+        let (hostile, at_bound) = crate::isolate::on_small_stack(move || {
+            let (_, err, r) = read_table(&hostile);
+            let (info, ok, _) = read_table(&at_bound);
+            (
+                (err.map(|e| e.to_string()), r.is_ok()),
+                (info.package_note.is_some(), ok.is_none()),
+            )
+        });
+        assert_eq!(
+            hostile,
+            (
+                Some(
+                    "package note is JSON nested deeper than 32 levels at line 1 column 51".into()
+                ),
+                true
+            )
+        );
+        assert_eq!(at_bound, (true, true));
     }
 
     #[test]

@@ -13,6 +13,7 @@
 //! The signature is *claimed*: no page hash or CMS signature is checked and
 //! no chain validated, so signer claims are `verified: false`.
 
+use super::ReadError;
 use crate::formats::bytes::be32;
 use crate::formats::cms::{self, Signed};
 use crate::model::binary::{Binary, Claim, CodeSignature, Flag, MachoInfo, Slice};
@@ -34,13 +35,19 @@ const MAX_SLICES: usize = 32;
 /// Bound on SuperBlob index entries: real signatures have fewer than ten.
 const MAX_BLOBS: u32 = 64;
 
-pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result<(), String> {
+pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result<(), ReadError> {
     let mut info = MachoInfo::default();
     let mut firsts: Option<SliceFacts> = None;
     if data.len() >= 4 && data[..4] == [0xca, 0xfe, 0xba, 0xbf] {
-        return Err("64-bit fat Mach-O headers are not read".into());
+        return Err(ReadError::Unsupported(
+            "64-bit fat Mach-O headers are not read",
+        ));
     }
-    match Mach::parse_lossy(data).map_err(|e| format!("not a readable Mach-O file: {e}"))? {
+    let mach = Mach::parse_lossy(data).map_err(|source| ReadError::Headers {
+        format: "Mach-O",
+        source,
+    })?;
+    match mach {
         Mach::Binary(m) => {
             let (slice, facts) = read_slice(&m, data, problems);
             info.slices.push(slice);
@@ -48,14 +55,12 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
         }
         Mach::Fat(fat) => {
             bin.flag(Flag::Fat);
-            let arches = fat
-                .arches()
-                .map_err(|e| format!("corrupt fat Mach-O header: {e}"))?;
+            let arches = fat.arches().map_err(ReadError::FatHeader)?;
             if arches.len() > MAX_SLICES {
-                return Err(format!(
+                return Err(ReadError::malformed(format!(
                     "corrupt fat Mach-O header: {} slices",
                     arches.len()
-                ));
+                )));
             }
             for (i, a) in arches.iter().enumerate() {
                 let name = arch_name(a.cputype, a.cpusubtype);
@@ -195,31 +200,36 @@ pub fn read_signature(
     bytes: &[u8],
     off: usize,
     len: usize,
-) -> Result<(CodeSignature, Vec<String>), String> {
+) -> Result<(CodeSignature, Vec<String>), ReadError> {
     let end = off
         .checked_add(len)
         .filter(|&e| e <= bytes.len())
         .ok_or_else(|| {
-            format!(
+            ReadError::truncated(format!(
                 "LC_CODE_SIGNATURE points at {off}+{len}, past the end of the slice ({} bytes)",
                 bytes.len()
-            )
+            ))
         })?;
     let sb = &bytes[off..end];
-    let magic = be32(sb, 0).ok_or("SuperBlob shorter than its header")?;
+    let short = || ReadError::truncated("SuperBlob shorter than its header");
+    let magic = be32(sb, 0).ok_or_else(short)?;
     if magic != CSMAGIC_EMBEDDED_SIGNATURE {
-        return Err(format!("SuperBlob magic is {magic:#x}, not 0xfade0cc0"));
+        return Err(ReadError::malformed(format!(
+            "SuperBlob magic is {magic:#x}, not 0xfade0cc0"
+        )));
     }
-    let length = be32(sb, 4).ok_or("SuperBlob shorter than its header")? as usize;
-    let count = be32(sb, 8).ok_or("SuperBlob shorter than its header")?;
+    let length = be32(sb, 4).ok_or_else(short)? as usize;
+    let count = be32(sb, 8).ok_or_else(short)?;
     if length > sb.len() {
-        return Err(format!(
+        return Err(ReadError::truncated(format!(
             "SuperBlob length {length} is past the signature's {} bytes",
             sb.len()
-        ));
+        )));
     }
     if count > MAX_BLOBS {
-        return Err(format!("SuperBlob claims {count} blobs"));
+        return Err(ReadError::malformed(format!(
+            "SuperBlob claims {count} blobs"
+        )));
     }
     let sb = &sb[..length];
     let mut cd = None;
@@ -227,9 +237,14 @@ pub fn read_signature(
     for i in 0..count as usize {
         let at = 12 + i * 8;
         let (Some(ty), Some(bo)) = (be32(sb, at), be32(sb, at + 4)) else {
-            return Err(format!("SuperBlob index entry {i} is past its end"));
+            return Err(ReadError::truncated(format!(
+                "SuperBlob index entry {i} is past its end"
+            )));
         };
-        let blob = blob_at(sb, bo as usize).map_err(|e| format!("blob {ty:#x}: {e}"))?;
+        let blob = blob_at(sb, bo as usize).map_err(|e| ReadError::In {
+            part: format!("blob {ty:#x}"),
+            source: Box::new(e),
+        })?;
         match ty {
             CSSLOT_CODEDIRECTORY => cd = Some(blob),
             t if (CSSLOT_ALTERNATE_CODEDIRECTORIES..CSSLOT_ALTERNATE_CODEDIRECTORIES + 5)
@@ -241,7 +256,7 @@ pub fn read_signature(
             _ => {}
         }
     }
-    let cd = cd.ok_or("no CodeDirectory")?;
+    let cd = cd.ok_or(ReadError::Missing("no CodeDirectory"))?;
     let mut sig = read_code_directory(cd)?;
     let mut problems = Vec::new();
     if let Some(w) = cms_blob {
@@ -262,31 +277,43 @@ pub fn read_signature(
 }
 
 /// A blob inside the SuperBlob: magic, length, then data; bounded by both.
-fn blob_at(sb: &[u8], off: usize) -> Result<&[u8], String> {
-    let len = be32(sb, off.saturating_add(4))
-        .ok_or_else(|| format!("offset {off} is past the SuperBlob's {} bytes", sb.len()))?
-        as usize;
+fn blob_at(sb: &[u8], off: usize) -> Result<&[u8], ReadError> {
+    let past = |what: String| {
+        ReadError::truncated(format!("{what} is past the SuperBlob's {} bytes", sb.len()))
+    };
+    let len =
+        be32(sb, off.saturating_add(4)).ok_or_else(|| past(format!("offset {off}")))? as usize;
     if len < 8 {
-        return Err(format!("length {len} is shorter than a blob header"));
+        return Err(ReadError::malformed(format!(
+            "length {len} is shorter than a blob header"
+        )));
     }
     off.checked_add(len)
         .and_then(|end| sb.get(off..end))
-        .ok_or_else(|| format!("{off}+{len} is past the SuperBlob's {} bytes", sb.len()))
+        .ok_or_else(|| past(format!("{off}+{len}")))
 }
 
-fn read_code_directory(cd: &[u8]) -> Result<CodeSignature, String> {
+fn read_code_directory(cd: &[u8]) -> Result<CodeSignature, ReadError> {
     if be32(cd, 0) != Some(CSMAGIC_CODEDIRECTORY) {
-        return Err("CodeDirectory slot does not hold a CodeDirectory".into());
+        return Err(ReadError::malformed(
+            "CodeDirectory slot does not hold a CodeDirectory",
+        ));
     }
-    let version = be32(cd, 8).ok_or("CodeDirectory too short")?;
-    let flags = be32(cd, 12).ok_or("CodeDirectory too short")?;
-    let ident_off = be32(cd, 20).ok_or("CodeDirectory too short")? as usize;
-    let identifier =
-        Some(c_string(cd, ident_off).ok_or("CodeDirectory identifier is out of bounds")?);
+    let too_short = || ReadError::truncated("CodeDirectory too short");
+    let version = be32(cd, 8).ok_or_else(too_short)?;
+    let flags = be32(cd, 12).ok_or_else(too_short)?;
+    let ident_off = be32(cd, 20).ok_or_else(too_short)? as usize;
+    let identifier = Some(c_string(cd, ident_off).ok_or(ReadError::truncated(
+        "CodeDirectory identifier is out of bounds",
+    ))?);
     let team_id = if version >= CS_SUPPORTSTEAMID {
-        match be32(cd, 48).ok_or("CodeDirectory too short for its version")? {
+        match be32(cd, 48).ok_or(ReadError::truncated(
+            "CodeDirectory too short for its version",
+        ))? {
             0 => None,
-            t => Some(c_string(cd, t as usize).ok_or("CodeDirectory team ID is out of bounds")?),
+            t => Some(c_string(cd, t as usize).ok_or(ReadError::truncated(
+                "CodeDirectory team ID is out of bounds",
+            ))?),
         }
     } else {
         None
@@ -400,13 +427,21 @@ mod tests {
             sb.extend_from_slice(&v.to_be_bytes());
         }
         let e = read_signature(&sb, 0, sb.len()).unwrap_err();
-        assert!(e.contains("past the SuperBlob"), "{e}");
+        let ReadError::In { source, .. } = &e else {
+            panic!("{e:?}")
+        };
+        assert!(matches!(**source, ReadError::Truncated(_)), "{e:?}");
+        assert_eq!(
+            e.to_string(),
+            "blob 0x0: 20+65535 is past the SuperBlob's 28 bytes"
+        );
         // A CodeDirectory whose identifier offset is outside it.
         let mut cd = Vec::new();
         for v in [CSMAGIC_CODEDIRECTORY, 52, 0x20400, 0, 0, 9999] {
             cd.extend_from_slice(&v.to_be_bytes());
         }
         cd.resize(52, 0);
-        assert!(read_code_directory(&cd).is_err());
+        let e = read_code_directory(&cd).unwrap_err();
+        assert_eq!(e.to_string(), "CodeDirectory identifier is out of bounds");
     }
 }

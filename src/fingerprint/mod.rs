@@ -17,12 +17,73 @@ pub mod macho;
 pub mod pe;
 mod pe_version;
 
+use crate::formats::cms;
+use crate::formats::nesting::JsonError;
+use crate::isolate::Panic;
 use crate::model::binary::{Binary, Flag, Format};
 use crate::model::inventory::Problem;
 use crate::walk::Candidate;
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::Read;
 use std::os::unix::fs::OpenOptionsExt;
+
+/// Why a binary, or a part of it, could not be read. Its text is the
+/// report's `errors[]` entry for the file (for a part, what follows the
+/// part's name there), so the words stay as they are; the variant says
+/// what kind of trouble it was.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// goblin could not read the file's headers.
+    #[error("not a readable {format} file: {source}")]
+    Headers {
+        format: &'static str,
+        source: goblin::error::Error,
+    },
+    /// goblin could not read a fat Mach-O's architecture table.
+    #[error("corrupt fat Mach-O header: {0}")]
+    FatHeader(goblin::error::Error),
+    /// A variant of the format that is not read.
+    #[error("{0}")]
+    Unsupported(&'static str),
+    /// A structure shorter than its fields, or one that places data past
+    /// the end of what holds it.
+    #[error("{0}")]
+    Truncated(Cow<'static, str>),
+    /// A field holding what the format does not allow: a wrong magic or
+    /// key, a count past its bound, a directory where data belongs.
+    #[error("{0}")]
+    Malformed(Cow<'static, str>),
+    /// A part that should be there is not.
+    #[error("{0}")]
+    Missing(&'static str),
+    /// The CMS SignedData of a code signature.
+    #[error(transparent)]
+    Cms(#[from] cms::Error),
+    /// The ELF package note, which is JSON.
+    #[error("package note is {0}")]
+    PackageNote(JsonError),
+    /// Hashing the ranges goblin derived from a lying section table
+    /// panicked (isolated).
+    #[error("cannot compute the Authenticode digest ({0})")]
+    Digest(Panic),
+    /// A part of the file, and what is wrong inside it.
+    #[error("{part}: {source}")]
+    In {
+        part: String,
+        source: Box<ReadError>,
+    },
+}
+
+impl ReadError {
+    fn truncated(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::Truncated(message.into())
+    }
+
+    fn malformed(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::Malformed(message.into())
+    }
+}
 
 /// Files larger than this are listed but not parsed (default; `--max-binary-size`).
 pub const DEFAULT_MAX_SIZE: u64 = 1 << 30;
@@ -151,7 +212,7 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
     let mut problems = Vec::new();
     match crate::isolate::catch(|| parse(&map, &mut bin, &mut problems)) {
         Ok(Ok(())) => {}
-        Ok(Err(msg)) => return Outcome::Failed(Problem::new(&c.rel, msg)),
+        Ok(Err(e)) => return Outcome::Failed(Problem::new(&c.rel, e)),
         Err(panic) => {
             return Outcome::Failed(Problem::new(
                 &c.rel,
@@ -170,7 +231,7 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
 }
 
 /// Dispatches to the format's reader. `Err` means nothing useful was read.
-pub fn parse(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result<(), String> {
+pub fn parse(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result<(), ReadError> {
     match bin.format {
         Format::Elf => elf::read(data, bin, problems),
         Format::Pe => pe::read(data, bin, problems),

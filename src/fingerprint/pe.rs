@@ -11,7 +11,7 @@
 //! of the file as it is (`digest_ok`). A forged certificate passes that test;
 //! a modified file does not.
 
-use super::pe_version;
+use super::{ReadError, pe_version};
 use crate::formats::cms::{self, Tag};
 use crate::model::binary::{Binary, Claim, Flag, PeInfo, Signature, Subject};
 use goblin::pe::PE;
@@ -30,14 +30,16 @@ const OID_MD5: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x05];
 /// fallback after the languages the Translation table lists.
 const ENGLISH: [u16; 2] = [0x0409, 0x0809];
 
-pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result<(), String> {
+pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result<(), ReadError> {
     let mut opts = ParseOptions::default().with_parse_mode(ParseMode::Permissive);
     // Imports and TLS say nothing about who made a file and are where
     // goblin's fuzz-found crashes were.
     opts.parse_imports = false;
     opts.parse_tls_data = false;
-    let pe =
-        PE::parse_with_opts(data, &opts).map_err(|e| format!("not a readable PE file: {e}"))?;
+    let pe = PE::parse_with_opts(data, &opts).map_err(|source| ReadError::Headers {
+        format: "PE",
+        source,
+    })?;
     let coff = &pe.header.coff_header;
     bin.arch = Some(arch(coff.machine));
     bin.flag(if pe.is_lib {
@@ -141,7 +143,7 @@ fn version_info(
     pe: &PE,
     opts: &ParseOptions,
     info: &mut PeInfo,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, ReadError> {
     let Some(res) = pe_version::resource(data, pe, opts)? else {
         return Ok(Vec::new());
     };
@@ -195,35 +197,42 @@ fn version_info(
 }
 
 /// Reads the first PKCS#7 signature of the certificate table into `sig`.
-fn authenticode(pe: &PE, sig: &mut Signature) -> Result<(), String> {
+fn authenticode(pe: &PE, sig: &mut Signature) -> Result<(), ReadError> {
     if pe.certificates.is_empty() {
-        return Err("the certificate table holds no readable entry".into());
+        return Err(ReadError::Missing(
+            "the certificate table holds no readable entry",
+        ));
     }
     let cert = pe
         .certificates
         .iter()
         .find(|c| c.certificate_type == AttributeCertificateType::PkcsSignedData)
-        .ok_or("the certificate table holds no PKCS#7 signature")?;
-    let signed = cms::signed_data(cert.certificate).map_err(|e| e.to_string())?;
+        .ok_or(ReadError::Missing(
+            "the certificate table holds no PKCS#7 signature",
+        ))?;
+    let signed = cms::signed_data(cert.certificate)?;
     if let Some(signer) = signed.signer {
         sig.subject = Some(signer.subject);
         sig.issuer = Some(signer.issuer);
     }
     if signed.content_type != OID_SPC_INDIRECT_DATA {
-        return Err("signed content is not SpcIndirectDataContent".into());
+        return Err(ReadError::malformed(
+            "signed content is not SpcIndirectDataContent",
+        ));
     }
     let content = signed
         .content
-        .ok_or("signed content is missing (detached)")?;
-    let (alg, digest) = spc_digest(content).map_err(|e| e.to_string())?;
+        .ok_or(ReadError::Missing("signed content is missing (detached)"))?;
+    let (alg, digest) = spc_digest(content)?;
     sig.digest_algorithm = Some(alg.to_owned());
     // goblin slices the file with the section table's offsets; a lying
     // section table must not take the rest of the fingerprint with it.
-    let computed = crate::isolate::catch(|| file_digest(alg, pe))
-        .map_err(|p| format!("cannot compute the Authenticode digest ({p})"))?;
+    let computed = crate::isolate::catch(|| file_digest(alg, pe)).map_err(ReadError::Digest)?;
     sig.digest_ok = computed.map(|c| c == digest);
     if sig.subject.is_none() {
-        return Err("no embedded certificate matches the signer".into());
+        return Err(ReadError::Missing(
+            "no embedded certificate matches the signer",
+        ));
     }
     Ok(())
 }
@@ -286,7 +295,7 @@ mod tests {
         std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
     }
 
-    fn parse(data: &[u8]) -> (Result<Binary, String>, Vec<String>) {
+    fn parse(data: &[u8]) -> (Result<Binary, ReadError>, Vec<String>) {
         let mut bin = Binary::new("x.exe", Format::Pe, data.len() as u64);
         let mut problems = Vec::new();
         let r = crate::isolate::catch(|| read(data, &mut bin, &mut problems))

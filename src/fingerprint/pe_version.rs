@@ -12,9 +12,11 @@
 //! aligned (<https://learn.microsoft.com/en-us/windows/win32/menurc/vs-versioninfo>).
 //! goblin still maps the resource directory's RVAs to file offsets.
 
+use super::ReadError;
 use crate::formats::bytes::{le16, le32};
 use goblin::pe::PE;
 use goblin::pe::options::ParseOptions;
+use std::borrow::Cow;
 use std::cell::Cell;
 
 const RT_VERSION: u32 = 16;
@@ -38,7 +40,7 @@ pub fn resource<'a>(
     data: &'a [u8],
     pe: &PE,
     opts: &ParseOptions,
-) -> Result<Option<&'a [u8]>, String> {
+) -> Result<Option<&'a [u8]>, ReadError> {
     let Some(opt) = pe.header.optional_header.as_ref() else {
         return Ok(None);
     };
@@ -51,12 +53,10 @@ pub fn resource<'a>(
     let align = opt.windows_fields.file_alignment;
     let map = |rva: u32| {
         goblin::pe::utils::find_offset(rva as usize, &pe.sections, align, opts)
-            .ok_or_else(|| format!("resource RVA {rva:#x} is in no section"))
+            .ok_or_else(|| ReadError::malformed(format!("resource RVA {rva:#x} is in no section")))
     };
     let base = map(dir.virtual_address)?;
-    let rsrc = data
-        .get(base..)
-        .ok_or("resource directory lies past the end of the file")?;
+    let rsrc = data.get(base..).ok_or(PAST_END)?;
     // Type RT_VERSION → first name (normally 1) → first language.
     let Some(by_name) = find_entry(rsrc, 0, Some(RT_VERSION))? else {
         return Ok(None);
@@ -70,7 +70,9 @@ pub fn resource<'a>(
         return Ok(None);
     };
     if lang_entry & 0x8000_0000 != 0 {
-        return Err("resource tree deeper than type/name/language".into());
+        return Err(ReadError::malformed(
+            "resource tree deeper than type/name/language",
+        ));
     }
     let entry = lang_entry as usize;
     let rva = le32(rsrc, entry).ok_or(PAST_END)?;
@@ -78,12 +80,14 @@ pub fn resource<'a>(
     let start = map(rva)?;
     data.get(start..start.saturating_add(size))
         .map(Some)
-        .ok_or_else(|| "RT_VERSION data lies past the end of the file".into())
+        .ok_or(ReadError::truncated(
+            "RT_VERSION data lies past the end of the file",
+        ))
 }
 
 /// In the directory at `dir`, the entry with `id` (or the first entry):
 /// its offset-to-data field.
-fn find_entry(rsrc: &[u8], dir: usize, id: Option<u32>) -> Result<Option<u32>, String> {
+fn find_entry(rsrc: &[u8], dir: usize, id: Option<u32>) -> Result<Option<u32>, ReadError> {
     let named = le16(rsrc, dir + 12).ok_or(PAST_END)? as usize;
     let ids = le16(rsrc, dir + 14).ok_or(PAST_END)? as usize;
     for i in 0..named + ids {
@@ -99,18 +103,23 @@ fn find_entry(rsrc: &[u8], dir: usize, id: Option<u32>) -> Result<Option<u32>, S
     Ok(None)
 }
 
-fn subdir(rsrc: &[u8], target: u32) -> Result<usize, String> {
+fn subdir(rsrc: &[u8], target: u32) -> Result<usize, ReadError> {
     if target & 0x8000_0000 == 0 {
-        return Err("resource directory entry is data where a directory belongs".into());
+        return Err(ReadError::malformed(
+            "resource directory entry is data where a directory belongs",
+        ));
     }
     let off = (target & 0x7fff_ffff) as usize;
     if off + 16 > rsrc.len() {
-        return Err("resource directory lies past the end of the file".into());
+        return Err(PAST_END);
     }
     Ok(off)
 }
 
-const PAST_END: &str = "resource directory lies past the end of the file";
+const PAST_END: ReadError = ReadError::Truncated(Cow::Borrowed(
+    "resource directory lies past the end of the file",
+));
+const TRUNCATED_NODE: ReadError = ReadError::Truncated(Cow::Borrowed("truncated version node"));
 
 /// One node of the tree.
 struct Node<'a> {
@@ -125,21 +134,21 @@ struct Node<'a> {
 
 /// Splits `buf` into the node at its start and what follows it (32-bit
 /// aligned).
-fn node(buf: &[u8]) -> Result<(Node<'_>, &[u8]), String> {
-    let len = le16(buf, 0).ok_or("truncated version node")? as usize;
-    let value_len = le16(buf, 2).ok_or("truncated version node")? as usize;
-    let text = le16(buf, 4).ok_or("truncated version node")? == 1;
+fn node(buf: &[u8]) -> Result<(Node<'_>, &[u8]), ReadError> {
+    let len = le16(buf, 0).ok_or(TRUNCATED_NODE)? as usize;
+    let value_len = le16(buf, 2).ok_or(TRUNCATED_NODE)? as usize;
+    let text = le16(buf, 4).ok_or(TRUNCATED_NODE)? == 1;
     if len < 6 || len > buf.len() {
-        return Err(format!(
+        return Err(ReadError::truncated(format!(
             "version node of {len} bytes where {} remain",
             buf.len()
-        ));
+        )));
     }
     let body = &buf[..len];
     let mut i = 6;
     let mut key = Vec::new();
     loop {
-        let w = le16(body, i).ok_or("version node key runs past its node")?;
+        let w = le16(body, i).ok_or(ReadError::truncated("version node key runs past its node"))?;
         i += 2;
         if w == 0 {
             break;
@@ -171,12 +180,12 @@ fn align4(n: usize) -> usize {
 fn each<'a>(
     mut buf: &'a [u8],
     budget: &Cell<usize>,
-    mut f: impl FnMut(Node<'a>) -> Result<(), String>,
-) -> Result<(), String> {
+    mut f: impl FnMut(Node<'a>) -> Result<(), ReadError>,
+) -> Result<(), ReadError> {
     // Trailing padding shorter than a node header is not a node.
     while buf.len() >= 6 {
         if budget.get() == 0 {
-            return Err("too many version nodes".into());
+            return Err(ReadError::malformed("too many version nodes"));
         }
         budget.set(budget.get() - 1);
         let (n, next) = node(buf)?;
@@ -197,10 +206,13 @@ fn text(b: &[u8]) -> String {
 }
 
 /// Parses an RT_VERSION resource.
-pub fn parse(res: &[u8]) -> Result<Version, String> {
+pub fn parse(res: &[u8]) -> Result<Version, ReadError> {
     let (root, _) = node(res)?;
     if root.key != "VS_VERSION_INFO" {
-        return Err(format!("version resource key is {:?}", root.key));
+        return Err(ReadError::malformed(format!(
+            "version resource key is {:?}",
+            root.key
+        )));
     }
     let mut out = Version::default();
     if root.value.len() >= 52 && le32(root.value, 0) == Some(FIXED_SIGNATURE) {

@@ -227,13 +227,15 @@ fn macos(fs: &RootFs) -> OsInfo {
     let read = match read_bytes(fs, SYSTEM_VERSION) {
         Ok(Some(bytes)) => parse_plist(&bytes),
         // Detection saw the file a moment ago.
-        Ok(None) => Err(super::ResolveError::NotFound.to_string()),
+        Ok(None) => Err(super::read::ReadError::Resolve(
+            super::ResolveError::NotFound,
+        )),
         Err(e) => Err(e),
     };
     let dict = match read {
         Ok(d) => d,
         Err(e) => {
-            info.problem = Some(e);
+            info.problem = Some(e.to_string());
             return info;
         }
     };

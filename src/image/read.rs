@@ -4,12 +4,46 @@
 //! The helpers take anything that holds a [`RootFs`] (an [`Image`], or the
 //! bare root while the image is still being detected). A missing file is
 //! `Ok(None)`, not an error: the image simply doesn't have it. A file that
-//! exists but can't be read is `Err`, a one-line reason.
+//! exists but can't be read, or isn't the document it should be, is a
+//! [`ReadError`], whose message is the one line the report's `errors[]`
+//! entry shows.
 //!
 //! [`Image`]: super::Image
 
 use super::{ResolveError, RootFs};
+use crate::formats::nesting::{self, JsonError};
+use crate::isolate::Panic;
 use std::path::Path;
+
+/// Why an image file that exists was not read, or not as what it should
+/// be. The file system's refusals, the bounds sovscan sets and the
+/// parsers' complaints are kept apart.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The path can't be followed inside the image (a link loop, a
+    /// component that is a file...).
+    #[error(transparent)]
+    Resolve(ResolveError),
+    #[error("is a directory")]
+    IsADirectory,
+    /// The operating system refused to read it.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// Not a property list, in the `plist` crate's words.
+    #[error("not a property list: {0}")]
+    NotAPlist(plist::Error),
+    #[error("property list is not a dictionary")]
+    NotADictionary,
+    /// Past [`MAX_PLIST_DEPTH`], refused before parsing.
+    #[error("property list nested deeper than {MAX_PLIST_DEPTH} levels")]
+    PlistTooDeep,
+    /// The `plist` crate panicked (isolated).
+    #[error("plist parser crashed ({0})")]
+    PlistCrashed(Panic),
+    /// Not valid JSON, or past [`nesting::MAX_JSON_DEPTH`].
+    #[error(transparent)]
+    Json(#[from] JsonError),
+}
 
 /// Property lists nested deeper than this are refused before they are
 /// parsed. Info.plist, receipts and SystemVersion.plist nest a handful of
@@ -19,7 +53,7 @@ pub const MAX_PLIST_DEPTH: usize = 32;
 /// Reads an image file as text, following symlinks inside the image only.
 /// `Ok(None)` when it doesn't exist; `Err` (a one-line reason) when it exists
 /// but can't be read.
-pub fn read_text(root: &impl AsRef<RootFs>, rel: &str) -> Result<Option<String>, String> {
+pub fn read_text(root: &impl AsRef<RootFs>, rel: &str) -> Result<Option<String>, ReadError> {
     match read_bytes(root, rel)? {
         None => Ok(None),
         Some(b) => match String::from_utf8(b) {
@@ -32,23 +66,35 @@ pub fn read_text(root: &impl AsRef<RootFs>, rel: &str) -> Result<Option<String>,
 }
 
 /// Like [`read_text`], as bytes.
-pub fn read_bytes(root: &impl AsRef<RootFs>, rel: &str) -> Result<Option<Vec<u8>>, String> {
+pub fn read_bytes(root: &impl AsRef<RootFs>, rel: &str) -> Result<Option<Vec<u8>>, ReadError> {
     let fs = root.as_ref();
     let real = match fs.resolve(rel) {
         Ok(p) => p,
         Err(ResolveError::NotFound | ResolveError::NotADirectory) => return Ok(None),
-        Err(e) => return Err(e.to_string()),
+        Err(e) => return Err(ReadError::Resolve(e)),
     };
     let host = fs.lexical(&real);
     if host.is_dir() {
-        return Err("is a directory".into());
+        return Err(ReadError::IsADirectory);
     }
-    std::fs::read(&host).map(Some).map_err(|e| e.to_string())
+    Ok(Some(std::fs::read(&host)?))
+}
+
+/// Reads an image file as JSON, refused past [`nesting::MAX_JSON_DEPTH`]
+/// before it is parsed. `Ok(None)` when it doesn't exist.
+pub fn read_json(
+    root: &impl AsRef<RootFs>,
+    rel: &str,
+) -> Result<Option<serde_json::Value>, ReadError> {
+    match read_text(root, rel)? {
+        None => Ok(None),
+        Some(text) => Ok(Some(nesting::parse_json(text.as_bytes())?)),
+    }
 }
 
 /// Lists the entries of an image directory (resolved inside the image),
 /// sorted by name for deterministic output. Missing → empty.
-pub fn list_dir(root: &impl AsRef<RootFs>, rel: &str) -> Result<Vec<String>, String> {
+pub fn list_dir(root: &impl AsRef<RootFs>, rel: &str) -> Result<Vec<String>, ReadError> {
     let fs = root.as_ref();
     let real = match fs.resolve(rel) {
         Ok(p) => p,
@@ -58,8 +104,7 @@ pub fn list_dir(root: &impl AsRef<RootFs>, rel: &str) -> Result<Vec<String>, Str
     if !host.is_dir() {
         return Ok(Vec::new());
     }
-    let mut names: Vec<String> = std::fs::read_dir(&host)
-        .map_err(|e| e.to_string())?
+    let mut names: Vec<String> = std::fs::read_dir(&host)?
         .filter_map(|e| e.ok())
         .filter_map(|e| e.file_name().into_string().ok())
         .collect();
@@ -73,13 +118,13 @@ pub fn exists(root: &impl AsRef<RootFs>, rel: &str) -> bool {
 }
 
 /// Reads a property list, XML or binary (`plist` detects which). `Ok(None)`
-/// when the file doesn't exist; `Err` (one line) when it exists but isn't a
-/// readable plist, nests deeper than [`MAX_PLIST_DEPTH`], or its top level
-/// is not a dictionary.
+/// when the file doesn't exist; `Err` when it exists but isn't a readable
+/// plist, nests deeper than [`MAX_PLIST_DEPTH`], or its top level is not a
+/// dictionary.
 pub fn read_plist(
     root: &impl AsRef<RootFs>,
     rel: &str,
-) -> Result<Option<plist::Dictionary>, String> {
+) -> Result<Option<plist::Dictionary>, ReadError> {
     let Some(bytes) = read_bytes(root, rel)? else {
         return Ok(None);
     };
@@ -87,16 +132,15 @@ pub fn read_plist(
 }
 
 /// Parses a property list whose top level is a dictionary.
-pub fn parse_plist(bytes: &[u8]) -> Result<plist::Dictionary, String> {
+pub fn parse_plist(bytes: &[u8]) -> Result<plist::Dictionary, ReadError> {
     let value = crate::isolate::catch(|| {
         check_plist_depth(bytes)?;
-        plist::Value::from_reader(std::io::Cursor::new(bytes))
-            .map_err(|e| format!("not a property list: {e}"))
+        plist::Value::from_reader(std::io::Cursor::new(bytes)).map_err(ReadError::NotAPlist)
     })
-    .map_err(|p| format!("plist parser crashed ({p})"))??;
+    .map_err(ReadError::PlistCrashed)??;
     match value {
         plist::Value::Dictionary(d) => Ok(d),
-        _ => Err("property list is not a dictionary".into()),
+        _ => Err(ReadError::NotADictionary),
     }
 }
 
@@ -109,11 +153,9 @@ pub fn parse_plist(bytes: &[u8]) -> Result<plist::Dictionary, String> {
 /// event reader would do without serde, but it is public only behind its
 /// "unstable, may break in minor versions" feature.) Any other error is
 /// left for the real parse to report, in its own words.
-fn check_plist_depth(bytes: &[u8]) -> Result<(), String> {
+fn check_plist_depth(bytes: &[u8]) -> Result<(), ReadError> {
     match plist::from_bytes::<DepthProbe>(bytes) {
-        Err(e) if e.to_string().contains(TOO_DEEP) => Err(format!(
-            "property list nested deeper than {MAX_PLIST_DEPTH} levels"
-        )),
+        Err(e) if e.to_string().contains(TOO_DEEP) => Err(ReadError::PlistTooDeep),
         _ => Ok(()),
     }
 }
@@ -245,17 +287,15 @@ mod tests {
         assert!(d.get("k").is_some());
         let v = plist::Value::from_reader(std::io::Cursor::new(nested_binary(3))).unwrap();
         assert!(v.as_array().is_some());
+        let e = parse_plist(&nested_xml(MAX_PLIST_DEPTH)).unwrap_err();
+        assert!(matches!(e, ReadError::PlistTooDeep));
         assert_eq!(
-            parse_plist(&nested_xml(MAX_PLIST_DEPTH)),
-            Err(format!(
-                "property list nested deeper than {MAX_PLIST_DEPTH} levels"
-            ))
+            e.to_string(),
+            format!("property list nested deeper than {MAX_PLIST_DEPTH} levels")
         );
-        assert!(
-            parse_plist(b"<plist><dict>")
-                .unwrap_err()
-                .starts_with("not a property list")
-        );
+        let e = parse_plist(b"<plist><dict>").unwrap_err();
+        assert!(matches!(e, ReadError::NotAPlist(_)));
+        assert!(e.to_string().starts_with("not a property list"));
     }
 
     /// 100 times the bound, XML and binary, on a stack far smaller than a
@@ -266,8 +306,8 @@ mod tests {
             nested_xml(MAX_PLIST_DEPTH * 100),
             nested_binary(MAX_PLIST_DEPTH * 100),
         ] {
-            let result = crate::isolate::on_small_stack(move || parse_plist(&hostile));
-            assert!(result.unwrap_err().contains("nested deeper"));
+            let result = crate::isolate::on_small_stack(move || parse_plist(&hostile).map(|_| ()));
+            assert!(matches!(result, Err(ReadError::PlistTooDeep)));
         }
     }
 }

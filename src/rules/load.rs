@@ -10,6 +10,8 @@ use super::layers::{Ctx, Source, Tables};
 use super::schema::RuleFile;
 use super::validate;
 use crate::diag::{Code, Diagnostic};
+use crate::formats::nesting::{MAX_TOML_DEPTH, check_toml};
+use serde::de::DeserializeOwned;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
@@ -78,6 +80,22 @@ fn whole_file(p: &Path, code: Code, msg: impl Into<String>) -> Diagnostic {
     Diagnostic::whole_file(p.display().to_string(), code, msg)
 }
 
+/// Parses a file people write by hand (a rule file, a policy) as `T`,
+/// refusing it first when it nests deeper than [`MAX_TOML_DEPTH`], which
+/// toml's parse would not survive on a small stack. `codes` are the file
+/// kind's codes for syntax and for nesting.
+pub fn parse_toml<T: DeserializeOwned>(
+    name: &str,
+    text: &str,
+    (syntax, too_deep): (Code, Code),
+) -> Result<T, Diagnostic> {
+    if let Err(e) = check_toml(text, MAX_TOML_DEPTH) {
+        let msg = format!("tables and arrays {e}");
+        return Err(Diagnostic::at(name, text, e.offset, too_deep, msg));
+    }
+    toml::from_str(text).map_err(|e| Diagnostic::toml(name, text, &e, syntax))
+}
+
 /// Loads layers of rule files (the first is usually the embedded database),
 /// validates references across all of them, and compiles the matcher.
 pub fn load(layers: Vec<Vec<Source>>) -> Result<RuleDb, Vec<Diagnostic>> {
@@ -89,12 +107,10 @@ pub fn load(layers: Vec<Vec<Source>>) -> Result<RuleDb, Vec<Diagnostic>> {
             let file = ctx.files.len();
             ctx.files.push(src);
             let src = &ctx.files[file];
-            match toml::from_str::<RuleFile>(&src.text) {
+            let codes = (Code::RuleSyntax, Code::RuleTooDeep);
+            match parse_toml::<RuleFile>(&src.name, &src.text, codes) {
                 Ok(rf) => tables.add_file(&mut ctx, file, rf),
-                Err(e) => {
-                    let d = Diagnostic::toml(&src.name, &src.text, &e, Code::RuleSyntax);
-                    ctx.errors.push(d);
-                }
+                Err(d) => ctx.errors.push(d),
             }
         }
     }
@@ -103,4 +119,55 @@ pub fn load(layers: Vec<Vec<Source>>) -> Result<RuleDb, Vec<Diagnostic>> {
         return Err(ctx.errors);
     }
     db.ok_or_else(Vec::new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The problems with one code, as the user sees them, when `text` is
+    /// loaded as the only rule file, on a stack an eighth of a worker's.
+    fn problems_on_a_small_stack(text: String, code: Code) -> Vec<String> {
+        let errors = crate::isolate::on_small_stack(move || {
+            let file = Source {
+                name: "local.toml".into(),
+                text: Cow::Owned(text),
+            };
+            load(vec![vec![file]]).err().unwrap_or_default()
+        });
+        errors
+            .iter()
+            .filter(|d| d.code == code)
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    /// A product whose `packages` nest `arrays` deep (`[product.match]`
+    /// is level 4, so the list is level 5).
+    fn nested_packages(arrays: usize) -> String {
+        format!(
+            "[[product]]\nid = \"x\"\n\n[product.match]\npackages = {}\"x\"{}\n",
+            "[".repeat(arrays),
+            "]".repeat(arrays)
+        )
+    }
+
+    #[test]
+    fn rule_files_past_the_nesting_bound_are_errors_on_a_small_stack() {
+        let hostile = nested_packages(MAX_TOML_DEPTH * 100);
+        // Level 25 is the 21st bracket, at column 12 + 20.
+        assert_eq!(
+            problems_on_a_small_stack(hostile, Code::RuleTooDeep),
+            ["local.toml:5:32: tables and arrays nested deeper than 24 levels [R037]"]
+        );
+        // At the bound toml parses it, and the schema refuses it.
+        let at_bound = nested_packages(MAX_TOML_DEPTH - 4);
+        assert_eq!(
+            problems_on_a_small_stack(at_bound.clone(), Code::RuleTooDeep),
+            Vec::<String>::new()
+        );
+        let syntax = problems_on_a_small_stack(at_bound, Code::RuleSyntax);
+        assert_eq!(syntax.len(), 1, "{syntax:?}");
+        assert!(syntax[0].starts_with("local.toml:5:"), "{syntax:?}");
+    }
 }

@@ -13,7 +13,7 @@ pub mod schema;
 mod validate;
 
 pub use layers::Source;
-pub use load::{embedded_sources, load, load_paths};
+pub use load::{embedded_sources, load, load_paths, parse_toml};
 pub use matcher::{Facts, Hit, Matcher, Target, email_domains, url_host};
 pub use schema::{LawKind, VendorKind};
 pub use validate::params;

@@ -26,7 +26,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("fmt", &[]),
     // Leaf parsers and the rule database: they know no image.
     ("formats", &["model"]),
-    ("rules", &["model", "diag", "paths", "date"]),
+    ("rules", &["model", "formats", "diag", "paths", "date"]),
     // Stage 0: an image root, confined, and its OS.
     ("image", &["model", "formats", "paths", "isolate"]),
     // Stage 1: inventory sources and the walk; stage 2: fingerprints.

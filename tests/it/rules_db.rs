@@ -1118,6 +1118,10 @@ fn every_rule_mistake_has_its_code_and_position() {
             vec![("traits.toml", acme_app("traits = [\"telemetri\"]\n"))],
             vec!["traits.toml:17:11: trait `telemetri` is tested by no model rule (product_traits in rules/model.toml) [R036]"],
         ),
+        (
+            vec![("deep.toml", acme(&format!("traits = {}\"x\"{}\n", "[".repeat(40), "]".repeat(40))))],
+            vec!["deep.toml:8:31: tables and arrays nested deeper than 24 levels [R037]"],
+        ),
     ];
     let mut seen = HashSet::new();
     for (files, expected) in &cases {

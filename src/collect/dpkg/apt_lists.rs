@@ -14,6 +14,7 @@
 
 use crate::collect::{join, list_dir};
 use crate::image::Image;
+use crate::image::read::ReadError;
 use crate::model::inventory::{Evidence, Inventory, Package};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
@@ -132,9 +133,9 @@ fn index_stem(name: &str) -> Option<&str> {
         .or_else(|| name.strip_suffix("_Packages.gz"))
 }
 
-fn open_index(image: &Image, rel: &str, name: &str) -> Result<Box<dyn Read>, String> {
-    let real = image.fs.resolve(rel).map_err(|e| e.to_string())?;
-    let file = std::fs::File::open(image.fs.lexical(&real)).map_err(|e| e.to_string())?;
+fn open_index(image: &Image, rel: &str, name: &str) -> Result<Box<dyn Read>, ReadError> {
+    let real = image.fs.resolve(rel).map_err(ReadError::Resolve)?;
+    let file = std::fs::File::open(image.fs.lexical(&real))?;
     Ok(if name.ends_with(".lz4") {
         Box::new(lz4_flex::frame::FrameDecoder::new(file))
     } else if name.ends_with(".gz") {

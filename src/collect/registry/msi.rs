@@ -13,6 +13,7 @@
 //! package of its own (source `msi`).
 
 use crate::image::Image;
+use crate::isolate::Panic;
 use crate::model::inventory::{Evidence, Inventory, Package, Source};
 
 const CACHE: &str = "Windows/Installer";
@@ -31,17 +32,31 @@ pub struct MsiProduct {
     pub language: Option<String>,
 }
 
+/// Why a cached package was not read; the message is its error entry.
+#[derive(Debug, thiserror::Error)]
+pub enum MsiError {
+    /// Not a compound file holding an MSI database (the crate's words).
+    #[error("not a readable MSI package: {0}")]
+    Unreadable(std::io::Error),
+    #[error("MSI package without a Property table")]
+    NoPropertyTable,
+    #[error("MSI Property table: {0}")]
+    PropertyTable(std::io::Error),
+    #[error("MSI parser crashed: {0}")]
+    Crashed(Panic),
+}
+
 /// Reads the Property table of an MSI file.
-pub fn read(host: &std::path::Path) -> Result<MsiProduct, String> {
+pub fn read(host: &std::path::Path) -> Result<MsiProduct, MsiError> {
     let host = host.to_owned();
-    crate::isolate::catch(move || -> Result<MsiProduct, String> {
-        let mut pkg = msi::open(&host).map_err(|e| format!("not a readable MSI package: {e}"))?;
+    crate::isolate::catch(move || -> Result<MsiProduct, MsiError> {
+        let mut pkg = msi::open(&host).map_err(MsiError::Unreadable)?;
         if !pkg.has_table("Property") {
-            return Err("MSI package without a Property table".into());
+            return Err(MsiError::NoPropertyTable);
         }
         let rows = pkg
             .select_rows(msi::Select::table("Property"))
-            .map_err(|e| format!("MSI Property table: {e}"))?;
+            .map_err(MsiError::PropertyTable)?;
         let mut p = MsiProduct::default();
         for row in rows {
             let (Some(k), Some(v)) = (row[0].as_str(), row[1].as_str()) else {
@@ -60,7 +75,7 @@ pub fn read(host: &std::path::Path) -> Result<MsiProduct, String> {
         }
         Ok(p)
     })
-    .unwrap_or_else(|panic| Err(format!("MSI parser crashed: {panic}")))
+    .unwrap_or_else(|panic| Err(MsiError::Crashed(panic)))
 }
 
 /// Reads every cached package and folds it into `packages` (registry
@@ -186,6 +201,11 @@ mod tests {
         );
         let bad = dir.path().join("b.msi");
         std::fs::write(&bad, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 then garbage").unwrap();
-        assert!(read(&bad).is_err());
+        let e = read(&bad).unwrap_err();
+        assert!(matches!(e, MsiError::Unreadable(_)), "{e:?}");
+        assert!(
+            e.to_string().starts_with("not a readable MSI package: "),
+            "{e}"
+        );
     }
 }
