@@ -12,7 +12,7 @@
 
 use super::{Collector, read_text};
 use crate::image::Image;
-use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
+use crate::model::inventory::{Evidence, Family, Inventory, Package, Source, prop};
 use crate::model::purl::purl;
 
 pub struct Apk;
@@ -137,7 +137,7 @@ fn parse_installed(text: &str, path: &str, distro: &str, out: &mut Inventory) ->
         pkg.supplier.homepage = rec.get('U').map(str::to_owned);
         pkg.license = rec.get('L').map(str::to_owned);
         for (key, prop) in [
-            ('o', "source_package"),
+            ('o', prop::SOURCE_PACKAGE),
             ('t', "build_time"),
             ('c', "commit"),
         ] {

@@ -13,7 +13,7 @@
 use super::{Collector, join, list_dir, read_json, read_text};
 use crate::formats::nesting::parse_json;
 use crate::image::Image;
-use crate::model::inventory::{Evidence, Family, Inventory, Kind, Package, Source};
+use crate::model::inventory::{Evidence, Family, Inventory, Kind, Package, Source, prop};
 use serde_json::Value;
 
 pub struct Homebrew;
@@ -74,7 +74,7 @@ fn formulae(image: &Image, prefix: &str, out: &mut Inventory) {
             );
             pkg.version = Some(version.clone());
             pkg.properties.insert("kind", "formula".into());
-            pkg.properties.insert("install_path", keg.clone());
+            pkg.properties.insert(prop::INSTALL_PATH, keg.clone());
             pkg.dirs.push(keg.clone());
             match read_json(image, &receipt) {
                 Ok(Some(Value::Object(r))) => {
@@ -132,7 +132,7 @@ fn casks(image: &Image, prefix: &str, out: &mut Inventory) {
             );
             pkg.version = Some(version.clone());
             pkg.properties.insert("kind", "cask".into());
-            pkg.properties.insert("install_path", install.clone());
+            pkg.properties.insert(prop::INSTALL_PATH, install.clone());
             pkg.dirs.push(install.clone());
             if let Some((path, def)) = cask_definition(image, &cdir, &token, &version, out) {
                 pkg.evidence.push(Evidence::new(

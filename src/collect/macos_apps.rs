@@ -11,7 +11,7 @@
 use super::{Collector, join, plist_str, read_plist};
 use crate::image::Image;
 use crate::model::binary::is_bundle_id;
-use crate::model::inventory::{Evidence, Family, Inventory, Kind, Package, Source};
+use crate::model::inventory::{Evidence, Family, Inventory, Kind, Package, Source, prop};
 
 pub struct MacosApps;
 
@@ -129,7 +129,7 @@ fn read_app(image: &Image, app: &str, out: &mut Inventory) -> Package {
             "CFBundleIdentifier, CFBundleShortVersionString",
         ),
     );
-    pkg.properties.insert("install_path", app.to_owned());
+    pkg.properties.insert(prop::INSTALL_PATH, app.to_owned());
     pkg.dirs.push(app.to_owned());
     pkg.files = app_files(image, app);
     match read_plist(image, &plist_path) {
@@ -142,7 +142,7 @@ fn read_app(image: &Image, app: &str, out: &mut Inventory) -> Package {
             pkg.version = plist_str(&d, "CFBundleShortVersionString")
                 .or_else(|| plist_str(&d, "CFBundleVersion"));
             for (prop, key) in [
-                ("bundle_id", "CFBundleIdentifier"),
+                (prop::BUNDLE_ID, "CFBundleIdentifier"),
                 ("bundle_version", "CFBundleVersion"),
                 ("copyright", "NSHumanReadableCopyright"),
                 ("min_system_version", "LSMinimumSystemVersion"),
@@ -152,7 +152,7 @@ fn read_app(image: &Image, app: &str, out: &mut Inventory) -> Package {
                     pkg.properties.insert(prop, v);
                 }
             }
-            if let Some(id) = pkg.properties.get("bundle_id")
+            if let Some(id) = pkg.properties.get(prop::BUNDLE_ID)
                 && !is_bundle_id(id)
             {
                 out.warn(

@@ -8,7 +8,7 @@
 use super::{Collector, join, list_dir, plist_str, read_plist};
 use crate::image::Image;
 use crate::model::binary::is_bundle_id;
-use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
+use crate::model::inventory::{Evidence, Family, Inventory, Package, Source, prop};
 
 pub struct MacosReceipts;
 
@@ -66,7 +66,7 @@ fn receipt(d: &plist::Dictionary, path: &str) -> Option<Package> {
     );
     pkg.version = plist_str(d, "PackageVersion");
     if is_bundle_id(&id) {
-        pkg.properties.insert("bundle_id", id);
+        pkg.properties.insert(prop::BUNDLE_ID, id);
     }
     if let Some(date) = d.get("InstallDate").and_then(|v| v.as_date()) {
         let t: std::time::SystemTime = date.into();

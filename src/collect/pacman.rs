@@ -11,7 +11,7 @@
 
 use super::{Collector, join, list_dir, read_text};
 use crate::image::Image;
-use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
+use crate::model::inventory::{Evidence, Family, Inventory, Package, Source, prop};
 use crate::model::purl::purl;
 
 pub struct Pacman;
@@ -162,7 +162,7 @@ fn parse_desc(text: &str, path: &str, distro: &str, out: &mut Inventory) -> Opti
         pkg.license = Some(licenses.join(" AND "));
     }
     for (key, prop) in [
-        ("BASE", "source_package"),
+        ("BASE", prop::SOURCE_PACKAGE),
         ("BUILDDATE", "build_time"),
         ("INSTALLDATE", "install_time"),
         ("VALIDATION", "validation"),

@@ -13,8 +13,8 @@
 //! without bound. So the database is copied to a private temporary file
 //! (which also keeps sqlite from writing `-wal`/`-shm` files into the image
 //! and lets read-only mounts work), the bdb and ndb layouts are checked for
-//! the unbounded cases first ([`preflight`]), and the parse runs on its own
-//! thread under `catch_unwind` with a deadline ([`isolated`]). The crate
+//! the unbounded cases first (`preflight`), and the parse runs on its own
+//! thread under `catch_unwind` with a deadline (`isolated`). The crate
 //! fails the whole database on one bad header, so that is an error for the
 //! file, not a warning for the record.
 
@@ -22,7 +22,7 @@ use super::Collector;
 use crate::formats::bytes::{le16, le32};
 use crate::image::{Image, ResolveError};
 use crate::isolate::Panic;
-use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
+use crate::model::inventory::{Evidence, Family, Inventory, Package, Source, prop};
 use crate::model::purl::purl;
 use std::fs::File;
 use std::os::unix::fs::FileExt;
@@ -218,7 +218,7 @@ fn convert(h: rpmdb::Package, db: &str, distro: Option<&str>, out: &mut Inventor
         pkg.properties.insert("epoch", h.epoch.to_string());
     }
     if let Some(src) = source_name(&h.source_rpm) {
-        pkg.properties.insert("source_package", src.to_owned());
+        pkg.properties.insert(prop::SOURCE_PACKAGE, src.to_owned());
     }
     for (prop, value) in [
         ("source_rpm", h.source_rpm),

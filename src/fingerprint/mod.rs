@@ -7,10 +7,12 @@
 //! that file, never a failed scan.
 //!
 //! To add a format: write `fingerprint/NAME.rs` with a `read` function that
-//! fills its part of [`Binary`] (an `Option` field of its own, serialised
-//! under the format's name) and pushes [`Claim`]s about who made the binary;
-//! then dispatch to it in [`parse`]. Claims reach the rule matcher without
-//! any other change.
+//! fills its part of [`Binary`] and pushes [`Claim`](crate::model::binary::Claim)s about who made the
+//! binary; add a `Format` variant, its magic to the sniffer and a dispatch
+//! arm in [`parse`]; give the format's details a type in `model/binary.rs`
+//! and a field in `Binary` and in `model::report::BinaryReport` (the JSON
+//! contract, `docs/json.md`). The claims then reach the rule matcher with no
+//! change elsewhere.
 
 pub mod elf;
 pub mod macho;

@@ -368,7 +368,7 @@ fn licenses(l: &LicenseReport) -> Vec<LicenseChoice> {
     }
 }
 
-/// [`licenses`] of one licence text, as JSON: for tests that check every
+/// `licenses` of one licence text, as JSON: for tests that check every
 /// SPDX id the `spdx` crate knows against the schema's list.
 pub fn license_json(text: &str) -> serde_json::Value {
     serde_json::to_value(license_choices(text)).unwrap_or_default()

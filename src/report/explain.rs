@@ -6,7 +6,7 @@
 //! It reads the component from the typed report, so a saved scan explains
 //! itself exactly as it was assessed; the rule database only supplies the
 //! texts of laws and gates and the dates of control edges. Numbers are
-//! shown as the JSON records them ([`fmt::json`]).
+//! shown as the JSON records them ([`crate::fmt::json`]).
 
 use crate::fmt::json;
 use crate::model::report::{Component, Report};

@@ -5,7 +5,7 @@
 //! `explain`, and `table::summary_view`).
 //!
 //! The sovereignty report is built once as a [`document`] that `md` and
-//! `html` render; [`fmt`] is the one place that shows numbers, shares and
+//! `html` render; [`crate::fmt`] is the one place that shows numbers, shares and
 //! shortened names to people.
 
 pub mod csv;

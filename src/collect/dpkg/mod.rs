@@ -16,7 +16,7 @@ pub use apt_lists::{Release, parse_release};
 
 use super::{Collector, join, list_dir, read_text};
 use crate::image::Image;
-use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
+use crate::model::inventory::{Evidence, Family, Inventory, Package, Source, prop};
 use crate::model::purl::purl;
 
 pub struct Dpkg;
@@ -154,8 +154,8 @@ fn parse_status(text: &str, path: &str, distro: Option<&str>, out: &mut Inventor
         pkg.supplier.origin = st.get("Origin").map(str::to_owned);
         pkg.supplier.homepage = st.get("Homepage").map(str::to_owned);
         for (key, prop) in [
-            ("Section", "section"),
-            ("Source", "source_package"),
+            ("Section", prop::SECTION),
+            ("Source", prop::SOURCE_PACKAGE),
             ("Original-Maintainer", "original_maintainer"),
             ("Multi-Arch", "multi_arch"),
         ] {

@@ -15,9 +15,9 @@
 //! can be `<script>`) and the back-ends always escape it; only this
 //! module's own words (`&'static str`) may be written as they are.
 //!
-//! - [`facts`]: what the report shows about each component, read from the
+//! - `facts`: what the report shows about each component, read from the
 //!   typed report and the database (order, chains, laws, alternatives);
-//! - [`sections`]: the sections, in order, with their words.
+//! - `sections`: the sections, in order, with their words.
 
 mod facts;
 mod sections;
