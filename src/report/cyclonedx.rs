@@ -262,6 +262,7 @@ fn component(c: &Component, binaries: &[&str], root: Option<&str>, several: bool
     if several && let Some(root) = root {
         add("sovscan:image_root", root.to_owned());
     }
+    add("sovscan:key", c.key.clone());
     add("sovscan:source", c.source.as_str().to_owned());
     add("sovscan:category", c.category.clone());
     if let Some(p) = &c.product {

@@ -215,7 +215,9 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Result<Vec<u8>, RenderEr
             level: sarif_level(c.risk.level),
             message: Text { text: message(c) },
             locations,
-            partial_fingerprints: BTreeMap::from([("sovscanComponent/v1", c.id.clone())]),
+            // v2: the image and the component's key, without the version,
+            // so a result survives an upgrade (v1 was the id, which has it).
+            partial_fingerprints: BTreeMap::from([("sovscanComponent/v2", c.identity())]),
             properties: properties(c),
         });
     }
