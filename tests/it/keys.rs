@@ -101,6 +101,29 @@ fn diff_of_an_upgrade_under_a_versioned_display_name_is_a_change() {
         d["changed"][0]["fields"],
         serde_json::json!([["version", "24.09", "24.10"]])
     );
+    // The gate joins on the same key: with every component a violation
+    // (`--fail-on low`), the upgraded 7-Zip is known from the baseline.
+    let out = sovscan()
+        .args(["scan", "-q", "-f", "json", "--fail-on", "low", "--baseline"])
+        .arg(&old)
+        .arg(&img)
+        .output()
+        .unwrap();
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let violations = r["policy"]["violations"].as_array().unwrap();
+    assert!(
+        violations
+            .iter()
+            .any(|v| v["key"] == "fail-on|0:registry:hklm-64:7-Zip"),
+        "{violations:?}"
+    );
+    assert_eq!(
+        r["policy"]["failing"],
+        serde_json::json!([]),
+        "{}",
+        r["policy"]
+    );
+    assert_eq!(out.status.code(), Some(0));
 }
 
 #[test]
