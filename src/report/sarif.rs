@@ -234,6 +234,9 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Result<Vec<u8>, RenderEr
     );
     run_props.insert("rules_version".into(), report.rules.version.clone().into());
     run_props.insert("rules_date".into(), report.rules.date.clone().into());
+    if !report.scan.date.is_empty() {
+        run_props.insert("scan_date".into(), report.scan.date.clone().into());
+    }
     run_props.insert("min_level".into(), opts.sarif_min_level.as_str().into());
     run_props.insert("components".into(), report.components.len().into());
     let log = Log {
