@@ -316,33 +316,52 @@ impl Package {
     /// - every other package database: `SOURCE:NAME[:ARCH]`
     ///   (`dpkg:firefox-esr:amd64`, `rpm:ICAClient:x86_64`).
     pub fn key(&self) -> String {
-        let prop = |k: &str| self.properties.get(k).filter(|v| !v.is_empty());
-        let with_arch = |name: &str| match &self.arch {
-            Some(a) if !a.is_empty() => format!("{}:{name}:{a}", self.source),
-            _ => format!("{}:{name}", self.source),
-        };
-        match self.source {
-            Source::Registry => format!(
-                "registry:{}:{}",
-                prop("view")
-                    .and_then(|v| v.split(", ").next())
-                    .unwrap_or(""),
-                without_version(prop("key").unwrap_or(&self.name), self.version.as_deref())
-            ),
-            Source::Appx => with_arch(prop("identity_name").unwrap_or(&self.name)),
-            Source::Msi => format!("msi:{}", prop("upgrade_code").unwrap_or(&self.name)),
-            Source::Homebrew => format!(
-                "homebrew:{}:{}",
-                prop("kind").map_or("formula", String::as_str),
-                self.name
-            ),
-            Source::App | Source::Binary => match prop(prop::INSTALL_PATH) {
-                Some(p) => format!("{}:{p}", self.source),
-                None => format!("{}:{}", self.source, self.name),
-            },
-            Source::Os => format!("os:{}", self.name),
-            _ => with_arch(&self.name),
+        key_of(
+            self.source,
+            &self.name,
+            self.version.as_deref(),
+            self.arch.as_deref(),
+            &self.properties,
+        )
+    }
+}
+
+/// [`Package::key`]'s rule on the fields a package and a report's
+/// component both have, so the key of a component saved before keys existed
+/// (schema 1.1) can be worked out again from its report.
+pub fn key_of(
+    source: Source,
+    name: &str,
+    version: Option<&str>,
+    arch: Option<&str>,
+    properties: &Properties,
+) -> String {
+    let prop = |k: &str| {
+        properties
+            .get(k)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    };
+    let with_arch = |name: &str| match arch {
+        Some(a) if !a.is_empty() => format!("{source}:{name}:{a}"),
+        _ => format!("{source}:{name}"),
+    };
+    match source {
+        Source::Registry => format!(
+            "registry:{}:{}",
+            prop("view")
+                .and_then(|v| v.split(", ").next())
+                .unwrap_or(""),
+            without_version(prop("key").unwrap_or(name), version)
+        ),
+        Source::Appx => with_arch(prop("identity_name").unwrap_or(name)),
+        Source::Msi => format!("msi:{}", prop("upgrade_code").unwrap_or(name)),
+        Source::Homebrew => format!("homebrew:{}:{name}", prop("kind").unwrap_or("formula")),
+        Source::App | Source::Binary => {
+            format!("{source}:{}", prop(prop::INSTALL_PATH).unwrap_or(name))
         }
+        Source::Os => format!("os:{name}"),
+        _ => with_arch(name),
     }
 }
 

@@ -241,16 +241,18 @@ pub struct Component {
 impl Component {
     /// The component's identity across scans: its image and [`key`](Self::key)
     /// (no version, so an update is the same component). A component of a
-    /// report older than schema 1.2 has no key: source, name and
-    /// architecture stand in, as they did then.
+    /// report older than schema 1.2 has no key: it is worked out again from
+    /// the fields the key is made of, so an old baseline still joins.
     pub fn identity(&self) -> String {
         if self.key.is_empty() {
-            let mut k = format!("{}:{}", self.source, self.name);
-            if let Some(a) = self.arch.as_deref().filter(|a| !a.is_empty()) {
-                k.push(':');
-                k.push_str(a);
-            }
-            return format!("{}:{k}", self.image);
+            let key = super::inventory::key_of(
+                self.source,
+                &self.name,
+                self.version.as_deref(),
+                self.arch.as_deref(),
+                &self.properties,
+            );
+            return format!("{}:{key}", self.image);
         }
         format!("{}:{}", self.image, self.key)
     }

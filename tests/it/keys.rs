@@ -152,3 +152,47 @@ fn a_source_date_epoch_that_is_not_a_time_is_one_clear_error() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("SOURCE_DATE_EPOCH: `yesterday`"), "{err}");
 }
+
+/// A report saved before keys existed (schema 1.1: no `key`, no
+/// `scan.date`) still joins: the keys are worked out again from the
+/// components' fields, for every source of the demo images.
+#[test]
+fn a_report_from_before_keys_joins_a_new_scan_component_by_component() {
+    let t = tempfile::tempdir().unwrap();
+    for demo in [
+        "fixtures/demo-linux",
+        "fixtures/demo-windows",
+        "fixtures/demo-macos",
+    ] {
+        let mut old = common::scan_json(&[Path::new(demo)]);
+        old["schema_version"] = "1.1".into();
+        old["scan"].as_object_mut().unwrap().remove("date");
+        for c in old["components"].as_array_mut().unwrap() {
+            c.as_object_mut().unwrap().remove("key");
+        }
+        let old_path = t.path().join("old.json");
+        std::fs::write(&old_path, serde_json::to_vec(&old).unwrap()).unwrap();
+        let new_path = t.path().join("new.json");
+        sovscan()
+            .args(["scan", "-q", "-f", "json", "-o"])
+            .arg(&new_path)
+            .arg(demo)
+            .assert()
+            .success();
+        let out = sovscan()
+            .args(["diff", "-f", "json"])
+            .arg(&old_path)
+            .arg(&new_path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+        for k in ["added", "removed", "changed"] {
+            assert_eq!(d[k], serde_json::json!([]), "{demo} {k}: {d}");
+        }
+    }
+}
