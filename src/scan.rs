@@ -3,8 +3,9 @@
 //! [`fingerprint`]), attach binaries to the packages that own them
 //! ([`attach`]), identify product and vendor ([`identify`]), judge licence,
 //! role and risk into components ([`assess`](crate::assess)), and assemble the report.
-//! Component ids are made unique across images, and everything that reaches
-//! the report is sorted, so the same image gives the same bytes.
+//! Component ids are made unique across images, keys within their image,
+//! and everything that reaches the report is sorted, so the same image gives
+//! the same bytes (with `scan.date` pinned by `SOURCE_DATE_EPOCH`).
 
 use crate::assess::aggregate::aggregate;
 use crate::assess::policy::Policy;
