@@ -29,6 +29,14 @@ impl Date {
         Self(time::OffsetDateTime::now_utc().date())
     }
 
+    /// The UTC day of a Unix time (seconds since 1970-01-01T00:00:00Z), as
+    /// `SOURCE_DATE_EPOCH` gives it; `None` outside the calendar.
+    pub fn from_unix_seconds(secs: i64) -> Option<Self> {
+        time::OffsetDateTime::from_unix_timestamp(secs)
+            .ok()
+            .map(|t| Self(t.date()))
+    }
+
     /// The same day `years` later. 29 February becomes 1 March in a common
     /// year: "later than" comparisons (the only ones the model makes) come
     /// out as for the 29 February that year doesn't have. Past the

@@ -3,8 +3,9 @@
 //! [`fingerprint`]), attach binaries to the packages that own them
 //! ([`attach`]), identify product and vendor ([`identify`]), judge licence,
 //! role and risk into components ([`assess`](crate::assess)), and assemble the report.
-//! Component ids are made unique across images, and everything that reaches
-//! the report is sorted, so the same image gives the same bytes.
+//! Component ids are made unique across images, keys within their image,
+//! and everything that reaches the report is sorted, so the same image gives
+//! the same bytes (with `scan.date` pinned by `SOURCE_DATE_EPOCH`).
 
 use crate::assess::aggregate::aggregate;
 use crate::assess::policy::Policy;
@@ -16,7 +17,7 @@ use crate::fingerprint;
 use crate::identify::{self, ClaimCheck};
 use crate::image::Image;
 use crate::model::binary::Binary;
-use crate::model::inventory::{Inventory, Problem};
+use crate::model::inventory::{Family, Inventory, Problem};
 use crate::model::report::*;
 use crate::progress::Progress;
 use crate::rules::RuleDb;
@@ -33,6 +34,11 @@ pub struct Options {
     pub max_binary_size: u64,
     /// Model overrides and mitigations (an empty policy by default).
     pub policy: Policy,
+    /// The scan's day (`scan.date`); `None` for the clock's. The CLI sets
+    /// it from `SOURCE_DATE_EPOCH`.
+    pub date: Option<Date>,
+    /// Scan every root as this family, whatever its markers say (`--os`).
+    pub os: Option<Family>,
 }
 
 impl Default for Options {
@@ -41,6 +47,8 @@ impl Default for Options {
             walk: walk::Options::default(),
             max_binary_size: fingerprint::DEFAULT_MAX_SIZE,
             policy: Policy::default(),
+            date: None,
+            os: None,
         }
     }
 }
@@ -56,7 +64,7 @@ pub fn scan(
     let started = Instant::now();
     let images: Vec<Image> = roots
         .iter()
-        .map(|r| Image::open(r))
+        .map(|r| Image::open_as(r, opts.os))
         .collect::<Result<_, _>>()?;
     let params = opts.policy.params(db);
     let cx = Context {
@@ -108,6 +116,7 @@ pub fn scan(
         ),
         model,
     );
+    report.scan.date = opts.date.unwrap_or_else(Date::today).to_string();
     report.scan.duration_ms = started.elapsed().as_millis() as u64;
     Ok(report)
 }
@@ -175,6 +184,10 @@ fn scan_image(
         (a.kind, a.source, &a.name, &a.arch, &a.version, &a.id)
             .cmp(&(b.kind, b.source, &b.name, &b.arch, &b.version, &b.id))
     });
+    // Keys are unique within an image: a repeat (one package name in two
+    // flatpak installations) is numbered in the sorted order, which
+    // doesn't depend on where the root was on the command line.
+    unique_ids(HashSet::new(), components.iter_mut().map(|c| &mut c.key));
     report.components.extend(components);
 
     let mut skipped: Vec<Located> = walked
@@ -192,10 +205,20 @@ fn scan_image(
     errs.sort();
     errs.dedup();
     report.errors.extend(errs);
+    let detection = image
+        .os
+        .warnings
+        .iter()
+        .map(|(path, message)| ImageProblem {
+            image: idx,
+            path: path.clone(),
+            message: message.clone(),
+        });
     let mut warns: Vec<ImageProblem> = inventory
         .warnings
         .into_iter()
         .map(|p| located(idx, p))
+        .chain(detection)
         .collect();
     warns.sort();
     report.warnings.extend(warns);

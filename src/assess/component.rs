@@ -80,6 +80,7 @@ pub fn build(
     };
     Component {
         id: component_id(image, pkg),
+        key: pkg.key(),
         image,
         name: pkg.name.clone(),
         version: pkg.version.clone(),

@@ -2,6 +2,7 @@
 //! apart from what runs them (one module per command beside this one).
 
 use crate::fingerprint;
+use crate::model::inventory::Family;
 use crate::model::risk::Level;
 use crate::report;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -117,6 +118,19 @@ pub struct ScanOpts {
     /// Policy file (TOML): model weights and targets, mitigations. See docs/policy.md.
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// Scan every root as this OS, whatever its marker files say: linux, windows, macos, dir.
+    #[arg(long, value_name = "OS", value_parser = parse_family)]
+    pub os: Option<Family>,
+}
+
+fn parse_family(s: &str) -> Result<Family, String> {
+    match s {
+        "linux" => Ok(Family::Linux),
+        "windows" => Ok(Family::Windows),
+        "macos" => Ok(Family::Macos),
+        "dir" | "directory" => Ok(Family::Directory),
+        _ => Err(format!("`{s}` is not an OS: linux, windows, macos, dir")),
+    }
 }
 
 #[derive(Args, Debug)]

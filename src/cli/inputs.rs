@@ -29,7 +29,9 @@ pub fn load_policy(path: Option<&Path>, db: &RuleDb, quiet: bool) -> Result<Poli
     let Some(path) = path else {
         return Ok(Policy::default());
     };
-    let p = Policy::load(path, db, Date::today()).map_err(Error::Diagnostics)?;
+    // Mitigations expire by the scan's day, so a pinned SOURCE_DATE_EPOCH
+    // judges them as the report's `scan.date` says.
+    let p = Policy::load(path, db, scan_date()?).map_err(Error::Diagnostics)?;
     if !quiet {
         for w in &p.warnings {
             eprintln!("sovscan: warning: {w}");
@@ -51,6 +53,8 @@ pub fn scan_roots(roots: &[PathBuf], args: &ScanOpts) -> Result<(RuleDb, Policy,
             exclude,
         },
         max_binary_size: args.max_binary_size,
+        date: Some(scan_date()?),
+        os: args.os,
     };
     let jobs = args
         .jobs
@@ -65,6 +69,26 @@ pub fn scan_roots(roots: &[PathBuf], args: &ScanOpts) -> Result<(RuleDb, Policy,
     let result = pool.install(|| scan::scan(roots, &db, &opts, &progress));
     progress.finish();
     Ok((db, policy, result?))
+}
+
+/// The scan's day: `SOURCE_DATE_EPOCH` (seconds since 1970, the
+/// reproducible-builds convention) when set and not empty, so two runs give
+/// the same bytes; else today (UTC). A value that isn't a time is an error,
+/// not a silent fallback to the clock.
+pub fn scan_date() -> Result<Date, Error> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(Date::from_unix_seconds)
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "SOURCE_DATE_EPOCH: `{v}` is not a number of seconds since 1970-01-01"
+                ))
+            }),
+        _ => Ok(Date::today()),
+    }
 }
 
 /// `--exclude` globs, relative to the image root.

@@ -118,12 +118,17 @@ fn windows(image: &Image) -> Package {
 }
 
 fn macos(os: &OsInfo, out: &mut Inventory) -> Package {
-    let detail = if os.version.is_some() {
-        "ProductName, ProductVersion, ProductBuildVersion"
-    } else {
-        "marker file"
+    let evidence = match (&os.evidence, os.version.is_some()) {
+        // Detected by its layout: SystemVersion.plist is missing.
+        (None, _) => marker(Family::Macos),
+        (Some(_), true) => Evidence::new(
+            SYSTEM_VERSION,
+            "plist",
+            "ProductName, ProductVersion, ProductBuildVersion",
+        ),
+        (Some(_), false) => Evidence::new(SYSTEM_VERSION, "plist", "marker file"),
     };
-    let mut pkg = os_package(os, Evidence::new(SYSTEM_VERSION, "plist", detail));
+    let mut pkg = os_package(os, evidence);
     pkg.supplier.vendor = Some("Apple Inc.".into());
     if let Some(b) = os.field("ProductBuildVersion") {
         pkg.properties.insert("build", b.to_owned());

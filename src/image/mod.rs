@@ -36,6 +36,11 @@ pub enum OpenError {
 impl Image {
     /// Opens and detects a root. Fails only when the root itself is unusable.
     pub fn open(root: &Path) -> Result<Self, OpenError> {
+        Self::open_as(root, None)
+    }
+
+    /// Opens a root as `family` when given (`--os`), else as detected.
+    pub fn open_as(root: &Path, family: Option<Family>) -> Result<Self, OpenError> {
         let meta = std::fs::metadata(root).map_err(|source| OpenError::Io {
             path: root.to_owned(),
             source,
@@ -44,7 +49,10 @@ impl Image {
             return Err(OpenError::NotADirectory(root.to_owned()));
         }
         let mut fs = RootFs::new(root);
-        let os = os::detect(&fs);
+        let os = match family {
+            Some(f) => os::detect_as(&fs, f),
+            None => os::detect(&fs),
+        };
         if os.family == Family::Windows {
             // Windows names paths in any case; the image keeps one spelling.
             fs = fs.case_insensitive();

@@ -11,8 +11,19 @@
 //!
 //! A marker whose facts can't be read still decides the family (the file is
 //! there); the collectors report what was wrong with it. The family decides
-//! which collectors run; a root with no marker is a plain directory and
-//! only gets its binaries fingerprinted.
+//! which collectors run.
+//!
+//! A root without any marker is judged by its layout, with a warning that
+//! names the missing marker (a tree copied without its registry hives or a
+//! macOS volume without its system version is still that system, not a
+//! folder whose top-level directories are the components):
+//!
+//! - Windows: a `Windows/System32` directory;
+//! - macOS: a `System/Library` directory and an `Applications/*.app` bundle.
+//!
+//! A root with neither is a plain directory and only gets its binaries
+//! fingerprinted. `--os` ([`detect_as`]) sets the family outright; when the
+//! markers or layout say otherwise, the scan warns and does as told.
 
 use super::RootFs;
 use super::read::{parse_plist, plist_str, read_bytes};
@@ -46,6 +57,10 @@ pub struct OsInfo {
     /// Why the marker file's facts could not be read, for the OS collector
     /// to report (detection itself never fails).
     pub problem: Option<String>,
+    /// What detection assumed and why (a missing marker, an `--os` that
+    /// contradicts the markers): the file it concerns and the message, for
+    /// the report's warnings.
+    pub warnings: Vec<(String, String)>,
 }
 
 impl OsInfo {
@@ -66,42 +81,128 @@ impl OsInfo {
             evidence: None,
             fields: Vec::new(),
             problem: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The facts of a family known only by its layout or by `--os`.
+    fn assumed(family: Family) -> Self {
+        match family {
+            Family::Windows => Self::bare(family, Some("windows"), Some("Windows")),
+            Family::Macos => Self::bare(family, Some("macos"), Some("macOS")),
+            Family::Linux => Self::bare(family, Some("linux"), None),
+            Family::Directory => Self::bare(family, None, None),
         }
     }
 }
 
-/// What a root holds, by its marker files.
+/// What a root holds, by its marker files, else by its layout (with a
+/// warning naming the missing marker).
 pub fn detect(fs: &RootFs) -> OsInfo {
-    for rel in OS_RELEASE {
-        // os-release is often a symlink (`etc/os-release -> ../usr/lib/os-release`):
-        // it is resolved inside the image. One that isn't UTF-8 text is
-        // not taken for one.
-        if let Ok(Some(bytes)) = read_bytes(fs, rel)
-            && let Ok(text) = String::from_utf8(bytes)
-        {
-            return parse_os_release(&text, rel);
+    for family in [Family::Linux, Family::Windows, Family::Macos] {
+        if let Some(info) = by_marker(fs, family) {
+            return info;
         }
     }
-    if let Ok(real) = fs.resolve_ignoring_case(SOFTWARE_HIVE)
-        && fs.lexical(&real).is_file()
-    {
-        // The version from the SOFTWARE hive; a hive that can't be read is
-        // still a Windows root (the registry collector reports the hive).
-        return windows(fs).unwrap_or_else(|| {
-            OsInfo::bare(
-                Family::Windows,
-                Some(Family::Windows.as_str()),
-                Some("Windows"),
-            )
-        });
+    by_layout(fs).unwrap_or_else(|| OsInfo::assumed(Family::Directory))
+}
+
+/// The root scanned as `family` (`--os`): the facts from that family's
+/// marker when it has one. When detection would have decided otherwise,
+/// a warning says so; the user's word wins.
+pub fn detect_as(fs: &RootFs, family: Family) -> OsInfo {
+    let found = detect(fs);
+    if found.family == family {
+        return found;
     }
-    if fs
-        .resolve(SYSTEM_VERSION)
-        .is_ok_and(|p| fs.lexical(p).is_file())
-    {
-        return macos(fs);
+    let mut info = by_marker(fs, family).unwrap_or_else(|| OsInfo::assumed(family));
+    if found.family != Family::Directory {
+        let by = found.evidence.as_deref().unwrap_or("its layout");
+        info.warnings.push((
+            found.evidence.clone().unwrap_or_default(),
+            format!(
+                "scanned as {} (--os), although {by} says {}",
+                family.as_str(),
+                found.family.as_str()
+            ),
+        ));
     }
-    OsInfo::bare(Family::Directory, None, None)
+    info
+}
+
+/// The family's marker file and what it says; `None` without the marker
+/// (and always for a plain directory, which has none).
+fn by_marker(fs: &RootFs, family: Family) -> Option<OsInfo> {
+    match family {
+        Family::Linux => OS_RELEASE.iter().find_map(|rel| {
+            // os-release is often a symlink (`etc/os-release -> ../usr/lib/os-release`):
+            // it is resolved inside the image. One that isn't UTF-8 text is
+            // not taken for one.
+            let bytes = read_bytes(fs, rel).ok()??;
+            let text = String::from_utf8(bytes).ok()?;
+            Some(parse_os_release(&text, rel))
+        }),
+        Family::Windows => {
+            let real = fs.resolve_ignoring_case(SOFTWARE_HIVE).ok()?;
+            if !fs.lexical(&real).is_file() {
+                return None;
+            }
+            // The version from the SOFTWARE hive; a hive that can't be read
+            // is still a Windows root (the registry collector reports it).
+            Some(windows(fs).unwrap_or_else(|| OsInfo::assumed(Family::Windows)))
+        }
+        Family::Macos => fs
+            .resolve(SYSTEM_VERSION)
+            .is_ok_and(|p| fs.lexical(p).is_file())
+            .then(|| macos(fs)),
+        Family::Directory => None,
+    }
+}
+
+/// A Windows or macOS root without its marker file, by its layout.
+fn by_layout(fs: &RootFs) -> Option<OsInfo> {
+    let is_dir = |rel: &str, any_case: bool| {
+        let real = if any_case {
+            fs.resolve_ignoring_case(rel)
+        } else {
+            fs.resolve(rel)
+        };
+        real.is_ok_and(|p| fs.lexical(p).is_dir())
+    };
+    if is_dir("Windows/System32", true) {
+        let mut info = OsInfo::assumed(Family::Windows);
+        info.warnings.push((
+            SOFTWARE_HIVE.to_owned(),
+            "no SOFTWARE registry hive: scanned as Windows by its Windows/System32 \
+             directory; the Windows release and the registry's programs are unknown"
+                .to_owned(),
+        ));
+        return Some(info);
+    }
+    if is_dir("System/Library", false) && has_app_bundle(fs) {
+        let mut info = OsInfo::assumed(Family::Macos);
+        info.warnings.push((
+            SYSTEM_VERSION.to_owned(),
+            "no SystemVersion.plist: scanned as macOS by its System/Library directory \
+             and Applications/*.app bundles; the macOS version is unknown"
+                .to_owned(),
+        ));
+        return Some(info);
+    }
+    None
+}
+
+/// Whether `Applications` holds at least one `*.app` directory.
+fn has_app_bundle(fs: &RootFs) -> bool {
+    let Ok(apps) = fs.resolve("Applications") else {
+        return false;
+    };
+    let Ok(entries) = std::fs::read_dir(fs.lexical(&apps)) else {
+        return false;
+    };
+    entries.flatten().any(|e| {
+        e.file_name().to_string_lossy().ends_with(".app") && e.file_type().is_ok_and(|t| t.is_dir())
+    })
 }
 
 /// Parses os-release text (shell-style `KEY=value` lines, values optionally
@@ -135,6 +236,7 @@ pub fn parse_os_release(text: &str, path: &str) -> OsInfo {
         evidence: Some(path.to_owned()),
         fields,
         problem: None,
+        warnings: Vec::new(),
     }
 }
 
@@ -213,6 +315,7 @@ fn windows(fs: &RootFs) -> Option<OsInfo> {
         evidence: Some(rel),
         fields,
         problem: None,
+        warnings: Vec::new(),
     })
 }
 

@@ -293,6 +293,95 @@ impl Package {
     }
 }
 
+impl Package {
+    /// The component's key: the same across scans, versions and the order
+    /// of the roots on the command line, so scans join on it (`diff`, the
+    /// baseline, the gate's violations). One rule per source, and never the
+    /// version or the image's position (`docs/json.md`, `key`):
+    ///
+    /// - `registry:VIEW:KEY`: the uninstall entry's view (`hklm-64`,
+    ///   `hklm-32`, `user:NAME`) and key name, as Windows files it. An entry
+    ///   found in several views keeps the first (the one whose key it
+    ///   carries), so a second installation elsewhere doesn't change it.
+    ///   Installers that put the version in the key name (Firefox:
+    ///   `Mozilla Firefox 128.5.0 (x64 de)`) get their own DisplayVersion
+    ///   cut out of it (`Mozilla Firefox (x64 de)`);
+    /// - `appx:IDENTITY[:ARCH]`: the package identity name;
+    /// - `msi:UPGRADECODE`: what a product keeps across its versions (else
+    ///   `msi:NAME`);
+    /// - `homebrew:formula:NAME`, `homebrew:cask:TOKEN`: the Cellar and
+    ///   Caskroom paths carry the version, the name does not;
+    /// - `app:PATH`, `binary:PATH`: the install directory;
+    /// - `os:ID`: the os-release `ID` (`debian`), `windows`, `macos`;
+    /// - every other package database: `SOURCE:NAME[:ARCH]`
+    ///   (`dpkg:firefox-esr:amd64`, `rpm:ICAClient:x86_64`).
+    pub fn key(&self) -> String {
+        key_of(
+            self.source,
+            &self.name,
+            self.version.as_deref(),
+            self.arch.as_deref(),
+            &self.properties,
+        )
+    }
+}
+
+/// [`Package::key`]'s rule on the fields a package and a report's
+/// component both have, so the key of a component saved before keys existed
+/// (schema 1.1) can be worked out again from its report.
+pub fn key_of(
+    source: Source,
+    name: &str,
+    version: Option<&str>,
+    arch: Option<&str>,
+    properties: &Properties,
+) -> String {
+    let prop = |k: &str| {
+        properties
+            .get(k)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    };
+    let with_arch = |name: &str| match arch {
+        Some(a) if !a.is_empty() => format!("{source}:{name}:{a}"),
+        _ => format!("{source}:{name}"),
+    };
+    match source {
+        Source::Registry => format!(
+            "registry:{}:{}",
+            prop("view")
+                .and_then(|v| v.split(", ").next())
+                .unwrap_or(""),
+            without_version(prop("key").unwrap_or(name), version)
+        ),
+        Source::Appx => with_arch(prop("identity_name").unwrap_or(name)),
+        Source::Msi => format!("msi:{}", prop("upgrade_code").unwrap_or(name)),
+        Source::Homebrew => format!("homebrew:{}:{name}", prop("kind").unwrap_or("formula")),
+        Source::App | Source::Binary => {
+            format!("{source}:{}", prop(prop::INSTALL_PATH).unwrap_or(name))
+        }
+        Source::Os => format!("os:{name}"),
+        _ => with_arch(name),
+    }
+}
+
+/// `name` without `version` where it stands as a word of its own (between
+/// spaces or at an end), the spaces around it closed up; otherwise `name`.
+fn without_version(name: &str, version: Option<&str>) -> String {
+    let Some(v) = version.map(str::trim).filter(|v| !v.is_empty()) else {
+        return name.to_owned();
+    };
+    let words: Vec<&str> = name.split(' ').collect();
+    if !words.contains(&v) {
+        return name.to_owned();
+    }
+    words
+        .into_iter()
+        .filter(|w| *w != v)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A problem that stopped one file or record from being read. The scan goes on.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Problem {
@@ -335,7 +424,84 @@ impl Inventory {
 
 #[cfg(test)]
 mod tests {
-    use super::Source;
+    use super::{Evidence, Package, Source, prop};
+
+    fn package(source: Source, name: &str, version: &str, props: &[(&str, &str)]) -> Package {
+        let mut p = Package::new(source, name, Evidence::new("x", "test", ""));
+        p.version = Some(version.to_owned());
+        for (k, v) in props {
+            p.properties.insert(k, (*v).to_owned());
+        }
+        p
+    }
+
+    #[test]
+    fn keys_follow_one_rule_per_source_and_never_carry_the_version() {
+        let mut dpkg = package(Source::Dpkg, "firefox-esr", "128.5.0esr-1", &[]);
+        dpkg.arch = Some("amd64".into());
+        assert_eq!(dpkg.key(), "dpkg:firefox-esr:amd64");
+        dpkg.version = Some("128.6.0esr-1".into());
+        assert_eq!(dpkg.key(), "dpkg:firefox-esr:amd64");
+        // DisplayName carries the version; the uninstall key doesn't.
+        let reg = package(
+            Source::Registry,
+            "7-Zip 24.09 (x64)",
+            "24.09",
+            &[("view", "hklm-64, hklm-32"), ("key", "7-Zip")],
+        );
+        assert_eq!(reg.key(), "registry:hklm-64:7-Zip");
+        let firefox = package(
+            Source::Registry,
+            "Mozilla Firefox (x64 de)",
+            "128.5.0",
+            &[
+                ("view", "hklm-64"),
+                ("key", "Mozilla Firefox 128.5.0 (x64 de)"),
+            ],
+        );
+        assert_eq!(firefox.key(), "registry:hklm-64:Mozilla Firefox (x64 de)");
+        // Only a whole word: a key that merely contains the digits keeps them.
+        let citrix = package(
+            Source::Registry,
+            "Citrix Workspace 2409",
+            "24.9",
+            &[("view", "hklm-32"), ("key", "Citrix 24.90")],
+        );
+        assert_eq!(citrix.key(), "registry:hklm-32:Citrix 24.90");
+        let appx = package(
+            Source::Appx,
+            "WhatsApp",
+            "2.2450.6.0",
+            &[("identity_name", "5319275A.WhatsAppDesktop")],
+        );
+        assert_eq!(appx.key(), "appx:5319275A.WhatsAppDesktop");
+        // The Cellar path has the version: the name stands in.
+        let keg = package(
+            Source::Homebrew,
+            "wget",
+            "1.24.5",
+            &[
+                ("kind", "formula"),
+                (prop::INSTALL_PATH, "opt/homebrew/Cellar/wget/1.24.5"),
+            ],
+        );
+        assert_eq!(keg.key(), "homebrew:formula:wget");
+        let app = package(
+            Source::App,
+            "Firefox",
+            "133.0",
+            &[(prop::INSTALL_PATH, "Applications/Firefox.app")],
+        );
+        assert_eq!(app.key(), "app:Applications/Firefox.app");
+        let msi = package(
+            Source::Msi,
+            "Add-in 1.2",
+            "1.2",
+            &[("upgrade_code", "{ABC}")],
+        );
+        assert_eq!(msi.key(), "msi:{ABC}");
+        assert_eq!(package(Source::Os, "debian", "12", &[]).key(), "os:debian");
+    }
 
     #[test]
     fn sources_order_as_their_names() {

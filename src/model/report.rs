@@ -10,7 +10,7 @@ use super::verdict::Verdict;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-pub const SCHEMA_VERSION: &str = "1.1";
+pub const SCHEMA_VERSION: &str = "1.2";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
@@ -45,7 +45,10 @@ impl Report {
             },
             rules,
             model,
-            scan: ScanInfo { duration_ms: 0 },
+            scan: ScanInfo {
+                date: String::new(),
+                duration_ms: 0,
+            },
             images: Vec::new(),
             components: Vec::new(),
             binaries: Vec::new(),
@@ -88,6 +91,10 @@ pub struct ModelInfo {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScanInfo {
+    /// The UTC day of the scan, `YYYY-MM-DD`: `SOURCE_DATE_EPOCH` when set,
+    /// else the clock. Absent from reports before schema 1.2.
+    #[serde(default)]
+    pub date: String,
     pub duration_ms: u64,
 }
 
@@ -195,6 +202,10 @@ pub enum ControlBloc {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Component {
     pub id: String,
+    /// The same across scans, versions and root order (`Package::key`);
+    /// unique within its image. Absent from reports before schema 1.2.
+    #[serde(default)]
+    pub key: String,
     pub image: usize,
     pub name: String,
     pub version: Option<String>,
@@ -228,16 +239,22 @@ pub struct Component {
 }
 
 impl Component {
-    /// The component's identity across scans: image, source, name and
-    /// architecture (no version, so an update is the same component).
+    /// The component's identity across scans: its image and [`key`](Self::key)
+    /// (no version, so an update is the same component). A component of a
+    /// report older than schema 1.2 has no key: it is worked out again from
+    /// the fields the key is made of, so an old baseline still joins.
     pub fn identity(&self) -> String {
-        format!(
-            "{}:{}:{}:{}",
-            self.image,
-            self.source,
-            self.name,
-            self.arch.as_deref().unwrap_or("")
-        )
+        if self.key.is_empty() {
+            let key = super::inventory::key_of(
+                self.source,
+                &self.name,
+                self.version.as_deref(),
+                self.arch.as_deref(),
+                &self.properties,
+            );
+            return format!("{}:{key}", self.image);
+        }
+        format!("{}:{}", self.image, self.key)
     }
 
     /// Who controls the component, by bloc.

@@ -1,6 +1,6 @@
 //! CSV (`-o csv=components.csv`): one row per component for spreadsheets,
 //! RFC 4180 quoting by the `csv` crate. Columns are [`HEADER`]; empty cells
-//! mean "not known". `image` is the image root as given on the command line;
+//! mean "not known"; `key` is the component's key across scans. `image` is the image root as given on the command line;
 //! `vendor` and `controller` are names (the ids are in the JSON and NDJSON).
 //! Values are written as read from the image: a spreadsheet that evaluates
 //! cells starting with `=`, `+`, `-` or `@` should import as text.
@@ -8,7 +8,7 @@
 use super::{RenderError, RenderOptions};
 use crate::model::report::{Component, Report};
 
-pub const HEADER: [&str; 27] = [
+pub const HEADER: [&str; 28] = [
     "image",
     "id",
     "name",
@@ -36,6 +36,8 @@ pub const HEADER: [&str; 27] = [
     "d7",
     "confidence",
     "evidence",
+    // Last, so that readers by position keep working (schema 1.2).
+    "key",
 ];
 
 pub fn render(report: &Report, _: &RenderOptions) -> Result<Vec<u8>, RenderError> {
@@ -92,5 +94,6 @@ fn row(root: &str, c: &Component) -> Vec<String> {
             .unwrap_or_default(),
     );
     r.push(opt(c.evidence.first().map(|e| &e.path)));
+    r.push(c.key.clone());
     r
 }

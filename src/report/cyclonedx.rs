@@ -9,8 +9,9 @@
 //!
 //! Determinism: the BOM has no `metadata.timestamp`, and its
 //! `serialNumber` is a name-based (version 5) UUID of the SHA-256 of the BOM
-//! itself (rendered without the serial number), so the same image and the
-//! same sovscan version give byte-identical output, and a different BOM a
+//! itself (rendered without the serial number), so the same image, the
+//! same sovscan version and the same scan day (`sovscan:scan_date`) give
+//! byte-identical output, and a different BOM a
 //! different serial number.
 
 use super::{RenderError, RenderOptions};
@@ -198,11 +199,20 @@ fn build(report: &Report) -> Bom {
                 }],
             },
             component: subject,
-            properties: vec![
-                prop("sovscan:schema_version", &report.schema_version),
-                prop("sovscan:rules_version", &report.rules.version),
-                prop("sovscan:rules_date", &report.rules.date),
-            ],
+            // The scan's day as a property, not `timestamp`: a day is not
+            // the date-time that field needs, and it keeps the BOM
+            // deterministic under SOURCE_DATE_EPOCH. Absent for a report
+            // before schema 1.2, which has no date.
+            properties: [
+                ("sovscan:schema_version", &report.schema_version),
+                ("sovscan:rules_version", &report.rules.version),
+                ("sovscan:rules_date", &report.rules.date),
+                ("sovscan:scan_date", &report.scan.date),
+            ]
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| prop(k, v))
+            .collect(),
         },
         components,
         dependencies,
@@ -262,6 +272,7 @@ fn component(c: &Component, binaries: &[&str], root: Option<&str>, several: bool
     if several && let Some(root) = root {
         add("sovscan:image_root", root.to_owned());
     }
+    add("sovscan:key", c.key.clone());
     add("sovscan:source", c.source.as_str().to_owned());
     add("sovscan:category", c.category.clone());
     if let Some(p) = &c.product {

@@ -1,6 +1,6 @@
 //! `sovscan diff OLD.json NEW.json`: drift between two scans. Components are
-//! matched by image, source, name and architecture (not version, so an
-//! update is a change, not a removal and an addition).
+//! matched by image and `key` (`Package::key`: no version, so an update is
+//! a change, not a removal and an addition).
 
 use crate::model::report::{Component, Report};
 use serde::Serialize;

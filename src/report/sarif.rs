@@ -215,7 +215,9 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Result<Vec<u8>, RenderEr
             level: sarif_level(c.risk.level),
             message: Text { text: message(c) },
             locations,
-            partial_fingerprints: BTreeMap::from([("sovscanComponent/v1", c.id.clone())]),
+            // v2: the image and the component's key, without the version,
+            // so a result survives an upgrade (v1 was the id, which has it).
+            partial_fingerprints: BTreeMap::from([("sovscanComponent/v2", c.identity())]),
             properties: properties(c),
         });
     }
@@ -232,6 +234,9 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Result<Vec<u8>, RenderEr
     );
     run_props.insert("rules_version".into(), report.rules.version.clone().into());
     run_props.insert("rules_date".into(), report.rules.date.clone().into());
+    if !report.scan.date.is_empty() {
+        run_props.insert("scan_date".into(), report.scan.date.clone().into());
+    }
     run_props.insert("min_level".into(), opts.sarif_min_level.as_str().into());
     run_props.insert("components".into(), report.components.len().into());
     let log = Log {

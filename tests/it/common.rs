@@ -96,9 +96,15 @@ pub fn write(path: &Path, bytes: &[u8], mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
-/// The scanner binary under test.
+/// The scan day every test runs on (2026-12-01, `scan.date`), so reports
+/// are byte-identical whatever the clock says.
+pub const SOURCE_DATE_EPOCH: &str = "1796083200";
+
+/// The scanner binary under test, on the fixed day [`SOURCE_DATE_EPOCH`].
 pub fn sovscan() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("sovscan").unwrap()
+    let mut cmd = assert_cmd::Command::cargo_bin("sovscan").unwrap();
+    cmd.env("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH);
+    cmd
 }
 
 /// Runs a JSON scan of `roots` and parses the report.

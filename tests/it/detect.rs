@@ -84,3 +84,134 @@ fn a_missing_rules_path_names_the_path() {
             "/no/such/rules.toml:1:1: cannot read rules",
         ));
 }
+
+/// The messages of the report's warnings about `path`.
+fn warnings_about<'a>(r: &'a serde_json::Value, path: &str) -> Vec<&'a str> {
+    r["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["path"] == path)
+        .map(|w| w["message"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn windows_tree_without_its_software_hive_is_windows_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    // Extracted in another case: Windows doesn't care, neither does detection.
+    write(
+        &dir.path().join("WINDOWS/system32/notepad.exe"),
+        b"MZ",
+        0o644,
+    );
+    write(&dir.path().join("Program Files/App/app.exe"), b"MZ", 0o644);
+    let r = scan_json(&[dir.path()]);
+    assert_eq!(r["images"][0]["os"]["family"], "windows");
+    assert_eq!(r["images"][0]["os"]["id"], "windows");
+    assert_eq!(r["images"][0]["os"]["evidence"], serde_json::Value::Null);
+    let warns = warnings_about(&r, "Windows/System32/config/SOFTWARE");
+    assert_eq!(warns.len(), 1, "{}", r["warnings"]);
+    assert!(
+        warns[0].starts_with("no SOFTWARE registry hive"),
+        "{warns:?}"
+    );
+    let os = &r["components"][0];
+    assert_eq!(
+        (&os["source"], &os["key"]),
+        (&"os".into(), &"os:windows".into())
+    );
+}
+
+#[test]
+fn macos_volume_without_system_version_is_macos_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("System/Library/Frameworks")).unwrap();
+    std::fs::create_dir_all(dir.path().join("Applications/Safari.app/Contents")).unwrap();
+    let r = scan_json(&[dir.path()]);
+    assert_eq!(r["images"][0]["os"]["family"], "macos");
+    let warns = warnings_about(&r, "System/Library/CoreServices/SystemVersion.plist");
+    assert_eq!(warns.len(), 1, "{}", r["warnings"]);
+    assert!(warns[0].starts_with("no SystemVersion.plist"), "{warns:?}");
+    // The app is an app bundle, not a top-level folder of binaries.
+    let sources: Vec<&str> = r["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["source"].as_str().unwrap())
+        .collect();
+    assert!(sources.contains(&"os"), "{sources:?}");
+}
+
+#[test]
+fn a_system_library_folder_alone_is_not_macos() {
+    // Without an application bundle, System/Library is just a folder name.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("System/Library")).unwrap();
+    std::fs::create_dir_all(dir.path().join("Applications/notes.txt.d")).unwrap();
+    let r = scan_json(&[dir.path()]);
+    assert_eq!(r["images"][0]["os"]["family"], "directory");
+    assert_eq!(r["warnings"], serde_json::json!([]));
+}
+
+#[test]
+fn os_option_overrides_detection_and_warns_when_the_markers_disagree() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("etc/os-release"), b"ID=debian\n", 0o644);
+    let scan = |os: &str| -> serde_json::Value {
+        let out = sovscan()
+            .args(["scan", "-q", "-f", "json", "--os", os])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let r = scan("dir");
+    assert_eq!(r["images"][0]["os"]["family"], "directory");
+    let warns = warnings_about(&r, "etc/os-release");
+    assert_eq!(
+        warns,
+        ["scanned as directory (--os), although etc/os-release says linux"]
+    );
+    assert!(
+        r["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["source"] != "os"),
+        "a plain directory has no OS component"
+    );
+    // Agreeing with the markers: the facts are read, nothing to warn about.
+    let r = scan("linux");
+    assert_eq!(r["images"][0]["os"]["id"], "debian");
+    assert_eq!(r["warnings"], serde_json::json!([]));
+    // A forced family whose marker is there reads its facts.
+    write(
+        &dir.path()
+            .join("System/Library/CoreServices/SystemVersion.plist"),
+        b"<plist/>",
+        0o644,
+    );
+    let r = scan("macos");
+    assert_eq!(r["images"][0]["os"]["family"], "macos");
+    assert_eq!(
+        r["images"][0]["os"]["evidence"],
+        "System/Library/CoreServices/SystemVersion.plist"
+    );
+}
+
+#[test]
+fn an_unknown_os_value_is_a_usage_error() {
+    sovscan()
+        .args(["scan", "--os", "beos", "fixtures/plain-dir"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`beos` is not an OS: linux, windows, macos, dir",
+        ));
+}

@@ -220,6 +220,7 @@ fn cyclonedx_maps_the_assessment() {
     assert_eq!(prop(zoom, "sovscan:jurisdiction"), Some("other"));
     assert_eq!(prop(zoom, "sovscan:category"), Some("collaboration"));
     assert_eq!(prop(zoom, "sovscan:source"), Some("binary"));
+    assert_eq!(prop(zoom, "sovscan:key"), Some("binary:opt/zoom"));
     assert!(
         prop(zoom, "sovscan:rules")
             .unwrap()
@@ -291,9 +292,10 @@ fn sarif_results_follow_the_levels() {
         .collect();
     assert!(rules.contains(&"VENDOR-UNRESOLVED"));
     for r in results {
-        let id = r["partialFingerprints"]["sovscanComponent/v1"]
+        let id = r["partialFingerprints"]["sovscanComponent/v2"]
             .as_str()
             .unwrap();
+        assert!(id.starts_with("0:"), "image and key: {id}");
         assert_eq!(r["level"], "error", "{id}");
         let rule = r["ruleId"].as_str().unwrap();
         assert_eq!(rules[r["ruleIndex"].as_u64().unwrap() as usize], rule);
@@ -310,7 +312,7 @@ fn sarif_results_follow_the_levels() {
     }
     let zoom = results
         .iter()
-        .find(|r| r["partialFingerprints"]["sovscanComponent/v1"] == "0:binary:opt/zoom")
+        .find(|r| r["partialFingerprints"]["sovscanComponent/v2"] == "0:binary:opt/zoom")
         .expect("zoom is high");
     // Zoom's highest-scoring fired rule.
     assert_eq!(zoom["ruleId"], "JUR-US-CONTROL");
@@ -343,7 +345,7 @@ fn sarif_results_follow_the_levels() {
     );
     let unknown = results
         .iter()
-        .find(|r| r["partialFingerprints"]["sovscanComponent/v1"] == "0:binary:opt/vendor-tool")
+        .find(|r| r["partialFingerprints"]["sovscanComponent/v2"] == "0:binary:opt/vendor-tool")
         .expect("the unresolved component is reported");
     assert_eq!(unknown["level"], "warning");
     assert_eq!(unknown["ruleId"], "VENDOR-UNRESOLVED");
@@ -413,13 +415,14 @@ fn one_scan_writes_every_format() {
     let header: Vec<String> = rdr.headers().unwrap().iter().map(str::to_owned).collect();
     assert_eq!(
         header.join(","),
-        "image,id,name,version,arch,source,category,product,vendor,vendor_country,controller,controller_country,jurisdiction_bloc,license,open_source,risk_level,exposure,score,d1,d2,d3,d4,d5,d6,d7,confidence,evidence"
+        "image,id,name,version,arch,source,category,product,vendor,vendor_country,controller,controller_country,jurisdiction_bloc,license,open_source,risk_level,exposure,score,d1,d2,d3,d4,d5,d6,d7,confidence,evidence,key"
     );
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), n);
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     for (row, c) in rows.iter().zip(components) {
         assert_eq!(&row[col("id")], c["id"].as_str().unwrap());
+        assert_eq!(&row[col("key")], c["key"].as_str().unwrap());
         assert_eq!(&row[col("image")], "fixtures/demo-linux");
         assert_eq!(
             &row[col("risk_level")],
@@ -492,7 +495,7 @@ fn plain_output_file_keeps_its_meaning_and_quiet_silences_stdout() {
     assert!(out.status.success());
     assert!(out.stdout.is_empty(), "-o FILE: nothing on stdout");
     let v: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
-    assert_eq!(v["schema_version"], "1.1");
+    assert_eq!(v["schema_version"], "1.2");
 
     let csv_file = dir.path().join("c.csv");
     let out = common::sovscan()

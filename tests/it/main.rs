@@ -32,6 +32,8 @@ mod hostile;
 /// The HTML report rendered by headless Chromium: screenshot, DOM, and no
 /// network request from the page.
 mod html_report;
+/// Stable component keys across scans and root order; the scan date.
+mod keys;
 /// macOS images: apps, code signatures, Homebrew, pkg receipts, hostile
 /// Mach-O files.
 mod macos;
