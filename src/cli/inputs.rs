@@ -3,6 +3,7 @@
 
 use super::{Error, RuleArgs, ScanOpts};
 use crate::assess::policy::Policy;
+use crate::bounded;
 use crate::date::Date;
 use crate::formats::nesting::{MAX_REPORT_DEPTH, check_json};
 use crate::model::report::Report;
@@ -89,10 +90,12 @@ fn exclude_globs(globs: &[String]) -> Result<Option<globset::GlobSet>, Error> {
 /// the wrong type or a missing one is an error naming the file, line and
 /// column: a reader never guesses.
 pub fn read_report(path: &Path) -> Result<Report, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_owned(),
-        source,
-    })?;
+    let text = bounded::read_to_string(path, bounded::DATABASE, bounded::Links::Follow).map_err(
+        |source| Error::Read {
+            path: path.to_owned(),
+            source,
+        },
+    )?;
     // The nesting bound first: serde_json recurses once per level.
     check_json(text.as_bytes(), MAX_REPORT_DEPTH).map_err(|e| Error::Report {
         path: path.to_owned(),

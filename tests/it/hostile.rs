@@ -288,3 +288,74 @@ fn device_nodes_at_collector_paths_are_not_read() {
         );
     }
 }
+
+/// A FIFO or `/dev/zero` given as (or found inside) a command-line input:
+/// exit 2 and one line naming the file, within the timeout (before: the
+/// FIFO blocked forever, `/dev/zero` was read until memory ran out).
+#[test]
+fn fifo_and_device_inputs_exit_2_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let root = d.join("root");
+    write(&root.join("etc/os-release"), b"ID=debian\n", 0o644);
+    let f = d.join("fifo");
+    fifo(&f);
+    fifo(&d.join("rules/x.toml"));
+    let (fifo_s, zero) = (f.to_str().unwrap(), "/dev/zero");
+    let root_s = root.to_str().unwrap();
+    let (rules_dir, rules_fifo) = (d.join("rules"), d.join("rules/x.toml"));
+    let (rules_dir, rules_fifo) = (rules_dir.to_str().unwrap(), rules_fifo.to_str().unwrap());
+    let cases: &[(&[&str], &str, &str)] = &[
+        (
+            &["scan", "--rules", fifo_s, root_s],
+            fifo_s,
+            "not a regular file (FIFO)",
+        ),
+        (
+            &["scan", "--rules", rules_dir, root_s],
+            rules_fifo,
+            "not a regular file (FIFO)",
+        ),
+        (
+            &["scan", "--policy", fifo_s, root_s],
+            fifo_s,
+            "not a regular file (FIFO)",
+        ),
+        (
+            &["scan", "--policy", zero, root_s],
+            zero,
+            "not a regular file (character device)",
+        ),
+        (
+            &["scan", "--baseline", fifo_s, root_s],
+            fifo_s,
+            "not a regular file (FIFO)",
+        ),
+        (
+            &["scan", "--baseline", zero, root_s],
+            zero,
+            "not a regular file (character device)",
+        ),
+        (&["report", fifo_s], fifo_s, "not a regular file (FIFO)"),
+        (
+            &["report", zero],
+            zero,
+            "not a regular file (character device)",
+        ),
+        // explain and summary take a saved report (a regular file) or roots:
+        // anything else is a root, which must be a directory.
+        (&["explain", "x", fifo_s], fifo_s, "not a directory"),
+        (&["summary", fifo_s], fifo_s, "not a directory"),
+        (&["diff", fifo_s, zero], fifo_s, "not a regular file (FIFO)"),
+    ];
+    for (args, file, reason) in cases {
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+        let (code, _, stderr) = run_bounded(&args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(file) && stderr.contains(reason),
+            "{args:?}: {stderr}"
+        );
+    }
+}
