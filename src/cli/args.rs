@@ -117,6 +117,10 @@ pub struct ScanOpts {
     /// Policy file (TOML): model weights and targets, mitigations. See docs/policy.md.
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// Accept a root that is an empty directory (by default exit 2: an
+    /// empty root is usually a mount that did not happen).
+    #[arg(long)]
+    pub allow_empty: bool,
 }
 
 #[derive(Args, Debug)]

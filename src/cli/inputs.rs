@@ -45,6 +45,9 @@ pub fn scan_roots(roots: &[PathBuf], args: &ScanOpts) -> Result<(RuleDb, Policy,
     let db = load_rules(&args.rules)?;
     let exclude = exclude_globs(&args.exclude)?;
     let policy = load_policy(args.policy.as_deref(), &db, args.quiet)?;
+    for root in roots {
+        check_root(root, args.allow_empty)?;
+    }
     let opts = scan::Options {
         policy: policy.clone(),
         walk: walk::Options {
@@ -66,6 +69,29 @@ pub fn scan_roots(roots: &[PathBuf], args: &ScanOpts) -> Result<(RuleDb, Policy,
     let result = pool.install(|| scan::scan(roots, &db, &opts, &progress));
     progress.finish();
     Ok((db, policy, result?))
+}
+
+/// Refuses a root directory that can't be listed (the walk would find
+/// nothing and the scan exit 0 with an empty inventory) or that is empty,
+/// unless `allow_empty`. A root that is not a directory at all is left to
+/// [`crate::image::Image::open`], which says so.
+fn check_root(root: &Path, allow_empty: bool) -> Result<(), Error> {
+    if !root.is_dir() {
+        return Ok(());
+    }
+    let refuse = |reason: String| Error::Root {
+        path: root.to_owned(),
+        reason,
+    };
+    let mut entries = std::fs::read_dir(root)
+        .map_err(|e| refuse(format!("cannot read the root directory: {e}")))?;
+    match entries.next() {
+        Some(Err(e)) => Err(refuse(format!("cannot read the root directory: {e}"))),
+        None if !allow_empty => Err(refuse(
+            "the root directory is empty, nothing to scan (--allow-empty accepts it)".to_owned(),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// `--exclude` globs, relative to the image root.

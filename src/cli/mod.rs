@@ -44,6 +44,10 @@ pub enum Error {
     /// A root that can't be scanned at all.
     #[error(transparent)]
     Open(#[from] OpenError),
+    /// A root whose directory can't be listed, or is empty (without
+    /// `--allow-empty`): scanning it would report nothing as if all was well.
+    #[error("{}: {reason}", path.display())]
+    Root { path: PathBuf, reason: String },
     #[error(transparent)]
     Output(#[from] OutputError),
     #[error(transparent)]

@@ -359,3 +359,64 @@ fn fifo_and_device_inputs_exit_2_naming_the_file() {
         );
     }
 }
+
+/// An empty root and one that can't be listed exit 2 with one line naming
+/// the root (before: exit 0 and an empty inventory); `--allow-empty`
+/// accepts the empty one.
+#[test]
+fn empty_or_unreadable_root_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let (code, _, stderr) = run_bounded(&["scan".as_ref(), empty.as_os_str()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "sovscan: error: {}: the root directory is empty, nothing to scan (--allow-empty accepts it)",
+            empty.display()
+        )
+    );
+    let (code, _, stderr) = run_bounded(&[
+        "scan".as_ref(),
+        "--allow-empty".as_ref(),
+        "--no-progress".as_ref(),
+        empty.as_os_str(),
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+
+    // Mode 000 only stops a non-root user: if we are root, scan as nobody.
+    let locked = dir.path().join("locked");
+    write(&locked.join("etc/os-release"), b"ID=debian\n", 0o644);
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let as_root = unsafe { libc::geteuid() } == 0;
+    if as_root && !require_tool("setpriv", "apt-get install -y util-linux") {
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("sovscan");
+    let mut cmd = std::process::Command::new(if as_root {
+        "setpriv".as_ref()
+    } else {
+        bin.as_os_str()
+    });
+    if as_root {
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(&bin);
+    }
+    cmd.args(["scan", "--no-progress"]).arg(&locked);
+    let out = assert_cmd::Command::from_std(cmd)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{}: cannot read the root directory: Permission denied",
+            locked.display()
+        )),
+        "{stderr}"
+    );
+}
