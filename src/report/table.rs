@@ -2,7 +2,7 @@
 //! summary an admin can read at a glance. The JSON has the details.
 
 use super::{RenderError, RenderOptions};
-use crate::fmt::{index, opt_pct, pct, short};
+use crate::fmt::{index, opt_pct, pct, short, visible};
 use crate::model::report::{Component, LicenseReport, Report};
 use crate::rules::RuleDb;
 use comfy_table::{Cell, ContentArrangement, LineStyle, Table, TableStyle, presets};
@@ -15,7 +15,7 @@ pub const STYLE: TableStyle = presets::UTF8_HORIZONTAL_ONLY.row_separator(LineSt
 
 /// The table of a report, fresh or saved (`sovscan report -f table`).
 pub fn render(report: &Report, _: &RenderOptions) -> Result<Vec<u8>, RenderError> {
-    Ok(table(report).into_bytes())
+    Ok(visible(table(report)).into_bytes())
 }
 
 fn table(report: &Report) -> String {
@@ -137,7 +137,7 @@ pub fn summary_view(report: &Report) -> String {
             );
         }
     }
-    out
+    visible(out)
 }
 
 fn summary_parts(report: &Report, out: &mut String) {
@@ -312,5 +312,6 @@ pub fn rule_database(db: &RuleDb, vendors: bool, products: bool) -> String {
         }
         out.push_str(&format!("{t}\n{} products\n", db.products.len()));
     }
-    out
+    // User rule files name vendors and products too.
+    visible(out)
 }

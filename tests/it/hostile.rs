@@ -1,5 +1,7 @@
 //! A hostile image tree: the scan must complete with exit 0, never leave the
-//! image root, never block on a FIFO, and list every oddity it met.
+//! image root, never block on a FIFO, and list every oddity it met. Also:
+//! FIFOs and device nodes where collectors and command-line inputs read,
+//! empty and unreadable roots (exit 2), escape sequences in names.
 
 use crate::common::*;
 use serde_json::Value;
@@ -419,4 +421,49 @@ fn empty_or_unreadable_root_exits_2() {
         )),
         "{stderr}"
     );
+}
+
+/// A directory name carrying a terminal escape sequence names a component:
+/// the table, explain, summary and diff show it as a visible `\x1B`, never
+/// the raw byte that would turn the terminal red (before: printed raw).
+#[test]
+fn escape_sequences_in_names_are_shown_not_obeyed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    for root in [&old, &new] {
+        write(&root.join("etc/os-release"), b"ID=debian\n", 0o644);
+    }
+    write(
+        &new.join("opt/x\x1b[31mevil/tool"),
+        &elf(&[9; 20], None),
+        0o755,
+    );
+    let save = |root: &Path, to: &Path| {
+        let (code, stdout, stderr) = run_bounded(&[
+            "scan".as_ref(),
+            "-f".as_ref(),
+            "json".as_ref(),
+            "--no-progress".as_ref(),
+            root.as_os_str(),
+        ]);
+        assert_eq!(code, Some(0), "{stderr}");
+        std::fs::write(to, stdout).unwrap();
+    };
+    let (old_json, new_json) = (dir.path().join("old.json"), dir.path().join("new.json"));
+    save(&old, &old_json);
+    save(&new, &new_json);
+    let n = new_json.as_os_str();
+    let views: &[&[&std::ffi::OsStr]] = &[
+        &["report".as_ref(), "-f".as_ref(), "table".as_ref(), n],
+        &["explain".as_ref(), "x\x1b[31mevil".as_ref(), n],
+        &["diff".as_ref(), old_json.as_os_str(), n],
+        &["scan".as_ref(), "--no-progress".as_ref(), new.as_os_str()],
+    ];
+    for args in views {
+        let (code, stdout, stderr) = run_bounded(args);
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+        let text = String::from_utf8(stdout).unwrap();
+        assert!(text.contains("x\\x1B[31mevil"), "{args:?}: {text}");
+        assert!(!text.contains('\x1b'), "{args:?}: raw escape in {text}");
+    }
 }
