@@ -108,7 +108,8 @@ pub fn read_to_string(path: &Path, cap: Cap, links: Links) -> io::Result<String>
     })
 }
 
-fn too_large(cap: Cap) -> io::Error {
+/// The error of a file past `cap`, for a reader that streams it.
+pub fn too_large(cap: Cap) -> io::Error {
     io::Error::new(
         io::ErrorKind::FileTooLarge,
         if cap.bytes.is_multiple_of(MIB) {
