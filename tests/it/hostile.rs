@@ -466,4 +466,16 @@ fn escape_sequences_in_names_are_shown_not_obeyed() {
         assert!(text.contains("x\\x1B[31mevil"), "{args:?}: {text}");
         assert!(!text.contains('\x1b'), "{args:?}: raw escape in {text}");
     }
+    // Escaped before the table measures its columns: the row is as wide
+    // as the header.
+    let (_, stdout, _) = run_bounded(views[0]);
+    let text = String::from_utf8(stdout).unwrap();
+    let width = |needle: &str| {
+        text.lines()
+            .find(|l| l.contains(needle))
+            .unwrap()
+            .chars()
+            .count()
+    };
+    assert_eq!(width("evil"), width("component"), "{text}");
 }
