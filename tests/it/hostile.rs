@@ -233,14 +233,45 @@ fn fifos_at_collector_paths_are_errors_not_hangs() {
             &["var/lib/dpkg/status", "lib/apk/db/installed"],
         ),
         (
+            "etc/os-release",
+            &[
+                "var/lib/dpkg/status.d/foo",
+                "var/lib/pacman/local/foo-1.0-1/desc",
+                "var/lib/snapd/state.json",
+            ],
+            &[
+                "var/lib/dpkg/status.d/foo",
+                "var/lib/pacman/local/foo-1.0-1/desc",
+                "var/lib/snapd/state.json",
+            ],
+        ),
+        (
             "Windows/System32/config/SOFTWARE",
-            &["Users/x/NTUSER.DAT"],
-            &["Users/x/NTUSER.DAT"],
+            &[
+                "Users/x/NTUSER.DAT",
+                "Program Files/WindowsApps/App_1.0_x64__abc/AppxManifest.xml",
+                "ProgramData/chocolatey/lib/foo/foo.nuspec",
+                "Users/y/scoop/apps/foo/current/manifest.json",
+            ],
+            &[
+                "Users/x/NTUSER.DAT",
+                "Program Files/WindowsApps/App_1.0_x64__abc/AppxManifest.xml",
+                "ProgramData/chocolatey/lib/foo/foo.nuspec",
+                "Users/y/scoop/apps/foo/current/manifest.json",
+            ],
         ),
         (
             "System/Library/CoreServices/SystemVersion.plist",
-            &["Applications/X.app/Contents/Info.plist"],
-            &["Applications/X.app/Contents/Info.plist"],
+            &[
+                "Applications/X.app/Contents/Info.plist",
+                "opt/homebrew/Cellar/foo/1.0/INSTALL_RECEIPT.json",
+                "private/var/db/receipts/com.x.pkg.plist",
+            ],
+            &[
+                "Applications/X.app/Contents/Info.plist",
+                "opt/homebrew/Cellar/foo/1.0/INSTALL_RECEIPT.json",
+                "private/var/db/receipts/com.x.pkg.plist",
+            ],
         ),
     ];
     for (marker, fifos, expected) in cases {
