@@ -510,3 +510,48 @@ fn escape_sequences_in_names_are_shown_not_obeyed() {
     };
     assert_eq!(width("evil"), width("component"), "{text}");
 }
+
+/// A file past its size limit (sparse: no disk is used) is refused on its
+/// size, in an image (an error entry, the scan goes on) and on the command
+/// line (exit 2 naming it). Before: read whole, whatever its size.
+#[test]
+fn files_past_their_limit_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    write(&root.join("etc/os-release"), b"ID=debian\n", 0o644);
+    let sparse = |p: &Path| {
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        let f = std::fs::File::create(p).unwrap();
+        f.set_len(64 * 1024 * 1024 + 1).unwrap();
+    };
+    sparse(&root.join("var/lib/dpkg/status"));
+    let policy = dir.path().join("policy.toml");
+    sparse(&policy);
+
+    let report = scan_bounded(&root);
+    let errors = entries(&report, "errors");
+    assert!(
+        has(
+            &errors,
+            "var/lib/dpkg/status",
+            "larger than 64 MiB, the limit for a text file"
+        ),
+        "{errors:?}"
+    );
+
+    let (code, _, stderr) = run_bounded(&[
+        "scan".as_ref(),
+        "--policy".as_ref(),
+        policy.as_os_str(),
+        root.as_os_str(),
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{}:1:1: cannot read policy: larger than 64 MiB, the limit for a text file",
+            policy.display()
+        )),
+        "{stderr}"
+    );
+}
