@@ -112,7 +112,9 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("sovscan: error: {e}");
+            // An error can quote the image (a component id, a name in a
+            // rule file): shown, never obeyed by the terminal.
+            eprintln!("sovscan: error: {}", crate::fmt::visible(e.to_string()));
             ExitCode::from(e.exit_code())
         }
     }

@@ -497,6 +497,11 @@ fn escape_sequences_in_names_are_shown_not_obeyed() {
         assert!(text.contains("x\\x1B[31mevil"), "{args:?}: {text}");
         assert!(!text.contains('\x1b'), "{args:?}: raw escape in {text}");
     }
+    // The one-line error on stderr quotes it the same way.
+    let (code, _, stderr) = run_bounded(&["explain".as_ref(), "x\x1b[31mnone".as_ref(), n]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("`x\\x1B[31mnone`"), "{stderr}");
+    assert!(!stderr.contains('\x1b'), "raw escape in {stderr}");
     // Escaped before the table measures its columns: the row is as wide
     // as the header.
     let (_, stdout, _) = run_bounded(views[0]);
