@@ -58,9 +58,53 @@ pub fn short(text: &str, max: usize) -> String {
     }
 }
 
+/// Text for a terminal: every control character but the line break is
+/// written as a visible escape (`\x1B`, `\u{9B}`), so that a file name or
+/// a package field carrying an escape sequence is shown, never obeyed (a
+/// colour, a cleared screen, a rewritten line). So are the bidirectional
+/// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069),
+/// which make a terminal show text in another order than it is ("Trojan
+/// Source"); the plain direction marks stay. The bytes that are not
+/// UTF-8 are already `\xNN` ([`crate::paths`]). Applied by the text
+/// renderers (table, summary, explain, diff, Markdown) to what they write;
+/// JSON escapes control characters itself.
+pub fn visible(text: String) -> String {
+    if !text.chars().any(|c| hidden(c) && c != '\n') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push(c),
+            c if c.is_ascii_control() => out.push_str(&format!("\\x{:02X}", c as u32)),
+            c if hidden(c) => out.push_str(&format!("\\u{{{:X}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A character a terminal acts on rather than shows.
+fn hidden(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_made_visible_and_line_breaks_kept() {
+        assert_eq!(
+            visible("a\x1b[31mred\x1b[0m\tb\r\nc\u{9b}2J é".to_owned()),
+            "a\\x1B[31mred\\x1B[0m\\x09b\\x0D\nc\\u{9B}2J é"
+        );
+        assert_eq!(visible("plain\n".to_owned()), "plain\n");
+        assert_eq!(
+            visible("evil\u{202E}txt.exe \u{200F}".to_owned()),
+            "evil\\u{202E}txt.exe \u{200F}"
+        );
+    }
 
     #[test]
     fn shares_read_with_a_space_before_the_percent_sign() {

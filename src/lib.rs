@@ -12,6 +12,7 @@
 //! ```
 
 // The data that flows, and utilities every stage may use.
+pub mod bounded;
 pub mod date;
 pub mod diag;
 pub mod fmt;

@@ -12,6 +12,7 @@
 //! section has its own reader below; problems are listed section by
 //! section: `[model]`, `[[mitigation]]`, `[deny]`, `[[allow]]`.
 
+use crate::bounded;
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, line_col};
 use crate::model::risk::{Level, ModelParams, Thresholds, Weights};
@@ -166,14 +167,15 @@ impl Policy {
     /// decides which mitigations and allow entries are in force.
     pub fn load(path: &Path, db: &RuleDb, today: Date) -> Result<Self, Vec<Diagnostic>> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            let msg = format!("cannot read policy: {e}");
-            vec![Diagnostic::whole_file(
-                name.clone(),
-                Code::PolicyUnreadable,
-                msg,
-            )]
-        })?;
+        let text =
+            bounded::read_to_string(path, bounded::TEXT, bounded::Links::Follow).map_err(|e| {
+                let msg = format!("cannot read policy: {e}");
+                vec![Diagnostic::whole_file(
+                    name.clone(),
+                    Code::PolicyUnreadable,
+                    msg,
+                )]
+            })?;
         Self::parse(&name, &text, db, today)
     }
 

@@ -121,6 +121,10 @@ pub struct ScanOpts {
     /// Scan every root as this OS, whatever its marker files say: linux, windows, macos, dir.
     #[arg(long, value_name = "OS", value_parser = parse_family)]
     pub os: Option<Family>,
+    /// Accept a root that is an empty directory (by default exit 2: an
+    /// empty root is usually a mount that did not happen).
+    #[arg(long)]
+    pub allow_empty: bool,
 }
 
 fn parse_family(s: &str) -> Result<Family, String> {

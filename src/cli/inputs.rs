@@ -3,6 +3,7 @@
 
 use super::{Error, RuleArgs, ScanOpts};
 use crate::assess::policy::Policy;
+use crate::bounded;
 use crate::date::Date;
 use crate::formats::nesting::{MAX_REPORT_DEPTH, check_json};
 use crate::model::report::Report;
@@ -46,6 +47,9 @@ pub fn scan_roots(roots: &[PathBuf], args: &ScanOpts) -> Result<(RuleDb, Policy,
     let db = load_rules(&args.rules)?;
     let exclude = exclude_globs(&args.exclude)?;
     let policy = load_policy(args.policy.as_deref(), &db, args.quiet)?;
+    for root in roots {
+        check_root(root, args.allow_empty)?;
+    }
     let opts = scan::Options {
         policy: policy.clone(),
         walk: walk::Options {
@@ -91,6 +95,29 @@ pub fn scan_date() -> Result<Date, Error> {
     }
 }
 
+/// Refuses a root directory that can't be listed (the walk would find
+/// nothing and the scan exit 0 with an empty inventory) or that is empty,
+/// unless `allow_empty`. A root that is not a directory at all is left to
+/// [`crate::image::Image::open`], which says so.
+fn check_root(root: &Path, allow_empty: bool) -> Result<(), Error> {
+    if !root.is_dir() {
+        return Ok(());
+    }
+    let refuse = |reason: String| Error::Root {
+        path: root.to_owned(),
+        reason,
+    };
+    let mut entries = std::fs::read_dir(root)
+        .map_err(|e| refuse(format!("cannot read the root directory: {e}")))?;
+    match entries.next() {
+        Some(Err(e)) => Err(refuse(format!("cannot read the root directory: {e}"))),
+        None if !allow_empty => Err(refuse(
+            "the root directory is empty, nothing to scan (--allow-empty accepts it)".to_owned(),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// `--exclude` globs, relative to the image root.
 fn exclude_globs(globs: &[String]) -> Result<Option<globset::GlobSet>, Error> {
     if globs.is_empty() {
@@ -113,10 +140,12 @@ fn exclude_globs(globs: &[String]) -> Result<Option<globset::GlobSet>, Error> {
 /// the wrong type or a missing one is an error naming the file, line and
 /// column: a reader never guesses.
 pub fn read_report(path: &Path) -> Result<Report, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_owned(),
-        source,
-    })?;
+    let text = bounded::read_to_string(path, bounded::DATABASE, bounded::Links::Follow).map_err(
+        |source| Error::Read {
+            path: path.to_owned(),
+            source,
+        },
+    )?;
     // The nesting bound first: serde_json recurses once per level.
     check_json(text.as_bytes(), MAX_REPORT_DEPTH).map_err(|e| Error::Report {
         path: path.to_owned(),

@@ -44,6 +44,10 @@ pub enum Error {
     /// A root that can't be scanned at all.
     #[error(transparent)]
     Open(#[from] OpenError),
+    /// A root whose directory can't be listed, or is empty (without
+    /// `--allow-empty`): scanning it would report nothing as if all was well.
+    #[error("{}: {reason}", path.display())]
+    Root { path: PathBuf, reason: String },
     #[error(transparent)]
     Output(#[from] OutputError),
     #[error(transparent)]
@@ -108,7 +112,9 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("sovscan: error: {e}");
+            // An error can quote the image (a component id, a name in a
+            // rule file): shown, never obeyed by the terminal.
+            eprintln!("sovscan: error: {}", crate::fmt::visible(e.to_string()));
             ExitCode::from(e.exit_code())
         }
     }

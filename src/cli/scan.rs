@@ -54,7 +54,9 @@ fn print_verdict(verdict: &Verdict) {
             (None, true) => "violation".to_owned(),
             (None, false) => "known from the baseline".to_owned(),
         };
-        eprintln!("sovscan: policy: {} [{}]: {}", v.rule, state, v.message);
+        let line = format!("sovscan: policy: {} [{}]: {}", v.rule, state, v.message);
+        // The message names components, whose names come from the image.
+        eprintln!("{}", crate::fmt::visible(line));
     }
 }
 

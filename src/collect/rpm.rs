@@ -19,6 +19,7 @@
 //! file, not a warning for the record.
 
 use super::Collector;
+use crate::bounded;
 use crate::formats::bytes::{le16, le32};
 use crate::image::{Image, ResolveError};
 use crate::isolate::Panic;
@@ -166,7 +167,16 @@ fn read_database(image: &Image, db: &str) -> Result<Vec<rpmdb::Package>, DbError
 
 fn copy_private(from: &Path, to: &Path) -> Result<(), DbError> {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::copy(from, to).map_err(DbError::Copy)?;
+    // Opened as every image file is: a FIFO or device swapped in since the
+    // type was checked is refused, not waited on or read without end.
+    let cap = bounded::DATABASE;
+    let src = bounded::open(from, bounded::Links::Refuse)?;
+    let mut dst = File::create(to).map_err(DbError::Copy)?;
+    let n = std::io::copy(&mut std::io::Read::take(src, cap.bytes + 1), &mut dst)
+        .map_err(DbError::Copy)?;
+    if n > cap.bytes {
+        return Err(DbError::Io(bounded::too_large(cap)));
+    }
     // The copy keeps the image file's mode; sqlite needs to write beside a
     // WAL-mode database even to read it.
     std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o600)).map_err(DbError::Copy)
@@ -428,6 +438,19 @@ mod tests {
     use std::path::PathBuf;
 
     const FIXTURE: &[u8] = include_bytes!("testdata/rpmdb.sqlite");
+
+    /// A FIFO swapped in after the type check: refused at once, not
+    /// waited on (the copy used to open it and block).
+    #[test]
+    fn copying_a_fifo_out_is_refused_without_blocking() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("rpmdb.sqlite");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        let e = copy_private(&fifo, &dir.path().join("copy")).unwrap_err();
+        assert_eq!(e.to_string(), "not a regular file (FIFO)");
+    }
     const HEADER: &[u8] = include_bytes!("testdata/libexample.hdr");
 
     fn image_with(path: &str, bytes: &[u8]) -> tempfile::TempDir {

@@ -26,7 +26,7 @@
 //! markers or layout say otherwise, the scan warns and does as told.
 
 use super::RootFs;
-use super::read::{parse_plist, plist_str, read_bytes};
+use super::read::{parse_plist, plist_str, read_bytes, read_resolved};
 use crate::formats::regf::Hive;
 use crate::model::inventory::Family;
 
@@ -268,7 +268,7 @@ fn unquote(v: &str) -> String {
 fn windows(fs: &RootFs) -> Option<OsInfo> {
     let real = fs.resolve_ignoring_case(SOFTWARE_HIVE).ok()?;
     let rel = crate::paths::display(&real).0;
-    let bytes = std::fs::read(fs.lexical(&real)).ok()?;
+    let bytes = read_resolved(fs, &real, crate::bounded::DATABASE).ok()?;
     let hive = Hive::open(&bytes).ok()?;
     let cv = hive.root().ok()?.path(CURRENT_VERSION).ok()??;
     let mut fields: Vec<(String, String)> = Vec::new();

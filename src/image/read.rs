@@ -11,6 +11,7 @@
 //! [`Image`]: super::Image
 
 use super::{ResolveError, RootFs};
+use crate::bounded;
 use crate::formats::nesting::{self, JsonError};
 use crate::isolate::Panic;
 use std::path::Path;
@@ -65,7 +66,7 @@ pub fn read_text(root: &impl AsRef<RootFs>, rel: &str) -> Result<Option<String>,
     }
 }
 
-/// Like [`read_text`], as bytes.
+/// Like [`read_text`], as bytes, up to [`bounded::TEXT`].
 pub fn read_bytes(root: &impl AsRef<RootFs>, rel: &str) -> Result<Option<Vec<u8>>, ReadError> {
     let fs = root.as_ref();
     let real = match fs.resolve(rel) {
@@ -73,11 +74,26 @@ pub fn read_bytes(root: &impl AsRef<RootFs>, rel: &str) -> Result<Option<Vec<u8>
         Err(ResolveError::NotFound | ResolveError::NotADirectory) => return Ok(None),
         Err(e) => return Err(ReadError::Resolve(e)),
     };
-    let host = fs.lexical(&real);
+    read_resolved(fs, &real, bounded::TEXT).map(Some)
+}
+
+/// Reads a file of the image by its resolved image path (from
+/// [`RootFs::resolve`] or its variants), up to `cap`: never blocking on a
+/// FIFO, never reading a device, never following a final symlink swapped
+/// in since the path was resolved ([`bounded`]).
+pub fn read_resolved(fs: &RootFs, real: &Path, cap: bounded::Cap) -> Result<Vec<u8>, ReadError> {
+    let host = fs.lexical(real);
     if host.is_dir() {
         return Err(ReadError::IsADirectory);
     }
-    Ok(Some(std::fs::read(&host)?))
+    Ok(bounded::read(&host, cap, bounded::Links::Refuse)?)
+}
+
+/// Opens a file of the image by its resolved image path, for a reader
+/// that streams it (and bounds what it keeps): a regular file only,
+/// opened as [`read_resolved`] does.
+pub fn open_resolved(fs: &RootFs, real: &Path) -> Result<std::fs::File, ReadError> {
+    Ok(bounded::open(&fs.lexical(real), bounded::Links::Refuse)?)
 }
 
 /// Reads an image file as JSON, refused past [`nesting::MAX_JSON_DEPTH`]

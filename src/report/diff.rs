@@ -159,5 +159,5 @@ pub fn render_text(x: &Diff, markdown: bool) -> String {
     let _ = writeln!(s, "{li}index: {}", d(&x.index));
     let _ = writeln!(s, "{li}open-source share (count): {}", d(&x.oss_share));
     let _ = writeln!(s, "{li}coverage: {}", d(&x.coverage));
-    s
+    crate::fmt::visible(s)
 }

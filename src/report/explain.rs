@@ -8,7 +8,7 @@
 //! texts of laws and gates and the dates of control edges. Numbers are
 //! shown as the JSON records them ([`crate::fmt::json`]).
 
-use crate::fmt::json;
+use crate::fmt::{json, visible};
 use crate::model::report::{Component, Report};
 use crate::rules::RuleDb;
 use std::fmt::Write;
@@ -68,7 +68,7 @@ pub fn explain(report: &Report, key: &str, db: &RuleDb) -> Result<String, Explai
     rules(c, &mut o);
     assessment(report, c, db, &mut o);
     alternatives(c, db, &mut o);
-    Ok(o)
+    Ok(visible(o))
 }
 
 /// Where the component was found, and which rule patterns matched.

@@ -50,7 +50,9 @@ pub fn markdown(d: &Document) -> String {
     while o.ends_with("\n\n") {
         o.pop();
     }
-    o
+    // `esc` already replaces control characters in what it escapes; this
+    // is the guard for the text renderers' common rule.
+    crate::fmt::visible(o)
 }
 
 fn blocks(bs: &[Block], o: &mut String) {

@@ -2,7 +2,7 @@
 //! summary an admin can read at a glance. The JSON has the details.
 
 use super::{RenderError, RenderOptions};
-use crate::fmt::{index, opt_pct, pct, short};
+use crate::fmt::{index, opt_pct, pct, short, visible};
 use crate::model::report::{Component, LicenseReport, Report};
 use crate::rules::RuleDb;
 use comfy_table::{Cell, ContentArrangement, LineStyle, Table, TableStyle, presets};
@@ -15,7 +15,7 @@ pub const STYLE: TableStyle = presets::UTF8_HORIZONTAL_ONLY.row_separator(LineSt
 
 /// The table of a report, fresh or saved (`sovscan report -f table`).
 pub fn render(report: &Report, _: &RenderOptions) -> Result<Vec<u8>, RenderError> {
-    Ok(table(report).into_bytes())
+    Ok(visible(table(report)).into_bytes())
 }
 
 fn table(report: &Report) -> String {
@@ -53,19 +53,19 @@ fn table(report: &Report) -> String {
     t.set_header(header);
     for c in rows {
         let mut row = vec![
-            Cell::new(name(c, names[&(c.image, c.name.as_str())] > 1)),
-            Cell::new(short(c.version.as_deref().unwrap_or("-"), 28)),
-            Cell::new(c.vendor.as_ref().map_or("unknown", |v| v.name.as_str())),
-            Cell::new(match &c.controller {
+            cell(name(c, names[&(c.image, c.name.as_str())] > 1)),
+            cell(short(c.version.as_deref().unwrap_or("-"), 28)),
+            cell(c.vendor.as_ref().map_or("unknown", |v| v.name.as_str())),
+            cell(match &c.controller {
                 None => "-".to_owned(),
                 Some(p) => format!("{} ({})", p.name, p.country.as_deref().unwrap_or("none")),
             }),
-            Cell::new(license(&c.license)),
-            Cell::new(&c.category),
-            Cell::new(c.risk.level.as_str()),
+            cell(license(&c.license)),
+            cell(&c.category),
+            cell(c.risk.level.as_str()),
         ];
         if multi {
-            row.insert(0, Cell::new(c.image));
+            row.insert(0, cell(c.image));
         }
         t.add_row(row);
     }
@@ -73,6 +73,12 @@ fn table(report: &Report) -> String {
     let _ = writeln!(out, "{t}");
     summary_parts(report, &mut out);
     out
+}
+
+/// A table cell, its control characters made visible before the table
+/// measures the column (escaping the finished table would shift the row).
+fn cell(text: impl ToString) -> Cell {
+    Cell::new(visible(text.to_string()))
 }
 
 /// The component column: the name, with the architecture when the name is
@@ -137,7 +143,7 @@ pub fn summary_view(report: &Report) -> String {
             );
         }
     }
-    out
+    visible(out)
 }
 
 fn summary_parts(report: &Report, out: &mut String) {
@@ -312,5 +318,6 @@ pub fn rule_database(db: &RuleDb, vendors: bool, products: bool) -> String {
         }
         out.push_str(&format!("{t}\n{} products\n", db.products.len()));
     }
-    out
+    // User rule files name vendors and products too.
+    visible(out)
 }

@@ -9,6 +9,7 @@ use super::RuleDb;
 use super::layers::{Ctx, Source, Tables};
 use super::schema::RuleFile;
 use super::validate;
+use crate::bounded;
 use crate::diag::{Code, Diagnostic};
 use crate::formats::nesting::{MAX_TOML_DEPTH, check_toml};
 use serde::de::DeserializeOwned;
@@ -48,8 +49,9 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Vec<Vec<Source>>, Diagnostic> {
         }
         let mut layer = Vec::new();
         for f in files {
-            let text =
-                std::fs::read_to_string(&f).map_err(|e| unreadable(&f, "cannot read rules", e))?;
+            // A FIFO or a device named `*.toml` is refused, not waited on.
+            let text = bounded::read_to_string(&f, bounded::TEXT, bounded::Links::Follow)
+                .map_err(|e| unreadable(&f, "cannot read rules", e))?;
             layer.push(Source {
                 name: f.display().to_string(),
                 text: Cow::Owned(text),

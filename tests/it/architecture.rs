@@ -20,19 +20,28 @@ const LAYERS: &[(&str, &[&str])] = &[
     // The data that flows, and small utilities every stage may use.
     ("model", &[]),
     ("paths", &[]),
+    ("bounded", &[]),
     ("date", &[]),
     ("isolate", &[]),
     ("diag", &[]),
     ("fmt", &[]),
     // Leaf parsers and the rule database: they know no image.
     ("formats", &["model"]),
-    ("rules", &["model", "formats", "diag", "paths", "date"]),
+    (
+        "rules",
+        &["model", "formats", "diag", "paths", "date", "bounded"],
+    ),
     // Stage 0: an image root, confined, and its OS.
-    ("image", &["model", "formats", "paths", "isolate"]),
+    (
+        "image",
+        &["model", "formats", "paths", "isolate", "bounded"],
+    ),
     // Stage 1: inventory sources and the walk; stage 2: fingerprints.
     (
         "collect",
-        &["model", "formats", "image", "paths", "isolate", "date"],
+        &[
+            "model", "formats", "image", "paths", "isolate", "date", "bounded",
+        ],
     ),
     ("walk", &["model", "image", "paths", "isolate"]),
     (
@@ -48,7 +57,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "assess",
         &[
-            "model", "rules", "attach", "identify", "diag", "date", "fmt", "paths",
+            "model", "rules", "attach", "identify", "diag", "date", "fmt", "paths", "bounded",
         ],
     ),
     // The orchestration of one scan.
@@ -81,6 +90,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         &[
             "model",
             "paths",
+            "bounded",
             "date",
             "isolate",
             "diag",

@@ -14,7 +14,7 @@
 
 use crate::collect::{join, list_dir};
 use crate::image::Image;
-use crate::image::read::ReadError;
+use crate::image::read::{ReadError, open_resolved};
 use crate::model::inventory::{Evidence, Inventory, Package};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
@@ -135,7 +135,9 @@ fn index_stem(name: &str) -> Option<&str> {
 
 fn open_index(image: &Image, rel: &str, name: &str) -> Result<Box<dyn Read>, ReadError> {
     let real = image.fs.resolve(rel).map_err(ReadError::Resolve)?;
-    let file = std::fs::File::open(image.fs.lexical(&real))?;
+    // Streamed, not read whole (indices are large and compressed); a
+    // regular file only, so the stream ends.
+    let file = open_resolved(&image.fs, &real)?;
     Ok(if name.ends_with(".lz4") {
         Box::new(lz4_flex::frame::FrameDecoder::new(file))
     } else if name.ends_with(".gz") {

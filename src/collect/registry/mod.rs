@@ -23,8 +23,10 @@
 pub mod msi;
 
 use super::Collector;
+use crate::bounded;
 use crate::formats::regf::{Hive, Key};
 use crate::image::os::{CURRENT_VERSION, SOFTWARE_HIVE};
+use crate::image::read::read_resolved;
 use crate::image::{Image, ResolveError, RootFs};
 use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
 use std::collections::{BTreeMap, HashSet};
@@ -110,15 +112,16 @@ impl Collector for Registry {
 /// Reads a hive file (ignoring case in its path). `None` when it doesn't
 /// exist or can't be read (an error, naming it).
 fn load(image: &Image, rel: &str, out: &mut Inventory) -> Option<(String, Vec<u8>)> {
-    let real = match image.fs.resolve(rel) {
-        Ok(p) => crate::paths::display(&p).0,
+    let resolved = match image.fs.resolve(rel) {
+        Ok(p) => p,
         Err(ResolveError::NotFound | ResolveError::NotADirectory) => return None,
         Err(e) => {
             out.error(rel, e);
             return None;
         }
     };
-    match std::fs::read(image.fs.lexical(&real)) {
+    let real = crate::paths::display(&resolved).0;
+    match read_resolved(&image.fs, &resolved, bounded::DATABASE) {
         Ok(b) => Some((real, b)),
         Err(e) => {
             out.error(&real, format!("unreadable registry hive: {e}"));
