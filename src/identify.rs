@@ -268,15 +268,10 @@ pub struct ClaimCheck {
 /// matcher's confidences), and whether its signature backs the company name
 /// it carries. `unsigned-vendor-claim`: a known publisher's name in an
 /// unsigned file; `signer-mismatch`: signed by someone else than the
-/// company it names. The vendor is decided on the binary as given, so a
-/// company name counts there even when it earns a flag.
+/// company it names. A company name that earns a flag labels nothing: the
+/// binary's vendor is decided without it (its signer, file name and other
+/// claims still count).
 pub fn check_claims(b: &Binary, db: &RuleDb) -> ClaimCheck {
-    let vendor = {
-        let mut f = Facts::default();
-        f.binaries.push(b.file_name());
-        claim_facts(b, &mut f);
-        decide(&db.matcher.matches(&f), db).1
-    };
     let only = |keep: fn(&Claim) -> bool| {
         let mut f = Facts::default();
         for c in b.claims.iter().filter(|c| keep(c)) {
@@ -318,6 +313,15 @@ pub fn check_claims(b: &Binary, db: &RuleDb) -> ClaimCheck {
             }
         }
     }
+    let vendor = {
+        let mut f = Facts::default();
+        f.binaries.push(b.file_name());
+        claim_facts(b, &mut f);
+        if flag.is_some() {
+            f.companies.clear();
+        }
+        decide(&db.matcher.matches(&f), db).1
+    };
     ClaimCheck {
         vendor: vendor.map(|v| db.vendors[v].id.clone()),
         flag,
@@ -453,10 +457,10 @@ mod tests {
         assert_eq!(
             check,
             ClaimCheck {
-                vendor: Some("microsoft".into()),
+                vendor: None,
                 flag: Some(Flag::UnsignedVendorClaim),
             },
-            "the vendor still comes from the company name; the flag says it is unbacked"
+            "an unbacked company name labels nothing"
         );
         // A community project's name is no claim to a signing publisher.
         let check = check_claims(&pe("Fedora Project", None), db());
