@@ -127,6 +127,33 @@ pub fn scan_json(roots: &[&Path]) -> serde_json::Value {
 }
 
 /// The paths of the binaries in a report, in report order.
+/// `sovscan scan -q -f json -o OUT ROOT`, which must succeed: a saved scan
+/// for the commands that read one.
+pub fn scan_to(out: &Path, root: impl AsRef<std::ffi::OsStr>) {
+    sovscan()
+        .args(["scan", "-q", "-f", "json", "-o"])
+        .arg(out)
+        .arg(root)
+        .assert()
+        .success();
+}
+
+/// `sovscan diff -f json OLD NEW`, which must succeed, parsed.
+pub fn diff_json(old: &Path, new: &Path) -> serde_json::Value {
+    let out = sovscan()
+        .args(["diff", "-f", "json"])
+        .arg(old)
+        .arg(new)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 pub fn binary_paths(report: &serde_json::Value) -> Vec<&str> {
     report["binaries"]
         .as_array()

@@ -168,12 +168,7 @@ fn drifted_copy(dir: &Path) -> PathBuf {
 fn baseline_fails_only_on_new_violations() {
     let dir = tempfile::tempdir().unwrap();
     let base = dir.path().join("base.json");
-    sovscan()
-        .args(["scan", "-q", "-f", "json", "-o"])
-        .arg(&base)
-        .arg("fixtures/demo-linux")
-        .assert()
-        .success();
+    scan_to(&base, "fixtures/demo-linux");
     // The same image against itself: violations exist but none is new.
     let p = write_policy(
         dir.path(),
@@ -222,27 +217,10 @@ fn diff_lists_exactly_the_changes() {
     let dir = tempfile::tempdir().unwrap();
     let old = dir.path().join("old.json");
     let new = dir.path().join("new.json");
-    sovscan()
-        .args(["scan", "-q", "-f", "json", "-o"])
-        .arg(&old)
-        .arg("fixtures/demo-linux")
-        .assert()
-        .success();
+    scan_to(&old, "fixtures/demo-linux");
     let drifted = drifted_copy(dir.path());
-    sovscan()
-        .args(["scan", "-q", "-f", "json", "-o"])
-        .arg(&new)
-        .arg(&drifted)
-        .assert()
-        .success();
-    let out = sovscan()
-        .args(["diff", "-f", "json"])
-        .arg(&old)
-        .arg(&new)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+    scan_to(&new, &drifted);
+    let d = diff_json(&old, &new);
     let names = |k: &str| -> Vec<String> {
         d[k].as_array()
             .unwrap()

@@ -1,7 +1,7 @@
 //! Stable component keys and the scan date: what joins scans across
 //! months (`diff`, `--baseline`) and keeps reports byte-identical.
 
-use crate::common::{self, sovscan};
+use crate::common::{self, diff_json, scan_to, sovscan};
 
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -58,12 +58,7 @@ fn diff_of_an_upgrade_under_a_versioned_display_name_is_a_change() {
         .unwrap();
     assert!(st.success());
     let (old, new) = (t.path().join("old.json"), t.path().join("new.json"));
-    sovscan()
-        .args(["scan", "-q", "-f", "json", "-o"])
-        .arg(&old)
-        .arg(&img)
-        .assert()
-        .success();
+    scan_to(&old, &img);
     // Same length in UTF-16LE, so the hive's cells keep their sizes.
     let hive = img.join("Windows/System32/config/SOFTWARE");
     let utf16 = |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(u16::to_le_bytes).collect() };
@@ -80,20 +75,8 @@ fn diff_of_an_upgrade_under_a_versioned_display_name_is_a_change() {
     }
     assert!(patched >= 2, "DisplayName and DisplayVersion");
     std::fs::write(&hive, bytes).unwrap();
-    sovscan()
-        .args(["scan", "-q", "-f", "json", "-o"])
-        .arg(&new)
-        .arg(&img)
-        .assert()
-        .success();
-    let out = sovscan()
-        .args(["diff", "-f", "json"])
-        .arg(&old)
-        .arg(&new)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+    scan_to(&new, &img);
+    let d = diff_json(&old, &new);
     assert_eq!(d["added"], serde_json::json!([]), "{d}");
     assert_eq!(d["removed"], serde_json::json!([]), "{d}");
     assert_eq!(d["changed"][0]["key"], "0:registry:hklm-64:7-Zip");
@@ -173,24 +156,8 @@ fn a_report_from_before_keys_joins_a_new_scan_component_by_component() {
         let old_path = t.path().join("old.json");
         std::fs::write(&old_path, serde_json::to_vec(&old).unwrap()).unwrap();
         let new_path = t.path().join("new.json");
-        sovscan()
-            .args(["scan", "-q", "-f", "json", "-o"])
-            .arg(&new_path)
-            .arg(demo)
-            .assert()
-            .success();
-        let out = sovscan()
-            .args(["diff", "-f", "json"])
-            .arg(&old_path)
-            .arg(&new_path)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+        scan_to(&new_path, demo);
+        let d = diff_json(&old_path, &new_path);
         for k in ["added", "removed", "changed"] {
             assert_eq!(d[k], serde_json::json!([]), "{demo} {k}: {d}");
         }

@@ -6,12 +6,7 @@ use predicates::prelude::*;
 
 fn saved_scan(dir: &std::path::Path) -> std::path::PathBuf {
     let out = dir.join("scan.json");
-    sovscan()
-        .args(["scan", "-q", "-f", "json", "-o"])
-        .arg(&out)
-        .arg("fixtures/demo-linux")
-        .assert()
-        .success();
+    scan_to(&out, "fixtures/demo-linux");
     out
 }
 
