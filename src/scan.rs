@@ -9,7 +9,7 @@
 
 use crate::assess::aggregate::aggregate;
 use crate::assess::policy::Policy;
-use crate::assess::{Context, component};
+use crate::assess::{Context, component, product};
 use crate::attach;
 use crate::collect;
 use crate::date::Date;
@@ -96,18 +96,17 @@ pub fn scan(
             message: w.clone(),
         });
     }
+    report.products = product::fold(&report.components);
+    let units = report.units(false).into_owned();
     for img in &mut report.images {
-        let mine: Vec<&Component> = report
-            .components
-            .iter()
-            .filter(|c| c.image == img.id)
-            .collect();
+        let mine: Vec<&Component> = units.iter().filter(|c| c.image == img.id).collect();
         img.summary = aggregate(&mine, db, &params, &opts.policy);
     }
-    let all: Vec<&Component> = report.components.iter().collect();
+    let all: Vec<&Component> = units.iter().collect();
     let model = aggregate(&all, db, &params, &opts.policy);
     report.summary = crate::assess::aggregate::summary(
         &report.components,
+        &units,
         &report.binaries,
         (
             report.errors.len(),

@@ -152,8 +152,11 @@ pub fn aggregate(
 
 /// The report's summary: counts over all components and binaries, by bloc,
 /// country, level and licence, with the model's aggregates over all images.
+/// `units` are what the counts by bloc, country, level and licence count:
+/// the products (or the components of a report without products).
 pub fn summary(
     components: &[Component],
+    units: &[Component],
     binaries: &[BinaryReport],
     problems: (usize, usize, usize),
     model: Aggregates,
@@ -167,6 +170,7 @@ pub fn summary(
     let mut s = Summary {
         model,
         components: components.len(),
+        products: units.len(),
         binaries: binaries.len(),
         binaries_unowned: binaries
             .iter()
@@ -180,7 +184,7 @@ pub fn summary(
     for key in ["eu", "adequacy", "other", "community", "unknown"] {
         s.by_bloc.insert(key.to_owned(), Share::default());
     }
-    for c in components {
+    for c in units {
         if c.controller.is_some() {
             s.resolved += 1;
         } else {
@@ -202,7 +206,7 @@ pub fn summary(
             None => os.unknown += 1,
         }
     }
-    let n = components.len().max(1) as f64;
+    let n = units.len().max(1) as f64;
     for v in s.by_bloc.values_mut() {
         v.share = round(4, v.count as f64 / n);
     }

@@ -18,7 +18,8 @@ use std::collections::HashSet;
 /// Every violation of the policy (and `fail_on`) in a report.
 pub fn violations(report: &Report, policy: &Policy, fail_on: Option<Level>) -> Vec<Violation> {
     let mut out = Vec::new();
-    for c in &report.components {
+    // Products (the lead member's facts under the product's key).
+    for c in report.units(false).iter() {
         component_violations(c, policy, fail_on, &mut out);
     }
     let d = &policy.deny;

@@ -18,6 +18,7 @@ pub mod component;
 pub mod gate;
 pub mod license;
 pub mod policy;
+pub mod product;
 
 use crate::date::Date;
 use crate::model::risk::{

@@ -70,6 +70,9 @@ pub struct ScanArgs {
     /// SARIF: the lowest risk level that becomes a result (critical > high > unknown > medium > low).
     #[arg(long, value_name = "LEVEL", default_value = "high", value_parser = level_parser())]
     pub sarif_min_level: Level,
+    /// List components (the raw inventory: every package, registry entry, bundle, folder of binaries) instead of products in the table, CSV, NDJSON and SARIF.
+    #[arg(long)]
+    pub components: bool,
     /// Fail (exit 1) when a component is at or above LEVEL (low, medium, unknown, high, critical).
     #[arg(long, value_name = "LEVEL", value_parser = parse_level)]
     pub fail_on: Option<Level>,
@@ -170,6 +173,9 @@ pub struct DiffArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = DiffFormat::Table)]
     pub format: DiffFormat,
+    /// Compare components (the raw inventory) instead of products.
+    #[arg(long)]
+    pub components: bool,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -217,6 +223,9 @@ pub struct ReportArgs {
     /// SARIF: the lowest risk level that becomes a result (critical > high > unknown > medium > low).
     #[arg(long, value_name = "LEVEL", default_value = "high", value_parser = level_parser())]
     pub sarif_min_level: Level,
+    /// List components (the raw inventory: every package, registry entry, bundle, folder of binaries) instead of products in the table, CSV, NDJSON and SARIF.
+    #[arg(long)]
+    pub components: bool,
     /// The rule database that names laws, gates and alternatives (as for the scan).
     #[command(flatten)]
     pub rules: RuleArgs,

@@ -6,7 +6,11 @@ use crate::report::diff;
 use std::process::ExitCode;
 
 pub fn run(args: DiffArgs) -> Result<ExitCode, Error> {
-    let d = diff::diff(&read_report(&args.old)?, &read_report(&args.new)?);
+    let d = diff::diff(
+        &read_report(&args.old)?,
+        &read_report(&args.new)?,
+        args.components,
+    );
     let bytes = match args.format {
         DiffFormat::Json => json_lines(&d)?,
         DiffFormat::Table => diff::render_text(&d, false).into_bytes(),

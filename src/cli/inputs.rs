@@ -181,7 +181,15 @@ pub fn read_report(path: &Path) -> Result<Report, Error> {
             version,
         });
     }
-    serde_json::from_str(&text).map_err(|e| located(e, "not a complete sovscan report"))
+    let mut report: Report =
+        serde_json::from_str(&text).map_err(|e| located(e, "not a complete sovscan report"))?;
+    // A report older than schema 1.3 has no products: they are folded from
+    // its components as a scan would, so views, `diff` and `--baseline`
+    // count products on old and new reports alike.
+    if report.products.is_empty() {
+        report.products = crate::assess::product::fold(&report.components);
+    }
+    Ok(report)
 }
 
 /// A report from `inputs`: one saved JSON report, or roots to scan now.

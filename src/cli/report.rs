@@ -13,6 +13,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, Error> {
     let opts = report::RenderOptions {
         sarif_min_level: args.sarif_min_level,
         db: Some(std::sync::Arc::new(load_rules(&args.rules)?)),
+        components: args.components,
     };
     if let Some(bytes) = output::write(&[out], &saved, &opts)? {
         print_stdout(&bytes)?;

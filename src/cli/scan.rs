@@ -30,6 +30,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, Error> {
     let render_opts = report::RenderOptions {
         sarif_min_level: args.sarif_min_level,
         db: Some(std::sync::Arc::new(db)),
+        components: args.components,
     };
     if let Some(bytes) = output::write(&outputs, &report, &render_opts)? {
         print_stdout(&bytes)?;

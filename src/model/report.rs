@@ -5,12 +5,14 @@
 use super::aggregates::{Aggregates, Share};
 use super::binary::{Binary, ElfInfo, Flag, Format, MachoInfo, PeInfo, Signature};
 use super::inventory::{Evidence, Family, Kind, Properties, Source, Supplier};
+use super::product::Product;
 use super::risk::{Bloc, Confidence, ModelParams, Risk};
 use super::verdict::Verdict;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 
-pub const SCHEMA_VERSION: &str = "1.2";
+pub const SCHEMA_VERSION: &str = "1.3";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
@@ -22,6 +24,11 @@ pub struct Report {
     /// Timing: the only fields that differ between two scans of the same image.
     pub scan: ScanInfo,
     pub images: Vec<ImageReport>,
+    /// The products installed, folded from `components` (schema 1.3): the
+    /// unit the aggregates, views and the gate count.
+    #[serde(default)]
+    pub products: Vec<Product>,
+    /// The raw inventory: every package, registry entry, bundle and group.
     pub components: Vec<Component>,
     pub binaries: Vec<BinaryReport>,
     pub skipped: Vec<Located>,
@@ -50,6 +57,7 @@ impl Report {
                 duration_ms: 0,
             },
             images: Vec::new(),
+            products: Vec::new(),
             components: Vec::new(),
             binaries: Vec::new(),
             skipped: Vec::new(),
@@ -58,6 +66,28 @@ impl Report {
             summary: Summary::default(),
             policy: None,
         }
+    }
+
+    /// The units the views list and count: the products, each as a row
+    /// ([`Product::row`]), or with `components` the raw inventory. A report
+    /// without products (older than schema 1.3 and not folded again) shows
+    /// its components.
+    pub fn units(&self, components: bool) -> Cow<'_, [Component]> {
+        if components || self.products.is_empty() {
+            return Cow::Borrowed(&self.components);
+        }
+        let by_id: HashMap<&str, &Component> =
+            self.components.iter().map(|c| (c.id.as_str(), c)).collect();
+        let rows = self.products.iter().filter_map(|p| {
+            let lead = by_id.get(p.lead.as_str())?;
+            let members: Vec<&Component> = p
+                .members
+                .iter()
+                .filter_map(|m| by_id.get(m.as_str()).copied())
+                .collect();
+            Some(p.row(lead, &members))
+        });
+        Cow::Owned(rows.collect())
     }
 
     /// The image with id `id`, if the report has it.
@@ -359,7 +389,12 @@ pub struct OpenSourceSummary {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Summary {
     pub components: usize,
-    /// Components whose vendor was identified.
+    /// Products (schema 1.3). Every count below — resolved, unknown, by
+    /// bloc, country, level and licence — counts products; in a report
+    /// older than 1.3 they count components.
+    #[serde(default)]
+    pub products: usize,
+    /// Products whose vendor was identified.
     pub resolved: usize,
     pub unknown: usize,
     /// Count and share of components by the bloc of the ultimate

@@ -1,4 +1,5 @@
-//! CSV (`-o csv=components.csv`): one row per component for spreadsheets,
+//! CSV (`-o csv=products.csv`): one row per product (per component with
+//! `--components`) for spreadsheets,
 //! RFC 4180 quoting by the `csv` crate. Columns are [`HEADER`]; empty cells
 //! mean "not known"; `key` is the component's key across scans. `image` is the image root as given on the command line;
 //! `vendor` and `controller` are names (the ids are in the JSON and NDJSON).
@@ -40,12 +41,12 @@ pub const HEADER: [&str; 28] = [
     "key",
 ];
 
-pub fn render(report: &Report, _: &RenderOptions) -> Result<Vec<u8>, RenderError> {
+pub fn render(report: &Report, opts: &RenderOptions) -> Result<Vec<u8>, RenderError> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
     w.write_record(HEADER)?;
-    for c in &report.components {
+    for c in report.units(opts.components).iter() {
         let root = report.images.get(c.image).map_or("", |i| i.root.as_str());
         w.write_record(row(root, c))?;
     }

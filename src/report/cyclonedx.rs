@@ -1,6 +1,7 @@
 //! CycloneDX 1.6 JSON (`-o cyclonedx=bom.json`): one CycloneDX component
-//! per sovscan component, the assessment under `sovscan:*` properties.
-//! The mapping is documented in `docs/formats.md`.
+//! per product, its member components (packages, registry entries, bundles,
+//! folders of binaries) nested in it, the assessment under `sovscan:*`
+//! properties. The mapping is documented in `docs/formats.md`.
 //!
 //! Hand-written serde structs: the `cyclonedx-bom` crate writes only up to
 //! 1.5 and brings some fifty crates; what sovscan writes is a small subset
@@ -75,6 +76,9 @@ struct CdxComponent {
     properties: Vec<Property>,
     #[serde(skip_serializing_if = "Option::is_none")]
     evidence: Option<Evidence>,
+    /// A product's members.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    components: Vec<CdxComponent>,
 }
 
 #[derive(Serialize)]
@@ -163,25 +167,49 @@ fn build(report: &Report) -> Bom {
     if several {
         components.extend(report.images.iter().map(image_component));
     }
+    // Products at the top, each with its members nested; a report without
+    // products lists its components.
+    let units = report.units(false);
     for img in &report.images {
         dependencies.push(Dependency {
             reference: image_ref(img.id),
-            depends_on: report
-                .components
+            depends_on: units
                 .iter()
                 .filter(|c| c.image == img.id)
                 .map(|c| c.id.clone())
                 .collect(),
         });
     }
-    for c in &report.components {
-        let roots = &report.images;
-        components.push(component(
-            c,
-            binaries.get(c.id.as_str()).map_or(&[][..], |v| v),
-            roots.get(c.image).map(|i| i.root.as_str()),
-            several,
-        ));
+    let by_id: BTreeMap<&str, &Component> = report
+        .components
+        .iter()
+        .map(|c| (c.id.as_str(), c))
+        .collect();
+    let members: BTreeMap<&str, &[String]> = report
+        .products
+        .iter()
+        .map(|p| (p.id.as_str(), p.members.as_slice()))
+        .collect();
+    let root = |c: &Component| report.images.get(c.image).map(|i| i.root.as_str());
+    let files = |id: &str| binaries.get(id).map_or(&[][..], |v| v.as_slice());
+    for c in units.iter() {
+        let mut cdx = component(c, files(&c.id), root(c), several);
+        if let Some(ids) = members.get(c.id.as_str()) {
+            cdx.properties.push(prop("sovscan:unit", "product"));
+            cdx.properties
+                .push(prop("sovscan:members", &ids.len().to_string()));
+            // The members carry the package URLs: a product of several
+            // packages is none of them.
+            if ids.len() > 1 {
+                cdx.purl = None;
+            }
+            cdx.components = ids
+                .iter()
+                .filter_map(|id| by_id.get(id.as_str()))
+                .map(|m| component(m, files(&m.id), root(m), several))
+                .collect();
+        }
+        components.push(cdx);
     }
     Bom {
         schema: "http://cyclonedx.org/schema/bom-1.6.schema.json",
@@ -366,6 +394,7 @@ fn component(c: &Component, binaries: &[&str], root: Option<&str>, several: bool
         purl: c.purl.clone(),
         properties,
         evidence: (!occurrences.is_empty()).then_some(Evidence { occurrences }),
+        components: Vec::new(),
     }
 }
 

@@ -1,6 +1,7 @@
-//! `sovscan diff OLD.json NEW.json`: drift between two scans. Components are
-//! matched by image and `key` (`Package::key`: no version, so an update is
-//! a change, not a removal and an addition).
+//! `sovscan diff OLD.json NEW.json`: drift between two scans. Products (or,
+//! with `--components`, components) are matched by image and `key`
+//! (`product:ID`, `Package::key`: no version, so an update is a change, not
+//! a removal and an addition).
 
 use crate::model::report::{Component, Report};
 use serde::Serialize;
@@ -59,9 +60,9 @@ fn delta(o: Option<f64>, n: Option<f64>) -> Delta {
     }
 }
 
-pub fn diff(old: &Report, new: &Report) -> Diff {
+pub fn diff(old: &Report, new: &Report, components: bool) -> Diff {
     let index = |r: &Report| -> BTreeMap<String, Entry> {
-        r.components
+        r.units(components)
             .iter()
             .map(|c| (c.identity(), entry(c)))
             .collect()

@@ -16,27 +16,41 @@ use std::fmt::Write;
 /// Why `explain` has nothing to explain.
 #[derive(Debug, thiserror::Error)]
 pub enum ExplainError {
-    #[error("no component `{0}` in the report (by id, name or product id)")]
+    #[error("no product or component `{0}` in the report (by id, key, name or product id)")]
     NotFound(String),
-    #[error("{} components match `{key}`; name one by id: {}", ids.len(), ids.join(", "))]
+    #[error("{} products or components match `{key}`; name one by id: {}", ids.len(), ids.join(", "))]
     Ambiguous { key: String, ids: Vec<String> },
 }
 
-/// Finds the component by id, then by name (ignoring case), then by
-/// product id. More than one hit at the first level that has any is an
-/// error naming them by id.
-fn find<'a>(report: &'a Report, key: &str) -> Result<&'a Component, ExplainError> {
-    let by = |f: &dyn Fn(&Component) -> bool| -> Vec<&Component> {
-        report.components.iter().filter(|c| f(c)).collect()
+/// Finds the product by id, key or rule id, then the product or component
+/// by id, then by name (ignoring case). More than one hit at the first
+/// level that has any is an error naming them by id.
+fn find(report: &Report, key: &str) -> Result<Component, ExplainError> {
+    let products = report.units(false);
+    let products: &[Component] = if report.products.is_empty() {
+        &[]
+    } else {
+        &products
     };
+    let by = |f: &dyn Fn(&Component) -> bool| -> Vec<&Component> {
+        let components = report.components.iter();
+        products.iter().chain(components).filter(|c| f(c)).collect()
+    };
+    let product_by = |f: &dyn Fn(&Component) -> bool| -> Vec<&Component> {
+        products.iter().filter(|c| f(c)).collect()
+    };
+    // A product of one component has that component's name: the product
+    // is found first, at each level.
     for hits in [
+        product_by(&|c| c.id == key || c.key == key),
+        product_by(&|c| c.product.as_ref().is_some_and(|p| p.id == key)),
         by(&|c| c.id == key),
+        product_by(&|c| c.name.eq_ignore_ascii_case(key)),
         by(&|c| c.name.eq_ignore_ascii_case(key)),
-        by(&|c| c.product.as_ref().is_some_and(|p| p.id == key)),
     ] {
         match hits.as_slice() {
             [] => continue,
-            [one] => return Ok(*one),
+            [one] => return Ok((*one).clone()),
             many => {
                 return Err(ExplainError::Ambiguous {
                     key: key.to_owned(),
@@ -51,7 +65,8 @@ fn find<'a>(report: &'a Report, key: &str) -> Result<&'a Component, ExplainError
 /// The trace of the component `key` (id, name or product id), one part
 /// per stage of the assessment.
 pub fn explain(report: &Report, key: &str, db: &RuleDb) -> Result<String, ExplainError> {
-    let c = find(report, key)?;
+    let found = find(report, key)?;
+    let c = &found;
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -62,6 +77,27 @@ pub fn explain(report: &Report, key: &str, db: &RuleDb) -> Result<String, Explai
         c.image,
         c.id
     );
+    if let Some(p) = report.products.iter().find(|p| p.id == c.id) {
+        let _ = writeln!(
+            o,
+            "\nProduct: {} member(s), assessed as {}",
+            p.members.len(),
+            p.lead
+        );
+        for i in &p.installations {
+            let place = i
+                .location
+                .as_deref()
+                .map(|l| format!(" in {l}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "  installation: {}{place}: {}",
+                i.channel,
+                i.members.join(", ")
+            );
+        }
+    }
     evidence(c, &mut o);
     control(c, db, &mut o);
     jurisdiction(c, db, &mut o);

@@ -45,6 +45,9 @@ pub struct RenderOptions {
     /// names and texts of laws, gates, controllers and alternatives. Without
     /// it those are shown by id.
     pub db: Option<std::sync::Arc<crate::rules::RuleDb>>,
+    /// List components (the raw inventory) instead of products in the
+    /// table, CSV, NDJSON and SARIF (`--components`).
+    pub components: bool,
 }
 
 impl Default for RenderOptions {
@@ -52,6 +55,7 @@ impl Default for RenderOptions {
         RenderOptions {
             sarif_min_level: Level::High,
             db: None,
+            components: false,
         }
     }
 }
@@ -68,7 +72,7 @@ pub enum RenderError {
 pub static FORMATS: &[OutputFormat] = &[
     OutputFormat {
         name: "table",
-        about: "one row per component, worst risk first, then a summary (terminal)",
+        about: "one row per product (--components: per component), worst risk first, then a summary (terminal)",
         render: table::render,
     },
     OutputFormat {
@@ -78,22 +82,22 @@ pub static FORMATS: &[OutputFormat] = &[
     },
     OutputFormat {
         name: "cyclonedx",
-        about: "CycloneDX 1.6 JSON SBOM with sovscan:* properties",
+        about: "CycloneDX 1.6 JSON SBOM: one component per product, its members nested, with sovscan:* properties",
         render: cyclonedx::render,
     },
     OutputFormat {
         name: "sarif",
-        about: "SARIF 2.1.0: one result per component at or above --sarif-min-level",
+        about: "SARIF 2.1.0: one result per product (--components: per component) at or above --sarif-min-level",
         render: sarif::render,
     },
     OutputFormat {
         name: "ndjson",
-        about: "one component per line, with image_root (for DuckDB, Spark, jq)",
+        about: "one product (--components: component) per line, with image_root (for DuckDB, Spark, jq)",
         render: ndjson::render,
     },
     OutputFormat {
         name: "csv",
-        about: "one row per component (RFC 4180), for spreadsheets",
+        about: "one row per product (--components: per component) (RFC 4180), for spreadsheets",
         render: csv::render,
     },
     OutputFormat {

@@ -179,8 +179,8 @@ fn descriptors(selected: &[&Component]) -> BTreeMap<String, RuleDescriptor> {
 
 pub fn render(report: &Report, opts: &RenderOptions) -> Result<Vec<u8>, RenderError> {
     let min = opts.sarif_min_level.severity();
-    let selected: Vec<&Component> = report
-        .components
+    let units = report.units(opts.components);
+    let selected: Vec<&Component> = units
         .iter()
         .filter(|c| c.risk.level.severity() >= min)
         .collect();
@@ -239,6 +239,18 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Result<Vec<u8>, RenderEr
     }
     run_props.insert("min_level".into(), opts.sarif_min_level.as_str().into());
     run_props.insert("components".into(), report.components.len().into());
+    if !report.products.is_empty() {
+        run_props.insert("products".into(), report.products.len().into());
+        run_props.insert(
+            "unit".into(),
+            if opts.components {
+                "component"
+            } else {
+                "product"
+            }
+            .into(),
+        );
+    }
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",

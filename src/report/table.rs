@@ -1,5 +1,6 @@
-//! The terminal table: one row per component, worst risk first, and a
-//! summary an admin can read at a glance. The JSON has the details.
+//! The terminal table: one row per product (or per component with
+//! `--components`), worst risk first, and a summary an admin can read at a
+//! glance. The JSON has the details.
 
 use super::{RenderError, RenderOptions};
 use crate::fmt::{index, opt_pct, pct, short, visible};
@@ -14,12 +15,13 @@ use std::fmt::Write;
 pub const STYLE: TableStyle = presets::UTF8_HORIZONTAL_ONLY.row_separator(LineStyle::none());
 
 /// The table of a report, fresh or saved (`sovscan report -f table`).
-pub fn render(report: &Report, _: &RenderOptions) -> Result<Vec<u8>, RenderError> {
-    Ok(visible(table(report)).into_bytes())
+pub fn render(report: &Report, opts: &RenderOptions) -> Result<Vec<u8>, RenderError> {
+    Ok(visible(table(report, opts.components)).into_bytes())
 }
 
-fn table(report: &Report) -> String {
-    let mut rows: Vec<&Component> = report.components.iter().collect();
+fn table(report: &Report, components: bool) -> String {
+    let units = report.units(components);
+    let mut rows: Vec<&Component> = units.iter().collect();
     rows.sort_by(|a, b| {
         b.risk
             .level
@@ -35,11 +37,20 @@ fn table(report: &Report) -> String {
     let multi = report.images.len() > 1;
     // Same name twice in one image (multi-arch libraries): show the arch.
     let mut names: HashMap<(usize, &str), usize> = HashMap::new();
-    for c in &report.components {
+    for c in units.iter() {
         *names.entry((c.image, &c.name)).or_default() += 1;
     }
+    // Products installed more than once say so.
+    let installations: HashMap<&str, usize> = report
+        .products
+        .iter()
+        .map(|p| (p.id.as_str(), p.installations.len()))
+        .collect();
+    let by_product = units
+        .first()
+        .is_some_and(|c| installations.contains_key(c.id.as_str()));
     let mut header = vec![
-        "component",
+        if by_product { "product" } else { "component" },
         "version",
         "vendor",
         "controller",
@@ -52,8 +63,12 @@ fn table(report: &Report) -> String {
     }
     t.set_header(header);
     for c in rows {
+        let mut label = name(c, names[&(c.image, c.name.as_str())] > 1);
+        if let Some(n) = installations.get(c.id.as_str()).filter(|n| **n > 1) {
+            label = format!("{label} ({n} installations)");
+        }
         let mut row = vec![
-            cell(name(c, names[&(c.image, c.name.as_str())] > 1)),
+            cell(label),
             cell(short(c.version.as_deref().unwrap_or("-"), 28)),
             cell(c.vendor.as_ref().map_or("unknown", |v| v.name.as_str())),
             cell(match &c.controller {
@@ -163,10 +178,14 @@ fn summary_parts(report: &Report, out: &mut String) {
                 .unwrap_or_default()
         );
     }
+    let counted = if report.products.is_empty() {
+        format!("Components: {}", s.components)
+    } else {
+        format!("Products: {} from {} components", s.products, s.components)
+    };
     let _ = writeln!(
         out,
-        "Components: {} ({} resolved, {} unknown vendor; coverage {})   Binaries: {} ({} not owned by a package)",
-        s.components,
+        "{counted} ({} resolved, {} unknown vendor; coverage {})   Binaries: {} ({} not owned by a package)",
         s.resolved,
         s.unknown,
         opt_pct(m.coverage),
@@ -185,9 +204,14 @@ fn summary_parts(report: &Report, out: &mut String) {
     );
     let _ = writeln!(
         out,
-        "Sovereignty index: {} / 100 over {} workplace components (role-weighted; docs/model.md)",
+        "Sovereignty index: {} / 100 over {} workplace {} (role-weighted; docs/model.md)",
         index(m.index),
-        m.workplace_components
+        m.workplace_components,
+        if report.products.is_empty() {
+            "components"
+        } else {
+            "products"
+        }
     );
     let oss = &m.oss_share;
     let _ = writeln!(

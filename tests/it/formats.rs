@@ -160,17 +160,48 @@ fn every_demo_image_gives_valid_cyclonedx_and_sarif() {
     for image in IMAGES {
         let json = common::scan_json(&[Path::new(image)]);
         let n = json["components"].as_array().unwrap().len();
+        let products = json["products"].as_array().unwrap().len();
         assert!(n > 0, "{image} has components");
+        assert!(
+            products > 0 && products <= n,
+            "{image}: {products} products"
+        );
 
+        // One CycloneDX component per product, every component nested in
+        // exactly one of them.
         let bom = scan_as("cyclonedx", &[image], &[]);
         assert_valid(&cdx, &bom, &format!("CycloneDX of {image}"));
         assert_eq!(bom["specVersion"], "1.6");
-        assert_eq!(bom["components"].as_array().unwrap().len(), n);
+        let top = bom["components"].as_array().unwrap();
+        assert_eq!(top.len(), products);
+        let nested: Vec<&str> = top
+            .iter()
+            .flat_map(|p| p["components"].as_array().unwrap())
+            .map(|c| c["bom-ref"].as_str().unwrap())
+            .collect();
+        let mut ids: Vec<&str> = json["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap())
+            .collect();
+        let mut sorted = nested.clone();
+        sorted.sort();
+        ids.sort();
+        assert_eq!(sorted, ids, "{image}: each component nested once");
         assert_eq!(bom["metadata"]["component"]["bom-ref"], "image:0");
 
-        // All levels, so every component's result is validated.
+        // All levels, so every product's result is validated; with
+        // --components every component's.
         let log = scan_as("sarif", &[image], &["--sarif-min-level", "low"]);
         assert_valid(&sarif, &log, &format!("SARIF of {image}"));
+        assert_eq!(
+            log["runs"][0]["results"].as_array().unwrap().len(),
+            products
+        );
+        let all = ["--sarif-min-level", "low", "--components"];
+        let log = scan_as("sarif", &[image], &all);
+        assert_valid(&sarif, &log, &format!("SARIF of {image}'s components"));
         assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), n);
         let log = scan_as("sarif", &[image], &[]);
         assert_valid(&sarif, &log, &format!("SARIF (min high) of {image}"));
@@ -205,13 +236,28 @@ fn prop<'a>(c: &'a Value, name: &str) -> Option<&'a str> {
 #[test]
 fn cyclonedx_maps_the_assessment() {
     let bom = scan_as("cyclonedx", &["fixtures/demo-linux"], &[]);
-    let comps = bom["components"].as_array().unwrap();
+    let products = bom["components"].as_array().unwrap();
+    // Products at the top, their members nested.
+    let comps: Vec<&Value> = products
+        .iter()
+        .flat_map(|p| p["components"].as_array().unwrap())
+        .collect();
     let by_ref = |r: &str| {
         comps
             .iter()
+            .copied()
             .find(|c| c["bom-ref"] == r)
             .unwrap_or_else(|| panic!("{r} in the BOM"))
     };
+    let zoom_product = products
+        .iter()
+        .find(|p| p["bom-ref"] == "0:product:zoom")
+        .expect("Zoom is one product");
+    assert_eq!(prop(zoom_product, "sovscan:unit"), Some("product"));
+    assert_eq!(prop(zoom_product, "sovscan:members"), Some("2"));
+    assert_eq!(prop(zoom_product, "sovscan:key"), Some("product:zoom"));
+    assert_eq!(prop(zoom_product, "sovscan:risk_level"), Some("high"));
+    assert!(zoom_product.get("purl").is_none(), "two packages: no purl");
     let zoom = by_ref("0:binary:opt/zoom");
     assert_eq!(zoom["supplier"]["name"], "Zoom");
     assert_eq!(zoom["manufacturer"]["address"]["country"], "US");
@@ -243,6 +289,7 @@ fn cyclonedx_maps_the_assessment() {
     assert_eq!(musl["type"], "application");
     let icaclient = comps
         .iter()
+        .copied()
         .find(|c| c["name"] == "ICAClient")
         .expect("ICAClient");
     assert_eq!(
@@ -265,7 +312,8 @@ fn cyclonedx_maps_the_assessment() {
 #[test]
 fn sarif_results_follow_the_levels() {
     let report = common::scan_json(&[Path::new("fixtures/demo-linux")]);
-    let levels: HashMap<&str, &str> = report["components"]
+    // One result per product by default.
+    let levels: HashMap<&str, &str> = report["products"]
         .as_array()
         .unwrap()
         .iter()
@@ -312,7 +360,7 @@ fn sarif_results_follow_the_levels() {
     }
     let zoom = results
         .iter()
-        .find(|r| r["partialFingerprints"]["sovscanComponent/v2"] == "0:binary:opt/zoom")
+        .find(|r| r["partialFingerprints"]["sovscanComponent/v2"] == "0:product:zoom")
         .expect("zoom is high");
     // Zoom's highest-scoring fired rule.
     assert_eq!(zoom["ruleId"], "JUR-US-CONTROL");
@@ -322,14 +370,25 @@ fn sarif_results_follow_the_levels() {
             .unwrap()
             .contains("Zoom (US)")
     );
-    assert_eq!(
-        zoom["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-        report["components"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == "0:binary:opt/zoom")
-            .unwrap()["evidence"][0]["path"]
+    // The location is evidence of one of the product's members.
+    let uri = &zoom["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+    let members = report["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "0:product:zoom")
+        .unwrap()["members"]
+        .clone();
+    assert!(
+        report["components"].as_array().unwrap().iter().any(|c| {
+            members.as_array().unwrap().contains(&c["id"])
+                && c["evidence"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|e| e["path"] == *uri)
+        }),
+        "{uri} is a member's evidence"
     );
 
     // unknown counts above medium: --sarif-min-level unknown adds them.
@@ -345,8 +404,11 @@ fn sarif_results_follow_the_levels() {
     );
     let unknown = results
         .iter()
-        .find(|r| r["partialFingerprints"]["sovscanComponent/v2"] == "0:binary:opt/vendor-tool")
-        .expect("the unresolved component is reported");
+        .find(|r| {
+            r["partialFingerprints"]["sovscanComponent/v2"]
+                == "0:unidentified:binary:opt/vendor-tool"
+        })
+        .expect("the unresolved product is reported");
     assert_eq!(unknown["level"], "warning");
     assert_eq!(unknown["ruleId"], "VENDOR-UNRESOLVED");
     let log = scan_as(
@@ -385,7 +447,9 @@ fn one_scan_writes_every_format() {
     );
 
     let report: Value = serde_json::from_slice(&std::fs::read(p("scan.json")).unwrap()).unwrap();
-    let components = report["components"].as_array().unwrap();
+    // Products by default (see `components_instead_of_products` for the
+    // raw inventory).
+    let components = report["products"].as_array().unwrap();
     let n = components.len();
     let bom: Value = serde_json::from_slice(&std::fs::read(p("bom.json")).unwrap()).unwrap();
     assert_valid(&cyclonedx_validator(), &bom, "bom.json");
@@ -407,7 +471,7 @@ fn one_scan_writes_every_format() {
         assert_eq!(line["image_root"], "fixtures/demo-linux");
         let mut without = line.clone();
         without.as_object_mut().unwrap().remove("image_root");
-        assert_eq!(&without, c, "an NDJSON line is the component");
+        assert_eq!(&without, c, "an NDJSON line is the product");
     }
 
     // CSV: the documented header, one row per component.
@@ -431,8 +495,9 @@ fn one_scan_writes_every_format() {
     }
     let zoom = rows
         .iter()
-        .find(|r| &r[col("id")] == "0:binary:opt/zoom")
+        .find(|r| &r[col("id")] == "0:product:zoom")
         .unwrap();
+    assert_eq!(&zoom[col("key")], "product:zoom");
     assert_eq!(&zoom[col("controller_country")], "US");
     assert_eq!(&zoom[col("jurisdiction_bloc")], "other");
     assert_eq!(&zoom[col("open_source")], "false");
@@ -495,7 +560,7 @@ fn plain_output_file_keeps_its_meaning_and_quiet_silences_stdout() {
     assert!(out.status.success());
     assert!(out.stdout.is_empty(), "-o FILE: nothing on stdout");
     let v: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
-    assert_eq!(v["schema_version"], "1.2");
+    assert_eq!(v["schema_version"], "1.3");
 
     let csv_file = dir.path().join("c.csv");
     let out = common::sovscan()
@@ -647,4 +712,63 @@ fn bad_outputs_fail_before_the_scan() {
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
+}
+
+#[test]
+fn components_instead_of_products() {
+    // `--components` lists the raw inventory in the table, CSV, NDJSON and
+    // SARIF; `report` takes it too, on a saved scan.
+    let dir = tempfile::tempdir().unwrap();
+    let p = |f: &str| dir.path().join(f);
+    let arg = |fmt: &str, f: &str| format!("{fmt}={}", p(f).display());
+    let out = common::sovscan()
+        .args([
+            "scan",
+            "--no-progress",
+            "--components",
+            "fixtures/demo-linux",
+        ])
+        .args(["-o", &arg("json", "scan.json")])
+        .args(["-o", &arg("csv", "components.csv")])
+        .args(["-o", &arg("ndjson", "components.ndjson")])
+        .args(["-o", &arg("table", "components.txt")])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&std::fs::read(p("scan.json")).unwrap()).unwrap();
+    let components = report["components"].as_array().unwrap();
+    let products = report["products"].as_array().unwrap();
+    assert!(products.len() < components.len(), "split packages fold");
+    let nd = std::fs::read_to_string(p("components.ndjson")).unwrap();
+    let ids: Vec<Value> = nd
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].clone())
+        .collect();
+    let want: Vec<Value> = components.iter().map(|c| c["id"].clone()).collect();
+    assert_eq!(ids, want);
+    let rows = csv::Reader::from_path(p("components.csv"))
+        .unwrap()
+        .records()
+        .count();
+    assert_eq!(rows, components.len());
+    let table = std::fs::read_to_string(p("components.txt")).unwrap();
+    assert!(table.contains(" component "), "{table}");
+    assert!(table.contains("libreoffice-core"), "{table}");
+    // The default table lists products: LibreOffice once, AnyDesk with
+    // its two installations.
+    let out = common::sovscan()
+        .args(["report", "-f", "table"])
+        .arg(p("scan.json"))
+        .output()
+        .unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.contains(" product "), "{table}");
+    assert!(!table.contains("libreoffice-core"), "{table}");
+    assert_eq!(table.matches("LibreOffice").count(), 1, "{table}");
+    assert!(table.contains("AnyDesk (2 installations)"), "{table}");
+    assert!(table.contains("Products: "), "{table}");
 }

@@ -513,7 +513,7 @@ fn escape_sequences_in_names_are_shown_not_obeyed() {
             .chars()
             .count()
     };
-    assert_eq!(width("evil"), width("component"), "{text}");
+    assert_eq!(width("evil"), width("product"), "{text}");
 }
 
 /// A file past its size limit (sparse: no disk is used) is refused on its

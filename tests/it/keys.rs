@@ -7,7 +7,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// Image root → its components' keys.
+/// Image root → the keys of its components and products.
 fn keys_by_root(r: &Value) -> BTreeMap<String, BTreeSet<String>> {
     let roots: Vec<&str> = r["images"]
         .as_array()
@@ -16,7 +16,8 @@ fn keys_by_root(r: &Value) -> BTreeMap<String, BTreeSet<String>> {
         .map(|i| i["root"].as_str().unwrap())
         .collect();
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for c in r["components"].as_array().unwrap() {
+    let units = r["components"].as_array().unwrap().iter();
+    for c in units.chain(r["products"].as_array().unwrap()) {
         let root = roots[c["image"].as_u64().unwrap() as usize];
         let key = c["key"].as_str().unwrap().to_owned();
         assert!(!key.is_empty(), "{c}");
@@ -42,6 +43,9 @@ fn root_order_on_the_command_line_does_not_change_the_keys() {
     assert!(ab["fixtures/demo-linux"].contains("dpkg:firefox-esr:amd64"));
     assert!(ab["fixtures/demo-windows"].contains("registry:hklm-64:7-Zip"));
     assert!(ab["fixtures/demo-windows"].contains("os:windows"));
+    assert!(ab["fixtures/demo-linux"].contains("product:libreoffice"));
+    assert!(ab["fixtures/demo-linux"].contains("unidentified:dpkg:glibc"));
+    assert!(ab["fixtures/demo-windows"].contains("product:7zip"));
 }
 
 /// 7-Zip's DisplayName carries its version ("7-Zip 24.09 (x64)"), its
@@ -79,6 +83,22 @@ fn diff_of_an_upgrade_under_a_versioned_display_name_is_a_change() {
     let d = diff_json(&old, &new);
     assert_eq!(d["added"], serde_json::json!([]), "{d}");
     assert_eq!(d["removed"], serde_json::json!([]), "{d}");
+    // Products by default: 7-Zip the product, its version changed.
+    assert_eq!(d["changed"][0]["key"], "0:product:7zip");
+    assert_eq!(
+        d["changed"][0]["fields"],
+        serde_json::json!([["version", "24.09", "24.10"]])
+    );
+    // And the registry entry, with --components.
+    let out = sovscan()
+        .args(["diff", "-f", "json", "--components"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(d["added"], serde_json::json!([]), "{d}");
+    assert_eq!(d["removed"], serde_json::json!([]), "{d}");
     assert_eq!(d["changed"][0]["key"], "0:registry:hklm-64:7-Zip");
     assert_eq!(
         d["changed"][0]["fields"],
@@ -97,7 +117,7 @@ fn diff_of_an_upgrade_under_a_versioned_display_name_is_a_change() {
     assert!(
         violations
             .iter()
-            .any(|v| v["key"] == "fail-on|0:registry:hklm-64:7-Zip"),
+            .any(|v| v["key"] == "fail-on|0:product:7zip"),
         "{violations:?}"
     );
     assert_eq!(

@@ -42,6 +42,9 @@ mod macos;
 mod model;
 /// PE fingerprints and Authenticode signers on the demo Windows image.
 mod pe;
+/// Products folded from components on the demo images: split packages,
+/// app + receipt + cask, registry entry + folder, updates, installations.
+mod products;
 /// The sovereignty report (md, html) and `sovscan report` re-rendering a
 /// saved scan byte for byte in every format.
 mod report;

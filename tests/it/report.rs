@@ -52,7 +52,7 @@ fn markdown_of_demo_linux_has_every_section_and_the_figures() {
             "## Vendor concentration",
             "## Levels by category",
             "## Critical and high dependencies",
-            "## Unresolved components",
+            "## Unresolved products",
             "## Model in force",
             "## Appendix: evidence",
         ]
@@ -63,38 +63,38 @@ fn markdown_of_demo_linux_has_every_section_and_the_figures() {
         "{md}"
     );
     assert!(md.contains("rule database 2026."));
-    assert!(md.contains("| Sovereignty index | **76.2 / 100**"));
+    assert!(md.contains("| Sovereignty index | **74.5 / 100**"));
     assert!(md.contains("| Weakest level | **high** |"));
-    assert!(md.contains("45.8 % of workplace components (target 70.0 % by 2032)"));
+    assert!(md.contains("42.1 % of workplace products (target 70.0 % by 2032)"));
     assert!(
-        md.contains("| Open-source share by role weight | 52.8 % (17.1 points below the target) |")
+        md.contains("| Open-source share by role weight | 50.5 % (19.5 points below the target) |")
     );
-    assert!(md.contains("| EU/EEA | 8 | 35.0 % |"));
-    assert!(md.contains("| US | 12 | 50.4 % |"));
+    assert!(md.contains("| EU/EEA | 5 | 27.4 % |"));
+    assert!(md.contains("| US | 10 | 53.7 % |"));
     assert!(md.contains("| community (no controlling company) | "));
-    assert!(md.contains("Herfindahl–Hirschman index **899.5** of 10,000 (not concentrated)"));
-    assert!(md.contains("| The Document Foundation | DE | 14.9 % |"));
+    assert!(md.contains("Herfindahl–Hirschman index **822.1** of 10,000 (not concentrated)"));
+    assert!(md.contains("| The Document Foundation | DE | 6.5 % |"));
     assert!(md.contains("- Weights: D1 legal exposure 10, D2 control stability 15"));
     assert!(md.contains("levels: medium from 2, high from 4, critical from 8"));
 
-    // One explained entry per critical or high component, worst first.
-    let high = v["components"]
+    // One explained entry per critical or high product, worst first.
+    let high = v["products"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|c| c["risk"]["level"] == "high" || c["risk"]["level"] == "critical")
         .count();
-    assert_eq!(high, 8);
+    assert_eq!(high, 6);
     let section = md
         .split("## Critical and high dependencies")
         .nth(1)
         .unwrap()
-        .split("## Unresolved components")
+        .split("## Unresolved products")
         .next()
         .unwrap();
     assert_eq!(section.matches("\n### ").count(), high, "{section}");
-    assert!(section.contains("### 1. ICAClient 24.8.0.98-0 \\[Citrix Workspace app\\] — high"));
-    assert!(section.contains("### 2. teams 1.5.00.23861-1 \\[Microsoft Teams\\] — high"));
+    assert!(section.contains("### 1. Citrix Workspace app 24.8.0.98-0 — high"));
+    assert!(section.contains("### 2. Microsoft Teams 1.5.00.23861-1 — high"));
     // Teams: controller, laws by name with their effect, rules with their
     // rationale, the score line, the alternatives from the rule database.
     let teams = section
@@ -119,9 +119,9 @@ fn markdown_of_demo_linux_has_every_section_and_the_figures() {
     assert!(teams.contains("open source"));
     assert!(teams.contains("- **Evidence:** var/lib/rpm/rpmdb.sqlite"));
 
-    // Unresolved components with their evidence paths.
+    // Unresolved products with their evidence paths.
     let unresolved = md
-        .split("## Unresolved components")
+        .split("## Unresolved products")
         .nth(1)
         .unwrap()
         .split("## Model in force")
@@ -130,9 +130,9 @@ fn markdown_of_demo_linux_has_every_section_and_the_figures() {
     assert!(unresolved.contains("| vendor-tool 2.1 | binary | unknown role | opt/vendor-tool<br>opt/vendor-tool/bin/tool |"), "{unresolved}");
     assert!(unresolved.contains("org.freedesktop.Platform"));
 
-    // The appendix lists every component with its evidence.
+    // The appendix lists every product with its members' evidence.
     let appendix = md.split("## Appendix: evidence").nth(1).unwrap();
-    let n = v["components"].as_array().unwrap().len();
+    let n = v["products"].as_array().unwrap().len();
     assert_eq!(appendix.matches("\n### ").count(), n);
     assert!(
         appendix
@@ -227,10 +227,12 @@ fn report_takes_the_sarif_threshold_as_scan_does() {
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
         v["runs"][0]["results"].as_array().unwrap().len()
     };
-    // demo-windows: nine high components, two unknown, six medium.
-    assert_eq!(results(&[]), 9);
-    assert_eq!(results(&["--sarif-min-level", "unknown"]), 11);
-    assert_eq!(results(&["--sarif-min-level", "medium"]), 17);
+    // demo-windows: seven high products, two unknown, seven medium (nine
+    // high components: Teams is three of them).
+    assert_eq!(results(&[]), 7);
+    assert_eq!(results(&["--sarif-min-level", "unknown"]), 9);
+    assert_eq!(results(&["--sarif-min-level", "medium"]), 16);
+    assert_eq!(results(&["--components"]), 9);
     let out = sovscan()
         .args(["report", "-f", "sarif", "--sarif-min-level", "severe"])
         .arg(&saved)

@@ -70,7 +70,7 @@ fn every_uninstall_entry_appears_once_with_its_vendor() {
         .map(|c| c["name"].as_str().unwrap())
         .collect();
     registry.sort();
-    // 11 HKLM 64-bit entries with a DisplayName (one is an update of
+    // 13 HKLM 64-bit entries with a DisplayName (one is an update of
     // Office, one is also in the 32-bit view), 5 in the 32-bit view, 3 for
     // alice, 4 for bob (two of them also installed machine-wide).
     assert_eq!(
@@ -85,12 +85,14 @@ fn every_uninstall_entry_appears_once_with_its_vendor() {
             "Microsoft Office Professional Plus 2016",
             "Microsoft OneDrive",
             "Microsoft Teams classic",
+            "Microsoft Visual C++ 2015-2022 Redistributable (x64) - 14.40.33810",
             "Microsoft Visual C++ 2022 X64 Minimum Runtime - 14.40.33810",
             "Microsoft Visual Studio Code (User)",
             "Mozilla Firefox (x64 de)",
             "Slack",
             "TeamViewer",
             "Telegram Desktop",
+            "Update for Microsoft Office 2016 (KB5002700) 64-Bit Edition",
             "Zoom Workplace (64-bit)",
         ]
     );

@@ -53,8 +53,10 @@ fn worst_first(c: &Component) -> (Reverse<u8>, Reverse<i64>, String, &str) {
 }
 
 impl<'a> Facts<'a> {
-    pub fn new(report: &'a Report, db: Option<&'a RuleDb>) -> Self {
-        let mut all: Vec<&Component> = report.components.iter().collect();
+    /// `units`: what the report lists, the products as rows
+    /// ([`Report::units`]).
+    pub fn new(report: &'a Report, units: &'a [Component], db: Option<&'a RuleDb>) -> Self {
+        let mut all: Vec<&Component> = units.iter().collect();
         all.sort_by_cached_key(|c| worst_first(c));
         let critical_high = all
             .iter()

@@ -327,8 +327,10 @@ pub fn visible(blocks: &[Block], backend: Backend) -> Vec<&Block> {
 
 /// The sovereignty report of `report`. Without the database, laws, gates,
 /// controllers in a chain, categories and alternatives are named by id.
+/// It lists and counts products (a report without products: components).
 pub fn build(report: &Report, db: Option<&RuleDb>) -> Document {
-    sections::document(&facts::Facts::new(report, db))
+    let units = report.units(false);
+    sections::document(&facts::Facts::new(report, &units, db))
 }
 
 #[cfg(test)]
@@ -472,7 +474,7 @@ mod tests {
         assert!(!h.contains("mitigation for") && !m.contains("Mitigations"));
         // A sentence both formats share is in each once.
         for text in [&m, &h] {
-            assert_eq!(text.matches("Every component, worst first").count(), 1);
+            assert_eq!(text.matches("Every product, worst first").count(), 1);
             assert_eq!(text.matches("laws with reach abroad:").count(), 1);
         }
         // Names from the image stay text in both.

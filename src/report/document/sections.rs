@@ -180,7 +180,7 @@ fn image(f: &Facts) -> Section {
         path_col("root"),
         col("operating system"),
         path_col("identified by"),
-        num_col("components"),
+        num_col("products"),
         num_col("binaries"),
     ];
     section(
@@ -221,7 +221,7 @@ fn figures_table(f: &Facts) -> Block {
             vec![
                 Inline::Strong(vec![text(format!("{} / 100", index(m.index)))]),
                 text(format!(
-                    " (100: no exposure; role-weighted over {} workplace components)",
+                    " (100: no exposure; role-weighted over {} workplace products)",
                     m.workplace_components
                 )),
             ],
@@ -233,7 +233,7 @@ fn figures_table(f: &Facts) -> Block {
         (
             "Open-source share by count",
             vec![text(format!(
-                "{} of workplace components (target {} by {})",
+                "{} of workplace products (target {} by {})",
                 opt_pct(oss.count),
                 pct(oss.target),
                 oss.target_year
@@ -243,11 +243,12 @@ fn figures_table(f: &Facts) -> Block {
             "Open-source share by role weight",
             vec![text(format!("{}{gap}", opt_pct(oss.weighted)))],
         ),
-        ("Components by level", vec![text(levels_line(f))]),
+        ("Products by level", vec![text(levels_line(f))]),
         (
-            "Components",
+            "Products",
             vec![text(format!(
-                "{} ({} resolved to a controller, {} unknown vendor; coverage {})",
+                "{} from {} components ({} resolved to a controller, {} unknown vendor; coverage {})",
+                sm.products,
                 sm.components,
                 sm.resolved,
                 sm.unknown,
@@ -298,7 +299,7 @@ fn cards(f: &Facts) -> Vec<Card> {
                 kind: MeterKind::Index,
             }),
             text: vec![text(format!(
-                "100 means no exposure; role-weighted over {} workplace components.",
+                "100 means no exposure; role-weighted over {} workplace products.",
                 m.workplace_components
             ))],
         },
@@ -334,7 +335,8 @@ fn cards(f: &Facts) -> Vec<Card> {
             unit: None,
             meter: None,
             text: vec![text(format!(
-                "{} components, {} resolved to a controller, {} with an unknown vendor. {} binaries ({} not owned by a package). {} errors, {} skipped.",
+                "{} products from {} components, {} resolved to a controller, {} with an unknown vendor. {} binaries ({} not owned by a package). {} errors, {} skipped.",
+                sm.products,
                 sm.components,
                 sm.resolved,
                 sm.unknown,
@@ -417,25 +419,25 @@ fn jurisdictions(f: &Facts) -> Section {
     share.head.push(md(vec![text(" (role-weighted)")]));
     let figure = Figure {
         number: 1,
-        caption: "Jurisdictions of the ultimate controllers, weighted by the role of each workplace component.",
+        caption: "Jurisdictions of the ultimate controllers, weighted by the role of each workplace product.",
         chart: Chart::Shares {
             title: "Jurisdiction mix",
             desc: described(&parts),
             parts,
-            empty: "no workplace components",
+            empty: "no workplace products",
         },
     };
     let blocks = vec![
         Block::Only(
             Backend::Markdown,
             vec![para(
-                "The ultimate controllers' jurisdictions, weighted by the role of each workplace component.",
+                "The ultimate controllers' jurisdictions, weighted by the role of each workplace product.",
             )],
         ),
         Block::Columns(vec![
             Block::Figure(figure),
             Block::Table(table(
-                vec![col("jurisdiction"), num_col("components"), share],
+                vec![col("jurisdiction"), num_col("products"), share],
                 rows,
             )),
         ]),
@@ -543,7 +545,7 @@ fn controllers_chart(c: &Concentration) -> Figure {
     }
     Figure {
         number: 2,
-        caption: "Controllers' shares of the role weight of the resolved workplace components (largest first; single points of dependency in red).",
+        caption: "Controllers' shares of the role weight of the resolved workplace products (largest first; single points of dependency in red).",
         chart: Chart::Bars {
             title: format!("Vendor concentration, HHI {}", num(c.hhi)),
             desc: described(&rows),
@@ -589,7 +591,7 @@ fn categories(f: &Facts) -> Section {
     columns.push(num_col("total"));
     let figure = Figure {
         number: 3,
-        caption: "Components per category, by risk level (all components, worst categories first).",
+        caption: "Products per category, by risk level (all products, worst categories first).",
         chart: Chart::Levels {
             title: "Levels by category",
             desc,
@@ -608,12 +610,12 @@ fn categories(f: &Facts) -> Section {
 fn dependencies(f: &Facts) -> Section {
     let mut blocks = Vec::new();
     if f.critical_high.is_empty() {
-        blocks.push(para("None: no component is rated critical or high."));
+        blocks.push(para("None: no product is rated critical or high."));
     } else {
         blocks.push(Block::Only(
             Backend::Html,
             vec![para(format!(
-                "{} components, worst first. Each with its explanation: who controls it, which laws reach that controller, which rules of the model fired, how the level follows, and the alternatives the rule database knows.",
+                "{} products, worst first. Each with its explanation: who controls it, which laws reach that controller, which rules of the model fired, how the level follows, and the alternatives the rule database knows.",
                 f.critical_high.len()
             ))],
         ));
@@ -931,7 +933,7 @@ fn evidence(e: &Evidence, detailed: bool) -> Vec<Inline> {
 
 fn unresolved(f: &Facts) -> Section {
     let blocks = if f.unresolved.is_empty() {
-        vec![para("None: every component was resolved to a controller.")]
+        vec![para("None: every product was resolved to a controller.")]
     } else {
         let rows = f
             .unresolved
@@ -949,7 +951,7 @@ fn unresolved(f: &Facts) -> Section {
             })
             .collect();
         let columns = vec![
-            col("component"),
+            col("product"),
             col("source"),
             col("category"),
             col("evidence"),
@@ -959,7 +961,7 @@ fn unresolved(f: &Facts) -> Section {
                 text("No rule identified the vendor of these"),
                 html(vec![text(format!(" {}", f.unresolved.len()))]),
                 text(format!(
-                    " components; they count with the highest exposure ({}) in the index until a rule names them.",
+                    " products; they count with the highest exposure ({}) in the index until a rule names them.",
                     num(f.report.model.params.unknown_exposure)
                 )),
             ]),
@@ -970,7 +972,7 @@ fn unresolved(f: &Facts) -> Section {
         "unresolved",
         "h-unres",
         "Unresolved",
-        "Unresolved components",
+        "Unresolved products",
         blocks,
     )
 }
@@ -995,7 +997,7 @@ fn model(f: &Facts) -> Section {
             html,
         ),
         field(
-            "Exposure of an unresolved component",
+            "Exposure of an unresolved product",
             format!(
                 "{}; single point of dependency from {} high or very-high roles",
                 num(p.unknown_exposure),
@@ -1004,7 +1006,7 @@ fn model(f: &Facts) -> Section {
             md,
         ),
         field(
-            "Unresolved components",
+            "Unresolved products",
             format!("counted with exposure {}", num(p.unknown_exposure)),
             html,
         ),
@@ -1107,12 +1109,12 @@ fn appendix(f: &Facts) -> Section {
             matched,
         ]);
     }
-    let columns = ["component", "level", "controller", "evidence", "match"]
+    let columns = ["product", "level", "controller", "evidence", "match"]
         .map(col)
         .to_vec();
     let blocks = vec![
         para(
-            "Every component, worst first: where it was found and which rule patterns identified it.",
+            "Every product, worst first: where its members were found and which rule patterns identified it.",
         ),
         Block::Only(Backend::Markdown, md_blocks),
         Block::Only(
