@@ -2,13 +2,20 @@
 //! each component on seven dimensions and derives a level. `docs/model.md`
 //! is the procedure for auditors; this module implements it.
 //!
-//! 1. Unresolved vendor → `unknown`, nothing else computed.
+//! 1. Unresolved vendor → `unknown`; D1..D6 take the score of unknown
+//!    (`unknown_exposure`, rounded up), D7 the role's impact.
 //! 2. D1..D6: each dimension's score is the highest score of the named
 //!    rules (`rules/model.toml`) whose conditions hold; 0 if none does.
 //! 3. Mitigations in force may lower D3 and D4 (never D1).
 //! 4. Exposure = Σ wᵢ·Dᵢ / Σ wᵢ over D1..D6 (0..4); D7 = impact of the role
 //!    (1..4); risk = exposure × D7 (0..16); the level follows the thresholds.
-//! 5. A hard gate whose conditions hold makes the level critical.
+//! 5. A gate whose conditions hold raises the level to its level: critical
+//!    for a hard gate, `high` or `medium` for a floor.
+//!
+//! A known vendor's component whose role is unknown (no product rule, OS
+//! record or archive policy) takes its vendor's typical role for D7
+//! ([`typical_role`]); the floors keep such a component of a foreign
+//! controller from being low.
 //!
 //! Every step is recorded (fired rules, mitigations, gates, sentences), so
 //! any level can be traced back to its evidence.
@@ -39,6 +46,8 @@ pub struct Subject<'a> {
     pub open_source: Option<bool>,
     pub license: Option<&'a str>,
     pub category: Option<&'a Category>,
+    /// `category` is assumed (the vendor's typical role), not identified.
+    pub role_assumed: bool,
 }
 
 /// The model as configured for one scan.
@@ -64,6 +73,8 @@ struct Facts<'a> {
     open_source: Option<bool>,
     has_alternative: bool,
     impact: Impact,
+    networked: bool,
+    role_assumed: bool,
 }
 
 impl Facts<'_> {
@@ -112,6 +123,8 @@ impl Facts<'_> {
             && c.has_alternative
                 .is_none_or(|want| want == self.has_alternative)
             && (c.impacts.is_empty() || c.impacts.contains(&self.impact))
+            && c.networked.is_none_or(|want| want == self.networked)
+            && c.role_assumed.is_none_or(|want| want == self.role_assumed)
     }
 }
 
@@ -152,7 +165,7 @@ pub fn round(decimals: usize, x: f64) -> f64 {
 /// always give the same result, reasons included.
 pub fn assess(s: &Subject, cx: &Context) -> Risk {
     let Some(facts) = Facts::of(s, cx.db) else {
-        return unresolved(s.channel);
+        return unresolved(s, cx);
     };
     let mut reasons = vec![chain_reason(s.chain, cx.db)];
     let (mut dims, fired) = score(&facts, cx, &mut reasons);
@@ -168,15 +181,18 @@ pub fn assess(s: &Subject, cx: &Context) -> Risk {
         score,
         level.as_str()
     ));
-    let gates = gates(&facts, cx, &mut reasons);
-    if !gates.is_empty() {
-        level = Level::Critical;
-    }
+    let (gates, least) = gates(&facts, cx, &mut reasons);
+    level = level.max(least);
     Risk {
         level,
         exposure: Some(round(2, exposure)),
         score: Some(round(2, score)),
         dimensions: Some(dims),
+        unknown_dimensions: Vec::new(),
+        assumed_role: s
+            .role_assumed
+            .then(|| s.category.map(|c| c.id.clone()))
+            .flatten(),
         rules: fired,
         gates,
         mitigations: applied,
@@ -184,10 +200,24 @@ pub fn assess(s: &Subject, cx: &Context) -> Risk {
     }
 }
 
-/// Step 1: without a controller nothing is computed, and the level is
-/// unknown, never low.
-fn unresolved(channel: Option<&Vendor>) -> Risk {
-    let reason = match channel {
+/// Step 1: without a controller the level is unknown, never low. D1..D6
+/// can't be assessed: each takes the score of unknown, `unknown_exposure`
+/// rounded up (4 by default), so that they give the exposure the index
+/// counts; D7 is the impact of the role as far as it is known. Exposure
+/// and score stay null: no level is derived from them.
+fn unresolved(s: &Subject, cx: &Context) -> Risk {
+    let unknown = cx.params.unknown_exposure.clamp(0.0, 4.0).ceil() as u8;
+    let impact = s.category.map_or(Impact::Medium, |c| c.impact).score();
+    let dims = Dimensions {
+        d1: unknown,
+        d2: unknown,
+        d3: unknown,
+        d4: unknown,
+        d5: unknown,
+        d6: unknown,
+        d7: impact,
+    };
+    let reason = match s.channel {
         Some(c) => format!(
             "published through {}, a channel for other publishers' software; the publisher is not identified",
             c.name
@@ -199,7 +229,9 @@ fn unresolved(channel: Option<&Vendor>) -> Risk {
         level: Level::Unknown,
         exposure: None,
         score: None,
-        dimensions: None,
+        dimensions: Some(dims),
+        unknown_dimensions: Dimension::ALL.to_vec(),
+        assumed_role: None,
         rules: vec![FiredRule {
             id: "VENDOR-UNRESOLVED".into(),
             dimension: Dimension::D1,
@@ -208,7 +240,10 @@ fn unresolved(channel: Option<&Vendor>) -> Risk {
         }],
         gates: Vec::new(),
         mitigations: Vec::new(),
-        reasons: vec![reason],
+        reasons: vec![
+            reason,
+            format!("D1..D6 unknown, each scored {unknown}; D7 {impact}: the level stays unknown"),
+        ],
     }
 }
 
@@ -256,6 +291,9 @@ impl<'a> Facts<'a> {
             open_source: s.open_source,
             has_alternative: s.product.is_some_and(|p| !p.alternatives.is_empty()),
             impact: s.category.map_or(Impact::Medium, |c| c.impact),
+            // A role the database doesn't know is assumed networked.
+            networked: s.category.is_none_or(|c| c.networked),
+            role_assumed: s.role_assumed,
         })
     }
 }
@@ -367,17 +405,56 @@ fn mitigate(
     applied
 }
 
-/// Step 5: the ids of the hard gates whose conditions hold, in database
-/// order; any one makes the level critical.
-fn gates(facts: &Facts, cx: &Context, reasons: &mut Vec<String>) -> Vec<String> {
+/// Step 5: the ids of the gates whose conditions hold, in database order,
+/// and the least level they leave (low when none holds): a hard gate makes
+/// the level critical, a floor raises it to its level.
+fn gates(facts: &Facts, cx: &Context, reasons: &mut Vec<String>) -> (Vec<String>, Level) {
     let mut gates = Vec::new();
+    let mut least = Level::Low;
     for g in &cx.db.model.gates {
         if facts.holds(&g.when, cx.db_date) {
             gates.push(g.id.clone());
-            reasons.push(format!("{}: {} → critical", g.id, g.rationale));
+            least = least.max(g.level);
+            reasons.push(format!("{}: {} → {}", g.id, g.rationale, g.level.as_str()));
         }
     }
-    gates
+    (gates, least)
+}
+
+/// The role a known vendor's component takes when nothing identifies its
+/// own: the category most of the vendor's products in the database have
+/// (ties: the higher impact, then the category id). A vendor without
+/// products of its own takes those of every vendor under the same ultimate
+/// controller; `None` when there are none either (the caller falls back to
+/// `unknown`, a networked role of medium impact).
+pub fn typical_role<'a>(db: &'a RuleDb, chain: &[usize]) -> Option<&'a Category> {
+    let (&vendor, &controller) = (chain.first()?, chain.last()?);
+    let mut own: Vec<&str> = products_of(db, |v| v == vendor);
+    if own.is_empty() {
+        own = products_of(db, |v| db.controller(v) == controller);
+    }
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for c in own {
+        *counts.entry(c).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .filter_map(|(id, n)| db.category(id).map(|c| (n, c)))
+        .max_by(|(n1, c1), (n2, c2)| {
+            n1.cmp(n2)
+                .then(c1.impact.cmp(&c2.impact))
+                .then(c2.id.cmp(&c1.id))
+        })
+        .map(|(_, c)| c)
+}
+
+/// The categories of the products whose vendor satisfies `pick`.
+fn products_of(db: &RuleDb, pick: impl Fn(usize) -> bool) -> Vec<&str> {
+    db.products
+        .iter()
+        .filter(|p| pick(p.vendor))
+        .map(|p| p.category.as_str())
+        .collect()
 }
 
 #[cfg(test)]
@@ -411,6 +488,7 @@ mod tests {
                 open_source: db.license_is_open(&p.license),
                 license: Some(&p.license),
                 category: db.category(&p.category),
+                role_assumed: false,
             },
             &cx,
         )
@@ -490,10 +568,20 @@ mod tests {
             open_source: Some(true),
             license: Some("MIT"),
             category: Some(low_role),
+            role_assumed: false,
         };
         let r = assess(&s, &cx);
         assert_eq!(r.level, Level::Unknown);
-        assert_eq!((r.exposure, r.score, r.dimensions), (None, None, None));
+        assert_eq!((r.exposure, r.score), (None, None));
+        // Every dimension is there: D1..D6 scored as unknown (4), D7 the
+        // role's impact.
+        let d = r.dimensions.unwrap();
+        assert_eq!((d.scores(), d.d7), ([4; 6], low_role.impact.score()));
+        assert_eq!(r.unknown_dimensions, Dimension::ALL);
+        let mut lower = db.model.params.clone();
+        lower.unknown_exposure = 2.5;
+        let r = assess(&s, &Context { params: &lower, ..cx });
+        assert_eq!(r.dimensions.unwrap().scores(), [3; 6]);
         assert_eq!(r.rules.len(), 1);
         assert_eq!(
             (
@@ -522,6 +610,7 @@ mod tests {
         assert!(before.gates.is_empty());
         db.model.gates.push(Gate {
             id: "GATE-TEST".into(),
+            level: Level::Critical,
             when: Condition::default(),
             rationale: "always holds".into(),
             refs: Vec::new(),

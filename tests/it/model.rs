@@ -37,6 +37,7 @@ fn assess_product(id: &str) -> sovscan::model::risk::Risk {
             open_source: db.license_is_open(&p.license),
             license: Some(&p.license),
             category: db.category(&p.category),
+            role_assumed: false,
         },
         &cx,
     )
@@ -84,6 +85,7 @@ fn worked_examples_of_docs_model() {
             open_source: None,
             license: None,
             category: db().category("unknown"),
+            role_assumed: false,
         },
         &cx,
     );
@@ -159,6 +161,7 @@ proptest! {
             open_source: open,
             license: None,
             category: db.categories.get(cat),
+            role_assumed: false,
         }, &cx);
         prop_assert_eq!(r.level, Level::Unknown);
     }
