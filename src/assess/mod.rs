@@ -459,7 +459,7 @@ fn products_of(db: &RuleDb, pick: impl Fn(usize) -> bool) -> Vec<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Context, Subject, assess, exposure, level_for};
+    use super::{Context, Subject, assess, exposure, level_for, typical_role};
     use crate::assess::policy::{Mitigation, Target};
     use crate::date::Date;
     use crate::model::risk::{Dimension, Dimensions, Level, Risk, Thresholds, Weights};
@@ -636,6 +636,96 @@ mod tests {
             "{:?}",
             kas.gates
         );
+    }
+
+    #[test]
+    fn a_floor_raises_to_its_level_and_never_lowers() {
+        let mut db = db();
+        db.model.gates.push(Gate {
+            id: "FLOOR-TEST".into(),
+            level: Level::High,
+            when: Condition::default(),
+            rationale: "always holds".into(),
+            refs: Vec::new(),
+        });
+        let lo = assess_product(&db, "libreoffice", &[]);
+        assert_eq!(lo.level, Level::High);
+        assert_eq!(lo.reasons.last().unwrap(), "FLOOR-TEST: always holds → high");
+        // Kaspersky stays critical: its hard gates hold too, and a floor
+        // never lowers.
+        let kas = assess_product(&db, "kaspersky-endpoint", &[]);
+        assert_eq!(kas.level, Level::Critical);
+        assert!(kas.gates.iter().any(|g| g == "FLOOR-TEST"));
+    }
+
+    /// The floors as shipped: a CN/RU controller in a networked role is at
+    /// least high; an unidentified product of a foreign controller at
+    /// least medium; neither touches an EU product.
+    #[test]
+    fn the_shipped_floors() {
+        let db = db();
+        let wechat = assess_product(&db, "wechat", &[]);
+        assert_eq!(wechat.level, Level::High, "{:?}", wechat.reasons);
+        assert!(wechat.gates.contains(&"FLOOR-HOSTILE-STATE-NETWORKED-ROLE".to_owned()));
+        let voov = assess_product(&db, "tencent-meeting", &[]);
+        assert_eq!(voov.level, Level::High, "{:?}", voov.reasons);
+        let lo = assess_product(&db, "libreoffice", &[]);
+        assert!(lo.gates.is_empty());
+
+        let cx = Context {
+            db: &db,
+            params: &db.model.params,
+            mitigations: &[],
+            db_date: Date::parse(&db.meta.date).unwrap(),
+        };
+        let unidentified = |vendor: &str| {
+            let chain = db.chain(db.vendor_index(vendor).unwrap());
+            let role = typical_role(&db, &chain).or_else(|| db.category("unknown"));
+            assess(
+                &Subject {
+                    chain: &chain,
+                    channel: None,
+                    product: None,
+                    open_source: None,
+                    license: None,
+                    category: role,
+                    role_assumed: true,
+                },
+                &cx,
+            )
+        };
+        // Grammarly (US): its only product is productivity (impact 2):
+        // 0.71 × 2 = 1.41 would be low; the floor makes it medium.
+        let g = unidentified("grammarly");
+        assert_eq!((g.score, g.level), (Some(1.41), Level::Medium));
+        assert_eq!(g.gates, ["FLOOR-UNIDENTIFIED-FOREIGN-PRODUCT"]);
+        // Huawei (CN) has no products: the unknown role, networked.
+        let h = unidentified("huawei");
+        assert_eq!(h.assumed_role.as_deref(), Some("unknown"));
+        assert_eq!(h.level, Level::High);
+        // DeepL (DE): an EU controller's unidentified product is not
+        // floored.
+        let d = unidentified("deepl");
+        assert!(d.gates.is_empty() && d.level == Level::Low, "{d:?}");
+    }
+
+    #[test]
+    fn the_typical_role_is_the_most_common_then_the_highest_impact() {
+        let db = db();
+        let role = |vendor: &str| {
+            typical_role(&db, &db.chain(db.vendor_index(vendor).unwrap())).map(|c| c.id.as_str())
+        };
+        // Seven office products, five development, two identity...
+        assert_eq!(role("microsoft"), Some("office"));
+        assert_eq!(role("adobe"), Some("graphics"));
+        // Tencent: one collaboration, one messaging; both high impact, so
+        // the id decides.
+        assert_eq!(role("tencent"), Some("collaboration"));
+        // Kaspersky: security and management, both very high.
+        assert_eq!(role("kaspersky"), Some("management"));
+        // No products of its own: those under the same controller.
+        assert_eq!(role("bytedance-ltd"), Some("collaboration"));
+        assert_eq!(role("huawei"), None);
     }
 
     fn mitigation(target: Target, d3: Option<u8>, d4: Option<u8>) -> Mitigation {

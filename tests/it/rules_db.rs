@@ -236,6 +236,10 @@ fn proprietary_non_eu_products_name_alternatives() {
             "VDI client: the alternative is another virtual-desktop platform, not another client",
         ),
         ("horizon-client", "VDI client, as Citrix Workspace"),
+        (
+            "msvc-redist",
+            "a runtime library other programs bring along: it goes with the programs that need it",
+        ),
         ("workspaces-client", "VDI client, as Citrix Workspace"),
         (
             "intune-portal",
