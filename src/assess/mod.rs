@@ -580,7 +580,13 @@ mod tests {
         assert_eq!(r.unknown_dimensions, Dimension::ALL);
         let mut lower = db.model.params.clone();
         lower.unknown_exposure = 2.5;
-        let r = assess(&s, &Context { params: &lower, ..cx });
+        let r = assess(
+            &s,
+            &Context {
+                params: &lower,
+                ..cx
+            },
+        );
         assert_eq!(r.dimensions.unwrap().scores(), [3; 6]);
         assert_eq!(r.rules.len(), 1);
         assert_eq!(
@@ -650,7 +656,10 @@ mod tests {
         });
         let lo = assess_product(&db, "libreoffice", &[]);
         assert_eq!(lo.level, Level::High);
-        assert_eq!(lo.reasons.last().unwrap(), "FLOOR-TEST: always holds → high");
+        assert_eq!(
+            lo.reasons.last().unwrap(),
+            "FLOOR-TEST: always holds → high"
+        );
         // Kaspersky stays critical: its hard gates hold too, and a floor
         // never lowers.
         let kas = assess_product(&db, "kaspersky-endpoint", &[]);
@@ -666,7 +675,11 @@ mod tests {
         let db = db();
         let wechat = assess_product(&db, "wechat", &[]);
         assert_eq!(wechat.level, Level::High, "{:?}", wechat.reasons);
-        assert!(wechat.gates.contains(&"FLOOR-HOSTILE-STATE-NETWORKED-ROLE".to_owned()));
+        assert!(
+            wechat
+                .gates
+                .contains(&"FLOOR-HOSTILE-STATE-NETWORKED-ROLE".to_owned())
+        );
         let voov = assess_product(&db, "tencent-meeting", &[]);
         assert_eq!(voov.level, Level::High, "{:?}", voov.reasons);
         let lo = assess_product(&db, "libreoffice", &[]);

@@ -89,7 +89,10 @@ fn component_of(seen: &Seen, db: &RuleDb) -> Component {
         _ => "package name",
     };
     facts.names.push((field, seen.name.as_str()));
-    for (field, v) in [("publisher", &seen.publisher), ("maintainer", &seen.maintainer)] {
+    for (field, v) in [
+        ("publisher", &seen.publisher),
+        ("maintainer", &seen.maintainer),
+    ] {
         if let Some(v) = v {
             facts.suppliers.push((field, v.as_str()));
             for d in email_domains(v) {
@@ -147,7 +150,12 @@ fn the_table_is_well_formed_and_mixed() {
     let mut blocs: BTreeMap<&str, usize> = BTreeMap::new();
     for r in &rows {
         assert!(!r.why.is_empty() && !r.sources.is_empty(), "{}", r.product);
-        assert!(db.category(&r.role).is_some(), "{}: role {}", r.product, r.role);
+        assert!(
+            db.category(&r.role).is_some(),
+            "{}: role {}",
+            r.product,
+            r.role
+        );
         assert_ne!(r.level, "unknown", "{}", r.product);
         *levels.entry(r.level.as_str()).or_default() += 1;
         *blocs.entry(bloc(&db, &r.country)).or_default() += 1;
@@ -241,8 +249,7 @@ fn hostile_state_vendors_are_never_below_high() {
         if ["ByteDance", "Tencent", "Kaspersky"].contains(&o.row.vendor.as_str()) {
             assert!(level >= Level::High, "{}: {level:?}", o.row.product);
         }
-        if o.model.product.is_none() && !matches!(bloc(&db, &o.row.country), "EU" | "community")
-        {
+        if o.model.product.is_none() && !matches!(bloc(&db, &o.row.country), "EU" | "community") {
             assert!(level > Level::Low, "{}: {level:?}", o.row.product);
             assert!(o.model.risk.assumed_role.is_some(), "{}", o.row.product);
         }
