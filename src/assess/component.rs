@@ -3,10 +3,12 @@
 //!
 //! This is where an attached and identified unit becomes a
 //! [`Component`]; the role (`category`) comes from the product rule, else
-//! the OS, else the distribution's archive policy, else `unknown`.
+//! the OS, else the distribution's archive policy, else `unknown`. An
+//! `unknown` role of a known vendor is assessed as the vendor's typical
+//! role ([`typical_role`]), recorded in `risk.assumed_role`.
 
 use super::license::{archive_policy, license_of};
-use super::{Context, Subject, assess};
+use super::{Context, Subject, assess, typical_role};
 use crate::attach::Attached;
 use crate::identify::Identity;
 use crate::model::binary::Binary;
@@ -58,6 +60,13 @@ pub fn build(
     } else {
         "unknown".to_owned()
     };
+    // A known vendor's component of unknown role: its vendor's typical
+    // role, or `unknown` itself when the vendor has no products on record.
+    let role_assumed = category == "unknown" && !id.chain.is_empty();
+    let role = match role_assumed {
+        true => typical_role(db, &id.chain).or_else(|| db.category(&category)),
+        false => db.category(&category),
+    };
     let risk = assess(
         &Subject {
             chain: &id.chain,
@@ -65,7 +74,8 @@ pub fn build(
             product: id.product,
             open_source: license.open_source,
             license: license.spdx.as_deref().or(license.stated.as_deref()),
-            category: db.category(&category),
+            category: role,
+            role_assumed,
         },
         cx,
     );

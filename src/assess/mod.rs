@@ -2,13 +2,20 @@
 //! each component on seven dimensions and derives a level. `docs/model.md`
 //! is the procedure for auditors; this module implements it.
 //!
-//! 1. Unresolved vendor → `unknown`, nothing else computed.
+//! 1. Unresolved vendor → `unknown`; D1..D6 take the score of unknown
+//!    (`unknown_exposure`, rounded up), D7 the role's impact.
 //! 2. D1..D6: each dimension's score is the highest score of the named
 //!    rules (`rules/model.toml`) whose conditions hold; 0 if none does.
 //! 3. Mitigations in force may lower D3 and D4 (never D1).
 //! 4. Exposure = Σ wᵢ·Dᵢ / Σ wᵢ over D1..D6 (0..4); D7 = impact of the role
 //!    (1..4); risk = exposure × D7 (0..16); the level follows the thresholds.
-//! 5. A hard gate whose conditions hold makes the level critical.
+//! 5. A gate whose conditions hold raises the level to its level: critical
+//!    for a hard gate, `high` or `medium` for a floor.
+//!
+//! A known vendor's component whose role is unknown (no product rule, OS
+//! record or archive policy) takes its vendor's typical role for D7
+//! ([`typical_role`]); the floors keep such a component of a foreign
+//! controller from being low.
 //!
 //! Every step is recorded (fired rules, mitigations, gates, sentences), so
 //! any level can be traced back to its evidence.
@@ -40,6 +47,8 @@ pub struct Subject<'a> {
     pub open_source: Option<bool>,
     pub license: Option<&'a str>,
     pub category: Option<&'a Category>,
+    /// `category` is assumed (the vendor's typical role), not identified.
+    pub role_assumed: bool,
 }
 
 /// The model as configured for one scan.
@@ -65,6 +74,8 @@ struct Facts<'a> {
     open_source: Option<bool>,
     has_alternative: bool,
     impact: Impact,
+    networked: bool,
+    role_assumed: bool,
 }
 
 impl Facts<'_> {
@@ -113,6 +124,8 @@ impl Facts<'_> {
             && c.has_alternative
                 .is_none_or(|want| want == self.has_alternative)
             && (c.impacts.is_empty() || c.impacts.contains(&self.impact))
+            && c.networked.is_none_or(|want| want == self.networked)
+            && c.role_assumed.is_none_or(|want| want == self.role_assumed)
     }
 }
 
@@ -153,7 +166,7 @@ pub fn round(decimals: usize, x: f64) -> f64 {
 /// always give the same result, reasons included.
 pub fn assess(s: &Subject, cx: &Context) -> Risk {
     let Some(facts) = Facts::of(s, cx.db) else {
-        return unresolved(s.channel);
+        return unresolved(s, cx);
     };
     let mut reasons = vec![chain_reason(s.chain, cx.db)];
     let (mut dims, fired) = score(&facts, cx, &mut reasons);
@@ -169,15 +182,18 @@ pub fn assess(s: &Subject, cx: &Context) -> Risk {
         score,
         level.as_str()
     ));
-    let gates = gates(&facts, cx, &mut reasons);
-    if !gates.is_empty() {
-        level = Level::Critical;
-    }
+    let (gates, least) = gates(&facts, cx, &mut reasons);
+    level = level.max(least);
     Risk {
         level,
         exposure: Some(round(2, exposure)),
         score: Some(round(2, score)),
         dimensions: Some(dims),
+        unknown_dimensions: Vec::new(),
+        assumed_role: s
+            .role_assumed
+            .then(|| s.category.map(|c| c.id.clone()))
+            .flatten(),
         rules: fired,
         gates,
         mitigations: applied,
@@ -185,10 +201,24 @@ pub fn assess(s: &Subject, cx: &Context) -> Risk {
     }
 }
 
-/// Step 1: without a controller nothing is computed, and the level is
-/// unknown, never low.
-fn unresolved(channel: Option<&Vendor>) -> Risk {
-    let reason = match channel {
+/// Step 1: without a controller the level is unknown, never low. D1..D6
+/// can't be assessed: each takes the score of unknown, `unknown_exposure`
+/// rounded up (4 by default), so that they give the exposure the index
+/// counts; D7 is the impact of the role as far as it is known. Exposure
+/// and score stay null: no level is derived from them.
+fn unresolved(s: &Subject, cx: &Context) -> Risk {
+    let unknown = cx.params.unknown_exposure.clamp(0.0, 4.0).ceil() as u8;
+    let impact = s.category.map_or(Impact::Medium, |c| c.impact).score();
+    let dims = Dimensions {
+        d1: unknown,
+        d2: unknown,
+        d3: unknown,
+        d4: unknown,
+        d5: unknown,
+        d6: unknown,
+        d7: impact,
+    };
+    let reason = match s.channel {
         Some(c) => format!(
             "published through {}, a channel for other publishers' software; the publisher is not identified",
             c.name
@@ -200,7 +230,9 @@ fn unresolved(channel: Option<&Vendor>) -> Risk {
         level: Level::Unknown,
         exposure: None,
         score: None,
-        dimensions: None,
+        dimensions: Some(dims),
+        unknown_dimensions: Dimension::ALL.to_vec(),
+        assumed_role: None,
         rules: vec![FiredRule {
             id: "VENDOR-UNRESOLVED".into(),
             dimension: Dimension::D1,
@@ -209,7 +241,10 @@ fn unresolved(channel: Option<&Vendor>) -> Risk {
         }],
         gates: Vec::new(),
         mitigations: Vec::new(),
-        reasons: vec![reason],
+        reasons: vec![
+            reason,
+            format!("D1..D6 unknown, each scored {unknown}; D7 {impact}: the level stays unknown"),
+        ],
     }
 }
 
@@ -257,6 +292,9 @@ impl<'a> Facts<'a> {
             open_source: s.open_source,
             has_alternative: s.product.is_some_and(|p| !p.alternatives.is_empty()),
             impact: s.category.map_or(Impact::Medium, |c| c.impact),
+            // A role the database doesn't know is assumed networked.
+            networked: s.category.is_none_or(|c| c.networked),
+            role_assumed: s.role_assumed,
         })
     }
 }
@@ -368,22 +406,61 @@ fn mitigate(
     applied
 }
 
-/// Step 5: the ids of the hard gates whose conditions hold, in database
-/// order; any one makes the level critical.
-fn gates(facts: &Facts, cx: &Context, reasons: &mut Vec<String>) -> Vec<String> {
+/// Step 5: the ids of the gates whose conditions hold, in database order,
+/// and the least level they leave (low when none holds): a hard gate makes
+/// the level critical, a floor raises it to its level.
+fn gates(facts: &Facts, cx: &Context, reasons: &mut Vec<String>) -> (Vec<String>, Level) {
     let mut gates = Vec::new();
+    let mut least = Level::Low;
     for g in &cx.db.model.gates {
         if facts.holds(&g.when, cx.db_date) {
             gates.push(g.id.clone());
-            reasons.push(format!("{}: {} → critical", g.id, g.rationale));
+            least = least.max(g.level);
+            reasons.push(format!("{}: {} → {}", g.id, g.rationale, g.level.as_str()));
         }
     }
-    gates
+    (gates, least)
+}
+
+/// The role a known vendor's component takes when nothing identifies its
+/// own: the category most of the vendor's products in the database have
+/// (ties: the higher impact, then the category id). A vendor without
+/// products of its own takes those of every vendor under the same ultimate
+/// controller; `None` when there are none either (the caller falls back to
+/// `unknown`, a networked role of medium impact).
+pub fn typical_role<'a>(db: &'a RuleDb, chain: &[usize]) -> Option<&'a Category> {
+    let (&vendor, &controller) = (chain.first()?, chain.last()?);
+    let mut own: Vec<&str> = products_of(db, |v| v == vendor);
+    if own.is_empty() {
+        own = products_of(db, |v| db.controller(v) == controller);
+    }
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for c in own {
+        *counts.entry(c).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .filter_map(|(id, n)| db.category(id).map(|c| (n, c)))
+        .max_by(|(n1, c1), (n2, c2)| {
+            n1.cmp(n2)
+                .then(c1.impact.cmp(&c2.impact))
+                .then(c2.id.cmp(&c1.id))
+        })
+        .map(|(_, c)| c)
+}
+
+/// The categories of the products whose vendor satisfies `pick`.
+fn products_of(db: &RuleDb, pick: impl Fn(usize) -> bool) -> Vec<&str> {
+    db.products
+        .iter()
+        .filter(|p| pick(p.vendor))
+        .map(|p| p.category.as_str())
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Context, Subject, assess, exposure, level_for};
+    use super::{Context, Subject, assess, exposure, level_for, typical_role};
     use crate::assess::policy::{Mitigation, Target};
     use crate::date::Date;
     use crate::model::risk::{Dimension, Dimensions, Level, Risk, Thresholds, Weights};
@@ -412,6 +489,7 @@ mod tests {
                 open_source: db.license_is_open(&p.license),
                 license: Some(&p.license),
                 category: db.category(&p.category),
+                role_assumed: false,
             },
             &cx,
         )
@@ -491,10 +569,26 @@ mod tests {
             open_source: Some(true),
             license: Some("MIT"),
             category: Some(low_role),
+            role_assumed: false,
         };
         let r = assess(&s, &cx);
         assert_eq!(r.level, Level::Unknown);
-        assert_eq!((r.exposure, r.score, r.dimensions), (None, None, None));
+        assert_eq!((r.exposure, r.score), (None, None));
+        // Every dimension is there: D1..D6 scored as unknown (4), D7 the
+        // role's impact.
+        let d = r.dimensions.unwrap();
+        assert_eq!((d.scores(), d.d7), ([4; 6], low_role.impact.score()));
+        assert_eq!(r.unknown_dimensions, Dimension::ALL);
+        let mut lower = db.model.params.clone();
+        lower.unknown_exposure = 2.5;
+        let r = assess(
+            &s,
+            &Context {
+                params: &lower,
+                ..cx
+            },
+        );
+        assert_eq!(r.dimensions.unwrap().scores(), [3; 6]);
         assert_eq!(r.rules.len(), 1);
         assert_eq!(
             (
@@ -523,6 +617,7 @@ mod tests {
         assert!(before.gates.is_empty());
         db.model.gates.push(Gate {
             id: "GATE-TEST".into(),
+            level: Level::Critical,
             when: Condition::default(),
             rationale: "always holds".into(),
             refs: Vec::new(),
@@ -548,6 +643,103 @@ mod tests {
             "{:?}",
             kas.gates
         );
+    }
+
+    #[test]
+    fn a_floor_raises_to_its_level_and_never_lowers() {
+        let mut db = db();
+        db.model.gates.push(Gate {
+            id: "FLOOR-TEST".into(),
+            level: Level::High,
+            when: Condition::default(),
+            rationale: "always holds".into(),
+            refs: Vec::new(),
+        });
+        let lo = assess_product(&db, "libreoffice", &[]);
+        assert_eq!(lo.level, Level::High);
+        assert_eq!(
+            lo.reasons.last().unwrap(),
+            "FLOOR-TEST: always holds → high"
+        );
+        // Kaspersky stays critical: its hard gates hold too, and a floor
+        // never lowers.
+        let kas = assess_product(&db, "kaspersky-endpoint", &[]);
+        assert_eq!(kas.level, Level::Critical);
+        assert!(kas.gates.iter().any(|g| g == "FLOOR-TEST"));
+    }
+
+    /// The floors as shipped: a CN/RU controller in a networked role is at
+    /// least high; an unidentified product of a foreign controller at
+    /// least medium; neither touches an EU product.
+    #[test]
+    fn the_shipped_floors() {
+        let db = db();
+        let wechat = assess_product(&db, "wechat", &[]);
+        assert_eq!(wechat.level, Level::High, "{:?}", wechat.reasons);
+        assert!(
+            wechat
+                .gates
+                .contains(&"FLOOR-HOSTILE-STATE-NETWORKED-ROLE".to_owned())
+        );
+        let voov = assess_product(&db, "tencent-meeting", &[]);
+        assert_eq!(voov.level, Level::High, "{:?}", voov.reasons);
+        let lo = assess_product(&db, "libreoffice", &[]);
+        assert!(lo.gates.is_empty());
+
+        let cx = Context {
+            db: &db,
+            params: &db.model.params,
+            mitigations: &[],
+            db_date: Date::parse(&db.meta.date).unwrap(),
+        };
+        let unidentified = |vendor: &str| {
+            let chain = db.chain(db.vendor_index(vendor).unwrap());
+            let role = typical_role(&db, &chain).or_else(|| db.category("unknown"));
+            assess(
+                &Subject {
+                    chain: &chain,
+                    channel: None,
+                    product: None,
+                    open_source: None,
+                    license: None,
+                    category: role,
+                    role_assumed: true,
+                },
+                &cx,
+            )
+        };
+        // Grammarly (US): its only product is productivity (impact 2):
+        // 0.71 × 2 = 1.41 would be low; the floor makes it medium.
+        let g = unidentified("grammarly");
+        assert_eq!((g.score, g.level), (Some(1.41), Level::Medium));
+        assert_eq!(g.gates, ["FLOOR-UNIDENTIFIED-FOREIGN-PRODUCT"]);
+        // Huawei (CN) has no products: the unknown role, networked.
+        let h = unidentified("huawei");
+        assert_eq!(h.assumed_role.as_deref(), Some("unknown"));
+        assert_eq!(h.level, Level::High);
+        // DeepL (DE): an EU controller's unidentified product is not
+        // floored.
+        let d = unidentified("deepl");
+        assert!(d.gates.is_empty() && d.level == Level::Low, "{d:?}");
+    }
+
+    #[test]
+    fn the_typical_role_is_the_most_common_then_the_highest_impact() {
+        let db = db();
+        let role = |vendor: &str| {
+            typical_role(&db, &db.chain(db.vendor_index(vendor).unwrap())).map(|c| c.id.as_str())
+        };
+        // Seven office products, five development, two identity...
+        assert_eq!(role("microsoft"), Some("office"));
+        assert_eq!(role("adobe"), Some("graphics"));
+        // Tencent: one collaboration, one messaging; both high impact, so
+        // the id decides.
+        assert_eq!(role("tencent"), Some("collaboration"));
+        // Kaspersky: security and management, both very high.
+        assert_eq!(role("kaspersky"), Some("management"));
+        // No products of its own: those under the same controller.
+        assert_eq!(role("bytedance-ltd"), Some("collaboration"));
+        assert_eq!(role("huawei"), None);
     }
 
     fn mitigation(target: Target, d3: Option<u8>, d4: Option<u8>) -> Mitigation {

@@ -208,6 +208,18 @@ impl Dimensions {
     }
 }
 
+impl Dimension {
+    /// D1..D6 in order.
+    pub const ALL: [Dimension; 6] = [
+        Dimension::D1,
+        Dimension::D2,
+        Dimension::D3,
+        Dimension::D4,
+        Dimension::D5,
+        Dimension::D6,
+    ];
+}
+
 /// A model rule that fired.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FiredRule {
@@ -238,10 +250,24 @@ pub struct Risk {
     pub exposure: Option<f64>,
     /// exposure × D7 (0..16); null when unknown.
     pub score: Option<f64>,
+    /// D1..D7; always present since the model scores unknown dimensions
+    /// too (docs/model.md §4 "Unknown"). `None` only in reports of older
+    /// versions.
     pub dimensions: Option<Dimensions>,
+    /// The dimensions that could not be assessed and carry the score the
+    /// model gives unknown (an unresolved vendor: D1..D6).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown_dimensions: Vec<Dimension>,
+    /// The category whose impact (D7) was assumed because the component's
+    /// own role is unknown: the typical role of its vendor's products, or
+    /// `unknown` when the database holds none (docs/model.md §3, D7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assumed_role: Option<String>,
     /// Every rule whose conditions held, by dimension.
     pub rules: Vec<FiredRule>,
-    /// Ids of the hard gates that forced the level to critical.
+    /// Ids of the gates that held, in database order: each raises the level
+    /// to at least its level (critical for the hard gates, lower for the
+    /// floors).
     pub gates: Vec<String>,
     pub mitigations: Vec<AppliedMitigation>,
     /// The assessment in sentences, in order.

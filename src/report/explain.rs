@@ -262,26 +262,41 @@ fn assessment(report: &Report, c: &Component, db: &RuleDb, o: &mut String) {
             .map(|(i, (score, weight))| format!("D{} {score} (weight {})", i + 1, json(&weight)))
             .collect();
         let _ = writeln!(o, "  {}", dims.join(" · "));
+        if let Some(role) = &r.assumed_role {
+            let _ = writeln!(
+                o,
+                "  role assumed: {role} (the component's own role is unknown; its vendor's typical role)"
+            );
+        }
         let t = &params.thresholds;
-        let _ = writeln!(
-            o,
-            "  exposure {} × impact D7 {} = {} (thresholds: medium {}, high {}, critical {})",
-            json(&r.exposure),
-            d.d7,
-            json(&r.score),
-            json(&t.medium),
-            json(&t.high),
-            json(&t.critical)
-        );
+        match r.exposure {
+            // An unresolved vendor: docs/model.md §4, "Unknown".
+            None => {
+                let _ = writeln!(
+                    o,
+                    "  D1..D6 unknown, each scored as unknown; impact D7 {}: no exposure, the level stays unknown",
+                    d.d7
+                );
+            }
+            Some(e) => {
+                let _ = writeln!(
+                    o,
+                    "  exposure {} × impact D7 {} = {} (thresholds: medium {}, high {}, critical {})",
+                    json(&e),
+                    d.d7,
+                    json(&r.score),
+                    json(&t.medium),
+                    json(&t.high),
+                    json(&t.critical)
+                );
+            }
+        }
     }
     for g in &r.gates {
-        let why = db
-            .model
-            .gates
-            .iter()
-            .find(|x| &x.id == g)
-            .map_or("", |x| x.rationale.as_str());
-        let _ = writeln!(o, "  gate {g}: {why}");
+        let gate = db.model.gates.iter().find(|x| &x.id == g);
+        let why = gate.map_or("", |x| x.rationale.as_str());
+        let level = gate.map_or("critical", |x| x.level.as_str());
+        let _ = writeln!(o, "  gate {g} (at least {level}): {why}");
     }
     let _ = writeln!(o, "  level: {}", r.level.as_str());
 }

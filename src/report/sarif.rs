@@ -155,22 +155,22 @@ fn descriptors(selected: &[&Component]) -> BTreeMap<String, RuleDescriptor> {
         }
         for g in &c.risk.gates {
             rules.entry(g.clone()).or_insert_with(|| {
-                // The report keeps a gate's rationale only in the reasons
-                // (`ID: rationale → critical`).
+                // The report keeps a gate's rationale and level only in the
+                // reasons (`ID: rationale → critical`; a floor `→ high`).
                 let prefix = format!("{g}: ");
-                let rationale = c
-                    .risk
-                    .reasons
-                    .iter()
-                    .find_map(|r| r.strip_prefix(&prefix))
-                    .map(|r| r.trim_end_matches(" → critical").to_owned())
-                    .unwrap_or_else(|| "A hard gate of the assessment model held.".into());
-                descriptor(
-                    g,
-                    format!("{g}: hard gate, the level is critical"),
-                    rationale,
-                    json!({"kind": "gate"}),
-                )
+                let reason = c.risk.reasons.iter().find_map(|r| r.strip_prefix(&prefix));
+                let (rationale, level) = match reason.and_then(|r| r.rsplit_once(" → ")) {
+                    Some((why, level)) => (why.to_owned(), level),
+                    None => (
+                        "A hard gate of the assessment model held.".into(),
+                        "critical",
+                    ),
+                };
+                let short = match level {
+                    "critical" => format!("{g}: hard gate, the level is critical"),
+                    l => format!("{g}: floor, the level is at least {l}"),
+                };
+                descriptor(g, short, rationale, json!({"kind": "gate"}))
             });
         }
     }

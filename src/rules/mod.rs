@@ -19,7 +19,7 @@ pub use schema::{LawKind, VendorKind};
 pub use validate::params;
 
 use crate::diag::Diagnostic;
-use crate::model::risk::{Bloc, Dimension, Impact, ModelParams};
+use crate::model::risk::{Bloc, Dimension, Impact, Level, ModelParams};
 
 use std::collections::HashMap;
 
@@ -47,6 +47,7 @@ pub struct Category {
     pub impact: Impact,
     pub workplace: bool,
     pub weight: f64,
+    pub networked: bool,
 }
 
 /// Conditions of a model rule or gate (see [`schema::WhenDef`]).
@@ -67,6 +68,8 @@ pub struct Condition {
     pub license_known: Option<bool>,
     pub has_alternative: Option<bool>,
     pub impacts: Vec<Impact>,
+    pub networked: Option<bool>,
+    pub role_assumed: Option<bool>,
 }
 
 #[derive(Debug, Clone)]
@@ -82,6 +85,8 @@ pub struct ModelRule {
 #[derive(Debug, Clone)]
 pub struct Gate {
     pub id: String,
+    /// The least level when the gate holds (`critical` for a hard gate).
+    pub level: Level,
     pub when: Condition,
     pub rationale: String,
     pub refs: Vec<String>,

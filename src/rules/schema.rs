@@ -3,7 +3,7 @@
 //! never renamed. Spans are kept wherever validation may need to point at a
 //! value (`file:line:col`).
 
-use crate::model::risk::{Bloc, Dimension, Impact, Thresholds, Weights};
+use crate::model::risk::{Bloc, Dimension, Impact, Level, Thresholds, Weights};
 use serde::Deserialize;
 use toml::Spanned;
 use toml::value::Datetime;
@@ -67,16 +67,41 @@ pub struct ModelRuleDef {
     pub refs: Vec<String>,
 }
 
-/// A hard gate: when its conditions hold the level is critical, whatever
-/// the matrix says.
+/// A gate: when its conditions hold the level is at least `level`
+/// (critical unless stated: a hard gate), whatever the matrix says. A gate
+/// with a lower level is a floor (`high`, `medium`).
 #[derive(Debug, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct GateDef {
     pub id: Spanned<String>,
+    /// The least level a component gets when the gate holds; `critical`
+    /// when absent.
+    #[serde(default)]
+    pub level: Option<GateLevel>,
     pub when: WhenDef,
     pub rationale: String,
     #[serde(default)]
     pub refs: Vec<String>,
+}
+
+/// The levels a gate can raise to: a gate to `low` would do nothing, and
+/// `unknown` is not a judgement.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum GateLevel {
+    Medium,
+    High,
+    Critical,
+}
+
+impl From<GateLevel> for Level {
+    fn from(g: GateLevel) -> Level {
+        match g {
+            GateLevel::Medium => Level::Medium,
+            GateLevel::High => Level::High,
+            GateLevel::Critical => Level::Critical,
+        }
+    }
 }
 
 /// Conditions, all of which must hold (an empty table always holds). Lists
@@ -127,6 +152,12 @@ pub struct WhenDef {
     /// The role's impact.
     #[serde(default)]
     pub impacts: Vec<Impact>,
+    /// The role is networked (its category has `networked = true`).
+    pub networked: Option<bool>,
+    /// The role is assumed, not identified: a known vendor's component
+    /// that no product rule, OS record or archive policy gives a role
+    /// takes the vendor's typical role (docs/model.md §3, D7).
+    pub role_assumed: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, Clone)]
@@ -165,6 +196,11 @@ pub struct CategoryDef {
     /// Role weight in the image aggregates (index, shares, concentration).
     #[serde(default = "one")]
     pub weight: f64,
+    /// Software in this role talks to servers as part of what it does
+    /// (mail, chat, sync, updates of signatures, remote sessions); model
+    /// conditions test it (`networked`).
+    #[serde(default)]
+    pub networked: bool,
 }
 
 fn one() -> f64 {

@@ -420,6 +420,43 @@ fn sarif_results_follow_the_levels() {
     assert!(results.iter().any(|r| r["level"] == "note"));
 }
 
+/// A floor is a gate in SARIF too: it decides the result's rule and its
+/// descriptor says which level it raises to, not "critical".
+#[test]
+fn sarif_names_a_floor_as_a_floor() {
+    let log = scan_as(
+        "sarif",
+        &["fixtures/demo-macos"],
+        &["--sarif-min-level", "medium"],
+    );
+    let run = &log["runs"][0];
+    let floor = "FLOOR-UNIDENTIFIED-FOREIGN-PRODUCT";
+    let rule = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == floor)
+        .expect("the floor's descriptor");
+    assert_eq!(
+        rule["shortDescription"]["text"],
+        format!("{floor}: floor, the level is at least medium")
+    );
+    assert!(
+        rule["fullDescription"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("A product of a vendor controlled outside the EU"),
+        "{rule}"
+    );
+    let receipt = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["properties"]["name"] == "com.microsoft.package.Microsoft_AutoUpdate.app")
+        .expect("the Microsoft AutoUpdate receipt, medium");
+    assert_eq!(receipt["ruleId"], floor);
+}
+
 #[test]
 fn one_scan_writes_every_format() {
     let dir = tempfile::tempdir().unwrap();

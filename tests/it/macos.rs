@@ -232,13 +232,20 @@ fn homebrew_and_receipts() {
     );
     let zoom = component(&r, "0:pkg:us.zoom.pkg.videomeeting@6.2.11.43613");
     assert_eq!(zoom["vendor"]["id"], "zoom");
+    assert_eq!(zoom["product"]["id"], "zoom");
+    let autoupdate = component(
+        &r,
+        "0:pkg:com.microsoft.package.Microsoft_AutoUpdate.app@4.76.24091630",
+    );
+    assert_eq!(autoupdate["vendor"]["id"], "microsoft");
+    assert!(autoupdate["product"].is_null());
     let pkgs = r["components"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|c| c["source"] == "pkg")
         .count();
-    assert_eq!(pkgs, 2);
+    assert_eq!(pkgs, 3);
 }
 
 fn scan_dir(dir: &Path) -> Value {

@@ -5,7 +5,7 @@ use crate::common::*;
 use proptest::prelude::*;
 use serde_json::Value;
 use sovscan::assess::aggregate::index;
-use sovscan::assess::{Context, Subject, assess, exposure, level_for};
+use sovscan::assess::{Context, Subject, assess, exposure, level_for, typical_role};
 use sovscan::date::Date;
 use sovscan::model::risk::{Dimensions, Level};
 use sovscan::rules::RuleDb;
@@ -37,6 +37,7 @@ fn assess_product(id: &str) -> sovscan::model::risk::Risk {
             open_source: db.license_is_open(&p.license),
             license: Some(&p.license),
             category: db.category(&p.category),
+            role_assumed: false,
         },
         &cx,
     )
@@ -84,11 +85,56 @@ fn worked_examples_of_docs_model() {
             open_source: None,
             license: None,
             category: db().category("unknown"),
+            role_assumed: false,
         },
         &cx,
     );
     assert_eq!(unknown.level, Level::Unknown);
     assert_eq!(unknown.exposure, None);
+}
+
+/// docs/model.md §5, "High — CapCut on Windows": a known vendor's product
+/// no rule identifies takes the vendor's typical role, and the floor for a
+/// CN controller in a networked role makes it high.
+#[test]
+fn worked_example_of_an_unidentified_product_of_a_cn_vendor() {
+    let db = db();
+    let chain = db.chain(db.vendor_index("bytedance").unwrap());
+    let role = typical_role(db, &chain).unwrap();
+    assert_eq!(role.id, "collaboration");
+    let params = db.model.params.clone();
+    let cx = Context {
+        db,
+        params: &params,
+        mitigations: &[],
+        db_date: Date::parse(&db.meta.date).unwrap(),
+    };
+    let subject = |category, role_assumed| Subject {
+        chain: &chain,
+        channel: None,
+        product: None,
+        open_source: None,
+        license: None,
+        category,
+        role_assumed,
+    };
+    let capcut = assess(&subject(Some(role), true), &cx);
+    assert_eq!((capcut.exposure, capcut.score), (Some(0.82), Some(2.47)));
+    assert_eq!(capcut.level, Level::High, "{:?}", capcut.reasons);
+    assert_eq!(
+        capcut.gates,
+        [
+            "FLOOR-HOSTILE-STATE-NETWORKED-ROLE",
+            "FLOOR-UNIDENTIFIED-FOREIGN-PRODUCT"
+        ]
+    );
+    assert_eq!(capcut.assumed_role.as_deref(), Some("collaboration"));
+    // What it was before: the unknown role, not networked, not assumed.
+    let mut db2 = RuleDb::embedded().unwrap();
+    db2.model.gates.retain(|g| !g.id.starts_with("FLOOR-"));
+    let cx2 = Context { db: &db2, ..cx };
+    let before = assess(&subject(db2.category("unknown"), false), &cx2);
+    assert_eq!((before.score, before.level), (Some(1.65), Level::Low));
 }
 
 #[test]
@@ -159,6 +205,7 @@ proptest! {
             open_source: open,
             license: None,
             category: db.categories.get(cat),
+            role_assumed: false,
         }, &cx);
         prop_assert_eq!(r.level, Level::Unknown);
     }
@@ -379,12 +426,12 @@ fn docs_model_names_every_rule_and_gate() {
 fn the_macos_and_windows_demos_give_the_documented_aggregates() {
     // docs/model.md §6, "Worked example: the demo images".
     for (root, index, oss, us, coverage, single) in [
-        ("fixtures/demo-macos", 66.3, 0.2727, 0.8, 0.7273, vec![]),
+        ("fixtures/demo-macos", 66.7, 0.25, 0.8043, 0.75, vec![]),
         (
             "fixtures/demo-windows",
-            71.1,
-            0.3846,
-            0.6522,
+            70.0,
+            0.4231,
+            0.6735,
             0.9259,
             vec!["microsoft"],
         ),

@@ -195,7 +195,7 @@ fn windows_entry_folder_updates_and_runtimes_fold() {
     // The hidden Minimum Runtime belongs to the redistributable.
     let vc = product(&r, "product:msvc-redist");
     assert_eq!(members(&r, vc).len(), 2);
-    assert_eq!(vc["category"], "runtime");
+    assert_eq!(vc["category"], "library");
     // Teams: AppX, the per-user registry entry with its MSI add-in.
     let teams = product(&r, "product:microsoft-teams");
     assert_eq!(members(&r, teams).len(), 3);

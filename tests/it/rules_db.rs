@@ -238,7 +238,7 @@ fn proprietary_non_eu_products_name_alternatives() {
         ("horizon-client", "VDI client, as Citrix Workspace"),
         (
             "msvc-redist",
-            "a runtime other Windows programs need: it goes when they go",
+            "a runtime library other programs bring along: it goes with the programs that need it",
         ),
         ("workspaces-client", "VDI client, as Citrix Workspace"),
         (

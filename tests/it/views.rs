@@ -73,6 +73,42 @@ fn explain_traces_a_component_from_a_saved_scan() {
         ));
 }
 
+/// An unresolved vendor's dimensions are all there, scored as unknown,
+/// with no exposure line; an assumed role and a floor are named.
+#[test]
+fn explain_shows_unknown_dimensions_assumed_roles_and_floors() {
+    sovscan()
+        .args(["explain", "vendor-tool", "fixtures/demo-linux"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("D1 4 (weight 10.0) · D2 4 (weight 15.0)")
+                .and(predicate::str::contains(
+                    "D1..D6 unknown, each scored as unknown; impact D7 2: no exposure, the level stays unknown",
+                ))
+                .and(predicate::str::contains("exposure null").not())
+                .and(predicate::str::contains("level: unknown")),
+        );
+    sovscan()
+        .args([
+            "explain",
+            "com.microsoft.package.Microsoft_AutoUpdate.app",
+            "fixtures/demo-macos",
+        ])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("role assumed: office")
+                .and(predicate::str::contains(
+                    "exposure 0.71 × impact D7 3 = 2.12",
+                ))
+                .and(predicate::str::contains(
+                    "gate FLOOR-UNIDENTIFIED-FOREIGN-PRODUCT (at least medium)",
+                ))
+                .and(predicate::str::contains("level: medium")),
+        );
+}
+
 #[test]
 fn explain_refuses_ambiguous_and_unknown_names() {
     let dir = tempfile::tempdir().unwrap();

@@ -172,6 +172,17 @@ impl<'a> Facts<'a> {
         .collect()
     }
 
+    /// The level a gate raises to, when the database has it (a floor's is
+    /// below critical).
+    pub fn gate_level(&self, id: &str) -> Option<crate::model::risk::Level> {
+        self.db?
+            .model
+            .gates
+            .iter()
+            .find(|g| g.id == id)
+            .map(|g| g.level)
+    }
+
     /// A gate's rationale, when the database has it.
     pub fn gate_rationale(&self, id: &str) -> Option<String> {
         self.db?

@@ -409,6 +409,26 @@ mod tests {
             .collect()
     }
 
+    /// A floor is labelled with the level it raises to, not as a hard gate.
+    #[test]
+    fn a_floor_is_not_called_a_hard_gate() {
+        let db = RuleDb::embedded().unwrap();
+        let mut r = report(&db);
+        let floor = "FLOOR-HOSTILE-STATE-NETWORKED-ROLE";
+        r.components[1].risk.gates = vec!["GATE-HOSTILE-STATE-CRITICAL-ROLE".into(), floor.into()];
+        let doc = build(&r, Some(&db));
+        let Block::Article(a) = &doc.sections[5].blocks[1] else {
+            panic!("one explained dependency")
+        };
+        let md_labels = labels(a, Backend::Markdown);
+        assert!(md_labels.contains(&"Hard gate GATE-HOSTILE-STATE-CRITICAL-ROLE"));
+        assert!(
+            md_labels.contains(&"Floor FLOOR-HOSTILE-STATE-NETWORKED-ROLE (at least high)"),
+            "{md_labels:?}"
+        );
+        assert!(labels(a, Backend::Html).contains(&"Gates and floors"));
+    }
+
     #[test]
     fn a_dependency_is_explained_once_with_each_formats_variant() {
         let db = RuleDb::embedded().unwrap();

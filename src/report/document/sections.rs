@@ -857,31 +857,37 @@ fn dimensions(f: &Facts, c: &Component) -> Option<Entry> {
     ))
 }
 
-/// The hard gates that forced the level (Markdown: one entry each).
+/// The gates that raised the level (Markdown: one entry each): hard gates
+/// to critical, floors to their level.
 fn gates(f: &Facts, c: &Component) -> Vec<Entry> {
     let gates = &c.risk.gates;
     let why = |g: &str| {
         f.gate_rationale(g)
             .unwrap_or_else(|| "the level is critical".into())
     };
+    let title = |g: &str| match f.gate_level(g) {
+        Some(l) if l != Level::Critical => format!("Floor {g} (at least {})", l.as_str()),
+        _ => format!("Hard gate {g}"),
+    };
     let mut entries: Vec<Entry> = gates
         .iter()
-        .map(|g| {
-            Entry::only(
-                Backend::Markdown,
-                format!("Hard gate {g}"),
-                vec![para(why(g))],
-            )
-        })
+        .map(|g| Entry::only(Backend::Markdown, title(g), vec![para(why(g))]))
         .collect();
     if !gates.is_empty() {
         let items = gates
             .iter()
             .map(|g| vec![Inline::Code(g.clone()), text(format!(": {}", why(g)))])
             .collect();
+        let floors = gates
+            .iter()
+            .any(|g| f.gate_level(g).is_some_and(|l| l != Level::Critical));
         entries.push(Entry::only(
             Backend::Html,
-            "Hard gates",
+            if floors {
+                "Gates and floors"
+            } else {
+                "Hard gates"
+            },
             vec![Block::List(List {
                 items,
                 run_in: false,

@@ -3,7 +3,7 @@
 
 use super::{country_code, params};
 use crate::diag::Code;
-use crate::model::risk::ModelParams;
+use crate::model::risk::{Level, ModelParams};
 use crate::rules::layers::{At, Ctx, Table, Tables};
 use crate::rules::schema::{GateDef, JurisdictionDef, ModelDef, ModelRuleDef, WhenDef};
 use crate::rules::{Condition, Gate, Model, ModelRule};
@@ -112,6 +112,8 @@ impl<'a> Conditions<'a> {
             license_known: w.license_known,
             has_alternative: w.has_alternative,
             impacts: w.impacts.clone(),
+            networked: w.networked,
+            role_assumed: w.role_assumed,
         }
     }
 }
@@ -147,8 +149,8 @@ fn rules(ctx: &mut Ctx, conditions: &mut Conditions, t: &Table<ModelRuleDef>) ->
     out
 }
 
-/// `[[gate]]`: at least one condition, since a gate makes its components
-/// critical.
+/// `[[gate]]`: at least one condition, since a gate raises every
+/// component it holds for (to critical unless it states a lower level).
 fn gates(ctx: &mut Ctx, conditions: &mut Conditions, t: &Table<GateDef>) -> Vec<Gate> {
     let mut out = Vec::new();
     for a in &t.items {
@@ -156,13 +158,15 @@ fn gates(ctx: &mut Ctx, conditions: &mut Conditions, t: &Table<GateDef>) -> Vec<
         let when = conditions.convert(ctx, a.file, &d.when);
         if when == Condition::default() {
             let msg = format!(
-                "gate `{}` has no conditions: it would make everything critical",
-                d.id.get_ref()
+                "gate `{}` has no conditions: it would make everything {}",
+                d.id.get_ref(),
+                d.level.map_or(Level::Critical, Level::from).as_str()
             );
             ctx.err(a.file, d.id.span(), Code::EmptyGate, msg);
         }
         out.push(Gate {
             id: d.id.get_ref().clone(),
+            level: d.level.map_or(Level::Critical, Level::from),
             when,
             rationale: d.rationale.clone(),
             refs: d.refs.clone(),

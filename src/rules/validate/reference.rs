@@ -46,6 +46,7 @@ pub(super) fn categories(t: &Table<CategoryDef>) -> Vec<Category> {
                 impact: d.impact,
                 workplace: d.workplace,
                 weight: d.weight,
+                networked: d.networked,
             }
         })
         .collect()
