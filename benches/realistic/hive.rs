@@ -37,8 +37,7 @@ fn main() {
         eprintln!("usage: realistic-hive KEYS.json OUT_HIVE");
         std::process::exit(2);
     };
-    let text = std::fs::read_to_string(keys)
-        .unwrap_or_else(|e| panic!("{keys}: {e}"));
+    let text = std::fs::read_to_string(keys).unwrap_or_else(|e| panic!("{keys}: {e}"));
     let entries: Vec<(Vec<String>, serde_json::Map<String, serde_json::Value>)> =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{keys}: {e}"));
     let mut w = HiveWriter::new();

