@@ -193,8 +193,8 @@ def check_windows(checks, report, root):
         if products is None:
             checks.result("windows", f"{p}: registry entry + folder are one product", None, "no products[] in the report")
             continue
-        keys = {c["key"] for c in report["components"] if folder(c, p)}
-        owners = [x for x in products if keys & set(strings(x))]
+        keys = {c["id"] for c in report["components"] if folder(c, p)}
+        owners = [x for x in products if keys & set(x["members"])]
         checks.result("windows", f"{p}: registry entry + folder are one product", len(owners) == 1,
                       f"{len(keys)} components in {len(owners)} products")
 
@@ -204,10 +204,12 @@ def check_macos(checks, report):
     if products is None:
         checks.result("macos", "CMake.app + cask cmake are one product", None, "no products[] in the report")
         return
-    keys = {"app:Applications/CMake.app", "homebrew:cask:cmake"}
-    owners = [x for x in products if keys & set(strings(x))]
+    wanted = {"app:Applications/CMake.app", "homebrew:cask:cmake"}
+    keys = {c["id"] for c in report["components"] if c["key"] in wanted}
+    owners = [x for x in products if keys & set(x["members"])]
     checks.result("macos", "CMake.app + cask cmake are one product",
-                  len(owners) == 1 and keys <= set(strings(owners[0])), f"{len(owners)} products")
+                  len(keys) == 2 and len(owners) == 1 and keys <= set(owners[0]["members"]),
+                  f"{len(keys)} components in {len(owners)} products")
 
 
 def main():
