@@ -137,12 +137,12 @@ fn scan_image(
     let Found {
         inventory,
         walked,
-        mut binaries,
+        binaries,
         errors,
     } = collect_and_walk(image, opts, progress);
 
     progress.stage("matching");
-    attach::merge_hard_links(&mut binaries, walked.aliases);
+    let mut binaries = attach::expand_hard_links(binaries, walked.aliases);
     let units = attach::attach(image, inventory.packages, &binaries);
     // Each binary's own claims first: a company name the binary's signature
     // contradicts must not label its component.

@@ -125,6 +125,13 @@ pub struct Stats {
     pub symlinks: u64,
     pub bytes: u64,
     pub candidates: u64,
+    /// Files read and parsed as binaries: once per file, however many
+    /// names (hard links) it has. Absent from reports before schema 1.2.
+    #[serde(default)]
+    pub binaries_parsed: u64,
+    /// Names of hard-linked candidates whose reading and parsing was saved
+    /// (the file was read under another name); each name of a binary still
+    /// has its own `binaries[]` record.
     pub hardlinks_deduplicated: u64,
     pub skipped: u64,
     pub errors: u64,
