@@ -21,8 +21,10 @@
 //! applied here.
 
 use crate::image::{DirResolver, Image};
+use crate::model::aggregates::Share;
 use crate::model::binary::{Binary, Flag};
 use crate::model::inventory::{Evidence, Family, Kind, Package, Source, prop};
+use crate::model::report::ComponentFlag;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A package and the binaries attached to it: one future component.
@@ -39,6 +41,51 @@ pub struct Attached {
     pub files: usize,
     /// The install directory, when the unit is a group of unowned binaries.
     pub install_dir: Option<String>,
+    /// For a group: who signed the files of its install directory (set by
+    /// `identify::split_payloads`, which needs the rules to tell parties
+    /// apart); `None` for packages and for groups with no verified
+    /// signature.
+    pub signing: Option<Signing>,
+}
+
+/// The verified signatures over the files of one install directory,
+/// counted before any foreign payload nested in it was split off.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Signing {
+    /// Verified signer name (certificate O, else CN) → files it signed.
+    pub signers: BTreeMap<String, usize>,
+    /// Binaries in the install directory, nested payloads included: the
+    /// denominator of the shares.
+    pub files: usize,
+    /// The signers belong to more than one party (different controllers,
+    /// or names no rule knows): the `mixed-signers` flag.
+    pub mixed: bool,
+}
+
+impl Signing {
+    /// Signer → files and share of the install directory's binaries, for a
+    /// mixed directory (`components[].signer_shares`); empty otherwise.
+    pub fn shares(&self) -> BTreeMap<String, Share> {
+        if !self.mixed {
+            return BTreeMap::new();
+        }
+        self.signers
+            .iter()
+            .map(|(name, &count)| {
+                let share = count as f64 / self.files.max(1) as f64;
+                (name.clone(), Share { count, share })
+            })
+            .collect()
+    }
+
+    /// The component flags the signatures earn: `mixed-signers`.
+    pub fn flags(&self) -> Vec<ComponentFlag> {
+        if self.mixed {
+            vec![ComponentFlag::MixedSigners]
+        } else {
+            Vec::new()
+        }
+    }
 }
 
 /// Hard links: every name of a file is a binary record of its own, so each
@@ -124,6 +171,7 @@ pub fn attach(image: &Image, packages: Vec<Package>, binaries: &[Binary]) -> Vec
         files: members.len(),
         binaries: members,
         install_dir: Some(dir),
+        signing: None,
     }));
     units
 }
@@ -190,6 +238,7 @@ fn owners(image: &Image, packages: Vec<Package>, binaries: &[Binary]) -> (Vec<At
             binaries: Vec::new(),
             files: files.len(),
             install_dir: None,
+            signing: None,
         });
     }
     (units, owners)

@@ -144,6 +144,7 @@ fn scan_image(
     progress.stage("matching");
     let mut binaries = attach::expand_hard_links(binaries, walked.aliases);
     let units = attach::attach(image, inventory.packages, &binaries);
+    let units = identify::split_payloads(units, &binaries, db);
     // Each binary's own claims first: a company name the binary's signature
     // contradicts must not label its component.
     let checks: Vec<ClaimCheck> = binaries
