@@ -272,12 +272,13 @@ fn dominant<'a, 'b>(counts: &'b BTreeMap<Party<'a>, usize>) -> Option<&'b Party<
 ///
 /// A group's dominant party is the one whose verified signatures cover
 /// most of its files. A sub-directory of the group's install directory
-/// whose verified signatures all belong to one other party (a bundled JRE
-/// signed by Eclipse in a Python installation, a vendored runtime) becomes
-/// a group of its own, with its files unsigned or not, and the property
-/// `nested_in`; the outermost such directory is taken. A file of another
-/// party that shares a directory with the group's own stays a member (its
-/// binary record keeps its own vendor). A group whose files are signed by
+/// whose verified signatures all belong to one other party and cover most
+/// of its binaries (a bundled JRE signed by Eclipse in a Python
+/// installation, a vendored runtime) becomes a group of its own, with its
+/// files unsigned or not, and the property `nested_in`; the outermost such
+/// directory is taken. A file of another party next to the group's own,
+/// or among unsigned files, stays a member (its binary record keeps its
+/// own vendor). A group whose files are signed by
 /// more than one party is `mixed`, counted before the split.
 pub fn split_payloads(units: Vec<Attached>, binaries: &[Binary], db: &RuleDb) -> Vec<Attached> {
     let mut out = Vec::with_capacity(units.len());
@@ -352,7 +353,8 @@ fn signer_names<'x, 'a: 'x>(
 /// The foreign payloads of a group: payload directory → its members (with
 /// their verified signer). A payload directory is the outermost
 /// sub-directory of `dir` whose verified signatures all belong to one
-/// party other than `main`.
+/// party other than `main` and cover most of its binaries: a runtime its
+/// maker signed, not a folder of unsigned files with one vendored library.
 fn nested_payloads<'a>(
     dir: &str,
     members: &[usize],
@@ -360,22 +362,27 @@ fn nested_payloads<'a>(
     main: &Party,
     binaries: &'a [Binary],
 ) -> BTreeMap<String, Vec<(usize, Signed<'a>)>> {
-    let mut below: HashMap<&str, BTreeSet<&Party>> = HashMap::new();
+    // Per sub-directory: the parties that signed below it, how many files
+    // they signed, and how many binaries it holds.
+    let mut below: HashMap<&str, (BTreeSet<&Party>, usize, usize)> = HashMap::new();
     for (&b, s) in members.iter().zip(signed) {
-        if let Some((_, party)) = s {
-            for sub in subdirs(dir, &binaries[b].path) {
-                below.entry(sub).or_default().insert(party);
+        for sub in subdirs(dir, &binaries[b].path) {
+            let entry = below.entry(sub).or_default();
+            entry.2 += 1;
+            if let Some((_, party)) = s {
+                entry.0.insert(party);
+                entry.1 += 1;
             }
         }
     }
+    let foreign = |sub: &str| {
+        below.get(sub).is_some_and(|(parties, signed, all)| {
+            parties.len() == 1 && !parties.contains(main) && signed * 2 > *all
+        })
+    };
     let mut out: BTreeMap<String, Vec<_>> = BTreeMap::new();
     for (&b, s) in members.iter().zip(signed) {
-        let payload = subdirs(dir, &binaries[b].path).find(|sub| {
-            below
-                .get(sub)
-                .is_some_and(|ps| ps.len() == 1 && !ps.contains(main))
-        });
-        if let Some(sub) = payload {
+        if let Some(sub) = subdirs(dir, &binaries[b].path).find(|sub| foreign(sub)) {
             out.entry(sub.to_owned()).or_default().push((b, s.clone()));
         }
     }

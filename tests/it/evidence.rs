@@ -157,6 +157,12 @@ fn a_group_is_its_majority_signers_and_a_nested_runtime_is_its_own() {
     }
     // ...a vendored file signed by company C next to A's own...
     copy(root, ZOOM, &format!("{studio}/bin/meetingsdk.exe"));
+    // ...a folder of unsigned files with one more of C's (a vendored
+    // library among the group's own unsigned tools, not a payload)...
+    for i in 0..3 {
+        copy(root, PUTTY, &format!("{studio}/tools/tool{i}.exe"));
+    }
+    copy(root, ZOOM, &format!("{studio}/tools/meetingsdk.exe"));
     // ...and a nested runtime signed by company B, with an unsigned
     // launcher of its own.
     copy(root, FIREFOX, &format!("{studio}/runtime/bin/runtime.exe"));
@@ -170,9 +176,9 @@ fn a_group_is_its_majority_signers_and_a_nested_runtime_is_its_own() {
     assert_eq!(group["vendor"]["id"], "google", "{:#}", group["match"]);
     assert_eq!(group["match"]["evidence"][0]["field"], "code signer");
     assert_eq!(group["match"]["evidence"][0]["value"], "Google LLC");
-    assert_eq!(group["binaries"], 101);
+    assert_eq!(group["binaries"], 105);
     assert_eq!(strings(&group["flags"]), ["mixed-signers"]);
-    // Shares over the folder's 104 binaries, the runtime's included.
+    // Shares over the folder's 108 binaries, the runtime's included.
     let shares = &group["signer_shares"];
     let share = |name: &str| {
         (
@@ -181,13 +187,15 @@ fn a_group_is_its_majority_signers_and_a_nested_runtime_is_its_own() {
         )
     };
     assert_eq!(shares.as_object().unwrap().len(), 3, "{shares:#}");
-    assert_eq!(share("Google LLC"), (100, 100.0 / 104.0));
-    assert_eq!(share("Mozilla Corporation"), (2, 2.0 / 104.0));
-    assert_eq!(share("Zoom Video Communications, Inc."), (1, 1.0 / 104.0));
-    // The vendored file is a member with its own vendor.
-    let sdk = binary(&r, &format!("{studio}/bin/meetingsdk.exe"));
-    assert_eq!(sdk["component"], group["id"]);
-    assert_eq!(sdk["vendor"], "zoom");
+    assert_eq!(share("Google LLC"), (100, 100.0 / 108.0));
+    assert_eq!(share("Mozilla Corporation"), (2, 2.0 / 108.0));
+    assert_eq!(share("Zoom Video Communications, Inc."), (2, 2.0 / 108.0));
+    // The vendored files are members with their own vendor.
+    for f in ["bin/meetingsdk.exe", "tools/meetingsdk.exe"] {
+        let sdk = binary(&r, &format!("{studio}/{f}"));
+        assert_eq!(sdk["component"], group["id"], "{f}");
+        assert_eq!(sdk["vendor"], "zoom", "{f}");
+    }
     // The runtime is B's, a component of its own, unsigned launcher
     // included; it says where it was found.
     let runtime = component(&r, &format!("0:binary:{studio}/runtime"));
