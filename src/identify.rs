@@ -27,8 +27,7 @@ use crate::model::binary::{Binary, Claim, Flag};
 use crate::model::inventory::{Family, Kind, Package, Supplier, prop};
 use crate::model::report::{MatchEvidence, MatchReport};
 use crate::rules::{self, Facts, Hit, Jurisdiction, Product, RuleDb, Target, Vendor, VendorKind};
-use std::collections::HashMap;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// What the rules say a component is.
 #[derive(Debug)]
@@ -278,8 +277,8 @@ fn dominant<'a, 'b>(counts: &'b BTreeMap<Party<'a>, usize>) -> Option<&'b Party<
 /// files unsigned or not, and the property `nested_in`; the outermost such
 /// directory is taken. A file of another party next to the group's own,
 /// or among unsigned files, stays a member (its binary record keeps its
-/// own vendor). A group whose files are signed by
-/// more than one party is `mixed`, counted before the split.
+/// own vendor). A group whose files are signed by more than one party is
+/// `mixed`, counted before the split.
 pub fn split_payloads(units: Vec<Attached>, binaries: &[Binary], db: &RuleDb) -> Vec<Attached> {
     let mut out = Vec::with_capacity(units.len());
     for mut unit in units {
