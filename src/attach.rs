@@ -23,7 +23,7 @@
 use crate::image::{DirResolver, Image};
 use crate::model::aggregates::Share;
 use crate::model::binary::{Binary, Flag};
-use crate::model::inventory::{Evidence, Family, Kind, Package, Source, prop};
+use crate::model::inventory::{Evidence, Family, Kind, Package, Problem, Source, prop};
 use crate::model::report::ComponentFlag;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -95,10 +95,12 @@ impl Signing {
 /// names (`aliases`, as the walk lists them) get a copy of that record with
 /// their own path. Each record lists the file's other names as `links`.
 /// Sorts the records by path, the order every later stage and the report
-/// rely on; the result doesn't depend on which name was read.
+/// rely on. The result doesn't depend on which name was read: a problem
+/// met while reading the file (`problems`) is moved to its smallest name.
 pub fn expand_hard_links(
     mut binaries: Vec<Binary>,
     aliases: Vec<(u64, u64, String)>,
+    problems: &mut [Problem],
 ) -> Vec<Binary> {
     if !aliases.is_empty() {
         let by_inode: HashMap<(u64, u64), usize> = binaries
@@ -118,9 +120,13 @@ pub fn expand_hard_links(
             }
         }
         let mut copies = Vec::new();
+        let mut renamed: HashMap<String, String> = HashMap::new();
         for (i, mut all) in names {
             all.sort();
             all.dedup();
+            if all[0] != binaries[i].path {
+                renamed.insert(binaries[i].path.clone(), all[0].clone());
+            }
             let others = |me: &str| all.iter().filter(|n| *n != me).cloned().collect();
             for name in &all {
                 if *name == binaries[i].path {
@@ -134,6 +140,11 @@ pub fn expand_hard_links(
             binaries[i].links = others(&binaries[i].path);
         }
         binaries.append(&mut copies);
+        for p in problems.iter_mut() {
+            if let Some(smallest) = renamed.get(&p.path) {
+                p.path.clone_from(smallest);
+            }
+        }
     }
     binaries.sort_by(|a, b| a.path.cmp(&b.path));
     binaries
@@ -460,7 +471,7 @@ mod tests {
     use super::{attach, expand_hard_links, install_group, windows_install_group};
     use crate::image::Image;
     use crate::model::binary::{Binary, Format};
-    use crate::model::inventory::{Evidence, Kind, Package, Source, prop};
+    use crate::model::inventory::{Evidence, Kind, Package, Problem, Source, prop};
 
     fn binary(path: &str, ino: u64) -> Binary {
         let mut b = Binary::new(path, Format::Elf, 100);
@@ -480,6 +491,10 @@ mod tests {
         let mut parsed = binary("z/tool", 7);
         parsed.arch = Some("x86_64".into());
         let bins = vec![parsed, binary("m/other", 8)];
+        let mut problems = vec![
+            Problem::new("z/tool", "unreadable note"),
+            Problem::new("m/other", "truncated"),
+        ];
         let bins = expand_hard_links(
             bins,
             vec![
@@ -488,7 +503,12 @@ mod tests {
                 // A name of a candidate that turned out to be no binary.
                 (0, 9, "m/script".into()),
             ],
+            &mut problems,
         );
+        // A problem of the file is listed under its smallest name, whichever
+        // name was read.
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["a/tool", "m/other"]);
         let records: Vec<(&str, Vec<&str>)> = bins
             .iter()
             .map(|b| {
@@ -532,7 +552,7 @@ mod tests {
         ];
         // `tool3` is also reachable as `usr/sbin/t3`, the name its manifest
         // uses: each name is attached by its own path.
-        let bins = expand_hard_links(bins, vec![(0, 6, "usr/sbin/t3".into())]);
+        let bins = expand_hard_links(bins, vec![(0, 6, "usr/sbin/t3".into())], &mut []);
         let packages = vec![
             package(
                 "tool",

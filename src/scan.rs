@@ -138,11 +138,11 @@ fn scan_image(
         inventory,
         walked,
         binaries,
-        errors,
+        mut errors,
     } = collect_and_walk(image, opts, progress);
 
     progress.stage("matching");
-    let mut binaries = attach::expand_hard_links(binaries, walked.aliases);
+    let mut binaries = attach::expand_hard_links(binaries, walked.aliases, &mut errors);
     let units = attach::attach(image, inventory.packages, &binaries);
     let units = identify::split_payloads(units, &binaries, db);
     // Each binary's own claims first: a company name the binary's signature
