@@ -216,6 +216,7 @@ mod tests {
             binaries: Vec::new(),
             files: 0,
             install_dir: None,
+            signing: None,
         };
         component::build(0, &unit, identify(&hits, db), &[], &cx)
     }

@@ -155,6 +155,13 @@ pub struct Stats {
     pub symlinks: u64,
     pub bytes: u64,
     pub candidates: u64,
+    /// Files read and parsed as binaries: once per file, however many
+    /// names (hard links) it has. Absent from reports before schema 1.2.
+    #[serde(default)]
+    pub binaries_parsed: u64,
+    /// Names of hard-linked candidates whose reading and parsing was saved
+    /// (the file was read under another name); each name of a binary still
+    /// has its own `binaries[]` record.
     pub hardlinks_deduplicated: u64,
     pub skipped: u64,
     pub errors: u64,
@@ -266,6 +273,26 @@ pub struct Component {
     /// signed by it; absent when none is signed.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub signers: BTreeMap<String, usize>,
+    /// Facts worth a glance (`mixed-signers`); absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<ComponentFlag>,
+    /// A binary group whose install directory is signed by several
+    /// parties: verified signer → files and share of the directory's
+    /// binaries (nested payloads split off included); absent otherwise.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub signer_shares: BTreeMap<String, Share>,
+}
+
+/// A fact about a component worth a glance (`components[].flags`). The
+/// names are stable codes: consumers key on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ComponentFlag {
+    /// A binary group whose files carry verified signatures of more than
+    /// one party: its vendor is the one that signed most of them, and the
+    /// others' files are members with their own vendor or, nested in a
+    /// sub-directory of their own, components of their own.
+    MixedSigners,
 }
 
 impl Component {

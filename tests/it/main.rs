@@ -24,6 +24,9 @@ mod calibration;
 mod cli;
 /// Root detection by marker files.
 mod detect;
+/// Attribution by each file's own evidence: hard links, and directory
+/// groups decided by their files' verified signatures.
+mod evidence;
 /// CycloneDX and SARIF against the official schemas, several outputs from
 /// one scan, NDJSON and CSV records, determinism, bad `-o` values.
 mod formats;
