@@ -304,8 +304,13 @@ pub fn split_payloads(units: Vec<Attached>, binaries: &[Binary], db: &RuleDb) ->
             files: unit.binaries.len(),
             mixed: counts.len() > 1,
         });
-        let nested = if counts.len() > 1 {
-            nested_payloads(&dir, &unit.binaries, &signed, main, binaries)
+        // A signer that covers only a minority of the group's files is no
+        // owner of the rest: its files, if they sit together in a
+        // sub-directory, are a payload like any other party's (a JRE
+        // signed by Eclipse among a Python framework's unsigned files).
+        let owner = (counts[main] * 2 > unit.binaries.len()).then_some(main);
+        let nested = if counts.len() > 1 || owner.is_none() {
+            nested_payloads(&dir, &unit.binaries, &signed, owner, binaries)
         } else {
             BTreeMap::new()
         };
@@ -352,13 +357,14 @@ fn signer_names<'x, 'a: 'x>(
 /// The foreign payloads of a group: payload directory → its members (with
 /// their verified signer). A payload directory is the outermost
 /// sub-directory of `dir` whose verified signatures all belong to one
-/// party other than `main` and cover most of its binaries: a runtime its
-/// maker signed, not a folder of unsigned files with one vendored library.
+/// party other than `main` (the group's owner, when a signer covers most
+/// of its files) and cover most of its binaries: a runtime its maker
+/// signed, not a folder of unsigned files with one vendored library.
 fn nested_payloads<'a>(
     dir: &str,
     members: &[usize],
     signed: &[Signed<'a>],
-    main: &Party,
+    main: Option<&Party>,
     binaries: &'a [Binary],
 ) -> BTreeMap<String, Vec<(usize, Signed<'a>)>> {
     // Per sub-directory: the parties that signed below it, how many files
@@ -376,7 +382,7 @@ fn nested_payloads<'a>(
     }
     let foreign = |sub: &str| {
         below.get(sub).is_some_and(|(parties, signed, all)| {
-            parties.len() == 1 && !parties.contains(main) && signed * 2 > *all
+            parties.len() == 1 && main.is_none_or(|m| !parties.contains(m)) && signed * 2 > *all
         })
     };
     let mut out: BTreeMap<String, Vec<_>> = BTreeMap::new();

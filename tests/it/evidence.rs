@@ -233,6 +233,40 @@ fn one_signer_and_unsigned_files_make_no_mixed_group() {
 }
 
 #[test]
+fn a_signed_payload_among_mostly_unsigned_files_is_split_off_not_the_owner() {
+    // A Python-like framework: ten unsigned binaries, and a bundled
+    // runtime of three files signed by Mozilla in a sub-directory. The
+    // only signer covers a minority of the group: it is the runtime's
+    // vendor, not the framework's (as Eclipse's JRE inside python.org's
+    // framework on the realistic macOS image).
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for i in 0..10 {
+        crate::common::write(
+            &root.join(format!("opt/suite/bin/t{i}")),
+            &crate::common::elf(&[i as u8 + 1; 20], None),
+            0o755,
+        );
+    }
+    for i in 0..3 {
+        copy(
+            root,
+            FIREFOX,
+            &format!("opt/suite/lib/runtime/bin/r{i}.exe"),
+        );
+    }
+    let r = scan_json(&[root]);
+    let group = component(&r, "0:binary:opt/suite");
+    assert_eq!(group["binaries"], 10, "{group:#}");
+    assert_ne!(group["vendor"]["id"], "mozilla", "{:#}", group["match"]);
+    // The outermost directory holding only the payload is its folder.
+    let runtime = component(&r, "0:binary:opt/suite/lib");
+    assert_eq!(runtime["vendor"]["id"], "mozilla");
+    assert_eq!(runtime["binaries"], 3);
+    assert_eq!(runtime["properties"]["nested_in"], "opt/suite");
+}
+
+#[test]
 fn one_file_s_claim_does_not_label_a_large_unsigned_group() {
     // 30 unsigned binaries with no claims, and one whose package note
     // names a product (high confidence on its own): no consensus, no
