@@ -26,7 +26,7 @@
 //! assessment of its lead member.
 
 use crate::model::inventory::{Kind, Source, prop};
-use crate::model::product::{Basis, Installation, Product};
+use crate::model::report::{Basis, Installation, Product};
 use crate::model::report::Component;
 use std::collections::{BTreeMap, HashMap};
 
