@@ -26,8 +26,8 @@
 //! assessment of its lead member.
 
 use crate::model::inventory::{Kind, Source, prop};
-use crate::model::report::{Basis, Installation, Product};
-use crate::model::report::Component;
+
+use crate::model::report::{Basis, Component, Installation, Product};
 use std::collections::{BTreeMap, HashMap};
 
 /// The products of `components` (all images), in the report's order:
