@@ -73,6 +73,9 @@ pub struct ScanArgs {
     /// List components (the raw inventory: every package, registry entry, bundle, folder of binaries) instead of products in the table, CSV, NDJSON and SARIF.
     #[arg(long)]
     pub components: bool,
+    /// Table: every column at full width, whatever the terminal's width (by default the table fits the terminal, or 120 columns in a pipe or file).
+    #[arg(long)]
+    pub wide: bool,
     /// Fail (exit 1) when a component is at or above LEVEL (low, medium, unknown, high, critical).
     #[arg(long, value_name = "LEVEL", value_parser = parse_level)]
     pub fail_on: Option<Level>,
@@ -226,6 +229,9 @@ pub struct ReportArgs {
     /// List components (the raw inventory: every package, registry entry, bundle, folder of binaries) instead of products in the table, CSV, NDJSON and SARIF.
     #[arg(long)]
     pub components: bool,
+    /// Table: every column at full width, whatever the terminal's width (by default the table fits the terminal, or 120 columns in a pipe or file).
+    #[arg(long)]
+    pub wide: bool,
     /// The rule database that names laws, gates and alternatives (as for the scan).
     #[command(flatten)]
     pub rules: RuleArgs,

@@ -16,6 +16,7 @@ mod report;
 mod rules;
 mod scan;
 mod summary;
+mod term;
 
 pub use args::{
     Cli, Command, DiffArgs, DiffFormat, ExplainArgs, Format, ReportArgs, RuleArgs, RulesCommand,

@@ -31,6 +31,8 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, Error> {
         sarif_min_level: args.sarif_min_level,
         db: Some(std::sync::Arc::new(db)),
         components: args.components,
+        width: super::term::width(args.wide),
+        color: super::term::color(),
     };
     if let Some(bytes) = output::write(&outputs, &report, &render_opts)? {
         print_stdout(&bytes)?;
