@@ -17,7 +17,7 @@ pub fn check(paths: &[PathBuf], no_default: bool) -> Result<ExitCode, Error> {
         eprintln!("sovscan: warning: {w}");
     }
     println!(
-        "ok: rule database {} ({}): {} jurisdictions, {} laws, {} vendors, {} products, {} licences, {} categories, {} model rules, {} gates from {} file(s)",
+        "ok: rule database {} ({}): {} jurisdictions, {} laws, {} vendors, {} products, {} licences, {} categories, {} model rules, {} gates from {}",
         db.meta.version,
         db.meta.date,
         db.jurisdictions.len(),
@@ -28,7 +28,7 @@ pub fn check(paths: &[PathBuf], no_default: bool) -> Result<ExitCode, Error> {
         db.categories.len(),
         db.model.rules.len(),
         db.model.gates.len(),
-        db.meta.files.len()
+        crate::fmt::count(db.meta.files.len(), "file", "files")
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -4,6 +4,7 @@
 use super::inputs::{read_report, scan_roots};
 use super::{Error, ScanArgs, print_stdout};
 use crate::assess::gate;
+use crate::fmt::count;
 use crate::model::report::Report;
 use crate::model::verdict::Verdict;
 use crate::report::{self, output};
@@ -17,7 +18,8 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, Error> {
         None => None,
     };
     let (db, pol, mut report) = scan_roots(&args.roots, &args.opts)?;
-    if args.fail_on.is_some() || baseline.is_some() || args.opts.policy.is_some() {
+    let gated = args.fail_on.is_some() || baseline.is_some() || args.opts.policy.is_some();
+    if gated {
         let verdict = gate::judge(
             &report,
             &pol,
@@ -41,7 +43,11 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, Error> {
         .iter()
         .any(|o| o.path.is_none() && o.format.name == "table");
     if !args.opts.quiet && table_on_stdout {
-        notice_problems(&report);
+        notice_problems(&report, &outputs);
+    }
+    // The verdict is the last line of a gated run, whatever went before.
+    if let Some(v) = &report.policy {
+        eprintln!("{}", gate::verdict_line(v, &pol));
     }
     if report.policy.as_ref().is_some_and(|v| !v.passed) {
         return Ok(ExitCode::from(1));
@@ -63,13 +69,27 @@ fn print_verdict(verdict: &Verdict) {
     }
 }
 
-/// Below the table: where the errors and skipped entries are listed.
-fn notice_problems(report: &Report) {
+/// Below the table: where the errors and skipped entries are listed (the
+/// JSON file written, else how to get one).
+fn notice_problems(report: &Report, outputs: &[output::Output]) {
     let s = &report.summary;
-    if s.errors > 0 || s.skipped > 0 {
-        eprintln!(
-            "sovscan: {} error(s) and {} skipped entr(ies) are listed in the JSON report (-f json)",
-            s.errors, s.skipped
-        );
+    if s.errors == 0 && s.skipped == 0 {
+        return;
     }
+    let json = outputs
+        .iter()
+        .find(|o| o.format.name == "json")
+        .and_then(|o| o.path.as_ref());
+    let where_ = match json {
+        Some(p) => format!("are listed in {}", p.display()),
+        None => {
+            "are listed in the JSON report (-o json=FILE writes it beside the table)".to_owned()
+        }
+    };
+    let line = format!(
+        "sovscan: {} and {} {where_}",
+        count(s.errors, "error", "errors"),
+        count(s.skipped, "skipped entry", "skipped entries"),
+    );
+    eprintln!("{}", crate::fmt::visible(line));
 }

@@ -80,8 +80,8 @@ pub fn explain(report: &Report, key: &str, db: &RuleDb) -> Result<String, Explai
     if let Some(p) = report.products.iter().find(|p| p.id == c.id) {
         let _ = writeln!(
             o,
-            "\nProduct: {} member(s), assessed as {}",
-            p.members.len(),
+            "\nProduct: {}, assessed as {}",
+            crate::fmt::count(p.members.len(), "member", "members"),
             p.lead
         );
         for i in &p.installations {
@@ -202,7 +202,9 @@ fn jurisdiction(c: &Component, db: &RuleDb, o: &mut String) {
         let _ = writeln!(o, "  none (no controller with a country)");
         return;
     };
-    let _ = writeln!(o, "  {} ({})", j.country, j.bloc.as_str());
+    // The bloc by its one name (`us`, `cn_ru`, `eu`...), as every format
+    // writes it.
+    let _ = writeln!(o, "  {} (bloc {})", j.country, c.bloc_key());
     for law in &j.laws {
         match db.laws.iter().find(|l| &l.id == law) {
             Some(l) => {

@@ -4,7 +4,7 @@
 
 use super::grid::{self, Column};
 use super::{RenderError, RenderOptions};
-use crate::fmt::{index, opt_pct, pct, plural, visible};
+use crate::fmt::{count, index, opt_pct, pct, plural, visible};
 use crate::model::report::{Component, LicenseReport, Report};
 use crate::model::risk::Level;
 use crate::rules::RuleDb;
@@ -300,7 +300,11 @@ fn summary_parts(report: &Report, out: &mut String) {
     let counted = if report.products.is_empty() {
         format!("Components: {}", s.components)
     } else {
-        format!("Products: {} from {} components", s.products, s.components)
+        format!(
+            "Products: {} from {}",
+            s.products,
+            count(s.components, "component", "components")
+        )
     };
     let _ = writeln!(
         out,
@@ -426,7 +430,10 @@ pub fn rule_database(db: &RuleDb, vendors: bool, products: bool) -> String {
                 ven.as_of.clone(),
             ]);
         }
-        out.push_str(&format!("{t}\n{} vendors\n", db.vendors.len()));
+        out.push_str(&format!(
+            "{t}\n{}\n",
+            count(db.vendors.len(), "vendor", "vendors")
+        ));
     }
     if products {
         if vendors {
@@ -459,7 +466,10 @@ pub fn rule_database(db: &RuleDb, vendors: bool, products: bool) -> String {
                 alts.join(", "),
             ]);
         }
-        out.push_str(&format!("{t}\n{} products\n", db.products.len()));
+        out.push_str(&format!(
+            "{t}\n{}\n",
+            count(db.products.len(), "product", "products")
+        ));
     }
     // User rule files name vendors and products too.
     visible(out)

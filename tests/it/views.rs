@@ -60,6 +60,7 @@ fn explain_traces_a_component_from_a_saved_scan() {
                     "exposure 2.24 × impact D7 3 = 6.71",
                 ))
                 .and(predicate::str::contains("level: high"))
+                .and(predicate::str::contains("US (bloc us)"))
                 .and(predicate::str::contains("Alternatives")),
         );
     // Control edges carry their dates.
@@ -130,7 +131,7 @@ fn explain_refuses_ambiguous_and_unknown_names() {
         .success()
         .stdout(
             predicate::str::contains("id: 0:unidentified:dpkg:glibc")
-                .and(predicate::str::contains("Product: 2 member(s)")),
+                .and(predicate::str::contains("Product: 2 members")),
         );
     sovscan()
         .args(["explain", "no-such-thing"])
