@@ -18,26 +18,73 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Scan one or more image roots (mounted or extracted file systems).
+    #[command(after_help = SCAN_EXAMPLES)]
     Scan(ScanArgs),
     /// The image aggregates (index, open-source share, jurisdictions, concentration) of roots or a saved scan.json.
+    #[command(after_help = SUMMARY_EXAMPLES)]
     Summary(SummaryArgs),
     /// The whole assessment trace of one component: evidence, controller chain, laws, rules, dimensions, level.
+    #[command(after_help = EXPLAIN_EXAMPLES)]
     Explain(ExplainArgs),
     /// Drift between two saved scans: components added, removed and changed; index and share deltas.
+    #[command(after_help = DIFF_EXAMPLES)]
     Diff(DiffArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff) to stdout: `sovscan man > sovscan.1`.
-    Man,
+    /// Print the man page (roff) to stdout, or write a page per command to a directory.
+    #[command(after_help = MAN_EXAMPLES)]
+    Man {
+        /// Write sovscan.1 and a page per subcommand (sovscan-scan.1...) into DIR.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Check or browse the rule database.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = RULES_EXAMPLES)]
     Rules(RulesCommand),
     /// Re-render a saved scan (sovscan scan -f json) without rescanning, in any format scan writes (default: the HTML sovereignty report).
+    #[command(after_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
 }
+
+/// The examples under `--help`, and the man pages' EXAMPLES (the first
+/// line is the heading `--help` shows).
+const SCAN_EXAMPLES: &str = "Examples:
+  sovscan scan /mnt/golden
+      A table that fits the terminal: one row per product, worst risk first.
+  sovscan scan /mnt/golden -o json=scan.json -o sarif=scan.sarif -o html=report.html
+      The table, plus the JSON report, SARIF for code scanning and the HTML report.
+  sovscan scan /mnt/golden --fail-on critical --policy sovscan-policy.toml
+      A CI gate: exit 1 on a violation; the last line is the verdict.
+  sovscan scan /mnt/golden --baseline accepted-scan.json --fail-on high
+      Fail only on violations the accepted scan did not have.";
+const SUMMARY_EXAMPLES: &str = "Examples:
+  sovscan summary /mnt/golden
+  sovscan summary scan.json -f json";
+const EXPLAIN_EXAMPLES: &str = "Examples:
+  sovscan explain google-chrome-stable scan.json
+      Why Chrome is rated as it is: evidence, controller chain, laws, rules, level.
+  sovscan explain 0:product:zoom /mnt/golden";
+const DIFF_EXAMPLES: &str = "Examples:
+  sovscan diff accepted-scan.json scan.json
+  sovscan diff accepted-scan.json scan.json -f md > drift.md";
+const REPORT_EXAMPLES: &str = "Examples:
+  sovscan report scan.json -o report.html
+  sovscan report scan.json -f table --wide";
+const RULES_EXAMPLES: &str = "Examples:
+  sovscan rules check site-rules/
+  sovscan rules list --products";
+const COMPLETIONS_EXAMPLES: &str = "Examples:
+  sovscan completions bash > /etc/bash_completion.d/sovscan
+  sovscan completions zsh > \"${fpath[1]}/_sovscan\"
+  sovscan completions fish > ~/.config/fish/completions/sovscan.fish
+  sovscan completions powershell >> $PROFILE";
+const MAN_EXAMPLES: &str = "Examples:
+  sovscan man --dir /usr/local/share/man/man1
+  sovscan man | man -l -";
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct RuleArgs {
@@ -127,8 +174,7 @@ pub struct ScanOpts {
     /// Scan every root as this OS, whatever its marker files say: linux, windows, macos, dir.
     #[arg(long, value_name = "OS", value_parser = parse_family)]
     pub os: Option<Family>,
-    /// Accept a root that is an empty directory (by default exit 2: an
-    /// empty root is usually a mount that did not happen).
+    /// Accept a root that is an empty directory, or in which the scan finds no operating system and no software (by default exit 2, also with --fail-on: such a root is usually a mount that did not happen).
     #[arg(long)]
     pub allow_empty: bool,
 }

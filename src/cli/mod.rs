@@ -138,7 +138,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             rules,
         }) => rules::list(&rules, vendors, products),
         Command::Completions { shell } => docs::completions(shell),
-        Command::Man => docs::man(),
+        Command::Man { dir } => docs::man(dir.as_deref()),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::grid::{self, Column};
 use super::{RenderError, RenderOptions};
-use crate::fmt::{count, index, opt_pct, pct, plural, visible};
+use crate::fmt::{count, index, opt_pct, pct, visible};
 use crate::model::report::{Component, LicenseReport, Report};
 use crate::model::risk::Level;
 use crate::rules::RuleDb;
@@ -140,11 +140,15 @@ fn table(report: &Report, opts: &RenderOptions) -> String {
                 out.push('\n');
             }
             let what = if by_product { "product" } else { "component" };
-            let why = format!(
-                "Not rated: {} {}; no rule says who controls them or how risky they are. Unknown is not harmless: each could be anything, from a driver to remote access; check them, or add a rule (docs/rules.md).",
-                unknown,
-                plural(unknown, what, &format!("{what}s"))
-            );
+            let why = if unknown == 1 {
+                format!(
+                    "Not rated: 1 {what}. No rule says who controls it or how risky it is. Unknown is not harmless: it could be anything, from a driver to remote access; check it, or add a rule (docs/rules.md)."
+                )
+            } else {
+                format!(
+                    "Not rated: {unknown} {what}s. No rule says who controls them or how risky they are. Unknown is not harmless: each could be anything, from a driver to remote access; check them, or add a rule (docs/rules.md)."
+                )
+            };
             for l in grid::wrap(&why, opts.width) {
                 let _ = writeln!(out, "{l}");
             }

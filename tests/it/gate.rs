@@ -272,3 +272,39 @@ fn diff_lists_exactly_the_changes() {
             )),
         );
 }
+
+/// A gate on nothing is no pass: an empty root, and a root that yields no
+/// OS and no software (a fresh file system with only `lost+found`), exit 2
+/// with one line, also with `--fail-on critical`; `--allow-empty` gives 0.
+#[test]
+fn an_empty_root_fails_the_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let fresh = dir.path().join("fresh");
+    std::fs::create_dir_all(fresh.join("lost+found")).unwrap();
+    std::fs::write(fresh.join("README.txt"), "nothing here\n").unwrap();
+    for (root, why) in [
+        (&empty, "the root directory is empty"),
+        (&fresh, "no operating system and no software found"),
+    ] {
+        let (code, err) = scan_code(root, &["--fail-on".as_ref(), "critical".as_ref()]);
+        assert_eq!(code, Some(2), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with(&format!("sovscan: error: {}: {why}", root.display()))
+                && err.contains("--allow-empty"),
+            "{err}"
+        );
+        let (code, err) = scan_code(
+            root,
+            &[
+                "--fail-on".as_ref(),
+                "critical".as_ref(),
+                "--allow-empty".as_ref(),
+            ],
+        );
+        assert_eq!(code, Some(0), "{err}");
+        assert_eq!(last_line(&err), "sovscan: PASSED: 0 violations, 0 allowed");
+    }
+}
