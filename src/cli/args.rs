@@ -150,8 +150,8 @@ fn parse_level(s: &str) -> Result<Level, String> {
 pub struct ScanOpts {
     #[command(flatten)]
     pub rules: RuleArgs,
-    /// Worker threads (default: one per core).
-    #[arg(short, long, value_name = "N")]
+    /// Worker threads, at least 1 (default: one per core).
+    #[arg(short, long, value_name = "N", value_parser = parse_jobs)]
     pub jobs: Option<usize>,
     /// Skip paths (relative to the image root) matching GLOB, e.g. 'home/*/.cache'. Repeatable.
     #[arg(long, value_name = "GLOB")]
@@ -177,6 +177,15 @@ pub struct ScanOpts {
     /// Accept a root that is an empty directory, or in which the scan finds no operating system and no software (by default exit 2, also with --fail-on: such a root is usually a mount that did not happen).
     #[arg(long)]
     pub allow_empty: bool,
+}
+
+fn parse_jobs(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!(
+            "`{s}` is not a number of threads: 1 or more (leave -j out for one per core)"
+        )),
+    }
 }
 
 fn parse_family(s: &str) -> Result<Family, String> {
@@ -243,18 +252,33 @@ pub enum RulesCommand {
         /// Check PATH alone, without the embedded database.
         #[arg(long)]
         no_default_rules: bool,
+        /// Also warn about the embedded database (by default, with PATH, only PATH's warnings are shown: a site can't fix the embedded ones).
+        #[arg(long)]
+        all: bool,
     },
     /// List vendors and products.
-    List {
-        /// Only vendors.
-        #[arg(long, conflicts_with = "products")]
-        vendors: bool,
-        /// Only products.
-        #[arg(long)]
-        products: bool,
-        #[command(flatten)]
-        rules: RuleArgs,
-    },
+    List(ListArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Only vendors.
+    #[arg(long, conflicts_with = "products")]
+    pub vendors: bool,
+    /// Only products.
+    #[arg(long)]
+    pub products: bool,
+    /// Only entries whose id or name contains TEXT (ignoring case).
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    /// Only products of category C (browser, office, remote-access...); implies --products.
+    #[arg(long, value_name = "C")]
+    pub category: Option<String>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    #[command(flatten)]
+    pub rules: RuleArgs,
 }
 
 #[derive(Args, Debug)]

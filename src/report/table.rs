@@ -400,9 +400,47 @@ fn summary_parts(report: &Report, out: &mut String) {
     );
 }
 
+/// What `sovscan rules list` shows: entries whose id or name contains
+/// `search` (ignoring case); products of `category`.
+#[derive(Debug, Clone, Default)]
+pub struct RuleFilter {
+    pub search: Option<String>,
+    pub category: Option<String>,
+}
+
+impl RuleFilter {
+    fn matches(&self, id: &str, name: &str) -> bool {
+        self.search.as_ref().is_none_or(|s| {
+            let s = s.to_lowercase();
+            id.to_lowercase().contains(&s) || name.to_lowercase().contains(&s)
+        })
+    }
+}
+
+/// The vendors `filter` lets through, by id.
+pub fn listed_vendors(db: &RuleDb, filter: &RuleFilter) -> Vec<usize> {
+    let mut v: Vec<usize> = (0..db.vendors.len())
+        .filter(|&i| filter.matches(&db.vendors[i].id, &db.vendors[i].name))
+        .collect();
+    v.sort_by(|&a, &b| db.vendors[a].id.cmp(&db.vendors[b].id));
+    v
+}
+
+/// The products `filter` lets through, by id.
+pub fn listed_products<'a>(db: &'a RuleDb, filter: &RuleFilter) -> Vec<&'a crate::rules::Product> {
+    let mut p: Vec<&crate::rules::Product> = db
+        .products
+        .iter()
+        .filter(|p| filter.matches(&p.id, &p.name))
+        .filter(|p| filter.category.as_ref().is_none_or(|c| &p.category == c))
+        .collect();
+    p.sort_by(|a, b| a.id.cmp(&b.id));
+    p
+}
+
 /// The rule database's vendors (with their ultimate controller) and
 /// products (with their alternatives), as `sovscan rules list` shows them.
-pub fn rule_database(db: &RuleDb, vendors: bool, products: bool) -> String {
+pub fn rule_database(db: &RuleDb, vendors: bool, products: bool, filter: &RuleFilter) -> String {
     use comfy_table::Table;
     let mut out = String::new();
     if vendors {
@@ -416,9 +454,8 @@ pub fn rule_database(db: &RuleDb, vendors: bool, products: bool) -> String {
             "controller country",
             "as of",
         ]);
-        let mut v: Vec<usize> = (0..db.vendors.len()).collect();
-        v.sort_by(|&a, &b| db.vendors[a].id.cmp(&db.vendors[b].id));
-        for i in v {
+        let v = listed_vendors(db, filter);
+        for &i in &v {
             let ven = &db.vendors[i];
             let c = &db.vendors[db.controller(i)];
             t.add_row(vec![
@@ -434,10 +471,7 @@ pub fn rule_database(db: &RuleDb, vendors: bool, products: bool) -> String {
                 ven.as_of.clone(),
             ]);
         }
-        out.push_str(&format!(
-            "{t}\n{}\n",
-            count(db.vendors.len(), "vendor", "vendors")
-        ));
+        out.push_str(&format!("{t}\n{}\n", count(v.len(), "vendor", "vendors")));
     }
     if products {
         if vendors {
@@ -453,9 +487,8 @@ pub fn rule_database(db: &RuleDb, vendors: bool, products: bool) -> String {
             "license",
             "alternatives",
         ]);
-        let mut p: Vec<&crate::rules::Product> = db.products.iter().collect();
-        p.sort_by(|a, b| a.id.cmp(&b.id));
-        for prod in p {
+        let p = listed_products(db, filter);
+        for prod in &p {
             let alts: Vec<&str> = prod
                 .alternatives
                 .iter()
@@ -470,10 +503,7 @@ pub fn rule_database(db: &RuleDb, vendors: bool, products: bool) -> String {
                 alts.join(", "),
             ]);
         }
-        out.push_str(&format!(
-            "{t}\n{}\n",
-            count(db.products.len(), "product", "products")
-        ));
+        out.push_str(&format!("{t}\n{}\n", count(p.len(), "product", "products")));
     }
     // User rule files name vendors and products too.
     visible(out)
