@@ -245,10 +245,17 @@ pub fn license(l: &LicenseReport) -> &str {
 /// The `sovscan summary` view of a report (fresh or saved): the summary
 /// lines, then the controllers by share and, for several images, one line
 /// per image.
-pub fn summary_view(report: &Report) -> String {
+/// Summary lines longer than `width` wrap at spaces.
+pub fn summary_view(report: &Report, width: Option<usize>) -> String {
     let s = &report.summary;
+    let mut parts = String::new();
+    summary_parts(report, &mut parts);
     let mut out = String::new();
-    summary_parts(report, &mut out);
+    for l in parts.lines() {
+        for w in grid::wrap(l, width) {
+            let _ = writeln!(out, "{w}");
+        }
+    }
     let mut t = Table::new();
     t.load_style(STYLE)
         .set_content_arrangement(ContentArrangement::Disabled);

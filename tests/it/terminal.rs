@@ -180,3 +180,44 @@ fn a_terminal_of_each_size_gets_the_same_table_as_columns_with_colours() {
     assert!(!tty.contains('\x1b'), "NO_COLOR is respected");
     assert_eq!(tty, table("demo-linux", Some(80), &[]));
 }
+
+/// The notice under the table names the JSON file written, in real
+/// plurals; without one it says how to get it.
+#[test]
+fn the_problems_notice_names_the_real_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    std::fs::create_dir_all(root.join("etc")).unwrap();
+    std::fs::write(root.join("etc/os-release"), "ID=debian\n").unwrap();
+    std::fs::create_dir_all(root.join("var/lib/dpkg")).unwrap();
+    // Past the 64 MiB limit for a text file (sparse: no disk used): one error.
+    let f = std::fs::File::create(root.join("var/lib/dpkg/status")).unwrap();
+    f.set_len(64 * 1024 * 1024 + 1).unwrap();
+    let json = dir.path().join("scan.json");
+    // The table on stdout, the JSON to a file.
+    let out = common::sovscan()
+        .args(["scan", "--no-progress", "-o"])
+        .arg(format!("json={}", json.display()))
+        .arg(&root)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains(&format!(
+            "sovscan: 1 error and 0 skipped entries are listed in {}",
+            json.display()
+        )),
+        "{err}"
+    );
+    let out = common::sovscan()
+        .args(["scan", "--no-progress"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("sovscan: 1 error and 0 skipped entries are listed in the JSON report (-o json=FILE writes it beside the table)"),
+        "{err}"
+    );
+}
