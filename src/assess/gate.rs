@@ -228,9 +228,58 @@ pub fn verdict_line(verdict: &Verdict, policy: &Policy) -> String {
     )
 }
 
+/// The verdict as Markdown for a CI job summary (GitHub's
+/// `$GITHUB_STEP_SUMMARY`): a heading with PASSED or FAILED, the counts
+/// of [`verdict_line`], and one row per violation (the first 100) with its
+/// state.
+pub fn verdict_markdown(verdict: &Verdict, policy: &Policy) -> String {
+    let line = |v: &Verdict| {
+        let failing: HashSet<&str> = verdict.failing.iter().map(String::as_str).collect();
+        v.violations
+            .iter()
+            .map(
+                |x| match (&x.allowed_by, failing.contains(x.key.as_str())) {
+                    (Some(a), _) => format!("allowed by {a}"),
+                    (None, true) => "violation".to_owned(),
+                    (None, false) => "known from the baseline".to_owned(),
+                },
+            )
+            .collect::<Vec<String>>()
+    };
+    let cell = |t: &str| t.replace('|', "\\|").replace('\n', " ");
+    let counts = verdict_line(verdict, policy);
+    let counts = counts.split_once(": ").map_or("", |x| x.1);
+    let counts = counts.split_once(": ").map_or(counts, |x| x.1);
+    let mut out = format!(
+        "### sovscan: {}\n\n{}\n\n",
+        if verdict.passed { "PASSED" } else { "FAILED" },
+        cell(counts)
+    );
+    if verdict.violations.is_empty() {
+        out.push_str("No violation.\n");
+        return out;
+    }
+    out.push_str("| rule | state | finding |\n|---|---|---|\n");
+    for (v, state) in verdict.violations.iter().zip(line(verdict)).take(100) {
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            v.rule,
+            state,
+            cell(&v.message)
+        ));
+    }
+    if verdict.violations.len() > 100 {
+        out.push_str(&format!(
+            "\n… and {} more in the JSON report (`policy.violations`).\n",
+            verdict.violations.len() - 100
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{judge, verdict_line, violations};
+    use super::{judge, verdict_line, verdict_markdown, violations};
     use crate::assess::policy::{Allow, Deny, Policy};
     use crate::assess::{Context, component};
     use crate::attach::Attached;
@@ -608,6 +657,34 @@ mod tests {
         assert_eq!(
             verdict_line(&v, &p),
             "sovscan: FAILED: 1 violation, 2 allowed (nearest expiry 2027-03-31, vendor:alphabet), 1 allowlist entry expired"
+        );
+    }
+
+    #[test]
+    fn the_verdict_as_a_job_summary() {
+        let r = workplace();
+        let mut p = deny(Deny {
+            jurisdictions: vec!["RU".into()],
+            categories: vec!["browser".into()],
+            ..Default::default()
+        });
+        p.allows = vec![allow(Some("alphabet"), None)];
+        let md = verdict_markdown(&judge(&r, &p, None, None), &p);
+        assert!(
+            md.starts_with(
+                "### sovscan: FAILED\n\n2 violations, 1 allowed (nearest expiry 2099-12-31, vendor:alphabet)\n\n| rule | state | finding |\n"
+            ),
+            "{md}"
+        );
+        assert!(
+            md.contains("| `deny.categories` | allowed by vendor:alphabet | "),
+            "{md}"
+        );
+        assert!(md.contains("| `deny.jurisdictions` | violation | "), "{md}");
+        let md = verdict_markdown(&judge(&report(vec![]), &p, None, None), &p);
+        assert_eq!(
+            md,
+            "### sovscan: PASSED\n\n0 violations, 0 allowed\n\nNo violation.\n"
         );
     }
 

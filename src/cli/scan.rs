@@ -45,14 +45,37 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, Error> {
     if !args.opts.quiet && table_on_stdout {
         notice_problems(&report, &outputs);
     }
-    // The verdict is the last line of a gated run, whatever went before.
+    // The verdict is the last line of a gated run, whatever went before;
+    // in GitHub Actions it is also the job summary.
     if let Some(v) = &report.policy {
+        step_summary(v, &pol);
         eprintln!("{}", gate::verdict_line(v, &pol));
     }
     if report.policy.as_ref().is_some_and(|v| !v.passed) {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Appends the verdict to the file `GITHUB_STEP_SUMMARY` names (GitHub
+/// Actions shows it on the run's page); a failure to write is a warning.
+fn step_summary(verdict: &Verdict, pol: &crate::assess::policy::Policy) {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let text = format!("{}\n", gate::verdict_markdown(verdict, pol));
+    use std::io::Write;
+    let written = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(crate::fmt::visible(text).as_bytes()));
+    if let Err(e) = written {
+        eprintln!(
+            "sovscan: warning: {}: cannot append the job summary: {e}",
+            std::path::Path::new(&path).display()
+        );
+    }
 }
 
 /// Every violation, one line each on stderr, with its state.

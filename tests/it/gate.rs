@@ -308,3 +308,29 @@ fn an_empty_root_fails_the_gate() {
         assert_eq!(last_line(&err), "sovscan: PASSED: 0 violations, 0 allowed");
     }
 }
+
+/// In GitHub Actions the verdict is also appended to the job summary.
+#[test]
+fn the_verdict_goes_to_the_github_job_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let deny = write_policy(dir.path(), "deny.toml", DENY_ZOOM);
+    let summary = dir.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let out = sovscan()
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["scan", "-q", "-f", "json", "--policy"])
+        .arg(&deny)
+        .arg("fixtures/demo-linux")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let md = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        md.starts_with("earlier step\n### sovscan: FAILED\n\n1 violation, 0 allowed\n\n| rule | state | finding |\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| `deny.vendors` | violation | Zoom Workplace (0:product:zoom)"),
+        "{md}"
+    );
+}
