@@ -30,8 +30,10 @@ pub fn width(wide: bool) -> Option<usize> {
     )
 }
 
-/// Colours on stdout: a terminal, and `NO_COLOR` unset or empty
-/// (<https://no-color.org>).
+/// Colours on stdout: a terminal that is not `TERM=dumb`, and `NO_COLOR`
+/// unset or empty (<https://no-color.org>).
 pub fn color() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
 }

@@ -61,6 +61,32 @@ fn no_line_is_wider_than_the_terminal() {
     }
 }
 
+/// Several images: the image column comes first and the table still fits.
+#[test]
+fn several_images_fit_too() {
+    for w in [80, 120] {
+        let mut cmd = common::sovscan();
+        let out = cmd
+            .env("COLUMNS", w.to_string())
+            .args([
+                "scan",
+                "--no-progress",
+                "fixtures/demo-linux",
+                "fixtures/demo-macos",
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let t = String::from_utf8(out.stdout).unwrap();
+        assert!(t.starts_with("image  product"), "{t}");
+        assert!(widest(&t) <= w, "{t}");
+        assert!(
+            t.lines().any(|l| l.starts_with("1      Apple macOS")),
+            "{t}"
+        );
+    }
+}
+
 #[test]
 fn a_pipe_gets_120_columns_and_wide_gets_everything() {
     let piped = table("demo-linux", None, &[]);
