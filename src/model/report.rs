@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-pub const SCHEMA_VERSION: &str = "1.3";
+pub const SCHEMA_VERSION: &str = "1.4";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
@@ -235,6 +235,33 @@ pub enum ControlBloc {
     Unknown,
 }
 
+impl ControlBloc {
+    /// Every bloc, in the order the summary lists them.
+    pub const ALL: [ControlBloc; 7] = [
+        ControlBloc::Eu,
+        ControlBloc::Adequacy,
+        ControlBloc::Us,
+        ControlBloc::CnRu,
+        ControlBloc::Other,
+        ControlBloc::Community,
+        ControlBloc::Unknown,
+    ];
+
+    /// The bloc's name in every output: the keys of the model's
+    /// `jurisdictions`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ControlBloc::Eu => "eu",
+            ControlBloc::Adequacy => "adequacy",
+            ControlBloc::Us => "us",
+            ControlBloc::CnRu => "cn_ru",
+            ControlBloc::Other => "other",
+            ControlBloc::Community => "community",
+            ControlBloc::Unknown => "unknown",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Component {
     pub id: String,
@@ -328,15 +355,12 @@ impl Component {
         }
     }
 
-    /// The summary's coarser key (`Summary.by_bloc`): the bloc of the
-    /// controller's jurisdiction as the database states it (`eu`,
-    /// `adequacy`, `other`), or `community`, or `unknown`.
+    /// The bloc's one name, the same in every format (`Summary.by_bloc`,
+    /// the model's `jurisdictions`, CSV, CycloneDX, SARIF, `explain`):
+    /// `eu`, `adequacy`, `us`, `cn_ru`, `other`, `community`, `unknown`
+    /// (schema 1.4; before, US and CN/RU were `other` here).
     pub fn bloc_key(&self) -> &'static str {
-        match (self.control_bloc(), &self.jurisdiction) {
-            (ControlBloc::Unknown, _) => "unknown",
-            (ControlBloc::Community, _) | (_, None) => "community",
-            (_, Some(j)) => j.bloc.as_str(),
-        }
+        self.control_bloc().as_str()
     }
 }
 

@@ -61,6 +61,9 @@ mod rules_db;
 mod snapshot;
 /// Every inventory source, end to end, on the generated demo images.
 mod sources;
+/// The table in a terminal and in a pipe: width, columns kept, grouping,
+/// colours (issue 17).
+mod terminal;
 /// `sovscan summary`, `sovscan explain` and `rules check`.
 mod views;
 /// Walk guarantees on trees built on the spot: hard links, symlinked
