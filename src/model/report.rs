@@ -529,6 +529,9 @@ pub struct Product {
     pub binaries: usize,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub signers: BTreeMap<String, usize>,
+    /// Every flag of a member (`mixed-signers`), once; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<ComponentFlag>,
 }
 
 /// One installation of a product: the members that arrived through one
@@ -561,6 +564,7 @@ impl Product {
         c.files = self.files;
         c.binaries = self.binaries;
         c.signers = self.signers.clone();
+        c.flags = self.flags.clone();
         if members.len() > 1 {
             c.arch = None;
             let mut evidence: Vec<Evidence> =

@@ -178,6 +178,14 @@ fn a_group_is_its_majority_signers_and_a_nested_runtime_is_its_own() {
     assert_eq!(group["match"]["evidence"][0]["value"], "Google LLC");
     assert_eq!(group["binaries"], 105);
     assert_eq!(strings(&group["flags"]), ["mixed-signers"]);
+    // Its product says so too.
+    let product = r["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["members"].as_array().unwrap().contains(&group["id"]))
+        .expect("the group's product");
+    assert_eq!(strings(&product["flags"]), ["mixed-signers"]);
     // Shares over the folder's 108 binaries, the runtime's included.
     let shares = &group["signer_shares"];
     let share = |name: &str| {
