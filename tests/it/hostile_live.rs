@@ -1,6 +1,8 @@
 //! A live image that changes under the scan: binaries truncated while they
 //! are read must become error entries, never a crash (before: the binaries
 //! were memory-mapped and a truncation killed the process with SIGBUS).
+//! And what a scan opens, watched with `strace`: nothing outside its roots,
+//! nothing inside them for writing.
 
 use crate::common::*;
 use std::path::{Path, PathBuf};
@@ -108,4 +110,241 @@ fn binaries_truncated_during_the_scan_are_errors_not_crashes() {
         crashes.len()
     );
     assert!(crashes.is_empty(), "crashed runs:\n{}", crashes.join("\n"));
+}
+
+/// Copies a fixture image (directories, files, links as links).
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let (src, dst) = (e.path(), to.join(e.file_name()));
+        let ty = e.file_type().unwrap();
+        if ty.is_dir() {
+            copy_tree(&src, &dst);
+        } else if ty.is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(&src).unwrap(), &dst).unwrap();
+        } else {
+            std::fs::copy(&src, &dst).unwrap();
+        }
+    }
+}
+
+/// Links and special files that point out of the image, at the places
+/// collectors and the walk look: every one must be refused, none followed.
+fn add_escapes(root: &Path, host: &Path) {
+    use std::os::unix::fs::symlink;
+    let abs = host.join("secret");
+    std::fs::create_dir_all(root.join("opt/escape")).unwrap();
+    // Absolute and relative links to a host file and a host directory.
+    symlink(&abs, root.join("opt/escape/abs-file")).unwrap();
+    symlink(host, root.join("opt/escape/abs-dir")).unwrap();
+    let ups = "../".repeat(root.components().count() + 2);
+    let rel = format!("{ups}{}", abs.strip_prefix("/").unwrap().display());
+    symlink(&rel, root.join("opt/escape/rel-file")).unwrap();
+    symlink("/proc/self/root/etc", root.join("opt/escape/magic")).unwrap();
+    // A FIFO where a binary is expected.
+    let fifo = root.join("opt/escape/fifo");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o755) }, 0);
+}
+
+/// One `open`, `openat` or `openat2` from an `strace -f -y` log: the path
+/// asked for (made absolute with the directory descriptor's path) and the
+/// path of the descriptor returned, when it succeeded.
+#[derive(Debug)]
+struct Open {
+    asked: PathBuf,
+    got: Option<PathBuf>,
+    writes: bool,
+    line: String,
+}
+
+/// The first text between `<` and `>` in `s` (strace -y's descriptor path).
+fn fd_path(s: &str) -> Option<&str> {
+    let start = s.find('<')? + 1;
+    let end = start + s[start..].find('>')?;
+    Some(&s[start..end])
+}
+
+/// `p` with `.` and `..` taken away as written (no link followed).
+fn lexical(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn parse_opens(log: &str) -> Vec<Open> {
+    let mut out = Vec::new();
+    for line in log.lines() {
+        let Some(call) = ["openat2(", "openat(", "open("]
+            .iter()
+            .find_map(|c| line.find(c).map(|i| &line[i + c.len()..]))
+        else {
+            continue;
+        };
+        // openat: DIRFD<dir>, "path", flags; open: "path", flags.
+        let Some(q) = call.find('"') else { continue };
+        let dir = fd_path(&call[..q]).map(PathBuf::from);
+        let rest = &call[q + 1..];
+        let end = rest.find('"').unwrap();
+        let name = Path::new(&rest[..end]);
+        let asked = lexical(&match dir {
+            Some(d) if name.is_relative() => d.join(name),
+            _ => name.to_owned(),
+        });
+        // The flags: what follows the path, up to the call's result.
+        let flags = &rest[end + 1..];
+        let flags = flags.rsplit_once(") = ").map_or(flags, |(f, _)| f);
+        let writes = ["O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC"]
+            .iter()
+            .any(|f| flags.contains(f));
+        let got = line
+            .rsplit_once(") = ")
+            .filter(|(_, r)| !r.starts_with('-'))
+            .and_then(|(_, r)| fd_path(r))
+            .map(PathBuf::from);
+        out.push(Open {
+            asked,
+            got,
+            writes,
+            line: line.to_owned(),
+        });
+    }
+    out
+}
+
+/// What a process opens for itself, whatever it scans: the shared
+/// libraries the loader looks for (in the system's directories and those of
+/// `LD_LIBRARY_PATH`, which cargo sets for tests) and its cache, its own
+/// /proc entries, the CPU and cgroup files rayon sizes its pool from, the
+/// random device and locale files.
+fn runtime_file(asked: &Path, got: Option<&Path>) -> bool {
+    let s = asked.to_string_lossy();
+    let name = asked.file_name().unwrap_or_default().to_string_lossy();
+    let own_proc = ["/proc/self/", "/proc/thread-self/"]
+        .iter()
+        .any(|a| s.starts_with(a));
+    let runtime = own_proc
+        || (name.starts_with("lib") && name.contains(".so"))
+        || [
+            "/etc/ld.so.",
+            "/sys/devices/system/cpu",
+            "/sys/fs/cgroup",
+            "/usr/lib/locale",
+            "/usr/share/locale",
+            "/dev/urandom",
+            "/dev/null",
+        ]
+        .iter()
+        .any(|a| s.starts_with(a));
+    // /proc/self/maps opens as /proc/PID/maps.
+    runtime && got.is_none_or(|g| !own_proc || g.starts_with("/proc/"))
+}
+
+/// A scan under `strace` of three demo images with links, FIFOs and magic
+/// links pointing out of them: no path outside the roots is opened (or
+/// even tried) apart from the process's own runtime files and the output
+/// directory, nothing opened inside a root resolves outside it, and
+/// nothing inside a root is opened for writing. Runs where `strace` is
+/// installed (`.ci/run` installs it).
+#[test]
+fn a_scan_opens_nothing_outside_its_roots() {
+    if !require_tool("strace", "apt-get install -y strace") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tmp.path().canonicalize().unwrap();
+    let host = tmp.join("host");
+    write(&host.join("secret"), b"\x7fELF host file", 0o755);
+    write(&host.join("usr/bin/hostbin"), &elf(&[9; 20], None), 0o755);
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut roots = Vec::new();
+    for image in ["demo-linux", "demo-windows", "demo-macos"] {
+        let root = tmp.join("images").join(image);
+        copy_tree(&fixtures.join(image), &root);
+        add_escapes(&root, &host);
+        roots.push(root);
+    }
+    let out_dir = tmp.join("out");
+    let private_tmp = tmp.join("tmp");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    std::fs::create_dir_all(&private_tmp).unwrap();
+    let log = tmp.join("strace.log");
+    let status = Command::new("strace")
+        .args([
+            "-f",
+            "-qq",
+            "-y",
+            "-s",
+            "4096",
+            "-e",
+            "trace=open,openat,openat2",
+            "-o",
+        ])
+        .arg(&log)
+        .arg(assert_cmd::cargo::cargo_bin("sovscan"))
+        .args(["scan", "-q", "-f", "json", "-o"])
+        .arg(out_dir.join("report.json"))
+        .args(&roots)
+        .env("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+        .env("TMPDIR", &private_tmp)
+        .stdin(Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let opens = parse_opens(&std::fs::read_to_string(&log).unwrap());
+    let images = tmp.join("images");
+    let inside = |p: &Path| p.starts_with(&images);
+    let ours = |p: &Path| p.starts_with(&out_dir) || p.starts_with(&private_tmp);
+    let mut bad = Vec::new();
+    for o in &opens {
+        let got = o.got.as_deref();
+        let ok = if runtime_file(&o.asked, got) {
+            true
+        } else {
+            let mine = |p: &Path| inside(p) || ours(p);
+            mine(&o.asked) && got.is_none_or(mine)
+        };
+        let write_ok = !o.writes || ours(&o.asked);
+        if !(ok && write_ok) {
+            bad.push(o.line.as_str());
+        }
+    }
+    let in_roots = opens.iter().filter(|o| inside(&o.asked)).count();
+    assert!(
+        in_roots > 100,
+        "the scan opened only {in_roots} files in the images: {opens:?}"
+    );
+    assert!(
+        bad.is_empty(),
+        "opens outside the roots or for writing:\n{}",
+        bad.join("\n")
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("report.json")).unwrap()).unwrap();
+    // The links out are listed as skipped, none of them is read.
+    let text = report.to_string();
+    assert!(!text.contains("hostbin"), "a host binary was found");
+    let binaries = binary_paths(&report);
+    assert!(
+        binaries.iter().all(|p| !p.contains("opt/escape")),
+        "{binaries:?}"
+    );
+    let skipped: Vec<&str> = report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["path"].as_str())
+        .filter(|p| p.contains("opt/escape/"))
+        .collect();
+    assert_eq!(skipped.len(), 3 * 5, "{skipped:?}");
 }
