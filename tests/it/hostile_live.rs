@@ -348,3 +348,73 @@ fn a_scan_opens_nothing_outside_its_roots() {
         .collect();
     assert_eq!(skipped.len(), 3 * 5, "{skipped:?}");
 }
+
+/// Swaps `dir` for a symlink to `host` and back until `stop`.
+fn swap_loop(dir: PathBuf, host: PathBuf, stop: Arc<AtomicBool>) -> u64 {
+    let real = dir.with_extension("real");
+    let mut rounds = 0;
+    while !stop.load(Ordering::Relaxed) {
+        std::fs::rename(&dir, &real).unwrap();
+        std::os::unix::fs::symlink(&host, &dir).unwrap();
+        std::thread::yield_now();
+        std::fs::remove_file(&dir).unwrap();
+        std::fs::rename(&real, &dir).unwrap();
+        rounds += 1;
+    }
+    rounds
+}
+
+/// The swap race of issue 12: `var/lib/dpkg` swapped for a link to a host
+/// directory while 220 scans run. A scan may read the host's dpkg status
+/// only if it follows a link it resolved as inside the image; the count of
+/// such escapes is printed. Known to escape until every file is opened
+/// relative to a directory descriptor of the image (`docs/security.md`),
+/// hence ignored by default: `cargo test --test it swap_race -- --ignored`.
+#[test]
+#[ignore = "known escapes until fd-relative opening (docs/security.md)"]
+fn swap_race_never_reads_the_host() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, host) = (tmp.path().join("img"), tmp.path().join("host"));
+    let record = |name: &str| {
+        format!(
+            "Package: {name}\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.0\n\n"
+        )
+    };
+    write(&root.join("etc/os-release"), b"ID=debian\n", 0o644);
+    let status = record("image-pkg");
+    write(&root.join("var/lib/dpkg/status"), status.as_bytes(), 0o644);
+    write(
+        &host.join("status"),
+        record("host-only-pkg").as_bytes(),
+        0o644,
+    );
+    let bin = assert_cmd::cargo::cargo_bin("sovscan");
+    let (mut escapes, mut failed) = (0, 0);
+    for _ in 0..220 {
+        let stop = Arc::new(AtomicBool::new(false));
+        let swapper = {
+            let (dir, host, stop) = (root.join("var/lib/dpkg"), host.clone(), stop.clone());
+            std::thread::spawn(move || swap_loop(dir, host, stop))
+        };
+        let out = Command::new(&bin)
+            .args(["scan", "-f", "json", "--no-progress", "--allow-empty"])
+            .arg(&root)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        stop.store(true, Ordering::Relaxed);
+        swapper.join().unwrap();
+        if out.status.code() != Some(0) {
+            failed += 1;
+        }
+        if String::from_utf8_lossy(&out.stdout).contains("host-only-pkg") {
+            escapes += 1;
+        }
+    }
+    eprintln!("220 runs: {escapes} escapes, {failed} runs not exit 0");
+    assert_eq!(
+        escapes, 0,
+        "the host's package appeared in {escapes} of 220 reports"
+    );
+    assert_eq!(failed, 0);
+}
