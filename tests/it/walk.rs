@@ -120,8 +120,9 @@ fn bind_mounts_of_the_same_file_system_are_skipped_unless_asked() {
     assert_eq!(binary_paths(&r), vec!["opt/app/app"]);
     let skipped = r["skipped"].as_array().unwrap();
     assert!(
-        skipped.iter().any(|s| s["path"] == "mnt/bind"
-            && s["reason"].as_str().unwrap().contains("bind mount")),
+        skipped.iter().any(
+            |s| s["path"] == "mnt/bind" && s["reason"].as_str().unwrap().contains("bind mount")
+        ),
         "{skipped:?}"
     );
 

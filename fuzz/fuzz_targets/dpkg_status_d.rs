@@ -1,0 +1,17 @@
+//! Fuzz target: a distroless `status.d` record. The input replaces `var/lib/dpkg/status.d/libc6` in a copy of
+//! `fixtures/distroless` and the collector runs on the image.
+
+use sovscan::model::inventory::Family;
+use sovscan_fuzz::ImageTarget;
+
+fn main() {
+    let target = ImageTarget::new(
+        "distroless",
+        "var/lib/dpkg/status.d/libc6",
+        Family::Linux,
+        &sovscan::collect::dpkg::Dpkg,
+    );
+    afl::fuzz!(|data: &[u8]| {
+        target.run(data);
+    });
+}

@@ -1,0 +1,12 @@
+//! Fuzz target: the ELF reader (`fingerprint::parse`), as a scan calls it
+//! on a file whose first bytes said ELF.
+
+use sovscan::model::binary::{Binary, Format};
+
+fn main() {
+    afl::fuzz!(|data: &[u8]| {
+        let mut bin = Binary::new("fuzz", Format::Elf, data.len() as u64);
+        let mut problems = Vec::new();
+        let _ = sovscan::fingerprint::parse(data, &mut bin, &mut problems);
+    });
+}

@@ -1,0 +1,17 @@
+//! Fuzz target: a Chocolatey `.nuspec`. The input replaces `ProgramData/chocolatey/lib/vlc/vlc.nuspec` in a copy of
+//! `fixtures/demo-windows` and the collector runs on the image.
+
+use sovscan::model::inventory::Family;
+use sovscan_fuzz::ImageTarget;
+
+fn main() {
+    let target = ImageTarget::new(
+        "demo-windows",
+        "ProgramData/chocolatey/lib/vlc/vlc.nuspec",
+        Family::Windows,
+        &sovscan::collect::chocolatey::Chocolatey,
+    );
+    afl::fuzz!(|data: &[u8]| {
+        target.run(data);
+    });
+}

@@ -1,0 +1,17 @@
+//! Fuzz target: a macOS pkg receipt. The input replaces `private/var/db/receipts/us.zoom.pkg.videomeeting.plist` in a copy of
+//! `fixtures/demo-macos` and the collector runs on the image.
+
+use sovscan::model::inventory::Family;
+use sovscan_fuzz::ImageTarget;
+
+fn main() {
+    let target = ImageTarget::new(
+        "demo-macos",
+        "private/var/db/receipts/us.zoom.pkg.videomeeting.plist",
+        Family::Macos,
+        &sovscan::collect::macos_receipts::MacosReceipts,
+    );
+    afl::fuzz!(|data: &[u8]| {
+        target.run(data);
+    });
+}
