@@ -5,13 +5,14 @@ use sovscan::model::inventory::Family;
 use sovscan_fuzz::ImageTarget;
 
 fn main() {
+    sovscan_fuzz::abort_on_unisolated_panics();
     let target = ImageTarget::new(
         "demo-windows",
         "Program Files/WindowsApps/MSTeams_24295.605.3225.8804_x64__8wekyb3d8bbwe/AppxManifest.xml",
         Family::Windows,
         &sovscan::collect::appx::Appx,
     );
-    afl::fuzz!(|data: &[u8]| {
+    afl::fuzz_nohook!(|data: &[u8]| {
         target.run(data);
     });
 }

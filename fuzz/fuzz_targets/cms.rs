@@ -2,7 +2,8 @@
 //! Mach-O code-signature blobs).
 
 fn main() {
-    afl::fuzz!(|data: &[u8]| {
+    sovscan_fuzz::abort_on_unisolated_panics();
+    afl::fuzz_nohook!(|data: &[u8]| {
         let _ = sovscan::formats::cms::signed_data(data);
     });
 }

@@ -5,13 +5,14 @@ use sovscan::model::inventory::Family;
 use sovscan_fuzz::ImageTarget;
 
 fn main() {
+    sovscan_fuzz::abort_on_unisolated_panics();
     let target = ImageTarget::new(
         "demo-macos",
         "opt/homebrew/Cellar/jq/1.7.1/INSTALL_RECEIPT.json",
         Family::Macos,
         &sovscan::collect::homebrew::Homebrew,
     );
-    afl::fuzz!(|data: &[u8]| {
+    afl::fuzz_nohook!(|data: &[u8]| {
         target.run(data);
     });
 }

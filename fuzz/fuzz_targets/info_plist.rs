@@ -5,13 +5,14 @@ use sovscan::model::inventory::Family;
 use sovscan_fuzz::ImageTarget;
 
 fn main() {
+    sovscan_fuzz::abort_on_unisolated_panics();
     let target = ImageTarget::new(
         "demo-macos",
         "Applications/Firefox.app/Contents/Info.plist",
         Family::Macos,
         &sovscan::collect::macos_apps::MacosApps,
     );
-    afl::fuzz!(|data: &[u8]| {
+    afl::fuzz_nohook!(|data: &[u8]| {
         target.run(data);
     });
 }

@@ -19,7 +19,8 @@ fn walk(key: &Key, depth: usize) {
 }
 
 fn main() {
-    afl::fuzz!(|data: &[u8]| {
+    sovscan_fuzz::abort_on_unisolated_panics();
+    afl::fuzz_nohook!(|data: &[u8]| {
         if let Ok(hive) = Hive::open(data) {
             let _ = hive.is_dirty();
             if let Ok(root) = hive.root() {

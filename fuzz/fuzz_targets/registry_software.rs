@@ -5,13 +5,14 @@ use sovscan::model::inventory::Family;
 use sovscan_fuzz::ImageTarget;
 
 fn main() {
+    sovscan_fuzz::abort_on_unisolated_panics();
     let target = ImageTarget::new(
         "demo-windows",
         "Windows/System32/config/SOFTWARE",
         Family::Windows,
         &sovscan::collect::registry::Registry,
     );
-    afl::fuzz!(|data: &[u8]| {
+    afl::fuzz_nohook!(|data: &[u8]| {
         target.run(data);
     });
 }

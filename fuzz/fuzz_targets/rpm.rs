@@ -5,13 +5,14 @@ use sovscan::model::inventory::Family;
 use sovscan_fuzz::ImageTarget;
 
 fn main() {
+    sovscan_fuzz::abort_on_unisolated_panics();
     let target = ImageTarget::new(
         "demo-linux",
         "var/lib/rpm/rpmdb.sqlite",
         Family::Linux,
         &sovscan::collect::rpm::Rpm,
     );
-    afl::fuzz!(|data: &[u8]| {
+    afl::fuzz_nohook!(|data: &[u8]| {
         target.run(data);
     });
 }

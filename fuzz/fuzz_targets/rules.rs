@@ -8,7 +8,8 @@ use sovscan::rules::{Source, load};
 use std::borrow::Cow;
 
 fn main() {
-    afl::fuzz!(|data: &[u8]| {
+    sovscan_fuzz::abort_on_unisolated_panics();
+    afl::fuzz_nohook!(|data: &[u8]| {
         if let Ok(text) = std::str::from_utf8(data) {
             let layer = vec![Source {
                 name: "fuzz.toml".to_owned(),

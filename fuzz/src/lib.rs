@@ -6,13 +6,29 @@
 //! input is written over one file of a copy of a demo image
 //! (`fixtures/demo-*`), and that source's collector runs on the image, so
 //! the bounded reader, the confinement and the collector's own parsing are
-//! all under test. A panic anywhere is a crash for AFL.
+//! all under test. A panic is a crash for AFL unless sovscan's own
+//! isolation catches it, as it would in a scan ([`abort_on_unisolated_panics`]).
 
 use sovscan::collect::Collector;
 use sovscan::image::Image;
 use sovscan::model::inventory::{Family, Inventory};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
+
+/// Makes a panic outside sovscan's own isolation ([`sovscan::isolate::catch`])
+/// abort the process, which AFL records as a crash, and leaves one inside
+/// it alone: a scan turns that into an error entry for the file, by design.
+/// Call first in `main`, and fuzz with `afl::fuzz_nohook!` (whose harness
+/// aborts on any panic that reaches it as well).
+pub fn abort_on_unisolated_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !sovscan::isolate::active() {
+            default(info);
+            std::process::abort();
+        }
+    }));
+}
 
 /// The repository's `fixtures/` directory (seeds and base images).
 pub fn fixtures() -> PathBuf {
