@@ -156,7 +156,7 @@ pub struct ScanOpts {
     /// Skip paths (relative to the image root) matching GLOB, e.g. 'home/*/.cache'. Repeatable.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
-    /// Descend into other file systems mounted below a root.
+    /// Descend into other file systems and bind mounts below a root.
     #[arg(long)]
     pub cross_filesystems: bool,
     /// Don't parse binaries larger than this many bytes (they are still listed).

@@ -1,7 +1,7 @@
 //! Binary fingerprints: one module per executable format.
 //!
 //! A candidate from the walk is opened without following links and without
-//! blocking, its first bytes are sniffed, and only real binaries are mapped
+//! blocking, its first bytes are sniffed, and only real binaries are read
 //! and parsed. Parsing is permissive (one bad table does not lose the rest),
 //! capped in size, and isolated: a parser panic becomes an error entry for
 //! that file, never a failed scan.
@@ -163,11 +163,11 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
         Ok(f) => f,
         Err(e) => return Outcome::Failed(Problem::new(&c.rel, format!("cannot open: {e}"))),
     };
-    match file.metadata() {
-        Ok(m) if m.is_file() => {}
+    let opened = match file.metadata() {
+        Ok(m) if m.is_file() => m,
         Ok(_) => return Outcome::NotBinary,
         Err(e) => return Outcome::Failed(Problem::new(&c.rel, e)),
-    }
+    };
     let mut head = [0u8; 8];
     let n = match read_head(&file, &mut head) {
         Ok(n) => n,
@@ -192,27 +192,25 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
         ino: c.ino,
         ..Binary::new(&c.rel, format, c.size)
     };
-    if c.size > max_size {
+    // The size of the file as opened: the walk's may be stale already.
+    let size = opened.len();
+    if size > max_size {
         bin.flag(Flag::NotParsed);
         let p = Problem::new(
             &c.rel,
-            format!(
-                "not parsed: {} bytes is over the size cap of {max_size}",
-                c.size
-            ),
+            format!("not parsed: {size} bytes is over the size cap of {max_size}"),
         );
         return Outcome::Binary(Box::new(bin), vec![p]);
     }
-    // SAFETY: the mapping is read-only and private; sovscan scans images that
-    // are not being modified, and a file truncated under us raises SIGBUS at
-    // worst, the same risk every mmap-based reader (ripgrep included) takes
-    // for the speed of reading only the pages a parser touches.
-    let map = match unsafe { memmap2::Mmap::map(&file) } {
-        Ok(m) => m,
-        Err(e) => return Outcome::Failed(Problem::new(&c.rel, format!("cannot map: {e}"))),
+    // Read into a buffer with bounded `pread`s, never mapped: a file cut
+    // short while a mapping of it is read raises SIGBUS, which kills the
+    // whole scan; here it is a short read, and an error entry for the file.
+    let data = match read_whole(&file, &opened) {
+        Ok(d) => d,
+        Err(e) => return Outcome::Failed(Problem::new(&c.rel, e)),
     };
     let mut problems = Vec::new();
-    match crate::isolate::catch(|| parse(&map, &mut bin, &mut problems)) {
+    match crate::isolate::catch(|| parse(&data, &mut bin, &mut problems)) {
         Ok(Ok(())) => {}
         Ok(Err(e)) => return Outcome::Failed(Problem::new(&c.rel, e)),
         Err(panic) => {
@@ -254,6 +252,65 @@ fn read_head(mut f: &File, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(n)
 }
 
+/// Why a binary's bytes could not be read whole. The text is its error entry.
+#[derive(Debug, thiserror::Error)]
+pub enum WholeReadError {
+    #[error("cannot read: {0}")]
+    Io(#[from] std::io::Error),
+    /// Its size or times moved between opening and the end of the read: it
+    /// was truncated, grown or rewritten under the scan.
+    #[error("changed during the scan ({0}); not read")]
+    Changed(String),
+    #[error("{0} bytes is more than this machine can address")]
+    TooLarge(u64),
+}
+
+/// Reads an open regular file whole, with `pread`s of at most [`CHUNK`]
+/// bytes, checking it against its `fstat` at open time (`opened`): the
+/// bytes are those of one unchanged file, or the read is an error.
+pub fn read_whole(file: &File, opened: &std::fs::Metadata) -> Result<Vec<u8>, WholeReadError> {
+    use std::os::unix::fs::{FileExt, MetadataExt};
+    let len = opened.len();
+    let want = usize::try_from(len).map_err(|_| WholeReadError::TooLarge(len))?;
+    // Zeroed memory comes from the allocator already zeroed (calloc).
+    let mut buf = vec![0u8; want];
+    let mut at = 0;
+    while at < want {
+        let end = want.min(at + CHUNK);
+        match file.read_at(&mut buf[at..end], at as u64) {
+            Ok(0) => {
+                let what = format!("{len} bytes when opened, {at} when read");
+                return Err(WholeReadError::Changed(what));
+            }
+            Ok(k) => at += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let now = file.metadata()?;
+    if now.len() != len {
+        let what = format!("{len} bytes when opened, {} after reading", now.len());
+        return Err(WholeReadError::Changed(what));
+    }
+    // Same size but rewritten in between (file times tick with the
+    // kernel's coarse clock, so a change within a few ms of the open can
+    // pass unseen; a truncation cannot, it is a short read).
+    if (now.mtime(), now.mtime_nsec(), now.ctime(), now.ctime_nsec())
+        != (
+            opened.mtime(),
+            opened.mtime_nsec(),
+            opened.ctime(),
+            opened.ctime_nsec(),
+        )
+    {
+        return Err(WholeReadError::Changed("modified while read".into()));
+    }
+    Ok(buf)
+}
+
+/// The largest single `pread` of a binary.
+const CHUNK: usize = 8 << 20;
+
 fn libc_flags() -> i32 {
     libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY
 }
@@ -261,6 +318,28 @@ fn libc_flags() -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_that_changes_while_read_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        std::fs::write(&path, [7u8; 100]).unwrap();
+        let file = File::open(&path).unwrap();
+        let opened = file.metadata().unwrap();
+        assert_eq!(read_whole(&file, &opened).unwrap(), [7u8; 100]);
+        // File times tick with the kernel's coarse clock (a few ms).
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let writer = File::options().write(true).open(&path).unwrap();
+        for len in [10, 200] {
+            writer.set_len(len).unwrap();
+            let e = read_whole(&file, &opened).unwrap_err().to_string();
+            assert!(e.starts_with("changed during the scan ("), "{e}");
+        }
+        // Back to its size, but rewritten: the times say so.
+        writer.set_len(100).unwrap();
+        let e = read_whole(&file, &opened).unwrap_err().to_string();
+        assert_eq!(e, "changed during the scan (modified while read); not read");
+    }
 
     #[test]
     fn sniffs_formats_and_truncation() {

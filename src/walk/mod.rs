@@ -84,10 +84,62 @@ pub struct Outcome {
     pub aliases: Vec<(u64, u64, String)>,
 }
 
+/// The mount a directory is on. The mount id tells a bind mount of the
+/// same file system apart from the directory it shows, which the device
+/// number does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Mount {
+    dev: u64,
+    /// `statx`'s `STATX_MNT_ID` (Linux 5.8+); `None` where the kernel has none.
+    id: Option<u64>,
+}
+
+impl Mount {
+    fn same(&self, other: &Mount) -> bool {
+        self.dev == other.dev
+            && match (self.id, other.id) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            }
+    }
+}
+
+/// The mount of `path` (not following a final link), by `statx`; where
+/// `statx` is missing, by `lstat` with no mount id.
+fn mount_of(path: &std::path::Path) -> std::io::Result<Mount> {
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes())?;
+    // SAFETY: `c` is a NUL-terminated path and `stx` a buffer of the type
+    // statx(2) fills; both outlive the call.
+    let mut stx: libc::statx = unsafe { std::mem::zeroed() };
+    let flags = libc::AT_SYMLINK_NOFOLLOW | libc::AT_STATX_DONT_SYNC;
+    let rc = unsafe {
+        libc::statx(
+            libc::AT_FDCWD,
+            c.as_ptr(),
+            flags,
+            libc::STATX_MNT_ID,
+            &mut stx,
+        )
+    };
+    if rc != 0 {
+        let e = std::io::Error::last_os_error();
+        if e.raw_os_error() != Some(libc::ENOSYS) {
+            return Err(e);
+        }
+        let dev = fs::symlink_metadata(path)?.dev();
+        return Ok(Mount { dev, id: None });
+    }
+    Ok(Mount {
+        dev: libc::makedev(stx.stx_dev_major, stx.stx_dev_minor),
+        id: (stx.stx_mask & libc::STATX_MNT_ID != 0).then_some(stx.stx_mnt_id),
+    })
+}
+
 struct Shared<'a, F> {
     fs: &'a RootFs,
     opts: &'a Options,
-    root_dev: u64,
+    /// The root's mount: (device, mount id where the kernel gives one).
+    root_mount: Mount,
     counters: &'a Counters,
     on_candidate: &'a F,
     skipped: Mutex<Vec<Skipped>>,
@@ -116,7 +168,10 @@ where
     let shared = Shared {
         fs,
         opts,
-        root_dev: root_meta.dev(),
+        root_mount: mount_of(&root).unwrap_or(Mount {
+            dev: root_meta.dev(),
+            id: None,
+        }),
         counters,
         on_candidate,
         skipped: Mutex::new(Vec::new()),
@@ -241,12 +296,14 @@ fn handle_entry<'s, F>(
         sh.counters.dirs.fetch_add(1, Relaxed);
         let path = entry.path();
         if !sh.opts.cross_filesystems {
-            match entry.metadata() {
-                Ok(m) if m.dev() != sh.root_dev => {
-                    sh.skip(
-                        &rel,
-                        "mount point of another filesystem (use --cross-filesystems)",
-                    );
+            match mount_of(&path) {
+                Ok(m) if !m.same(&sh.root_mount) => {
+                    let reason = if m.dev != sh.root_mount.dev {
+                        "mount point of another filesystem (use --cross-filesystems)"
+                    } else {
+                        "mount point of a bind mount (use --cross-filesystems)"
+                    };
+                    sh.skip(&rel, reason);
                     return;
                 }
                 Ok(_) => {}

@@ -35,6 +35,9 @@ mod gate;
 /// A hostile image tree: the scan completes, stays inside the root and
 /// lists every oddity it met.
 mod hostile;
+/// A live image changing under the scan (truncation), and what a scan
+/// opens (strace).
+mod hostile_live;
 /// The HTML report rendered by headless Chromium: screenshot, DOM, and no
 /// network request from the page.
 mod html_report;

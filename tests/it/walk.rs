@@ -104,3 +104,45 @@ fn other_file_systems_are_skipped_unless_asked() {
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["binaries"].as_array().unwrap().len(), 2);
 }
+
+/// A host directory bind-mounted into the image, on the same file system:
+/// the device number is the same, the mount id is not. Skipped unless
+/// `--cross-filesystems` (before: walked, the host's binary inventoried).
+#[test]
+fn bind_mounts_of_the_same_file_system_are_skipped_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, host) = (dir.path().join("img"), dir.path().join("host"));
+    write(&root.join("opt/app/app"), &elf(&[7; 20], None), 0o755);
+    write(&host.join("hostbin"), &elf(&[8; 20], None), 0o755);
+    let mnt = root.join("mnt/bind");
+    std::fs::create_dir_all(&mnt).unwrap();
+    let mounted = unsafe { libc::geteuid() } == 0
+        && std::process::Command::new("mount")
+            .arg("--bind")
+            .arg(&host)
+            .arg(&mnt)
+            .status()
+            .is_ok_and(|s| s.success());
+    if !available(mounted, "cannot bind-mount here (needs root)") {
+        return;
+    }
+    let _guard = Unmount(&mnt);
+
+    let r = scan_json(&[&root]);
+    assert_eq!(binary_paths(&r), vec!["opt/app/app"]);
+    let skipped = r["skipped"].as_array().unwrap();
+    assert!(
+        skipped.iter().any(
+            |s| s["path"] == "mnt/bind" && s["reason"].as_str().unwrap().contains("bind mount")
+        ),
+        "{skipped:?}"
+    );
+
+    let out = sovscan()
+        .args(["scan", "-f", "json", "--cross-filesystems"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(binary_paths(&r), vec!["mnt/bind/hostbin", "opt/app/app"]);
+}

@@ -1,0 +1,18 @@
+//! Fuzz target: the rpm database (SQLite). The input replaces `var/lib/rpm/rpmdb.sqlite` in a copy of
+//! `fixtures/demo-linux` and the collector runs on the image.
+
+use sovscan::model::inventory::Family;
+use sovscan_fuzz::ImageTarget;
+
+fn main() {
+    sovscan_fuzz::abort_on_unisolated_panics();
+    let target = ImageTarget::new(
+        "demo-linux",
+        "var/lib/rpm/rpmdb.sqlite",
+        Family::Linux,
+        &sovscan::collect::rpm::Rpm,
+    );
+    afl::fuzz_nohook!(|data: &[u8]| {
+        target.run(data);
+    });
+}

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Writes the seed corpus of every fuzz target: fuzz/seeds.py OUT_DIR.
+
+Seeds come from the committed test images (fixtures/), the rule database
+(rules/) and the compatibility policy (tests/compat/policy.toml), so nothing
+is downloaded. OUT_DIR/TARGET/ gets at most MAX_SEEDS files per target.
+An image target (fuzz_targets/*.rs calling ImageTarget::new) is seeded with
+the file it replaces and the fixtures' other files of the same name or
+extension.
+"""
+import os
+import re
+import struct
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+FIXTURES = os.path.join(REPO, "fixtures")
+MAX_SEEDS = 12
+MAX_SIZE = 256 * 1024
+
+MACHO = {b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe",
+         b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe"}
+
+
+def files(top):
+    for d, dirs, names in os.walk(top):
+        dirs.sort()
+        for n in sorted(names):
+            p = os.path.join(d, n)
+            if os.path.isfile(p) and not os.path.islink(p):
+                yield p
+
+
+def head(p, n=4):
+    with open(p, "rb") as f:
+        return f.read(n)
+
+
+def pe_certificates(p):
+    """The certificate table's PKCS#7 blobs of a signed PE (CMS seeds)."""
+    data = open(p, "rb").read()
+    try:
+        pe = struct.unpack_from("<I", data, 0x3C)[0]
+        magic = struct.unpack_from("<H", data, pe + 24)[0]
+        dirs = pe + 24 + (96 if magic == 0x10B else 112)
+        off, size = struct.unpack_from("<II", data, dirs + 4 * 8)
+    except struct.error:
+        return []
+    out, end = [], min(off + size, len(data))
+    while off and off + 8 <= end:
+        length = struct.unpack_from("<I", data, off)[0]
+        if length < 8:
+            break
+        out.append(data[off + 8:off + length])
+        off += (length + 7) & ~7
+    return out
+
+
+def pure_seeds():
+    by_magic = {"elf": [], "pe": [], "macho": [], "regf": [], "plist": [],
+                "cms": [], "os_release": []}
+    for p in files(FIXTURES):
+        h = head(p)
+        if h == b"\x7fELF":
+            by_magic["elf"].append(p)
+        elif h[:2] == b"MZ":
+            by_magic["pe"].append(p)
+            by_magic["cms"].extend(pe_certificates(p))
+        elif h in MACHO:
+            by_magic["macho"].append(p)
+        elif h == b"regf":
+            by_magic["regf"].append(p)
+        elif h == b"bpli" or p.endswith(".plist"):
+            by_magic["plist"].append(p)
+        elif os.path.basename(p) == "os-release":
+            by_magic["os_release"].append(p)
+    rules = [p for p in files(os.path.join(REPO, "rules")) if p.endswith(".toml")]
+    by_magic["rules"] = sorted(rules, key=os.path.getsize)
+    by_magic["policy"] = [os.path.join(REPO, "tests/compat/policy.toml")]
+    by_magic["license"] = [b"MIT", b"GPL-2.0-or-later OR (Apache-2.0 AND BSD-3-Clause)",
+                           b"LGPLv2+ and (MPL-2.0 or proprietary)", b"(((MIT)))"]
+    return by_magic
+
+
+def image_seeds(target_src):
+    m = re.search(r'ImageTarget::new\(\s*"([^"]+)",\s*"([^"]+)"', target_src)
+    if not m:
+        return None
+    image, rel = m.groups()
+    exact = os.path.join(FIXTURES, image, rel)
+    name = os.path.basename(rel)
+    ext = os.path.splitext(name)[1]
+    same = [p for p in files(FIXTURES) if p != exact and (
+        os.path.basename(p) == name or (ext and p.endswith(ext)))]
+    return [exact] + same
+
+
+def main():
+    out = sys.argv[1]
+    pure = pure_seeds()
+    targets = sorted(f[:-3] for f in os.listdir(os.path.join(HERE, "fuzz_targets")))
+    for t in targets:
+        src = open(os.path.join(HERE, "fuzz_targets", t + ".rs")).read()
+        seeds = image_seeds(src)
+        if seeds is None:
+            seeds = pure.get(t)
+        if not seeds:
+            sys.exit(f"seeds.py: no seeds for target {t}")
+        d = os.path.join(out, t)
+        os.makedirs(d, exist_ok=True)
+        n = 0
+        for s in seeds:
+            data = s if isinstance(s, bytes) else open(s, "rb").read()
+            if 0 < len(data) <= MAX_SIZE and n < MAX_SEEDS:
+                with open(os.path.join(d, f"seed{n:02}"), "wb") as f:
+                    f.write(data)
+                n += 1
+        if n == 0:
+            sys.exit(f"seeds.py: no seed of at most {MAX_SIZE} bytes for {t}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+//! Shared pieces of the fuzz targets (`fuzz_targets/*.rs`).
+//!
+//! Byte-level parsers (ELF, PE, Mach-O, regf, CMS, plist, os-release,
+//! licence expressions, rule and policy files) are called on the input
+//! directly. Manifest parsers are reached the way a scan reaches them: the
+//! input is written over one file of a copy of a demo image
+//! (`fixtures/demo-*`), and that source's collector runs on the image, so
+//! the bounded reader, the confinement and the collector's own parsing are
+//! all under test. A panic is a crash for AFL unless sovscan's own
+//! isolation catches it, as it would in a scan ([`abort_on_unisolated_panics`]).
+
+use sovscan::collect::Collector;
+use sovscan::image::Image;
+use sovscan::model::inventory::{Family, Inventory};
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+
+/// Makes a panic outside sovscan's own isolation ([`sovscan::isolate::catch`])
+/// abort the process, which AFL records as a crash, and leaves one inside
+/// it alone: a scan turns that into an error entry for the file, by design.
+/// Call first in `main`, and fuzz with `afl::fuzz_nohook!` (whose harness
+/// aborts on any panic that reaches it as well).
+pub fn abort_on_unisolated_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !sovscan::isolate::active() {
+            default(info);
+            std::process::abort();
+        }
+    }));
+}
+
+/// The repository's `fixtures/` directory (seeds and base images).
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
+}
+
+/// A private copy of a demo image in which one file is replaced by each
+/// input before the collector runs.
+pub struct ImageTarget {
+    root: PathBuf,
+    file: PathBuf,
+    family: Family,
+    /// Asserted unwind-safe: a panic ends the AFL run (a crash), so no
+    /// state is observed after one.
+    collector: AssertUnwindSafe<&'static dyn Collector>,
+}
+
+impl ImageTarget {
+    /// Copies `fixtures/IMAGE` to a directory of this process (under
+    /// `$TMPDIR`; `fuzz/smoke.sh` points that at a directory it removes);
+    /// `rel` is the file the inputs replace.
+    pub fn new(image: &str, rel: &str, family: Family, collector: &'static dyn Collector) -> Self {
+        let root =
+            std::env::temp_dir().join(format!("sovscan-fuzz-{}-{}", image, std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        copy_tree(&fixtures().join(image), &root).expect("copy the base image");
+        let file = root.join(rel);
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent).expect("create the input's directory");
+        }
+        Self {
+            root,
+            file,
+            family,
+            collector: AssertUnwindSafe(collector),
+        }
+    }
+
+    /// Writes `data` as the file and runs the collector.
+    pub fn run(&self, data: &[u8]) -> Inventory {
+        std::fs::write(&self.file, data).expect("write the input");
+        let image = Image::open_as(&self.root, Some(self.family)).expect("open the image");
+        let mut inv = Inventory::default();
+        self.collector.collect(&image, &mut inv);
+        inv
+    }
+}
+
+/// Copies a directory tree: directories, regular files, and symlinks as
+/// symlinks (the demo images have a few).
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        let ty = entry.file_type()?;
+        if ty.is_dir() {
+            copy_tree(&src, &dst)?;
+        } else if ty.is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(&src)?, &dst)?;
+        } else if ty.is_file() {
+            std::fs::copy(&src, &dst)?;
+        }
+    }
+    Ok(())
+}
