@@ -5,8 +5,9 @@
 //! collector order, then one pseudo-package per install directory of
 //! binaries no package owns. It guarantees:
 //! - every binary is in exactly one unit;
-//! - a binary with several names (hard links) is one binary, listed under
-//!   the smallest name, its other names kept as `links`;
+//! - every name of a hard-linked file is a binary record of its own (the
+//!   file was parsed once), attached by its own path, its other names kept
+//!   as `links`;
 //! - ownership is decided on canonical paths inside the image (a manifest's
 //!   `/lib/x` owns `usr/lib/x` on usrmerge), by an owned file before an
 //!   owned directory, and the first package in collector order wins;
@@ -20,8 +21,10 @@
 //! applied here.
 
 use crate::image::{DirResolver, Image};
+use crate::model::aggregates::Share;
 use crate::model::binary::{Binary, Flag};
-use crate::model::inventory::{Evidence, Family, Kind, Package, Source, prop};
+use crate::model::inventory::{Evidence, Family, Kind, Package, Problem, Source, prop};
+use crate::model::report::ComponentFlag;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A package and the binaries attached to it: one future component.
@@ -38,28 +41,113 @@ pub struct Attached {
     pub files: usize,
     /// The install directory, when the unit is a group of unowned binaries.
     pub install_dir: Option<String>,
+    /// For a group: who signed the files of its install directory (set by
+    /// `identify::split_payloads`, which needs the rules to tell parties
+    /// apart); `None` for packages and for groups with no verified
+    /// signature.
+    pub signing: Option<Signing>,
 }
 
-/// Hard links: the smallest name becomes the binary's path, the others its
-/// `links`, whichever thread happened to see which name first. Sorts the
-/// binaries by path, the order every later stage and the report rely on.
-pub fn merge_hard_links(binaries: &mut [Binary], aliases: Vec<(u64, u64, String)>) {
-    let by_inode: HashMap<(u64, u64), usize> = binaries
-        .iter()
-        .enumerate()
-        .map(|(i, b)| ((b.dev, b.ino), i))
-        .collect();
-    for (dev, ino, alias) in aliases {
-        if let Some(&i) = by_inode.get(&(dev, ino)) {
-            binaries[i].links.push(alias);
+/// The verified signatures over the files of one install directory,
+/// counted before any foreign payload nested in it was split off.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Signing {
+    /// Verified signer name (certificate O, else CN) → files it signed.
+    pub signers: BTreeMap<String, usize>,
+    /// Binaries in the install directory, nested payloads included: the
+    /// denominator of the shares.
+    pub files: usize,
+    /// The signers belong to more than one party (different controllers,
+    /// or names no rule knows): the `mixed-signers` flag.
+    pub mixed: bool,
+}
+
+impl Signing {
+    /// Signer → files and share of the install directory's binaries, for a
+    /// mixed directory (`components[].signer_shares`); empty otherwise.
+    pub fn shares(&self) -> BTreeMap<String, Share> {
+        if !self.mixed {
+            return BTreeMap::new();
+        }
+        self.signers
+            .iter()
+            .map(|(name, &count)| {
+                let share = count as f64 / self.files.max(1) as f64;
+                (name.clone(), Share { count, share })
+            })
+            .collect()
+    }
+
+    /// The component flags the signatures earn: `mixed-signers`.
+    pub fn flags(&self) -> Vec<ComponentFlag> {
+        if self.mixed {
+            vec![ComponentFlag::MixedSigners]
+        } else {
+            Vec::new()
         }
     }
-    for b in binaries.iter_mut().filter(|b| !b.links.is_empty()) {
-        b.links.push(std::mem::take(&mut b.path));
-        b.links.sort();
-        b.path = b.links.remove(0);
+}
+
+/// Hard links: every name of a file is a binary record of its own, so each
+/// is attributed by its own path (a DLL in `Windows/System32` and its link
+/// in `Windows/WinSxS` each go to their own package or group). The file was
+/// read and parsed once, under whichever name the walk met first; the other
+/// names (`aliases`, as the walk lists them) get a copy of that record with
+/// their own path. Each record lists the file's other names as `links`.
+/// Sorts the records by path, the order every later stage and the report
+/// rely on. The result doesn't depend on which name was read: a problem
+/// met while reading the file (`problems`) is moved to its smallest name.
+pub fn expand_hard_links(
+    mut binaries: Vec<Binary>,
+    aliases: Vec<(u64, u64, String)>,
+    problems: &mut [Problem],
+) -> Vec<Binary> {
+    if !aliases.is_empty() {
+        let by_inode: HashMap<(u64, u64), usize> = binaries
+            .iter()
+            .enumerate()
+            .map(|(i, b)| ((b.dev, b.ino), i))
+            .collect();
+        // The names of each hard-linked binary, the parsed name first.
+        let mut names: HashMap<usize, Vec<String>> = HashMap::new();
+        for (dev, ino, alias) in aliases {
+            // An alias of a candidate that was no binary has no record.
+            if let Some(&i) = by_inode.get(&(dev, ino)) {
+                names
+                    .entry(i)
+                    .or_insert_with(|| vec![binaries[i].path.clone()])
+                    .push(alias);
+            }
+        }
+        let mut copies = Vec::new();
+        let mut renamed: HashMap<String, String> = HashMap::new();
+        for (i, mut all) in names {
+            all.sort();
+            all.dedup();
+            if all[0] != binaries[i].path {
+                renamed.insert(binaries[i].path.clone(), all[0].clone());
+            }
+            let others = |me: &str| all.iter().filter(|n| *n != me).cloned().collect();
+            for name in &all {
+                if *name == binaries[i].path {
+                    continue;
+                }
+                let mut copy = binaries[i].clone();
+                copy.links = others(name);
+                copy.path.clone_from(name);
+                copies.push(copy);
+            }
+            binaries[i].links = others(&binaries[i].path);
+        }
+        binaries.append(&mut copies);
+        for p in problems.iter_mut() {
+            if let Some(smallest) = renamed.get(&p.path) {
+                p.path.clone_from(smallest);
+            }
+        }
     }
     binaries.sort_by(|a, b| a.path.cmp(&b.path));
+    binaries
 }
 
 /// Attaches every binary to the package that owns it (by an owned file,
@@ -94,6 +182,7 @@ pub fn attach(image: &Image, packages: Vec<Package>, binaries: &[Binary]) -> Vec
         files: members.len(),
         binaries: members,
         install_dir: Some(dir),
+        signing: None,
     }));
     units
 }
@@ -126,13 +215,13 @@ impl Owners {
 /// which binary. Only the binaries are indexed; each package's file list is
 /// streamed past that index and dropped. The first package wins.
 fn owners(image: &Image, packages: Vec<Package>, binaries: &[Binary]) -> (Vec<Attached>, Owners) {
-    let mut bin_at: HashMap<&str, usize> = HashMap::new();
-    for (bi, b) in binaries.iter().enumerate() {
-        bin_at.insert(b.path.as_str(), bi);
-        for l in &b.links {
-            bin_at.insert(l.as_str(), bi);
-        }
-    }
+    // Each name of a hard-linked file is a record of its own: a record is
+    // owned by the package that lists its own path.
+    let bin_at: HashMap<&str, usize> = binaries
+        .iter()
+        .enumerate()
+        .map(|(bi, b)| (b.path.as_str(), bi))
+        .collect();
     let mut owners = Owners {
         by_file: vec![None; binaries.len()],
         by_dir: HashMap::new(),
@@ -160,6 +249,7 @@ fn owners(image: &Image, packages: Vec<Package>, binaries: &[Binary]) -> (Vec<At
             binaries: Vec::new(),
             files: files.len(),
             install_dir: None,
+            signing: None,
         });
     }
     (units, owners)
@@ -378,10 +468,10 @@ pub fn group_package(group: &str, members: &[usize], binaries: &[Binary]) -> Pac
 
 #[cfg(test)]
 mod tests {
-    use super::{attach, install_group, merge_hard_links, windows_install_group};
+    use super::{attach, expand_hard_links, install_group, windows_install_group};
     use crate::image::Image;
     use crate::model::binary::{Binary, Format};
-    use crate::model::inventory::{Evidence, Kind, Package, Source, prop};
+    use crate::model::inventory::{Evidence, Kind, Package, Problem, Source, prop};
 
     fn binary(path: &str, ino: u64) -> Binary {
         let mut b = Binary::new(path, Format::Elf, 100);
@@ -397,16 +487,52 @@ mod tests {
     }
 
     #[test]
-    fn hard_links_become_one_binary_under_its_smallest_name() {
-        let mut bins = vec![binary("z/tool", 7), binary("m/other", 8)];
-        merge_hard_links(
-            &mut bins,
-            vec![(0, 7, "a/tool".into()), (0, 7, "q/tool".into())],
+    fn every_name_of_a_hard_linked_file_is_a_record() {
+        let mut parsed = binary("z/tool", 7);
+        parsed.arch = Some("x86_64".into());
+        let bins = vec![parsed, binary("m/other", 8)];
+        let mut problems = vec![
+            Problem::new("z/tool", "unreadable note"),
+            Problem::new("m/other", "truncated"),
+        ];
+        let bins = expand_hard_links(
+            bins,
+            vec![
+                (0, 7, "a/tool".into()),
+                (0, 7, "q/tool".into()),
+                // A name of a candidate that turned out to be no binary.
+                (0, 9, "m/script".into()),
+            ],
+            &mut problems,
         );
-        let paths: Vec<&str> = bins.iter().map(|b| b.path.as_str()).collect();
+        // A problem of the file is listed under its smallest name, whichever
+        // name was read.
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(paths, ["a/tool", "m/other"]);
-        assert_eq!(bins[0].links, ["q/tool", "z/tool"]);
-        assert!(bins[1].links.is_empty());
+        let records: Vec<(&str, Vec<&str>)> = bins
+            .iter()
+            .map(|b| {
+                (
+                    b.path.as_str(),
+                    b.links.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            records,
+            [
+                ("a/tool", vec!["q/tool", "z/tool"]),
+                ("m/other", vec![]),
+                ("q/tool", vec!["a/tool", "z/tool"]),
+                ("z/tool", vec!["a/tool", "q/tool"]),
+            ]
+        );
+        // The copies carry what was parsed under the first name.
+        assert!(
+            bins.iter()
+                .filter(|b| b.ino == 7)
+                .all(|b| b.arch.as_deref() == Some("x86_64"))
+        );
     }
 
     #[test]
@@ -416,7 +542,7 @@ mod tests {
             std::fs::create_dir_all(root.path().join(d)).unwrap();
         }
         let image = Image::open(root.path()).unwrap();
-        let mut bins = vec![
+        let bins = vec![
             binary("opt/acme/bin/acme", 1),
             binary("opt/acme/lib/libacme.so", 2),
             binary("srv/x/y", 3),
@@ -424,8 +550,9 @@ mod tests {
             binary("usr/bin/tool2", 5),
             binary("usr/bin/tool3", 6),
         ];
-        // `tool3` is also reachable as `usr/sbin/t3`, the name its manifest uses.
-        merge_hard_links(&mut bins, vec![(0, 6, "usr/sbin/t3".into())]);
+        // `tool3` is also reachable as `usr/sbin/t3`, the name its manifest
+        // uses: each name is attached by its own path.
+        let bins = expand_hard_links(bins, vec![(0, 6, "usr/sbin/t3".into())], &mut []);
         let packages = vec![
             package(
                 "tool",
@@ -460,9 +587,10 @@ mod tests {
                     2,
                     None
                 ),
-                ("t3", vec!["usr/bin/tool3"], 1, None),
+                ("t3", vec!["usr/sbin/t3"], 1, None),
                 ("x", vec!["srv/x/y"], 1, Some("srv/x")),
                 ("tool2", vec!["usr/bin/tool2"], 1, Some("usr/bin/tool2")),
+                ("tool3", vec!["usr/bin/tool3"], 1, Some("usr/bin/tool3")),
             ]
         );
         // Manifests are consumed; every binary is in exactly one unit.

@@ -347,3 +347,62 @@ mod tests {
         }
     }
 }
+
+/// The candidates nearest to `key`, best first, at most three: those that
+/// contain it or that it contains (ignoring case), then those within a
+/// typo of it (Jaro-Winkler similarity of at least 0.85). For "did you
+/// mean" in a diagnostic or an error.
+pub fn nearest<'a>(key: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let k = key.to_lowercase();
+    let mut scored: Vec<(f64, &str)> = candidates
+        .into_iter()
+        .filter(|c| !c.is_empty() && !k.is_empty())
+        .filter_map(|c| {
+            let l = c.to_lowercase();
+            let score = if k.len() >= 3 && (l.contains(&k) || k.contains(&l)) {
+                // A closer length is a better match.
+                1.0 + k.len().min(l.len()) as f64 / k.len().max(l.len()) as f64
+            } else {
+                strsim::jaro_winkler(&k, &l)
+            };
+            (score >= 0.85).then_some((score, c))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let mut out: Vec<&str> = Vec::new();
+    for (_, c) in scored {
+        if !out.contains(&c) {
+            out.push(c);
+        }
+        if out.len() == 3 {
+            break;
+        }
+    }
+    out
+}
+
+/// `; did you mean `a`, `b`?` for [`nearest`], or nothing.
+pub fn did_you_mean<'a>(key: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    let n = nearest(key, candidates);
+    if n.is_empty() {
+        return String::new();
+    }
+    let quoted: Vec<String> = n.iter().map(|c| format!("`{c}`")).collect();
+    format!("; did you mean {}?", quoted.join(", "))
+}
+
+#[cfg(test)]
+mod suggest_tests {
+    use super::{did_you_mean, nearest};
+
+    #[test]
+    fn nearest_ids_by_containment_then_typo() {
+        let ids = ["google-chrome-stable", "chromium", "microsoft", "zoom"];
+        assert_eq!(nearest("chrome", ids), ["google-chrome-stable", "chromium"]);
+        assert_eq!(nearest("microsft", ids), ["microsoft"]);
+        assert_eq!(nearest("Zoom", ids), ["zoom"]);
+        assert!(nearest("libreoffice", ids).is_empty());
+        assert_eq!(did_you_mean("microsft", ids), "; did you mean `microsoft`?");
+        assert_eq!(did_you_mean("xyz", ids), "");
+    }
+}

@@ -11,7 +11,23 @@ use serde::Serialize;
 /// A share (0..1) as a percentage with one decimal and a space before the
 /// sign, as the reports print it: `12.3 %`.
 pub fn pct(share: f64) -> String {
-    format!("{:.1} %", share * 100.0)
+    let t = format!("{:.1}", share * 100.0);
+    // A share that rounds to zero from below is zero, never `-0.0`.
+    if t == "-0.0" {
+        "0.0 %".to_owned()
+    } else {
+        format!("{t} %")
+    }
+}
+
+/// `one` for 1, else `many`: `plural(n, "binary", "binaries")`.
+pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// A count and its noun: `1 binary`, `2 binaries`, `0 errors`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", plural(n, one, many))
 }
 
 /// [`pct`], or `n/a` when the share is not defined (nothing to count).
@@ -22,7 +38,8 @@ pub fn opt_pct(share: Option<f64>) -> String {
 /// The distance between two shares in percentage points, one decimal:
 /// `17.1` (the gap to the open-source target).
 pub fn points(from: f64, to: f64) -> String {
-    format!("{:.1}", (to - from) * 100.0)
+    let t = format!("{:.1}", (to - from) * 100.0);
+    if t == "-0.0" { "0.0".to_owned() } else { t }
 }
 
 /// A model figure (weight, threshold, exposure, score, HHI): up to two
@@ -114,6 +131,16 @@ mod tests {
         assert_eq!(opt_pct(None), "n/a");
         assert_eq!(opt_pct(Some(0.7)), "70.0 %");
         assert_eq!(points(0.528, 0.7), "17.2");
+    }
+
+    #[test]
+    fn no_negative_zero_and_real_plurals() {
+        assert_eq!(pct(-0.00001), "0.0 %");
+        assert_eq!(pct(-0.0), "0.0 %");
+        assert_eq!(points(0.5, 0.5), "0.0");
+        assert_eq!(count(1, "binary", "binaries"), "1 binary");
+        assert_eq!(count(0, "error", "errors"), "0 errors");
+        assert_eq!(count(2, "entry", "entries"), "2 entries");
     }
 
     #[test]

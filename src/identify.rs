@@ -10,20 +10,24 @@
 //!   order is total), never on scheduling;
 //! - a distribution channel (Flathub) decides only when nothing else
 //!   matched, and then leaves the controller unresolved;
-//! - one binary's name doesn't label a large group of unowned binaries
-//!   (`weigh_group_hits`);
+//! - a group of unowned binaries is decided by weight of evidence: the
+//!   verified signatures of its files, counted, then the consensus of its
+//!   files' other evidence, then its directory's name; one file never
+//!   labels a large group (`weigh_group_evidence`, `weigh_group_hits`);
+//! - a foreign payload nested in a group (a sub-directory signed by another
+//!   party) is a group of its own ([`split_payloads`]);
 //! - a binary's company name that its signature contradicts is flagged
 //!   ([`check_claims`]) and then no longer counts as a fact.
 //!
 //! Nothing is judged here: licences and risk are the assessment's.
 
-use crate::attach::Attached;
+use crate::attach::{self, Attached, Signing};
 use crate::image::Image;
 use crate::model::binary::{Binary, Claim, Flag};
 use crate::model::inventory::{Family, Kind, Package, Supplier, prop};
 use crate::model::report::{MatchEvidence, MatchReport};
 use crate::rules::{self, Facts, Hit, Jurisdiction, Product, RuleDb, Target, Vendor, VendorKind};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// What the rules say a component is.
 #[derive(Debug)]
@@ -57,7 +61,8 @@ pub fn hits(unit: &Attached, image: &Image, binaries: &[Binary], db: &RuleDb) ->
         )),
         Some(dir) => {
             let facts = group_facts(dir, &unit.binaries, binaries);
-            weigh_group_hits(db.matcher.matches(&facts), facts.binaries.len())
+            let hits = weigh_group_hits(db.matcher.matches(&facts), facts.binaries.len());
+            weigh_group_evidence(hits, &unit.binaries, binaries, db)
         }
     }
 }
@@ -198,6 +203,293 @@ fn weigh_group_hits(hits: Vec<Hit>, distinct_names: usize) -> Vec<Hit> {
         .collect()
 }
 
+/// Who a verified signature says made a binary: a party of the rules (the
+/// index of its controller), or a signer no rule knows, by name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Party<'a> {
+    Known(usize),
+    Unknown(&'a str),
+}
+
+/// A binary's verified signer's name and party, if it has one.
+type Signed<'a> = Option<(&'a str, Party<'a>)>;
+
+/// A binary's verified signer, its name and party: an Authenticode signer
+/// whose signed digest matches the file, or a Mach-O Developer ID signer
+/// carrying the Team ID of the signature (both `Claim::Signer { verified:
+/// true }`). The party is the controller of the vendor the signer (or the
+/// Team ID) resolves to.
+fn verified_signer<'a>(b: &'a Binary, db: &RuleDb) -> Signed<'a> {
+    let name = b.claims.iter().find_map(|c| match c {
+        Claim::Signer {
+            name,
+            verified: true,
+        } => Some(name.as_str()),
+        _ => None,
+    })?;
+    let mut f = Facts::default();
+    f.signers.push((name, true));
+    for c in &b.claims {
+        if let Claim::TeamId(t) = c {
+            f.team_ids.push(t);
+        }
+    }
+    let party = decide(&db.matcher.matches(&f), db)
+        .1
+        .and_then(|v| party_of(v, db))
+        .map_or(Party::Unknown(name), Party::Known);
+    Some((name, party))
+}
+
+/// The controller of a vendor: the party it answers to. A channel
+/// (Flathub) is nobody's party.
+fn party_of(vendor: usize, db: &RuleDb) -> Option<usize> {
+    if db.vendors[vendor].kind == VendorKind::Channel {
+        return None;
+    }
+    db.chain(vendor).last().copied()
+}
+
+fn target_party(t: Target, db: &RuleDb) -> Option<usize> {
+    match t {
+        Target::Product(p) => party_of(db.products[p as usize].vendor, db),
+        Target::Vendor(v) => party_of(v as usize, db),
+    }
+}
+
+/// The party that signed most files; a tie goes to a party the rules know,
+/// then to the lower index or name, so the result is total.
+fn dominant<'a, 'b>(counts: &'b BTreeMap<Party<'a>, usize>) -> Option<&'b Party<'a>> {
+    counts
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(p, _)| p)
+}
+
+/// Splits foreign payloads off the groups of unowned binaries, and records
+/// who signed each group's files ([`Signing`]).
+///
+/// A group's dominant party is the one whose verified signatures cover
+/// most of its files. A sub-directory of the group's install directory
+/// whose verified signatures all belong to one other party and cover most
+/// of its binaries (a bundled JRE signed by Eclipse in a Python
+/// installation, a vendored runtime) becomes a group of its own, with its
+/// files unsigned or not, and the property `nested_in`; the outermost such
+/// directory is taken. A file of another party next to the group's own,
+/// or among unsigned files, stays a member (its binary record keeps its
+/// own vendor). A group whose files are signed by more than one party is
+/// `mixed`, counted before the split.
+pub fn split_payloads(units: Vec<Attached>, binaries: &[Binary], db: &RuleDb) -> Vec<Attached> {
+    let mut out = Vec::with_capacity(units.len());
+    for mut unit in units {
+        let Some(dir) = unit.install_dir.clone() else {
+            out.push(unit);
+            continue;
+        };
+        let signed: Vec<Signed> = unit
+            .binaries
+            .iter()
+            .map(|&b| verified_signer(&binaries[b], db))
+            .collect();
+        let mut counts: BTreeMap<Party, usize> = BTreeMap::new();
+        for (_, party) in signed.iter().flatten() {
+            *counts.entry(party.clone()).or_default() += 1;
+        }
+        let Some(main) = dominant(&counts) else {
+            out.push(unit);
+            continue;
+        };
+        unit.signing = Some(Signing {
+            signers: signer_names(signed.iter()),
+            files: unit.binaries.len(),
+            mixed: counts.len() > 1,
+        });
+        // A signer that covers only a minority of the group's files is no
+        // owner of the rest: its files, if they sit together in a
+        // sub-directory, are a payload like any other party's (a JRE
+        // signed by Eclipse among a Python framework's unsigned files).
+        let owner = (counts[main] * 2 > unit.binaries.len()).then_some(main);
+        let nested = if counts.len() > 1 || owner.is_none() {
+            nested_payloads(&dir, &unit.binaries, &signed, owner, binaries)
+        } else {
+            BTreeMap::new()
+        };
+        if nested.is_empty() {
+            out.push(unit);
+            continue;
+        }
+        let moved: HashSet<usize> = nested.values().flatten().map(|&(b, _)| b).collect();
+        unit.binaries.retain(|b| !moved.contains(b));
+        unit.files = unit.binaries.len();
+        unit.package = attach::group_package(&dir, &unit.binaries, binaries);
+        out.push(unit);
+        for (sub, members) in nested {
+            let bins: Vec<usize> = members.iter().map(|&(b, _)| b).collect();
+            let mut package = attach::group_package(&sub, &bins, binaries);
+            package.properties.insert(prop::NESTED_IN, dir.clone());
+            out.push(Attached {
+                package,
+                files: bins.len(),
+                signing: Some(Signing {
+                    signers: signer_names(members.iter().map(|(_, s)| s)),
+                    files: bins.len(),
+                    mixed: false,
+                }),
+                binaries: bins,
+                install_dir: Some(sub),
+            });
+        }
+    }
+    out
+}
+
+/// Verified signer name → files it signed.
+fn signer_names<'x, 'a: 'x>(
+    signed: impl Iterator<Item = &'x Signed<'a>>,
+) -> BTreeMap<String, usize> {
+    let mut names = BTreeMap::new();
+    for (name, _) in signed.flatten() {
+        *names.entry((*name).to_owned()).or_default() += 1;
+    }
+    names
+}
+
+/// The foreign payloads of a group: payload directory → its members (with
+/// their verified signer). A payload directory is the outermost
+/// sub-directory of `dir` whose verified signatures all belong to one
+/// party other than `main` (the group's owner, when a signer covers most
+/// of its files) and cover most of its binaries: a runtime its maker
+/// signed, not a folder of unsigned files with one vendored library.
+fn nested_payloads<'a>(
+    dir: &str,
+    members: &[usize],
+    signed: &[Signed<'a>],
+    main: Option<&Party>,
+    binaries: &'a [Binary],
+) -> BTreeMap<String, Vec<(usize, Signed<'a>)>> {
+    // Per sub-directory: the parties that signed below it, how many files
+    // they signed, and how many binaries it holds.
+    let mut below: HashMap<&str, (BTreeSet<&Party>, usize, usize)> = HashMap::new();
+    for (&b, s) in members.iter().zip(signed) {
+        for sub in subdirs(dir, &binaries[b].path) {
+            let entry = below.entry(sub).or_default();
+            entry.2 += 1;
+            if let Some((_, party)) = s {
+                entry.0.insert(party);
+                entry.1 += 1;
+            }
+        }
+    }
+    let foreign = |sub: &str| {
+        below.get(sub).is_some_and(|(parties, signed, all)| {
+            parties.len() == 1 && main.is_none_or(|m| !parties.contains(m)) && signed * 2 > *all
+        })
+    };
+    let mut out: BTreeMap<String, Vec<_>> = BTreeMap::new();
+    for (&b, s) in members.iter().zip(signed) {
+        if let Some(sub) = subdirs(dir, &binaries[b].path).find(|sub| foreign(sub)) {
+            out.entry(sub.to_owned()).or_default().push((b, s.clone()));
+        }
+    }
+    out
+}
+
+/// The directories between an install directory and a file below it,
+/// outermost first: `opt/x` and `opt/x/jre/bin/java` give `opt/x/jre`,
+/// `opt/x/jre/bin`.
+fn subdirs<'p>(dir: &str, path: &'p str) -> impl Iterator<Item = &'p str> {
+    let inside =
+        path.len() > dir.len() + 1 && path.starts_with(dir) && path.as_bytes()[dir.len()] == b'/';
+    let from = dir.len() + 1;
+    path.char_indices()
+        .filter(move |&(i, c)| inside && i > from && c == '/')
+        .map(move |(i, _)| &path[..i])
+}
+
+/// A group's vendor by weight of evidence, as the order of its hits (the
+/// deciding one first):
+/// 1. verified signatures, counted over the group's files: the party that
+///    signed most of them decides, its hits first; a minority signer's
+///    evidence labels nothing when the majority's signer is unknown to
+///    the rules;
+/// 2. else consensus of the other evidence: each file's own vendor (its
+///    claims and name, as `binaries[].vendor`); the party most files
+///    agree on, alone in first place and backed by at least a tenth of the
+///    files of a group larger than [`SMALL_GROUP`]; evidence of other
+///    parties from the files is dropped, so one file never labels the
+///    group;
+/// 3. the install directory's own name.
+fn weigh_group_evidence(
+    mut hits: Vec<Hit>,
+    members: &[usize],
+    binaries: &[Binary],
+    db: &RuleDb,
+) -> Vec<Hit> {
+    let mut counts: BTreeMap<Party, usize> = BTreeMap::new();
+    for &b in members {
+        if let Some((_, party)) = verified_signer(&binaries[b], db) {
+            *counts.entry(party).or_default() += 1;
+        }
+    }
+    let party = |h: &Hit| target_party(h.target, db);
+    match dominant(&counts) {
+        Some(&Party::Known(main)) => return first(hits, |h| party(h) == Some(main)),
+        Some(Party::Unknown(_)) => {
+            let signers: Vec<usize> = counts
+                .keys()
+                .filter_map(|p| match p {
+                    Party::Known(c) => Some(*c),
+                    Party::Unknown(_) => None,
+                })
+                .collect();
+            hits.retain(|h| {
+                h.field == INSTALL_DIR || !party(h).is_some_and(|p| signers.contains(&p))
+            });
+        }
+        None => {}
+    }
+    let mut support: BTreeMap<usize, usize> = BTreeMap::new();
+    for &b in members {
+        if let Some(p) = binary_party(&binaries[b], db) {
+            *support.entry(p).or_default() += 1;
+        }
+    }
+    let winner = consensus(&support, members.len());
+    hits.retain(|h| h.field == INSTALL_DIR || (winner.is_some() && party(h) == winner));
+    match winner {
+        Some(w) => first(hits, |h| party(h) == Some(w)),
+        None => hits,
+    }
+}
+
+/// The party a binary's own claims and name resolve to.
+fn binary_party(b: &Binary, db: &RuleDb) -> Option<usize> {
+    let mut f = Facts::default();
+    f.binaries.push(b.file_name());
+    claim_facts(b, &mut f);
+    decide(&db.matcher.matches(&f), db)
+        .1
+        .and_then(|v| party_of(v, db))
+}
+
+/// The party most files agree on: alone in first place, and in a group of
+/// more than [`SMALL_GROUP`] files backed by at least a tenth of them.
+fn consensus(support: &BTreeMap<usize, usize>, files: usize) -> Option<usize> {
+    let best = support.values().copied().max()?;
+    let mut top = support.iter().filter(|(_, n)| **n == best);
+    let (&party, _) = top.next()?;
+    let enough = files <= SMALL_GROUP || best * 10 >= files;
+    (top.next().is_none() && enough).then_some(party)
+}
+
+/// The hits that `pred` selects first, each part in its order.
+fn first(hits: Vec<Hit>, pred: impl Fn(&Hit) -> bool) -> Vec<Hit> {
+    let (mut yes, no): (Vec<Hit>, Vec<Hit>) = hits.into_iter().partition(|h| pred(h));
+    yes.extend(no);
+    yes
+}
+
+const INSTALL_DIR: &str = "install directory";
 const SMALL_GROUP: usize = 20;
 const BINARY_NAME: &str = "binary name";
 
@@ -330,10 +622,14 @@ pub fn check_claims(b: &Binary, db: &RuleDb) -> ClaimCheck {
 
 #[cfg(test)]
 mod tests {
-    use super::{ClaimCheck, check_claims, decide, identify, supplier_facts, weigh_group_hits};
+    use super::{
+        ClaimCheck, check_claims, consensus, decide, identify, subdirs, supplier_facts,
+        weigh_group_hits,
+    };
     use crate::model::binary::{Binary, Claim, Flag, Format, Signature, Subject};
     use crate::model::inventory::Supplier;
     use crate::rules::{Facts, RuleDb};
+    use std::collections::BTreeMap;
     use std::sync::OnceLock;
 
     fn db() -> &'static RuleDb {
@@ -501,5 +797,28 @@ mod tests {
         let mut f = Facts::default();
         super::claim_facts(&b, &mut f);
         assert!(f.companies.is_empty(), "{:?}", f.companies);
+    }
+
+    #[test]
+    fn the_directories_between_an_install_directory_and_a_file() {
+        let dirs: Vec<&str> = subdirs("opt/x", "opt/x/jre/bin/java").collect();
+        assert_eq!(dirs, ["opt/x/jre", "opt/x/jre/bin"]);
+        assert_eq!(subdirs("opt/x", "opt/x/tool").count(), 0);
+        // A sibling with the same prefix is not inside.
+        assert_eq!(subdirs("opt/x", "opt/xy/a/b").count(), 0);
+        assert_eq!(subdirs("opt/x", "opt/x").count(), 0);
+    }
+
+    #[test]
+    fn consensus_needs_a_clear_first_and_a_tenth_of_a_large_group() {
+        let support = |pairs: &[(usize, usize)]| pairs.iter().copied().collect::<BTreeMap<_, _>>();
+        assert_eq!(consensus(&support(&[(1, 3), (2, 1)]), 10), Some(1));
+        // A tie is no consensus.
+        assert_eq!(consensus(&support(&[(1, 2), (2, 2)]), 10), None);
+        // One file of a small group is enough, not of a large one.
+        assert_eq!(consensus(&support(&[(7, 1)]), 20), Some(7));
+        assert_eq!(consensus(&support(&[(7, 1)]), 31), None);
+        assert_eq!(consensus(&support(&[(7, 4)]), 31), Some(7));
+        assert_eq!(consensus(&support(&[]), 5), None);
     }
 }

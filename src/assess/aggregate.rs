@@ -181,8 +181,8 @@ pub fn summary(
         skipped,
         ..Default::default()
     };
-    for key in ["eu", "adequacy", "other", "community", "unknown"] {
-        s.by_bloc.insert(key.to_owned(), Share::default());
+    for b in ControlBloc::ALL {
+        s.by_bloc.insert(b.as_str().to_owned(), Share::default());
     }
     for c in units {
         if c.controller.is_some() {

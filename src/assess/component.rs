@@ -127,6 +127,12 @@ pub fn build(
         files: unit.files,
         binaries: unit.binaries.len(),
         signers: signer_counts(&unit.binaries, binaries),
+        flags: unit.signing.as_ref().map(|s| s.flags()).unwrap_or_default(),
+        signer_shares: unit
+            .signing
+            .as_ref()
+            .map(|s| s.shares())
+            .unwrap_or_default(),
     }
 }
 
@@ -174,6 +180,7 @@ mod tests {
             binaries: Vec::new(),
             files: 0,
             install_dir: None,
+            signing: None,
         };
         let hits = db.matcher.matches(&facts);
         build(0, &unit, identify(&hits, &db), &[], &cx)

@@ -176,9 +176,110 @@ fn failing_keys(report: &Report, policy: &Policy, fail_on: Option<Level>) -> Has
         .collect()
 }
 
+/// The last line of a gated run, for a CI log: PASSED or FAILED, and the
+/// counts behind it: new violations (all of them without a baseline),
+/// those known from the baseline, those allowed (with the nearest expiry
+/// of the allowlist entries that allowed them), and expired entries.
+pub fn verdict_line(verdict: &Verdict, policy: &Policy) -> String {
+    let failing: HashSet<&str> = verdict.failing.iter().map(String::as_str).collect();
+    let (mut new, mut known, mut allowed) = (0, 0, 0);
+    let mut used: HashSet<&str> = HashSet::new();
+    for v in &verdict.violations {
+        match &v.allowed_by {
+            Some(a) => {
+                allowed += 1;
+                used.insert(a);
+            }
+            None if failing.contains(v.key.as_str()) => new += 1,
+            None => known += 1,
+        }
+    }
+    let mut parts = vec![if verdict.baseline.is_some() {
+        fmt::count(new, "new violation", "new violations")
+    } else {
+        fmt::count(new, "violation", "violations")
+    }];
+    if verdict.baseline.is_some() {
+        parts.push(format!("{known} known from the baseline"));
+    }
+    let nearest = policy
+        .allows
+        .iter()
+        .filter(|a| used.contains(a.label.as_str()))
+        .min_by_key(|a| a.expires);
+    parts.push(match nearest {
+        Some(a) => format!(
+            "{allowed} allowed (nearest expiry {}, {})",
+            a.expires, a.label
+        ),
+        None => format!("{allowed} allowed"),
+    });
+    if !verdict.expired_allows.is_empty() {
+        parts.push(fmt::count(
+            verdict.expired_allows.len(),
+            "allowlist entry expired",
+            "allowlist entries expired",
+        ));
+    }
+    format!(
+        "sovscan: {}: {}",
+        if verdict.passed { "PASSED" } else { "FAILED" },
+        parts.join(", ")
+    )
+}
+
+/// The verdict as Markdown for a CI job summary (GitHub's
+/// `$GITHUB_STEP_SUMMARY`): a heading with PASSED or FAILED, the counts
+/// of [`verdict_line`], and one row per violation (the first 100) with its
+/// state.
+pub fn verdict_markdown(verdict: &Verdict, policy: &Policy) -> String {
+    let line = |v: &Verdict| {
+        let failing: HashSet<&str> = verdict.failing.iter().map(String::as_str).collect();
+        v.violations
+            .iter()
+            .map(
+                |x| match (&x.allowed_by, failing.contains(x.key.as_str())) {
+                    (Some(a), _) => format!("allowed by {a}"),
+                    (None, true) => "violation".to_owned(),
+                    (None, false) => "known from the baseline".to_owned(),
+                },
+            )
+            .collect::<Vec<String>>()
+    };
+    let cell = |t: &str| t.replace('|', "\\|").replace('\n', " ");
+    let counts = verdict_line(verdict, policy);
+    let counts = counts.split_once(": ").map_or("", |x| x.1);
+    let counts = counts.split_once(": ").map_or(counts, |x| x.1);
+    let mut out = format!(
+        "### sovscan: {}\n\n{}\n\n",
+        if verdict.passed { "PASSED" } else { "FAILED" },
+        cell(counts)
+    );
+    if verdict.violations.is_empty() {
+        out.push_str("No violation.\n");
+        return out;
+    }
+    out.push_str("| rule | state | finding |\n|---|---|---|\n");
+    for (v, state) in verdict.violations.iter().zip(line(verdict)).take(100) {
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            v.rule,
+            state,
+            cell(&v.message)
+        ));
+    }
+    if verdict.violations.len() > 100 {
+        out.push_str(&format!(
+            "\n… and {} more in the JSON report (`policy.violations`).\n",
+            verdict.violations.len() - 100
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{judge, violations};
+    use super::{judge, verdict_line, verdict_markdown, violations};
     use crate::assess::policy::{Allow, Deny, Policy};
     use crate::assess::{Context, component};
     use crate::attach::Attached;
@@ -216,6 +317,7 @@ mod tests {
             binaries: Vec::new(),
             files: 0,
             install_dir: None,
+            signing: None,
         };
         component::build(0, &unit, identify(&hits, db), &[], &cx)
     }
@@ -520,6 +622,95 @@ mod tests {
         assert!(v.passed);
         // Without the baseline both fail.
         assert_eq!(judge(&now, &p, None, None).failing.len(), 2);
+    }
+
+    #[test]
+    fn the_verdict_line_says_passed_or_failed_with_counts() {
+        let r = workplace();
+        let mut p = deny(Deny {
+            categories: vec!["browser".into()],
+            jurisdictions: vec!["RU".into()],
+            ..Default::default()
+        });
+        // Fail: three violations, none allowed.
+        let v = judge(&r, &p, None, None);
+        assert_eq!(
+            verdict_line(&v, &p),
+            "sovscan: FAILED: 3 violations, 0 allowed"
+        );
+        // Pass: every one allowed; the nearest expiry is named.
+        let mut soon = allow(Some("alphabet"), None);
+        soon.expires = Date::parse("2027-03-31").unwrap();
+        p.allows = vec![
+            allow(None, Some("microsoft-edge")),
+            soon,
+            allow(Some("kaspersky"), None),
+        ];
+        let v = judge(&r, &p, None, None);
+        assert_eq!(
+            verdict_line(&v, &p),
+            "sovscan: PASSED: 0 violations, 3 allowed (nearest expiry 2027-03-31, vendor:alphabet)"
+        );
+        // An expired entry allows nothing and is counted.
+        p.allows.truncate(2);
+        p.expired_allows = vec!["vendor:kaspersky expired on 2026-01-01".into()];
+        let v = judge(&r, &p, None, None);
+        assert_eq!(
+            verdict_line(&v, &p),
+            "sovscan: FAILED: 1 violation, 2 allowed (nearest expiry 2027-03-31, vendor:alphabet), 1 allowlist entry expired"
+        );
+    }
+
+    #[test]
+    fn the_verdict_as_a_job_summary() {
+        let r = workplace();
+        let mut p = deny(Deny {
+            jurisdictions: vec!["RU".into()],
+            categories: vec!["browser".into()],
+            ..Default::default()
+        });
+        p.allows = vec![allow(Some("alphabet"), None)];
+        let md = verdict_markdown(&judge(&r, &p, None, None), &p);
+        assert!(
+            md.starts_with(
+                "### sovscan: FAILED\n\n2 violations, 1 allowed (nearest expiry 2099-12-31, vendor:alphabet)\n\n| rule | state | finding |\n"
+            ),
+            "{md}"
+        );
+        assert!(
+            md.contains("| `deny.categories` | allowed by vendor:alphabet | "),
+            "{md}"
+        );
+        assert!(md.contains("| `deny.jurisdictions` | violation | "), "{md}");
+        let md = verdict_markdown(&judge(&report(vec![]), &p, None, None), &p);
+        assert_eq!(
+            md,
+            "### sovscan: PASSED\n\n0 violations, 0 allowed\n\nNo violation.\n"
+        );
+    }
+
+    #[test]
+    fn the_verdict_line_of_a_baseline_run_counts_new_and_known() {
+        let p = deny(Deny {
+            categories: vec!["browser".into()],
+            ..Default::default()
+        });
+        let baseline = report(vec![component("google-chrome-stable", "129")]);
+        let now = report(vec![
+            component("google-chrome-stable", "130"),
+            component("microsoft-edge-stable", "130"),
+        ]);
+        let v = judge(&now, &p, None, Some(("old.json", &baseline)));
+        assert_eq!(
+            verdict_line(&v, &p),
+            "sovscan: FAILED: 1 new violation, 1 known from the baseline, 0 allowed"
+        );
+        // Only known violations: the run passes, and says why.
+        let v = judge(&baseline, &p, None, Some(("old.json", &baseline)));
+        assert_eq!(
+            verdict_line(&v, &p),
+            "sovscan: PASSED: 0 new violations, 1 known from the baseline, 0 allowed"
+        );
     }
 
     #[test]

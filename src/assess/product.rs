@@ -26,8 +26,8 @@
 //! assessment of its lead member.
 
 use crate::model::inventory::{Kind, Source, prop};
-use crate::model::product::{Basis, Installation, Product};
-use crate::model::report::Component;
+
+use crate::model::report::{Basis, Component, Installation, Product};
 use std::collections::{BTreeMap, HashMap};
 
 /// The products of `components` (all images), in the report's order:
@@ -325,9 +325,15 @@ fn product(image: usize, key: &str, members: &[&Component]) -> Product {
     versions.sort();
     versions.dedup();
     let mut signers = BTreeMap::new();
+    let mut flags = Vec::new();
     for c in members {
         for (s, n) in &c.signers {
             *signers.entry(s.clone()).or_default() += n;
+        }
+        for f in &c.flags {
+            if !flags.contains(f) {
+                flags.push(*f);
+            }
         }
     }
     Product {
@@ -355,6 +361,7 @@ fn product(image: usize, key: &str, members: &[&Component]) -> Product {
         files: members.iter().map(|c| c.files).sum(),
         binaries: members.iter().map(|c| c.binaries).sum(),
         signers,
+        flags,
     }
 }
 

@@ -18,26 +18,73 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Scan one or more image roots (mounted or extracted file systems).
+    #[command(after_help = SCAN_EXAMPLES)]
     Scan(ScanArgs),
     /// The image aggregates (index, open-source share, jurisdictions, concentration) of roots or a saved scan.json.
+    #[command(after_help = SUMMARY_EXAMPLES)]
     Summary(SummaryArgs),
     /// The whole assessment trace of one component: evidence, controller chain, laws, rules, dimensions, level.
+    #[command(after_help = EXPLAIN_EXAMPLES)]
     Explain(ExplainArgs),
     /// Drift between two saved scans: components added, removed and changed; index and share deltas.
+    #[command(after_help = DIFF_EXAMPLES)]
     Diff(DiffArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff) to stdout: `sovscan man > sovscan.1`.
-    Man,
+    /// Print the man page (roff) to stdout, or write a page per command to a directory.
+    #[command(after_help = MAN_EXAMPLES)]
+    Man {
+        /// Write sovscan.1 and a page per subcommand (sovscan-scan.1...) into DIR.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Check or browse the rule database.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = RULES_EXAMPLES)]
     Rules(RulesCommand),
     /// Re-render a saved scan (sovscan scan -f json) without rescanning, in any format scan writes (default: the HTML sovereignty report).
+    #[command(after_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
 }
+
+/// The examples under `--help`, and the man pages' EXAMPLES (the first
+/// line is the heading `--help` shows).
+const SCAN_EXAMPLES: &str = "Examples:
+  sovscan scan /mnt/golden
+      A table that fits the terminal: one row per product, worst risk first.
+  sovscan scan /mnt/golden -o json=scan.json -o sarif=scan.sarif -o html=report.html
+      The table, plus the JSON report, SARIF for code scanning and the HTML report.
+  sovscan scan /mnt/golden --fail-on critical --policy sovscan-policy.toml
+      A CI gate: exit 1 on a violation; the last line is the verdict.
+  sovscan scan /mnt/golden --baseline accepted-scan.json --fail-on high
+      Fail only on violations the accepted scan did not have.";
+const SUMMARY_EXAMPLES: &str = "Examples:
+  sovscan summary /mnt/golden
+  sovscan summary scan.json -f json";
+const EXPLAIN_EXAMPLES: &str = "Examples:
+  sovscan explain google-chrome-stable scan.json
+      Why Chrome is rated as it is: evidence, controller chain, laws, rules, level.
+  sovscan explain 0:product:zoom /mnt/golden";
+const DIFF_EXAMPLES: &str = "Examples:
+  sovscan diff accepted-scan.json scan.json
+  sovscan diff accepted-scan.json scan.json -f md > drift.md";
+const REPORT_EXAMPLES: &str = "Examples:
+  sovscan report scan.json -o report.html
+  sovscan report scan.json -f table --wide";
+const RULES_EXAMPLES: &str = "Examples:
+  sovscan rules check site-rules/
+  sovscan rules list --products";
+const COMPLETIONS_EXAMPLES: &str = "Examples:
+  sovscan completions bash > /etc/bash_completion.d/sovscan
+  sovscan completions zsh > \"${fpath[1]}/_sovscan\"
+  sovscan completions fish > ~/.config/fish/completions/sovscan.fish
+  sovscan completions powershell >> $PROFILE";
+const MAN_EXAMPLES: &str = "Examples:
+  sovscan man --dir /usr/local/share/man/man1
+  sovscan man | man -l -";
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct RuleArgs {
@@ -73,6 +120,9 @@ pub struct ScanArgs {
     /// List components (the raw inventory: every package, registry entry, bundle, folder of binaries) instead of products in the table, CSV, NDJSON and SARIF.
     #[arg(long)]
     pub components: bool,
+    /// Table: every column at full width, whatever the terminal's width (by default the table fits the terminal, or 120 columns in a pipe or file).
+    #[arg(long)]
+    pub wide: bool,
     /// Fail (exit 1) when a component is at or above LEVEL (low, medium, unknown, high, critical).
     #[arg(long, value_name = "LEVEL", value_parser = parse_level)]
     pub fail_on: Option<Level>,
@@ -100,8 +150,8 @@ fn parse_level(s: &str) -> Result<Level, String> {
 pub struct ScanOpts {
     #[command(flatten)]
     pub rules: RuleArgs,
-    /// Worker threads (default: one per core).
-    #[arg(short, long, value_name = "N")]
+    /// Worker threads, at least 1 (default: one per core).
+    #[arg(short, long, value_name = "N", value_parser = parse_jobs)]
     pub jobs: Option<usize>,
     /// Skip paths (relative to the image root) matching GLOB, e.g. 'home/*/.cache'. Repeatable.
     #[arg(long, value_name = "GLOB")]
@@ -124,10 +174,18 @@ pub struct ScanOpts {
     /// Scan every root as this OS, whatever its marker files say: linux, windows, macos, dir.
     #[arg(long, value_name = "OS", value_parser = parse_family)]
     pub os: Option<Family>,
-    /// Accept a root that is an empty directory (by default exit 2: an
-    /// empty root is usually a mount that did not happen).
+    /// Accept a root that is an empty directory, or in which the scan finds no operating system and no software (by default exit 2, also with --fail-on: such a root is usually a mount that did not happen).
     #[arg(long)]
     pub allow_empty: bool,
+}
+
+fn parse_jobs(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!(
+            "`{s}` is not a number of threads: 1 or more (leave -j out for one per core)"
+        )),
+    }
 }
 
 fn parse_family(s: &str) -> Result<Family, String> {
@@ -194,18 +252,33 @@ pub enum RulesCommand {
         /// Check PATH alone, without the embedded database.
         #[arg(long)]
         no_default_rules: bool,
+        /// Also warn about the embedded database (by default, with PATH, only PATH's warnings are shown: a site can't fix the embedded ones).
+        #[arg(long)]
+        all: bool,
     },
     /// List vendors and products.
-    List {
-        /// Only vendors.
-        #[arg(long, conflicts_with = "products")]
-        vendors: bool,
-        /// Only products.
-        #[arg(long)]
-        products: bool,
-        #[command(flatten)]
-        rules: RuleArgs,
-    },
+    List(ListArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Only vendors.
+    #[arg(long, conflicts_with = "products")]
+    pub vendors: bool,
+    /// Only products.
+    #[arg(long)]
+    pub products: bool,
+    /// Only entries whose id or name contains TEXT (ignoring case).
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    /// Only products of category C (browser, office, remote-access...); implies --products.
+    #[arg(long, value_name = "C")]
+    pub category: Option<String>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    #[command(flatten)]
+    pub rules: RuleArgs,
 }
 
 #[derive(Args, Debug)]
@@ -226,6 +299,9 @@ pub struct ReportArgs {
     /// List components (the raw inventory: every package, registry entry, bundle, folder of binaries) instead of products in the table, CSV, NDJSON and SARIF.
     #[arg(long)]
     pub components: bool,
+    /// Table: every column at full width, whatever the terminal's width (by default the table fits the terminal, or 120 columns in a pipe or file).
+    #[arg(long)]
+    pub wide: bool,
     /// The rule database that names laws, gates and alternatives (as for the scan).
     #[command(flatten)]
     pub rules: RuleArgs,

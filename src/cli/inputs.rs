@@ -6,6 +6,7 @@ use crate::assess::policy::Policy;
 use crate::bounded;
 use crate::date::Date;
 use crate::formats::nesting::{MAX_REPORT_DEPTH, check_json};
+use crate::model::inventory::Family;
 use crate::model::report::Report;
 use crate::progress::Progress;
 use crate::rules::{self, RuleDb};
@@ -72,7 +73,28 @@ pub fn scan_roots(roots: &[PathBuf], args: &ScanOpts) -> Result<(RuleDb, Policy,
         Progress::new(!args.no_progress && !args.quiet && std::io::stderr().is_terminal());
     let result = pool.install(|| scan::scan(roots, &db, &opts, &progress));
     progress.finish();
-    Ok((db, policy, result?))
+    let report = result?;
+    if !args.allow_empty {
+        check_found(roots, &report)?;
+    }
+    Ok((db, policy, report))
+}
+
+/// Refuses an image in which the scan found no operating system and no
+/// component: a mount point with nothing (or only `lost+found`) on it, a
+/// wrong directory. Its report would pass any gate with nothing in it.
+fn check_found(roots: &[PathBuf], report: &Report) -> Result<(), Error> {
+    for (i, img) in report.images.iter().enumerate() {
+        let empty = img.os.family == Family::Directory
+            && !report.components.iter().any(|c| c.image == img.id);
+        if empty {
+            return Err(Error::Root {
+                path: roots.get(i).cloned().unwrap_or_else(|| img.root.clone().into()),
+                reason: "no operating system and no software found (an empty mount point or the wrong directory?); --allow-empty accepts it".to_owned(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The scan's day: `SOURCE_DATE_EPOCH` (seconds since 1970, the

@@ -16,10 +16,11 @@ mod report;
 mod rules;
 mod scan;
 mod summary;
+mod term;
 
 pub use args::{
-    Cli, Command, DiffArgs, DiffFormat, ExplainArgs, Format, ReportArgs, RuleArgs, RulesCommand,
-    ScanArgs, ScanOpts, SummaryArgs,
+    Cli, Command, DiffArgs, DiffFormat, ExplainArgs, Format, ListArgs, ReportArgs, RuleArgs,
+    RulesCommand, ScanArgs, ScanOpts, SummaryArgs,
 };
 pub use inputs::{load_policy, load_rules, read_report, scan_roots};
 
@@ -130,14 +131,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Rules(RulesCommand::Check {
             paths,
             no_default_rules,
-        }) => rules::check(&paths, no_default_rules),
-        Command::Rules(RulesCommand::List {
-            vendors,
-            products,
-            rules,
-        }) => rules::list(&rules, vendors, products),
+            all,
+        }) => rules::check(&paths, no_default_rules, all),
+        Command::Rules(RulesCommand::List(args)) => rules::list(&args),
         Command::Completions { shell } => docs::completions(shell),
-        Command::Man => docs::man(),
+        Command::Man { dir } => docs::man(dir.as_deref()),
     }
 }
 

@@ -14,6 +14,8 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, Error> {
         sarif_min_level: args.sarif_min_level,
         db: Some(std::sync::Arc::new(load_rules(&args.rules)?)),
         components: args.components,
+        width: super::term::width(args.wide),
+        color: super::term::color(),
     };
     if let Some(bytes) = output::write(&[out], &saved, &opts)? {
         print_stdout(&bytes)?;

@@ -1,23 +1,45 @@
 //! `sovscan rules check` and `sovscan rules list`: the rule database.
 
 use super::inputs::load_rules;
-use super::{Error, RuleArgs, print_stdout};
+use super::{Error, Format, ListArgs, RuleArgs, json_lines, print_stdout};
+use crate::fmt::count;
 use crate::report;
+use crate::rules::{self, RuleDb};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Validates rule files layered on the embedded database (or alone).
-pub fn check(paths: &[PathBuf], no_default: bool) -> Result<ExitCode, Error> {
+/// Validates rule files layered on the embedded database (or alone). With
+/// PATH, only the warnings about PATH's files are shown, unless `all`.
+pub fn check(paths: &[PathBuf], no_default: bool, all: bool) -> Result<ExitCode, Error> {
     let db = load_rules(&RuleArgs {
         rules: paths.to_vec(),
         no_default_rules: no_default,
     })?;
+    let embedded: Vec<String> = rules::embedded_sources()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    let own = |w: &str| {
+        all || paths.is_empty() || !embedded.iter().any(|e| w.starts_with(&format!("{e}:")))
+    };
     // Doubts that are not errors go to stderr; the exit code stays 0.
-    for w in db.lint() {
-        eprintln!("sovscan: warning: {w}");
+    let lints = db.lint();
+    let mut hidden = 0;
+    for w in &lints {
+        if own(w) {
+            eprintln!("sovscan: warning: {w}");
+        } else {
+            hidden += 1;
+        }
+    }
+    if hidden > 0 {
+        eprintln!(
+            "sovscan: {} about the embedded database not shown (--all shows them)",
+            count(hidden, "warning", "warnings")
+        );
     }
     println!(
-        "ok: rule database {} ({}): {} jurisdictions, {} laws, {} vendors, {} products, {} licences, {} categories, {} model rules, {} gates from {} file(s)",
+        "ok: rule database {} ({}): {} jurisdictions, {} laws, {} vendors, {} products, {} licences, {} categories, {} model rules, {} gates from {}",
         db.meta.version,
         db.meta.date,
         db.jurisdictions.len(),
@@ -28,15 +50,80 @@ pub fn check(paths: &[PathBuf], no_default: bool) -> Result<ExitCode, Error> {
         db.categories.len(),
         db.model.rules.len(),
         db.model.gates.len(),
-        db.meta.files.len()
+        count(db.meta.files.len(), "file", "files")
     );
     Ok(ExitCode::SUCCESS)
 }
 
-/// Vendors and products as tables; both unless one is asked for.
-pub fn list(rules: &RuleArgs, vendors: bool, products: bool) -> Result<ExitCode, Error> {
-    let db = load_rules(rules)?;
-    let text = report::table::rule_database(&db, !products || vendors, !vendors || products);
-    print_stdout(text.as_bytes())?;
+/// Vendors and products as tables or JSON; both unless one is asked for;
+/// filtered by `--search` and `--category`.
+pub fn list(args: &ListArgs) -> Result<ExitCode, Error> {
+    let db = load_rules(&args.rules)?;
+    let products = args.products || args.category.is_some();
+    let (show_vendors, show_products) = (!products || args.vendors, !args.vendors || products);
+    if let Some(c) = &args.category
+        && !db.categories.iter().any(|k| &k.id == c)
+    {
+        let known = db.categories.iter().map(|k| k.id.as_str());
+        return Err(Error::Usage(format!(
+            "--category: unknown category `{c}`{}",
+            rules::did_you_mean(c, known)
+        )));
+    }
+    let filter = report::table::RuleFilter {
+        search: args.search.clone(),
+        category: args.category.clone(),
+    };
+    let bytes = match args.format {
+        Format::Table => {
+            report::table::rule_database(&db, show_vendors, show_products, &filter).into_bytes()
+        }
+        Format::Json => json_lines(&listing(&db, show_vendors, show_products, &filter))?,
+    };
+    print_stdout(&bytes)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The listing as JSON: `{vendors: [...], products: [...]}`, each entry
+/// with the fields the table shows.
+fn listing(
+    db: &RuleDb,
+    vendors: bool,
+    products: bool,
+    f: &report::table::RuleFilter,
+) -> serde_json::Value {
+    use serde_json::json;
+    let mut out = serde_json::Map::new();
+    if vendors {
+        let v: Vec<serde_json::Value> = report::table::listed_vendors(db, f)
+            .into_iter()
+            .map(|i| {
+                let ven = &db.vendors[i];
+                let c = &db.vendors[db.controller(i)];
+                json!({
+                    "id": ven.id, "name": ven.name, "country": ven.country,
+                    "controller": c.id, "controller_country": c.country, "as_of": ven.as_of,
+                })
+            })
+            .collect();
+        out.insert("vendors".into(), v.into());
+    }
+    if products {
+        let p: Vec<serde_json::Value> = report::table::listed_products(db, f)
+            .into_iter()
+            .map(|p| {
+                let alts: Vec<&str> = p
+                    .alternatives
+                    .iter()
+                    .map(|&a| db.products[a].id.as_str())
+                    .collect();
+                json!({
+                    "id": p.id, "name": p.name, "vendor": db.vendors[p.vendor].id,
+                    "category": p.category, "license": p.license, "alternatives": alts,
+                })
+            })
+            .collect();
+        out.insert("products".into(), p.into());
+    }
+    serde_json::Value::Object(out)
 }

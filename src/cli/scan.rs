@@ -4,6 +4,7 @@
 use super::inputs::{read_report, scan_roots};
 use super::{Error, ScanArgs, print_stdout};
 use crate::assess::gate;
+use crate::fmt::count;
 use crate::model::report::Report;
 use crate::model::verdict::Verdict;
 use crate::report::{self, output};
@@ -17,7 +18,8 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, Error> {
         None => None,
     };
     let (db, pol, mut report) = scan_roots(&args.roots, &args.opts)?;
-    if args.fail_on.is_some() || baseline.is_some() || args.opts.policy.is_some() {
+    let gated = args.fail_on.is_some() || baseline.is_some() || args.opts.policy.is_some();
+    if gated {
         let verdict = gate::judge(
             &report,
             &pol,
@@ -31,6 +33,8 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, Error> {
         sarif_min_level: args.sarif_min_level,
         db: Some(std::sync::Arc::new(db)),
         components: args.components,
+        width: super::term::width(args.wide),
+        color: super::term::color(),
     };
     if let Some(bytes) = output::write(&outputs, &report, &render_opts)? {
         print_stdout(&bytes)?;
@@ -39,12 +43,39 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, Error> {
         .iter()
         .any(|o| o.path.is_none() && o.format.name == "table");
     if !args.opts.quiet && table_on_stdout {
-        notice_problems(&report);
+        notice_problems(&report, &outputs);
+    }
+    // The verdict is the last line of a gated run, whatever went before;
+    // in GitHub Actions it is also the job summary.
+    if let Some(v) = &report.policy {
+        step_summary(v, &pol);
+        eprintln!("{}", gate::verdict_line(v, &pol));
     }
     if report.policy.as_ref().is_some_and(|v| !v.passed) {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Appends the verdict to the file `GITHUB_STEP_SUMMARY` names (GitHub
+/// Actions shows it on the run's page); a failure to write is a warning.
+fn step_summary(verdict: &Verdict, pol: &crate::assess::policy::Policy) {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let text = format!("{}\n", gate::verdict_markdown(verdict, pol));
+    use std::io::Write;
+    let written = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(crate::fmt::visible(text).as_bytes()));
+    if let Err(e) = written {
+        eprintln!(
+            "sovscan: warning: {}: cannot append the job summary: {e}",
+            std::path::Path::new(&path).display()
+        );
+    }
 }
 
 /// Every violation, one line each on stderr, with its state.
@@ -61,13 +92,27 @@ fn print_verdict(verdict: &Verdict) {
     }
 }
 
-/// Below the table: where the errors and skipped entries are listed.
-fn notice_problems(report: &Report) {
+/// Below the table: where the errors and skipped entries are listed (the
+/// JSON file written, else how to get one).
+fn notice_problems(report: &Report, outputs: &[output::Output]) {
     let s = &report.summary;
-    if s.errors > 0 || s.skipped > 0 {
-        eprintln!(
-            "sovscan: {} error(s) and {} skipped entr(ies) are listed in the JSON report (-f json)",
-            s.errors, s.skipped
-        );
+    if s.errors == 0 && s.skipped == 0 {
+        return;
     }
+    let json = outputs
+        .iter()
+        .find(|o| o.format.name == "json")
+        .and_then(|o| o.path.as_ref());
+    let where_ = match json {
+        Some(p) => format!("are listed in {}", p.display()),
+        None => {
+            "are listed in the JSON report (-o json=FILE writes it beside the table)".to_owned()
+        }
+    };
+    let line = format!(
+        "sovscan: {} and {} {where_}",
+        count(s.errors, "error", "errors"),
+        count(s.skipped, "skipped entry", "skipped entries"),
+    );
+    eprintln!("{}", crate::fmt::visible(line));
 }

@@ -9,7 +9,9 @@ pub fn run(args: SummaryArgs) -> Result<ExitCode, Error> {
     let (_db, report) = obtain_report(&args.inputs, &args.opts)?;
     let bytes = match args.format {
         Format::Json => json_lines(&report.summary)?,
-        Format::Table => report::table::summary_view(&report).into_bytes(),
+        Format::Table => {
+            report::table::summary_view(&report, super::term::width(false)).into_bytes()
+        }
     };
     print_stdout(&bytes)?;
     Ok(ExitCode::SUCCESS)

@@ -65,7 +65,14 @@ fn receipt(d: &plist::Dictionary, path: &str) -> Option<Package> {
         Evidence::new(path, "pkg-receipt", "PackageIdentifier, PackageVersion"),
     );
     pkg.version = plist_str(d, "PackageVersion");
-    if is_bundle_id(&id) {
+    // A receipt's PackageIdentifier is a reverse-DNS identifier by
+    // definition; version labels (`net.temurin.25.jre`,
+    // `org.python.Python.PythonFramework-3.11`) are part of it, which
+    // `is_bundle_id` (made for identifiers read out of binaries) rejects.
+    let versioned = id
+        .split('.')
+        .filter(|l| !l.chars().all(|c| c.is_ascii_digit()));
+    if is_bundle_id(&id) || is_bundle_id(&versioned.collect::<Vec<_>>().join(".")) {
         pkg.properties.insert(prop::BUNDLE_ID, id);
     }
     if let Some(date) = d.get("InstallDate").and_then(|v| v.as_date()) {
@@ -115,5 +122,25 @@ mod tests {
         assert_eq!(super::iso_date(0), "1970-01-01T00:00:00Z");
         assert_eq!(super::iso_date(1_732_095_000), "2024-11-20T09:30:00Z");
         assert_eq!(super::iso_date(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn a_receipt_id_with_version_labels_is_still_a_bundle_id() {
+        let bundle = |id: &str| {
+            let mut d = plist::Dictionary::new();
+            d.insert("PackageIdentifier".into(), plist::Value::String(id.into()));
+            let pkg = super::receipt(&d, "var/db/receipts/x.plist").unwrap();
+            pkg.properties
+                .get(crate::model::inventory::prop::BUNDLE_ID)
+                .cloned()
+        };
+        for id in [
+            "net.temurin.25.jre",
+            "org.python.Python.PythonFramework-3.11",
+            "us.zoom.pkg.videomeeting",
+        ] {
+            assert_eq!(bundle(id).as_deref(), Some(id));
+        }
+        assert_eq!(bundle("Some Installer 2.0"), None);
     }
 }

@@ -123,7 +123,7 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
             {
                 bin.claims.push(Claim::Signer {
                     name: name.clone(),
-                    verified: false,
+                    verified: developer_id(&sig),
                 });
             }
             if let Some(id) = &sig.identifier
@@ -139,6 +139,22 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
     }
     bin.macho = Some(info);
     Ok(())
+}
+
+/// A Developer ID signature: a certificate (not ad hoc) issued to the
+/// Team ID the CodeDirectory carries (Apple puts it in the subject's OU).
+/// Counted as verified evidence of the signer, as an Authenticode signer
+/// whose digest matches is: sovscan checks neither chain, and the Team ID
+/// ties the signature to one developer account. Apple's own "Software
+/// Signing" (no Team ID) and Mac App Store re-signing (Apple's certificate,
+/// the developer's Team ID) are not: their Team ID claim speaks for them.
+fn developer_id(sig: &CodeSignature) -> bool {
+    !sig.adhoc
+        && sig.team_id.as_deref().is_some_and(|team| {
+            sig.signer
+                .as_ref()
+                .is_some_and(|s| s.ou.as_deref() == Some(team))
+        })
 }
 
 struct SliceFacts {
@@ -398,6 +414,40 @@ fn version(v: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::binary::SignerName;
+
+    #[test]
+    fn a_developer_id_with_its_team_id_is_verified() {
+        let sig = |team: Option<&str>, ou: Option<&str>, adhoc: bool| CodeSignature {
+            team_id: team.map(str::to_owned),
+            adhoc,
+            signer: Some(SignerName {
+                cn: Some("Developer ID Application: Acme (ACME123456)".into()),
+                o: Some("Acme".into()),
+                ou: ou.map(str::to_owned),
+                c: None,
+            }),
+            ..Default::default()
+        };
+        assert!(developer_id(&sig(
+            Some("ACME123456"),
+            Some("ACME123456"),
+            false
+        )));
+        // Mac App Store re-signing: Apple's certificate, the developer's Team ID.
+        assert!(!developer_id(&sig(
+            Some("ACME123456"),
+            Some("Apple Software"),
+            false
+        )));
+        // Apple's own "Software Signing": no Team ID.
+        assert!(!developer_id(&sig(None, Some("Apple Software"), false)));
+        assert!(!developer_id(&sig(
+            Some("ACME123456"),
+            Some("ACME123456"),
+            true
+        )));
+    }
 
     #[test]
     fn versions_and_arch_names() {

@@ -126,7 +126,7 @@ pub fn is_bundle_id(id: &str) -> bool {
 /// One fingerprinted binary. Format readers fill their own part.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Binary {
-    /// Image-relative path (the smallest name, for hard-linked files).
+    /// Image-relative path (each name of a hard-linked file is a record).
     pub path: String,
     pub format: Format,
     pub arch: Option<String>,
@@ -138,7 +138,7 @@ pub struct Binary {
     /// Authenticode; Mach-O reports its signature under `macho`).
     pub signature: Option<Signature>,
     pub macho: Option<MachoInfo>,
-    /// Other names of the same file (hard links).
+    /// Other names of the same file (hard links), each a record of its own.
     pub links: Vec<String>,
     /// Who the binary says made it (rule-matching input; the format's own
     /// fields carry the evidence).

@@ -198,6 +198,9 @@ pub mod prop {
     /// The directory a component is installed in (app bundles, Homebrew
     /// kegs, binary groups): it is also the component's identity.
     pub const INSTALL_PATH: &str = "install_path";
+    /// For a payload split off a binary group (a bundled runtime signed by
+    /// another party): the install directory it was found in.
+    pub const NESTED_IN: &str = "nested_in";
     /// The archive section (dpkg `Section`): `non-free/...` is outside a
     /// distribution's free archive.
     pub const SECTION: &str = "section";

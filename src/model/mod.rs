@@ -19,15 +19,13 @@
 //! - [`risk`]: the assessment model's vocabulary and results (levels,
 //!   dimensions, fired rules, mitigations, parameters);
 //! - [`aggregates`]: the figures over an image (index, shares, concentration);
-//! - [`product`]: products folded from the components, with their
-//!   installations;
 //! - [`verdict`]: the CI gate's verdict;
-//! - [`report`]: the report that holds all of it.
+//! - [`report`]: the report that holds all of it, with the products folded
+//!   from its components and their installations.
 
 pub mod aggregates;
 pub mod binary;
 pub mod inventory;
-pub mod product;
 pub mod purl;
 pub mod report;
 pub mod risk;

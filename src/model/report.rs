@@ -5,14 +5,13 @@
 use super::aggregates::{Aggregates, Share};
 use super::binary::{Binary, ElfInfo, Flag, Format, MachoInfo, PeInfo, Signature};
 use super::inventory::{Evidence, Family, Kind, Properties, Source, Supplier};
-use super::product::Product;
 use super::risk::{Bloc, Confidence, ModelParams, Risk};
 use super::verdict::Verdict;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-pub const SCHEMA_VERSION: &str = "1.3";
+pub const SCHEMA_VERSION: &str = "1.4";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
@@ -155,6 +154,13 @@ pub struct Stats {
     pub symlinks: u64,
     pub bytes: u64,
     pub candidates: u64,
+    /// Files read and parsed as binaries: once per file, however many
+    /// names (hard links) it has. Absent from reports before schema 1.2.
+    #[serde(default)]
+    pub binaries_parsed: u64,
+    /// Names of hard-linked candidates whose reading and parsing was saved
+    /// (the file was read under another name); each name of a binary still
+    /// has its own `binaries[]` record.
     pub hardlinks_deduplicated: u64,
     pub skipped: u64,
     pub errors: u64,
@@ -229,6 +235,33 @@ pub enum ControlBloc {
     Unknown,
 }
 
+impl ControlBloc {
+    /// Every bloc, in the order the summary lists them.
+    pub const ALL: [ControlBloc; 7] = [
+        ControlBloc::Eu,
+        ControlBloc::Adequacy,
+        ControlBloc::Us,
+        ControlBloc::CnRu,
+        ControlBloc::Other,
+        ControlBloc::Community,
+        ControlBloc::Unknown,
+    ];
+
+    /// The bloc's name in every output: the keys of the model's
+    /// `jurisdictions`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ControlBloc::Eu => "eu",
+            ControlBloc::Adequacy => "adequacy",
+            ControlBloc::Us => "us",
+            ControlBloc::CnRu => "cn_ru",
+            ControlBloc::Other => "other",
+            ControlBloc::Community => "community",
+            ControlBloc::Unknown => "unknown",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Component {
     pub id: String,
@@ -266,6 +299,26 @@ pub struct Component {
     /// signed by it; absent when none is signed.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub signers: BTreeMap<String, usize>,
+    /// Facts worth a glance (`mixed-signers`); absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<ComponentFlag>,
+    /// A binary group whose install directory is signed by several
+    /// parties: verified signer → files and share of the directory's
+    /// binaries (nested payloads split off included); absent otherwise.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub signer_shares: BTreeMap<String, Share>,
+}
+
+/// A fact about a component worth a glance (`components[].flags`). The
+/// names are stable codes: consumers key on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ComponentFlag {
+    /// A binary group whose files carry verified signatures of more than
+    /// one party: its vendor is the one that signed most of them, and the
+    /// others' files are members with their own vendor or, nested in a
+    /// sub-directory of their own, components of their own.
+    MixedSigners,
 }
 
 impl Component {
@@ -302,15 +355,12 @@ impl Component {
         }
     }
 
-    /// The summary's coarser key (`Summary.by_bloc`): the bloc of the
-    /// controller's jurisdiction as the database states it (`eu`,
-    /// `adequacy`, `other`), or `community`, or `unknown`.
+    /// The bloc's one name, the same in every format (`Summary.by_bloc`,
+    /// the model's `jurisdictions`, CSV, CycloneDX, SARIF, `explain`):
+    /// `eu`, `adequacy`, `us`, `cn_ru`, `other`, `community`, `unknown`
+    /// (schema 1.4; before, US and CN/RU were `other` here).
     pub fn bloc_key(&self) -> &'static str {
-        match (self.control_bloc(), &self.jurisdiction) {
-            (ControlBloc::Unknown, _) => "unknown",
-            (ControlBloc::Community, _) | (_, None) => "community",
-            (_, Some(j)) => j.bloc.as_str(),
-        }
+        self.control_bloc().as_str()
     }
 }
 
@@ -415,4 +465,114 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub skipped: usize,
+}
+
+// Products: the unit a planner counts. One entry per product installed on
+// an image, folded from the raw inventory (`components[]`): LibreOffice's
+// thirteen split packages, an app with its installer receipt and its
+// Homebrew cask, a registry entry with the folder of binaries it installed
+// are each one product. The folding itself is `assess::product`; these are
+// the data and the JSON contract (`docs/json.md` § products).
+
+/// How a product was delimited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// A product rule of the database claims its members.
+    Rule,
+    /// No product rule claims it: one component, or the packages built
+    /// from one source package.
+    Unidentified,
+}
+
+/// One product installed on one image.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Product {
+    /// Unique in the report: `IMAGE:KEY`.
+    pub id: String,
+    /// The same across scans, versions and root order: `product:ID` for a
+    /// product of the database, `unidentified:…` otherwise.
+    pub key: String,
+    pub image: usize,
+    pub name: String,
+    pub basis: Basis,
+    /// The lead member's version; `versions` has them all.
+    pub version: Option<String>,
+    /// Every distinct version among the members, sorted.
+    pub versions: Vec<String>,
+    pub kind: Kind,
+    pub category: String,
+    /// The product rule, when one claims it.
+    pub product: Option<ProductRef>,
+    pub vendor: Option<Party>,
+    pub controller: Option<Party>,
+    pub controller_chain: Vec<String>,
+    pub jurisdiction: Option<JurisdictionReport>,
+    pub license: LicenseReport,
+    /// The product's assessment: its lead member's (`lead`).
+    pub risk: Risk,
+    #[serde(rename = "match")]
+    pub matched: Option<MatchReport>,
+    pub alternatives: Vec<ProductRef>,
+    /// The member whose identification and assessment the product carries:
+    /// the most confident match, then an application over a library, then
+    /// the higher risk.
+    pub lead: String,
+    /// Component ids of every member, in the order of `components[]`.
+    pub members: Vec<String>,
+    /// Where and how the product is installed: one entry per channel
+    /// (the system package manager, a flatpak, an app with its receipt and
+    /// cask, a registry entry with its folder, an unpackaged folder).
+    pub installations: Vec<Installation>,
+    /// Files and binaries over all members.
+    pub files: usize,
+    pub binaries: usize,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub signers: BTreeMap<String, usize>,
+    /// Every flag of a member (`mixed-signers`), once; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<ComponentFlag>,
+}
+
+/// One installation of a product: the members that arrived through one
+/// channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Installation {
+    /// `system` (dpkg, rpm, apk, pacman), `flatpak`, `snap`, `appx`,
+    /// `windows` (registry entry, its MSI, its folder), `macos` (app,
+    /// receipt, cask), `homebrew`, `chocolatey`, `scoop`, `directory`
+    /// (binaries no package owns), `os`.
+    pub channel: String,
+    /// The folder it lives in, when one is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    pub versions: Vec<String>,
+    /// Component ids.
+    pub members: Vec<String>,
+}
+
+impl Product {
+    /// The product as a row of the views that list units (table, CSV,
+    /// NDJSON, SARIF, the reports, the gate): its lead component with the
+    /// product's identity, name, version and totals.
+    pub fn row(&self, lead: &Component, members: &[&Component]) -> Component {
+        let mut c = lead.clone();
+        c.id = self.id.clone();
+        c.key = self.key.clone();
+        c.name = self.name.clone();
+        c.version = self.version.clone();
+        c.files = self.files;
+        c.binaries = self.binaries;
+        c.signers = self.signers.clone();
+        c.flags = self.flags.clone();
+        if members.len() > 1 {
+            c.arch = None;
+            let mut evidence: Vec<Evidence> =
+                members.iter().flat_map(|m| m.evidence.clone()).collect();
+            evidence.sort();
+            evidence.dedup();
+            c.evidence = evidence;
+        }
+        c
+    }
 }

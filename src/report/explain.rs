@@ -16,8 +16,8 @@ use std::fmt::Write;
 /// Why `explain` has nothing to explain.
 #[derive(Debug, thiserror::Error)]
 pub enum ExplainError {
-    #[error("no product or component `{0}` in the report (by id, key, name or product id)")]
-    NotFound(String),
+    #[error("no product or component `{0}` in the report (by id, key, name or product id){1}")]
+    NotFound(String, String),
     #[error("{} products or components match `{key}`; name one by id: {}", ids.len(), ids.join(", "))]
     Ambiguous { key: String, ids: Vec<String> },
 }
@@ -59,7 +59,16 @@ fn find(report: &Report, key: &str) -> Result<Component, ExplainError> {
             }
         }
     }
-    Err(ExplainError::NotFound(key.to_owned()))
+    // The nearest names and ids, for "did you mean".
+    let names = products.iter().chain(&report.components).flat_map(|c| {
+        [c.name.as_str()]
+            .into_iter()
+            .chain(c.product.as_ref().map(|p| p.id.as_str()))
+    });
+    Err(ExplainError::NotFound(
+        key.to_owned(),
+        crate::rules::did_you_mean(key, names),
+    ))
 }
 
 /// The trace of the component `key` (id, name or product id), one part
@@ -80,8 +89,8 @@ pub fn explain(report: &Report, key: &str, db: &RuleDb) -> Result<String, Explai
     if let Some(p) = report.products.iter().find(|p| p.id == c.id) {
         let _ = writeln!(
             o,
-            "\nProduct: {} member(s), assessed as {}",
-            p.members.len(),
+            "\nProduct: {}, assessed as {}",
+            crate::fmt::count(p.members.len(), "member", "members"),
             p.lead
         );
         for i in &p.installations {
@@ -99,6 +108,7 @@ pub fn explain(report: &Report, key: &str, db: &RuleDb) -> Result<String, Explai
         }
     }
     evidence(c, &mut o);
+    binaries(report, c, &mut o);
     control(c, db, &mut o);
     jurisdiction(c, db, &mut o);
     rules(c, &mut o);
@@ -106,6 +116,39 @@ pub fn explain(report: &Report, key: &str, db: &RuleDb) -> Result<String, Explai
     alternatives(c, db, &mut o);
     Ok(visible(o))
 }
+
+/// The binaries attached to the component (to its members, for a
+/// product): the first 20 paths, then how many more.
+fn binaries(report: &Report, c: &Component, o: &mut String) {
+    let members: Vec<&str> = match report.products.iter().find(|p| p.id == c.id) {
+        Some(p) => p.members.iter().map(String::as_str).collect(),
+        None => vec![c.id.as_str()],
+    };
+    let paths: Vec<&str> = report
+        .binaries
+        .iter()
+        .filter(|b| {
+            b.image == c.image
+                && b.component
+                    .as_deref()
+                    .is_some_and(|id| members.contains(&id))
+        })
+        .map(|b| b.path.as_str())
+        .collect();
+    if paths.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "\nBinaries ({})", paths.len());
+    for p in paths.iter().take(LISTED) {
+        let _ = writeln!(o, "  {p}");
+    }
+    if paths.len() > LISTED {
+        let _ = writeln!(o, "  … and {} more", paths.len() - LISTED);
+    }
+}
+
+/// How many binaries `explain` lists by path.
+const LISTED: usize = 20;
 
 /// Where the component was found, and which rule patterns matched.
 fn evidence(c: &Component, o: &mut String) {
@@ -202,7 +245,9 @@ fn jurisdiction(c: &Component, db: &RuleDb, o: &mut String) {
         let _ = writeln!(o, "  none (no controller with a country)");
         return;
     };
-    let _ = writeln!(o, "  {} ({})", j.country, j.bloc.as_str());
+    // The bloc by its one name (`us`, `cn_ru`, `eu`...), as every format
+    // writes it.
+    let _ = writeln!(o, "  {} (bloc {})", j.country, c.bloc_key());
     for law in &j.laws {
         match db.laws.iter().find(|l| &l.id == law) {
             Some(l) => {

@@ -13,6 +13,7 @@ pub mod cyclonedx;
 pub mod diff;
 pub mod document;
 pub mod explain;
+pub mod grid;
 pub mod html;
 pub mod json;
 pub mod md;
@@ -48,6 +49,11 @@ pub struct RenderOptions {
     /// List components (the raw inventory) instead of products in the
     /// table, CSV, NDJSON and SARIF (`--components`).
     pub components: bool,
+    /// The table's width in columns; `None`: as wide as its rows
+    /// (`--wide`). Files get 120 unless `--wide`.
+    pub width: Option<usize>,
+    /// Colour the table's risk levels (a terminal without `NO_COLOR`).
+    pub color: bool,
 }
 
 impl Default for RenderOptions {
@@ -56,9 +62,14 @@ impl Default for RenderOptions {
             sarif_min_level: Level::High,
             db: None,
             components: false,
+            width: Some(DEFAULT_WIDTH),
+            color: false,
         }
     }
 }
+
+/// The table's width when stdout is not a terminal, and in files.
+pub const DEFAULT_WIDTH: usize = 120;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {

@@ -18,7 +18,7 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Result<Vec<u8>, RenderEr
             .map(to)
             .collect::<Result<_, RenderError>>()?
     } else {
-        let to = |p: &crate::model::product::Product| Ok((p.image, serde_json::to_value(p)?));
+        let to = |p: &crate::model::report::Product| Ok((p.image, serde_json::to_value(p)?));
         report
             .products
             .iter()

@@ -206,7 +206,14 @@ pub fn write(
     opts: &RenderOptions,
 ) -> Result<Option<Vec<u8>>, OutputError> {
     let mut rendered = Vec::with_capacity(outputs.len());
+    // A file gets no colour and the width of a pipe.
+    let file_opts = RenderOptions {
+        color: false,
+        width: opts.width.map(|_| super::DEFAULT_WIDTH),
+        ..opts.clone()
+    };
     for o in outputs {
+        let opts = if o.path.is_some() { &file_opts } else { opts };
         let bytes =
             super::render(o.format, report, opts).map_err(|source| OutputError::Render {
                 format: o.format.name,

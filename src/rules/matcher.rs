@@ -206,9 +206,12 @@ fn exact(
 /// don't — then product rules, then other vendor rules.
 fn kind_rank(h: &Hit) -> u8 {
     match (h.target, h.field.as_str()) {
-        (Target::Vendor(_), "Team ID" | "code signer") => 0,
-        (Target::Product(_), _) => 1,
-        (Target::Vendor(_), _) => 2,
+        // A Team ID names one developer account; a Developer ID signer
+        // carrying it names the same account by a name that can drift.
+        (Target::Vendor(_), "Team ID") => 0,
+        (Target::Vendor(_), "code signer") => 1,
+        (Target::Product(_), _) => 2,
+        (Target::Vendor(_), _) => 3,
     }
 }
 

@@ -12,6 +12,8 @@ mod matcher;
 pub mod schema;
 mod validate;
 
+/// "Did you mean" for the views above the rules (`explain`).
+pub use crate::diag::{did_you_mean, nearest};
 pub use layers::Source;
 pub use load::{embedded_sources, load, load_paths, parse_toml};
 pub use matcher::{Facts, Hit, Matcher, Target, email_domains, url_host};

@@ -12,7 +12,9 @@
 //!   don't exist inside the image are listed as skipped;
 //! - FIFOs, sockets and device nodes are never opened;
 //! - the walk stays on the root's filesystem unless asked not to;
-//! - a hard-linked file is handed on once per (device, inode);
+//! - a hard-linked file is handed on once per (device, inode), its other
+//!   names listed in [`Outcome::aliases`] (every name becomes a binary
+//!   record later, `attach::expand_hard_links`);
 //! - permission errors and non-UTF-8 names are listed, and the walk goes on;
 //! - memory grows with directories pending, not with files seen.
 
@@ -58,6 +60,8 @@ pub struct Counters {
     pub symlinks: AtomicU64,
     pub bytes: AtomicU64,
     pub candidates: AtomicU64,
+    /// Candidates the callback found to be binaries (it counts them here;
+    /// the walk reports them as `binaries_parsed`).
     pub binaries: AtomicU64,
 }
 
@@ -74,7 +78,9 @@ pub struct Outcome {
     pub stats: Stats,
     pub skipped: Vec<Skipped>,
     pub errors: Vec<Problem>,
-    /// Extra names of hard-linked candidates: (dev, ino, path).
+    /// Extra names of hard-linked candidates: (dev, ino, path). Only
+    /// candidates with more than one link are tracked, so this and the set
+    /// of inodes seen grow with hard-linked candidates, not with files.
     pub aliases: Vec<(u64, u64, String)>,
 }
 
@@ -182,6 +188,7 @@ where
         &counters.symlinks,
         &counters.bytes,
         &counters.candidates,
+        &counters.binaries,
     ]
     .map(|c| c.load(Relaxed));
     counters.dirs.fetch_add(1, Relaxed);
@@ -208,6 +215,9 @@ where
         symlinks: counters.symlinks.load(Relaxed) - start[2],
         bytes: counters.bytes.load(Relaxed) - start[3],
         candidates: counters.candidates.load(Relaxed) - start[4],
+        // The candidates' tasks ran inside the scope: every binary the
+        // callback found is counted by now.
+        binaries_parsed: counters.binaries.load(Relaxed) - start[5],
         hardlinks_deduplicated: shared.dedup.load(Relaxed),
         skipped: skipped.len() as u64,
         errors: errors.len() as u64,

@@ -118,6 +118,7 @@ fn component_of(seen: &Seen, db: &RuleDb) -> Component {
         binaries: Vec::new(),
         files: 0,
         install_dir: None,
+        signing: None,
     };
     let hits = db.matcher.matches(&facts);
     component::build(0, &unit, identify(&hits, db), &[], &cx)

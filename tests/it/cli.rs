@@ -235,3 +235,140 @@ fn completions_and_man_page_come_from_the_cli_definition() {
         .success()
         .stdout(predicate::str::contains(".TH sovscan 1").and(predicate::str::contains("summary")));
 }
+
+/// Completions for the four shells an administrator uses; the bash script
+/// is valid bash.
+#[test]
+fn completions_for_bash_zsh_fish_and_powershell() {
+    for (shell, marker) in [
+        ("bash", "complete -F _sovscan"),
+        ("zsh", "#compdef sovscan"),
+        ("fish", "complete -c sovscan"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = sovscan().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains(marker), "{shell}: {text}");
+        assert!(text.contains("fail-on") && text.contains("wide"), "{shell}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("sovscan.bash");
+    let out = sovscan().args(["completions", "bash"]).output().unwrap();
+    std::fs::write(&script, out.stdout).unwrap();
+    let status = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .unwrap();
+    assert!(status.success(), "bash -n rejects the completion script");
+}
+
+/// `sovscan man --dir DIR`: a page per command and subcommand, each with
+/// EXIT STATUS, ENVIRONMENT and FILES, the main ones with EXAMPLES; every
+/// page the top page refers to exists; `man -l` renders them and `mandoc
+/// -T lint` finds no error.
+#[test]
+fn man_pages_for_every_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    sovscan()
+        .args(["man", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let mut pages: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    pages.sort();
+    let want = [
+        "sovscan-completions.1",
+        "sovscan-diff.1",
+        "sovscan-explain.1",
+        "sovscan-man.1",
+        "sovscan-report.1",
+        "sovscan-rules-check.1",
+        "sovscan-rules-list.1",
+        "sovscan-rules.1",
+        "sovscan-scan.1",
+        "sovscan-summary.1",
+        "sovscan.1",
+    ];
+    assert_eq!(pages, want);
+    for p in &pages {
+        let text = std::fs::read_to_string(dir.path().join(p)).unwrap();
+        for section in [
+            ".SH \"EXIT STATUS\"",
+            ".SH ENVIRONMENT",
+            ".SH FILES",
+            "NO_COLOR",
+        ] {
+            assert!(text.contains(section), "{p}: no {section}");
+        }
+        // Every page it refers to is there.
+        for r in text.split(|c: char| c.is_whitespace() || c == ',') {
+            if let Some(name) = r.strip_suffix("(1)").filter(|n| n.starts_with("sovscan")) {
+                let file = format!("{}.1", name.replace("\\-", "-"));
+                assert!(pages.contains(&file), "{p} refers to {name}(1)");
+            }
+        }
+    }
+    for p in [
+        "sovscan-scan.1",
+        "sovscan-explain.1",
+        "sovscan-diff.1",
+        "sovscan-report.1",
+    ] {
+        let text = std::fs::read_to_string(dir.path().join(p)).unwrap();
+        assert!(text.contains(".SH EXAMPLES"), "{p}");
+    }
+    let scan = std::fs::read_to_string(dir.path().join("sovscan-scan.1")).unwrap();
+    assert!(
+        scan.contains("sovscan scan /mnt/golden \\-\\-fail\\-on critical"),
+        "{scan}"
+    );
+    if require_tool("man", "apt-get install -y man-db groff-base") {
+        for p in &pages {
+            let out = std::process::Command::new("man")
+                .arg("-l")
+                .arg(dir.path().join(p))
+                .env("MANWIDTH", "80")
+                .env("MANPAGER", "cat")
+                .env("PAGER", "cat")
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "man -l {p}");
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                text.contains("EXIT STATUS") && text.contains("ENVIRONMENT"),
+                "{p}: {text}"
+            );
+        }
+    }
+    if require_tool("mandoc", "apt-get install -y mandoc") {
+        for p in &pages {
+            let out = std::process::Command::new("mandoc")
+                .args(["-T", "lint", "-W", "error"])
+                .arg(dir.path().join(p))
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "mandoc -T lint {p}: {}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+    }
+}
+
+/// `--help` of the main commands ends with examples.
+#[test]
+fn help_shows_examples() {
+    for cmd in ["scan", "explain", "diff", "report", "summary"] {
+        sovscan()
+            .args([cmd, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Examples:\n  sovscan "));
+    }
+}

@@ -149,7 +149,19 @@ fn a_system_library_folder_alone_is_not_macos() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("System/Library")).unwrap();
     std::fs::create_dir_all(dir.path().join("Applications/notes.txt.d")).unwrap();
-    let r = scan_json(&[dir.path()]);
+    // No OS and no software: refused unless --allow-empty.
+    sovscan()
+        .args(["scan", "-q"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    let out = sovscan()
+        .args(["scan", "-q", "-f", "json", "--allow-empty"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["images"][0]["os"]["family"], "directory");
     assert_eq!(r["warnings"], serde_json::json!([]));
 }
@@ -160,7 +172,7 @@ fn os_option_overrides_detection_and_warns_when_the_markers_disagree() {
     write(&dir.path().join("etc/os-release"), b"ID=debian\n", 0o644);
     let scan = |os: &str| -> serde_json::Value {
         let out = sovscan()
-            .args(["scan", "-q", "-f", "json", "--os", os])
+            .args(["scan", "-q", "-f", "json", "--allow-empty", "--os", os])
             .arg(dir.path())
             .output()
             .unwrap();

@@ -26,6 +26,11 @@ fn scan_code(root: &Path, extra: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
 
 const DENY_ZOOM: &str = "[deny]\nvendors = [\"zoom\"]\n";
 
+/// The last line on stderr: a gated run's verdict.
+fn last_line(err: &str) -> &str {
+    err.lines().last().unwrap_or("")
+}
+
 #[test]
 fn denied_allowed_and_expired() {
     let dir = tempfile::tempdir().unwrap();
@@ -34,14 +39,17 @@ fn denied_allowed_and_expired() {
     let (code, err) = scan_code(demo, &["--policy".as_ref(), deny.as_os_str()]);
     assert_eq!(code, Some(1), "{err}");
     assert!(err.contains("deny.vendors [violation]: Zoom Workplace (0:product:zoom): vendor or controller `zoom` is denied"), "{err}");
+    assert_eq!(last_line(&err), "sovscan: FAILED: 1 violation, 0 allowed");
 
     let allow = format!(
         "{DENY_ZOOM}\n[[allow]]\nvendor = \"zoom\"\nreason = \"video pilot\"\nexpires = 2999-01-01\n"
     );
     let future = write_policy(dir.path(), "future.toml", &allow);
+    let (code, err) = scan_code(demo, &["--policy".as_ref(), future.as_os_str()]);
+    assert_eq!(code, Some(0));
     assert_eq!(
-        scan_code(demo, &["--policy".as_ref(), future.as_os_str()]).0,
-        Some(0)
+        last_line(&err),
+        "sovscan: PASSED: 0 violations, 1 allowed (nearest expiry 2999-01-01, vendor:zoom)"
     );
 
     let past = write_policy(
@@ -61,6 +69,10 @@ fn denied_allowed_and_expired() {
     assert!(
         err.contains("allow entry for vendor:zoom expired on 2001-01-01: it allows nothing"),
         "{err}"
+    );
+    assert_eq!(
+        last_line(&err),
+        "sovscan: FAILED: 1 violation, 0 allowed, 1 allowlist entry expired"
     );
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["policy"]["passed"], false);
@@ -180,18 +192,19 @@ fn baseline_fails_only_on_new_violations() {
         scan_code(demo, &["--policy".as_ref(), p.as_os_str()]).0,
         Some(1)
     );
+    let (code, err) = scan_code(
+        demo,
+        &[
+            "--policy".as_ref(),
+            p.as_os_str(),
+            "--baseline".as_ref(),
+            base.as_os_str(),
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
     assert_eq!(
-        scan_code(
-            demo,
-            &[
-                "--policy".as_ref(),
-                p.as_os_str(),
-                "--baseline".as_ref(),
-                base.as_os_str()
-            ]
-        )
-        .0,
-        Some(0)
+        last_line(&err),
+        "sovscan: PASSED: 0 new violations, 1 known from the baseline, 0 allowed"
     );
     // A new denied component (ByteDance's Lark) fails.
     let drifted = drifted_copy(dir.path());
@@ -212,6 +225,10 @@ fn baseline_fails_only_on_new_violations() {
     assert!(
         err.contains("[known from the baseline]: Zoom Workplace"),
         "{err}"
+    );
+    assert_eq!(
+        last_line(&err),
+        "sovscan: FAILED: 1 new violation, 1 known from the baseline, 0 allowed"
     );
 }
 
@@ -254,4 +271,66 @@ fn diff_lists_exactly_the_changes() {
                 "- ~ bash: version 5.2.15-2+b7 → 5.2.15-2+b8",
             )),
         );
+}
+
+/// A gate on nothing is no pass: an empty root, and a root that yields no
+/// OS and no software (a fresh file system with only `lost+found`), exit 2
+/// with one line, also with `--fail-on critical`; `--allow-empty` gives 0.
+#[test]
+fn an_empty_root_fails_the_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let fresh = dir.path().join("fresh");
+    std::fs::create_dir_all(fresh.join("lost+found")).unwrap();
+    std::fs::write(fresh.join("README.txt"), "nothing here\n").unwrap();
+    for (root, why) in [
+        (&empty, "the root directory is empty"),
+        (&fresh, "no operating system and no software found"),
+    ] {
+        let (code, err) = scan_code(root, &["--fail-on".as_ref(), "critical".as_ref()]);
+        assert_eq!(code, Some(2), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with(&format!("sovscan: error: {}: {why}", root.display()))
+                && err.contains("--allow-empty"),
+            "{err}"
+        );
+        let (code, err) = scan_code(
+            root,
+            &[
+                "--fail-on".as_ref(),
+                "critical".as_ref(),
+                "--allow-empty".as_ref(),
+            ],
+        );
+        assert_eq!(code, Some(0), "{err}");
+        assert_eq!(last_line(&err), "sovscan: PASSED: 0 violations, 0 allowed");
+    }
+}
+
+/// In GitHub Actions the verdict is also appended to the job summary.
+#[test]
+fn the_verdict_goes_to_the_github_job_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let deny = write_policy(dir.path(), "deny.toml", DENY_ZOOM);
+    let summary = dir.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let out = sovscan()
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["scan", "-q", "-f", "json", "--policy"])
+        .arg(&deny)
+        .arg("fixtures/demo-linux")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let md = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        md.starts_with("earlier step\n### sovscan: FAILED\n\n1 violation, 0 allowed\n\n| rule | state | finding |\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| `deny.vendors` | violation | Zoom Workplace (0:product:zoom)"),
+        "{md}"
+    );
 }

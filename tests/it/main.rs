@@ -24,6 +24,9 @@ mod calibration;
 mod cli;
 /// Root detection by marker files.
 mod detect;
+/// Attribution by each file's own evidence: hard links, and directory
+/// groups decided by their files' verified signatures.
+mod evidence;
 /// CycloneDX and SARIF against the official schemas, several outputs from
 /// one scan, NDJSON and CSV records, determinism, bad `-o` values.
 mod formats;
@@ -61,6 +64,9 @@ mod rules_db;
 mod snapshot;
 /// Every inventory source, end to end, on the generated demo images.
 mod sources;
+/// The table in a terminal and in a pipe: width, columns kept, grouping,
+/// colours (issue 17).
+mod terminal;
 /// `sovscan summary`, `sovscan explain` and `rules check`.
 mod views;
 /// Walk guarantees on trees built on the spot: hard links, symlinked

@@ -1069,7 +1069,7 @@ fn every_rule_mistake_has_its_code_and_position() {
                     .replace("vendor = \"acme\"", "vendor = \"acme-corp\""),
             )],
             vec![
-                "product.toml:12:10: unknown vendor id `acme-corp` [R017]",
+                "product.toml:12:10: unknown vendor id `acme-corp`; did you mean `acme`? [R017]",
                 "product.toml:13:12: unknown category `games` [R020]",
                 "product.toml:14:11: unknown license `Frob-1.0`: use an id from a [[license]] table, or `proprietary` [R021]",
             ],

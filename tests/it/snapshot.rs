@@ -18,7 +18,9 @@ fn demo_linux_report() {
 
 #[test]
 fn demo_linux_table() {
+    // A pipe without COLUMNS: the table at 120 columns.
     let out = common::sovscan()
+        .env_remove("COLUMNS")
         .args(["scan", "--no-progress", "fixtures/demo-linux"])
         .output()
         .unwrap();

@@ -60,6 +60,7 @@ fn explain_traces_a_component_from_a_saved_scan() {
                     "exposure 2.24 × impact D7 3 = 6.71",
                 ))
                 .and(predicate::str::contains("level: high"))
+                .and(predicate::str::contains("US (bloc us)"))
                 .and(predicate::str::contains("Alternatives")),
         );
     // Control edges carry their dates.
@@ -130,7 +131,7 @@ fn explain_refuses_ambiguous_and_unknown_names() {
         .success()
         .stdout(
             predicate::str::contains("id: 0:unidentified:dpkg:glibc")
-                .and(predicate::str::contains("Product: 2 member(s)")),
+                .and(predicate::str::contains("Product: 2 members")),
         );
     sovscan()
         .args(["explain", "no-such-thing"])
@@ -169,4 +170,142 @@ fn rules_check_warns_about_products_without_alternatives() {
             "warning: {}:2: product `acme-crm` has no alternative",
             f.display()
         )));
+    // Only the given file's warnings: the embedded database's are counted
+    // in one line, and --all shows them.
+    let out = sovscan().args(["rules", "check"]).arg(&f).output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(
+        err.contains("about the embedded database not shown (--all shows them)"),
+        "{err}"
+    );
+    let out = sovscan()
+        .args(["rules", "check", "--all"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("warning: rules/"), "{err}");
+    assert!(!err.contains("not shown"), "{err}");
+    // A mistyped vendor gets the nearest ids.
+    std::fs::write(
+        &f,
+        "[[product]]\nid = \"acme-crm\"\nname = \"Acme CRM\"\nvendor = \"gogle\"\ncategory = \"productivity\"\nlicense = \"proprietary\"\nsource = \"inventory\"\nas_of = 2026-11-22\n",
+    )
+    .unwrap();
+    sovscan()
+        .args(["rules", "check"])
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "unknown vendor id `gogle`; did you mean `google`",
+        ));
+}
+
+#[test]
+fn rules_list_searches_filters_by_category_and_writes_json() {
+    let out = sovscan()
+        .args([
+            "rules",
+            "list",
+            "--search",
+            "FIRE",
+            "--category",
+            "browser",
+            "-f",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.get("vendors").is_none(), "--category lists products only");
+    let ids: Vec<&str> = v["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["firefox"]);
+    assert_eq!(v["products"][0]["vendor"], "mozilla");
+    let out = sovscan()
+        .args(["rules", "list", "--vendors", "--search", "alphabet"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("alphabet") && text.ends_with("1 vendor\n"),
+        "{text}"
+    );
+    sovscan()
+        .args(["rules", "list", "--category", "browsr"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `browser`?"));
+}
+
+#[test]
+fn explain_suggests_names_and_lists_a_groups_binaries() {
+    let dir = tempfile::tempdir().unwrap();
+    let scan = saved_scan(dir.path());
+    sovscan()
+        .args(["explain", "chrome"])
+        .arg(&scan)
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("did you mean")
+                .and(predicate::str::contains("`google-chrome-stable`")),
+        );
+    // Zoom: a flatpak and a folder of three binaries.
+    sovscan()
+        .args(["explain", "zoom"])
+        .arg(&scan)
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Binaries (4)\n")
+                .and(predicate::str::contains("  opt/zoom/cef/libcef.so\n")),
+        );
+    // A group of 30: the first 20 by path, then how many more.
+    let mut report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&scan).unwrap()).unwrap();
+    let bins = report["binaries"].as_array_mut().unwrap();
+    let zoom = bins
+        .iter()
+        .find(|b| b["path"] == "opt/zoom/zoom")
+        .unwrap()
+        .clone();
+    for i in 0..26 {
+        let mut b = zoom.clone();
+        b["path"] = format!("opt/zoom/plugins/p{i:02}.so").into();
+        bins.push(b);
+    }
+    std::fs::write(&scan, serde_json::to_vec(&report).unwrap()).unwrap();
+    let out = sovscan()
+        .args(["explain", "zoom"])
+        .arg(&scan)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Binaries (30)\n"), "{text}");
+    assert!(text.contains("  … and 10 more\n"), "{text}");
+    let listed = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Binaries"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  ") && !l.contains("more"))
+        .count();
+    assert_eq!(listed, 20, "{text}");
+}
+
+#[test]
+fn zero_jobs_is_a_usage_error() {
+    sovscan()
+        .args(["scan", "-j", "0", "fixtures/demo-linux"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`0` is not a number of threads"));
 }

@@ -6,22 +6,34 @@ use std::os::unix::fs::symlink;
 use std::path::Path;
 
 #[test]
-fn hard_links_are_fingerprinted_once_and_listed_as_links() {
+fn hard_links_are_fingerprinted_once_and_every_name_is_a_record() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     write(&root.join("usr/bin/gzip"), &elf(&[5; 20], None), 0o755);
     std::fs::hard_link(root.join("usr/bin/gzip"), root.join("usr/bin/gunzip")).unwrap();
     std::fs::hard_link(root.join("usr/bin/gzip"), root.join("usr/bin/zcat")).unwrap();
     let r = scan_json(&[root]);
-    let bins = r["binaries"].as_array().unwrap();
-    assert_eq!(bins.len(), 1, "{bins:?}");
-    // The smallest name is the path, the others are links, whichever thread saw which first.
-    assert_eq!(bins[0]["path"], "usr/bin/gunzip");
     assert_eq!(
-        bins[0]["links"],
-        serde_json::json!(["usr/bin/gzip", "usr/bin/zcat"])
+        binary_paths(&r),
+        ["usr/bin/gunzip", "usr/bin/gzip", "usr/bin/zcat"]
     );
-    assert_eq!(r["images"][0]["stats"]["hardlinks_deduplicated"], 2);
+    // Each record lists the file's other names, whichever thread saw which
+    // name first.
+    for (path, links) in [
+        ("usr/bin/gunzip", ["usr/bin/gzip", "usr/bin/zcat"]),
+        ("usr/bin/gzip", ["usr/bin/gunzip", "usr/bin/zcat"]),
+        ("usr/bin/zcat", ["usr/bin/gunzip", "usr/bin/gzip"]),
+    ] {
+        let b = binary(&r, path);
+        assert_eq!(b["links"], serde_json::json!(links), "{path}");
+        assert_eq!(
+            b["elf"]["build_id"],
+            "0505050505050505050505050505050505050505"
+        );
+    }
+    let stats = &r["images"][0]["stats"];
+    assert_eq!(stats["hardlinks_deduplicated"], 2);
+    assert_eq!(stats["binaries_parsed"], 1);
 }
 
 #[test]

@@ -30,7 +30,11 @@ fn vendor(ctx: &mut Ctx, t: &Tables, a: &At<VendorDef>) -> Vendor {
     let parent = d.parent.as_ref().and_then(|p| {
         let i = t.vendors.index.get(p.get_ref()).copied();
         if i.is_none() {
-            let msg = format!("unknown vendor id `{}` as parent", p.get_ref());
+            let msg = format!(
+                "unknown vendor id `{}` as parent{}",
+                p.get_ref(),
+                crate::diag::did_you_mean(p.get_ref(), t.vendors.index.keys().map(String::as_str))
+            );
             ctx.err(a.file, p.span(), Code::UnknownVendor, msg);
         }
         i
@@ -100,7 +104,10 @@ fn known_category(
             file,
             span,
             Code::UnknownCategory,
-            format!("unknown category `{id}`"),
+            format!(
+                "unknown category `{id}`{}",
+                crate::diag::did_you_mean(id, categories.keys().map(String::as_str))
+            ),
         );
     }
 }
@@ -153,7 +160,14 @@ fn product(
     let d = a.def.get_ref();
     let vendor = t.vendors.index.get(d.vendor.get_ref()).copied();
     if vendor.is_none() {
-        let msg = format!("unknown vendor id `{}`", d.vendor.get_ref());
+        let msg = format!(
+            "unknown vendor id `{}`{}",
+            d.vendor.get_ref(),
+            crate::diag::did_you_mean(
+                d.vendor.get_ref(),
+                t.vendors.index.keys().map(String::as_str)
+            )
+        );
         ctx.err(a.file, d.vendor.span(), Code::UnknownVendor, msg);
     }
     let category = d.category.get_ref();
@@ -180,7 +194,14 @@ fn product(
             }
             Some(&i) => alternatives.push(i),
             None => {
-                let msg = format!("unknown product id `{}` as alternative", alt.get_ref());
+                let msg = format!(
+                    "unknown product id `{}` as alternative{}",
+                    alt.get_ref(),
+                    crate::diag::did_you_mean(
+                        alt.get_ref(),
+                        t.products.index.keys().map(String::as_str)
+                    )
+                );
                 ctx.err(a.file, alt.span(), Code::UnknownProduct, msg);
             }
         }
