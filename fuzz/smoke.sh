@@ -24,7 +24,10 @@ command -v cargo-afl >/dev/null || {
     exit 2
 }
 cargo afl config --build >/dev/null 2>&1 || true # builds AFL++ once per user
-cargo afl build --release --locked --quiet
+# Not --locked: a dependency added to the main crate must not break the
+# fuzz build until fuzz/Cargo.lock is refreshed (cargo adds it, keeping the
+# versions already pinned there).
+cargo afl build --release --quiet
 
 if [ -z "${OUT:-}" ]; then
     OUT=$(mktemp -d)
