@@ -4,6 +4,7 @@
 //! FILES, and the examples (`--help` shows the same examples).
 
 use super::{Cli, Error, print_stdout};
+use crate::report::output::OutputError;
 use clap::Command;
 use std::path::Path;
 use std::process::ExitCode;
@@ -26,15 +27,20 @@ pub fn man(dir: Option<&Path>) -> Result<ExitCode, Error> {
         print_stdout(&page(&cmd)?)?;
         return Ok(ExitCode::SUCCESS);
     };
+    if !dir.is_dir() {
+        return Err(OutputError::NoDirectory(dir.to_owned()).into());
+    }
     let mut pages = Vec::new();
     collect(&cmd, &mut pages);
     let mut written = String::new();
     for c in pages {
         let name = clap_mangen::Man::new(c.clone()).get_filename();
         let path = dir.join(&name);
-        crate::report::write_atomic(&path, &page(c)?).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
+        crate::report::write_atomic(&path, &page(c)?).map_err(|source| {
+            OutputError::CannotWrite {
+                path: path.clone(),
+                source,
+            }
         })?;
         written.push_str(&format!("{}\n", path.display()));
     }

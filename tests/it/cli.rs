@@ -264,6 +264,32 @@ fn completions_for_bash_zsh_fish_and_powershell() {
     assert!(status.success(), "bash -n rejects the completion script");
 }
 
+/// `man --dir` into a missing directory, or a file: one line naming it,
+/// exit 2, nothing written.
+#[test]
+fn man_into_a_missing_directory_is_one_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("file");
+    std::fs::write(&file, "x").unwrap();
+    for target in [dir.path().join("missing"), file] {
+        let out = sovscan()
+            .args(["man", "--dir"])
+            .arg(&target)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(
+            err,
+            format!(
+                "sovscan: error: {}: output directory does not exist\n",
+                target.display()
+            )
+        );
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
 /// `sovscan man --dir DIR`: a page per command and subcommand, each with
 /// EXIT STATUS, ENVIRONMENT and FILES, the main ones with EXAMPLES; every
 /// page the top page refers to exists; `man -l` renders them and `mandoc
