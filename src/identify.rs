@@ -22,7 +22,7 @@
 //! Nothing is judged here: licences and risk are the assessment's.
 
 use crate::attach::{self, Attached, Signing};
-use crate::image::Image;
+use crate::image::OsInfo;
 use crate::model::binary::{Binary, Claim, Flag};
 use crate::model::inventory::{Family, Kind, Package, Supplier, prop};
 use crate::model::report::{MatchEvidence, MatchReport};
@@ -51,14 +51,13 @@ pub struct Identity<'db> {
 /// The rule hits of one unit, best first: a package by its own facts and
 /// its binaries', a group of unowned binaries by its binaries' and its
 /// directory's name, with binary names weighed by the group's size.
-pub fn hits(unit: &Attached, image: &Image, binaries: &[Binary], db: &RuleDb) -> Vec<Hit> {
+/// `os`: what the image (or the SBOM) says of its operating system, matched
+/// for the OS component.
+pub fn hits(unit: &Attached, os: &OsInfo, binaries: &[Binary], db: &RuleDb) -> Vec<Hit> {
     match &unit.install_dir {
-        None => db.matcher.matches(&package_facts(
-            &unit.package,
-            image,
-            &unit.binaries,
-            binaries,
-        )),
+        None => db
+            .matcher
+            .matches(&package_facts(&unit.package, os, &unit.binaries, binaries)),
         Some(dir) => {
             let facts = group_facts(dir, &unit.binaries, binaries);
             let hits = weigh_group_hits(db.matcher.matches(&facts), facts.binaries.len());
@@ -98,18 +97,18 @@ pub fn identify<'db>(hits: &[Hit], db: &'db RuleDb) -> Identity<'db> {
 
 fn package_facts<'a>(
     pkg: &'a Package,
-    image: &'a Image,
+    os: &'a OsInfo,
     bins: &[usize],
     binaries: &'a [Binary],
 ) -> Facts<'a> {
     let mut f = Facts::default();
     if pkg.kind == Kind::OperatingSystem {
         f.names.push(("os id", pkg.name.as_str()));
-        let source = match image.family() {
+        let source = match os.family {
             Family::Windows => "windows-registry",
             _ => "os-release",
         };
-        for (k, v) in &image.os.fields {
+        for (k, v) in &os.fields {
             f.metadata.push(format!("{source}:{k}={v}"));
         }
     } else {

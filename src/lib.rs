@@ -41,4 +41,5 @@ pub mod identify;
 // One scan, its renderers, and the command line.
 pub mod cli;
 pub mod report;
+pub mod sbom;
 pub mod scan;

@@ -19,6 +19,7 @@ use crate::image::Image;
 use crate::model::binary::Binary;
 use crate::model::inventory::{Family, Inventory, Problem};
 use crate::model::report::*;
+use crate::model::risk::ModelParams;
 use crate::progress::Progress;
 use crate::rules::RuleDb;
 use crate::walk;
@@ -67,13 +68,34 @@ pub fn scan(
         .map(|r| Image::open_as(r, opts.os))
         .collect::<Result<_, _>>()?;
     let params = opts.policy.params(db);
-    let cx = Context {
+    let cx = context(db, &params, &opts.policy);
+    let mut report = new_report(db, &params, &opts.policy);
+    for (idx, image) in images.iter().enumerate() {
+        scan_image(idx, image, &cx, opts, progress, &mut report);
+    }
+    progress.stage("reporting");
+    finish(&mut report, db, opts, started);
+    Ok(report)
+}
+
+/// The judgement's context: the database, the policy's model parameters and
+/// mitigations, the database's date.
+pub(crate) fn context<'a>(
+    db: &'a RuleDb,
+    params: &'a ModelParams,
+    policy: &'a Policy,
+) -> Context<'a> {
+    Context {
         db,
-        params: &params,
-        mitigations: &opts.policy.mitigations,
+        params,
+        mitigations: &policy.mitigations,
         db_date: Date::parse(&db.meta.date).unwrap_or_else(Date::today),
-    };
-    let mut report = Report::new(
+    }
+}
+
+/// An empty report naming the database and the model it will be judged by.
+pub(crate) fn new_report(db: &RuleDb, params: &ModelParams, policy: &Policy) -> Report {
+    Report::new(
         RulesInfo {
             version: db.meta.version.clone(),
             date: db.meta.date.clone(),
@@ -81,14 +103,16 @@ pub fn scan(
         },
         ModelInfo {
             params: params.clone(),
-            policy: opts.policy.path.clone(),
-            mitigations: opts.policy.mitigations.len(),
+            policy: policy.path.clone(),
+            mitigations: policy.mitigations.len(),
         },
-    );
-    for (idx, image) in images.iter().enumerate() {
-        scan_image(idx, image, &cx, opts, progress, &mut report);
-    }
-    progress.stage("reporting");
+    )
+}
+
+/// The policy's warnings, the products folded from the components, the
+/// aggregates per image and overall, the date and the duration.
+pub(crate) fn finish(report: &mut Report, db: &RuleDb, opts: &Options, started: Instant) {
+    let params = opts.policy.params(db);
     for w in &opts.policy.warnings {
         report.warnings.push(ImageProblem {
             image: 0,
@@ -117,7 +141,6 @@ pub fn scan(
     );
     report.scan.date = opts.date.unwrap_or_else(Date::today).to_string();
     report.scan.duration_ms = started.elapsed().as_millis() as u64;
-    Ok(report)
 }
 
 /// One image through the stages: collect and walk (in parallel), attach,
@@ -158,7 +181,7 @@ fn scan_image(
     let mut components: Vec<Component> = units
         .iter()
         .map(|u| {
-            let hits = identify::hits(u, image, &binaries, db);
+            let hits = identify::hits(u, &image.os, &binaries, db);
             component::build(idx, u, identify::identify(&hits, db), &binaries, cx)
         })
         .collect();
@@ -234,6 +257,7 @@ fn scan_image(
         },
         stats: walked.stats,
         summary: Default::default(),
+        sbom: None,
     });
 }
 
@@ -282,7 +306,10 @@ fn collect_and_walk(image: &Image, opts: &Options, progress: &Progress) -> Found
 
 /// Makes new ids unique across the report: a repeat of an id `seen`
 /// before becomes `ID#2`, `ID#3`..., in order.
-fn unique_ids<'a>(mut seen: HashSet<String>, ids: impl IntoIterator<Item = &'a mut String>) {
+pub(crate) fn unique_ids<'a>(
+    mut seen: HashSet<String>,
+    ids: impl IntoIterator<Item = &'a mut String>,
+) {
     for id in ids {
         if !seen.insert(id.clone()) {
             let base = id.clone();

@@ -20,6 +20,9 @@ pub enum Command {
     /// Scan one or more image roots (mounted or extracted file systems).
     #[command(after_help = SCAN_EXAMPLES)]
     Scan(ScanArgs),
+    /// Assess SBOMs (CycloneDX 1.4–1.6, SPDX 2.2/2.3 JSON) like a scan: vendors, controllers, risk, every output and the gate.
+    #[command(after_help = ASSESS_EXAMPLES)]
+    Assess(AssessArgs),
     /// The image aggregates (index, open-source share, jurisdictions, concentration) of roots or a saved scan.json.
     #[command(after_help = SUMMARY_EXAMPLES)]
     Summary(SummaryArgs),
@@ -61,6 +64,13 @@ const SCAN_EXAMPLES: &str = "Examples:
       A CI gate: exit 1 on a violation; the last line is the verdict.
   sovscan scan /mnt/golden --baseline accepted-scan.json --fail-on high
       Fail only on violations the accepted scan did not have.";
+const ASSESS_EXAMPLES: &str = "Examples:
+  sovscan assess bom.cdx.json
+      A table of the SBOM's products, worst risk first.
+  syft scan dir:/mnt/golden -o cyclonedx-json | sovscan assess - -o json=assessed.json
+      Assess Syft's SBOM from stdin; write the JSON report.
+  sovscan assess vendor.spdx.json --fail-on high --policy sovscan-policy.toml
+      Gate a supplier's SBOM before procurement.";
 const SUMMARY_EXAMPLES: &str = "Examples:
   sovscan summary /mnt/golden
   sovscan summary scan.json -f json";
@@ -107,6 +117,32 @@ pub struct ScanArgs {
     /// Image roots: a Linux, Windows or macOS root file system, or any directory.
     #[arg(required = true, value_name = "ROOT")]
     pub roots: Vec<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+    #[command(flatten)]
+    pub opts: ScanOpts,
+}
+
+#[derive(Args, Debug)]
+pub struct AssessArgs {
+    /// SBOMs: CycloneDX 1.4–1.6 or SPDX 2.2/2.3 JSON (Syft, Trivy, a vendor's), each assessed as one image.
+    #[arg(required = true, value_name = "SBOM.json")]
+    pub sboms: Vec<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Policy file (TOML): model weights and targets, mitigations, the gate. See docs/policy.md.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// No notices on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// What to write and how to judge it: shared by `scan` and `assess`.
+#[derive(Args, Debug)]
+pub struct OutputArgs {
     /// Format on stdout, and of a plain `-o FILE`.
     #[arg(short, long, value_name = "FORMAT", default_value = "table",
           value_parser = clap::builder::PossibleValuesParser::new(report::FORMATS.iter().map(|f| f.name)))]
@@ -129,8 +165,6 @@ pub struct ScanArgs {
     /// Fail only on violations that a previous report (sovscan scan -f json) doesn't have.
     #[arg(long, value_name = "OLD.json")]
     pub baseline: Option<PathBuf>,
-    #[command(flatten)]
-    pub opts: ScanOpts,
 }
 
 /// A level by name, offering the names in `--help` and completions.

@@ -3,11 +3,12 @@
 //! roots), and one module per command.
 //!
 //! Errors are one [`Error`], printed as one line on stderr per problem
-//! (`sovscan: error: …`). Exit codes: 0 ok; 1 the CI gate failed (`scan`
+//! (`sovscan: error: …`). Exit codes: 0 ok; 1 the CI gate failed (`scan` or `assess`
 //! with `--fail-on`, `--baseline` or a policy's `[deny]`); 2 a usage or
 //! fatal error ([`Error::exit_code`]).
 
 mod args;
+mod assess;
 mod diff;
 mod docs;
 mod explain;
@@ -19,8 +20,8 @@ mod summary;
 mod term;
 
 pub use args::{
-    Cli, Command, DiffArgs, DiffFormat, ExplainArgs, Format, ListArgs, ReportArgs, RuleArgs,
-    RulesCommand, ScanArgs, ScanOpts, SummaryArgs,
+    AssessArgs, Cli, Command, DiffArgs, DiffFormat, ExplainArgs, Format, ListArgs, OutputArgs,
+    ReportArgs, RuleArgs, RulesCommand, ScanArgs, ScanOpts, SummaryArgs,
 };
 pub use inputs::{load_policy, load_rules, read_report, scan_roots};
 
@@ -51,6 +52,9 @@ pub enum Error {
     Root { path: PathBuf, reason: String },
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// An SBOM that can't be read or is not CycloneDX or SPDX JSON.
+    #[error(transparent)]
+    Sbom(#[from] crate::sbom::Error),
     #[error(transparent)]
     Explain(#[from] ExplainError),
     /// An input file that can't be read.
@@ -124,6 +128,7 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Scan(args) => scan::run(args),
+        Command::Assess(args) => assess::run(args),
         Command::Summary(args) => summary::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Diff(args) => diff::run(args),

@@ -2,38 +2,52 @@
 //! and write every output.
 
 use super::inputs::{read_report, scan_roots};
-use super::{Error, ScanArgs, print_stdout};
+use super::{Error, OutputArgs, ScanArgs, print_stdout};
 use crate::assess::gate;
+use crate::assess::policy::Policy;
 use crate::fmt::count;
 use crate::model::report::Report;
 use crate::model::verdict::Verdict;
 use crate::report::{self, output};
+use crate::rules::RuleDb;
 use std::process::ExitCode;
 
 pub fn run(args: ScanArgs) -> Result<ExitCode, Error> {
-    // Every output is checked before the scan: a typo fails at once.
-    let outputs = output::plan(&args.format, &args.output, args.opts.quiet)?;
-    let baseline = match &args.baseline {
+    deliver(&args.out, args.opts.quiet, || {
+        scan_roots(&args.roots, &args.opts)
+    })
+}
+
+/// The part of `scan` and `assess` after the inputs: the outputs are
+/// checked before `produce` runs (a typo fails at once), then the report is
+/// judged by the gate when asked and written everywhere.
+pub(super) fn deliver(
+    out: &OutputArgs,
+    quiet: bool,
+    produce: impl FnOnce() -> Result<(RuleDb, Policy, Report), Error>,
+) -> Result<ExitCode, Error> {
+    let outputs = output::plan(&out.format, &out.output, quiet)?;
+    let baseline = match &out.baseline {
         Some(p) => Some((p.display().to_string(), read_report(p)?)),
         None => None,
     };
-    let (db, pol, mut report) = scan_roots(&args.roots, &args.opts)?;
-    let gated = args.fail_on.is_some() || baseline.is_some() || args.opts.policy.is_some();
+    let (db, pol, mut report) = produce()?;
+    let gated = out.fail_on.is_some() || baseline.is_some() || pol.path.is_some();
     if gated {
         let verdict = gate::judge(
             &report,
             &pol,
-            args.fail_on,
+            out.fail_on,
             baseline.as_ref().map(|(p, v)| (p.as_str(), v)),
         );
         print_verdict(&verdict);
         report.policy = Some(verdict);
     }
     let render_opts = report::RenderOptions {
-        sarif_min_level: args.sarif_min_level,
+        sarif_min_level: out.sarif_min_level,
         db: Some(std::sync::Arc::new(db)),
-        components: args.components,
-        width: super::term::width(args.wide),
+        components: out.components,
+        width: super::term::width(out.wide),
         color: super::term::color(),
     };
     if let Some(bytes) = output::write(&outputs, &report, &render_opts)? {
@@ -42,7 +56,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, Error> {
     let table_on_stdout = outputs
         .iter()
         .any(|o| o.path.is_none() && o.format.name == "table");
-    if !args.opts.quiet && table_on_stdout {
+    if !quiet && table_on_stdout {
         notice_problems(&report, &outputs);
     }
     // The verdict is the last line of a gated run, whatever went before;

@@ -8,9 +8,12 @@
 //!   carry it, depth-bounded;
 //! - [`nesting`]: the depth bounds checked before serde_json and toml
 //!   parse (JSON from images and saved reports, rule and policy files);
-//! - [`bytes`]: bounds-checked fixed-width integers.
+//! - [`bytes`]: bounds-checked fixed-width integers;
+//! - [`sbom`]: CycloneDX and SPDX JSON documents, streamed component by
+//!   component (`sovscan assess`).
 
 pub mod bytes;
 pub mod cms;
 pub mod nesting;
 pub mod regf;
+pub mod sbom;

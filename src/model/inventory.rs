@@ -61,12 +61,14 @@ pub enum Source {
     /// A Windows registry uninstall entry.
     Registry,
     Rpm,
+    /// A component of an SBOM (`sovscan assess`).
+    Sbom,
     Scoop,
     Snap,
 }
 
 impl Source {
-    pub const ALL: [Source; 16] = [
+    pub const ALL: [Source; 17] = [
         Source::Apk,
         Source::App,
         Source::Appx,
@@ -81,6 +83,7 @@ impl Source {
         Source::Pkg,
         Source::Registry,
         Source::Rpm,
+        Source::Sbom,
         Source::Scoop,
         Source::Snap,
     ];
@@ -101,6 +104,7 @@ impl Source {
             Source::Pkg => "pkg",
             Source::Registry => "registry",
             Source::Rpm => "rpm",
+            Source::Sbom => "sbom",
             Source::Scoop => "scoop",
             Source::Snap => "snap",
         }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-pub const SCHEMA_VERSION: &str = "1.4";
+pub const SCHEMA_VERSION: &str = "1.5";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
@@ -135,6 +135,23 @@ pub struct ImageReport {
     pub stats: Stats,
     /// The model's aggregates for this image alone.
     pub summary: Aggregates,
+    /// Set when the "image" is an SBOM (`sovscan assess`): what it is and
+    /// who wrote it. `root` is then the SBOM's path, `stats` are zero.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sbom: Option<SbomReport>,
+}
+
+/// An assessed SBOM, as it describes itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SbomReport {
+    /// `CycloneDX 1.6`, `SPDX SPDX-2.3`.
+    pub format: String,
+    /// The tools that wrote it, as the document names them.
+    pub tools: Vec<String>,
+    /// What it describes (CycloneDX `metadata.component`, SPDX `name`).
+    pub subject: Option<String>,
+    /// Components read (nested ones included).
+    pub components: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -248,6 +248,33 @@ impl Default for Builder {
 type Report<'a> = dyn FnMut(usize, Range<usize>, Code, String) + 'a;
 
 impl Builder {
+    /// A name that identifies the target when it is a whole supplier
+    /// string, verbatim or as an RFC 5322 name (`Name <mail>`); not a
+    /// signer (a certificate names the legal entity).
+    pub(super) fn add_supplier_name(
+        &mut self,
+        report: &mut dyn FnMut(usize, Range<usize>, Code, String),
+        file: usize,
+        target: Target,
+        name: &str,
+    ) {
+        let order = self.order;
+        self.order += 1;
+        let esc = globset::escape(name);
+        for form in [esc.clone(), format!("{esc} <*")] {
+            let spanned = Spanned::new(0..0, form.clone());
+            glob(
+                &mut self.suppliers,
+                report,
+                file,
+                target,
+                order,
+                &spanned,
+                &form,
+            );
+        }
+    }
+
     pub(super) fn add(
         &mut self,
         report: &mut Report,

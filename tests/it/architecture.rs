@@ -79,6 +79,13 @@ const LAYERS: &[(&str, &[&str])] = &[
             "date",
         ],
     ),
+    // An SBOM through the same identification and judgement.
+    (
+        "sbom",
+        &[
+            "model", "formats", "image", "attach", "identify", "assess", "rules", "scan",
+        ],
+    ),
     // Stage 6: renderers and views of a report.
     (
         "report",
@@ -106,6 +113,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "identify",
             "assess",
             "scan",
+            "sbom",
             "report",
         ],
     ),

@@ -308,6 +308,7 @@ fn man_pages_for_every_subcommand() {
         .collect();
     pages.sort();
     let want = [
+        "sovscan-assess.1",
         "sovscan-completions.1",
         "sovscan-diff.1",
         "sovscan-explain.1",

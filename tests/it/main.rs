@@ -60,6 +60,9 @@ mod report;
 /// The embedded rule database: control chains, key facts, look-alike names,
 /// and every kind of mistake in a rule file.
 mod rules_db;
+/// `sovscan assess`: Syft's and Trivy's SBOMs against a direct scan, SPDX,
+/// the gate, invalid and streamed SBOMs.
+mod sbom;
 /// Whole-report insta snapshots of the demo images (`snapshots/`).
 mod snapshot;
 /// Every inventory source, end to end, on the generated demo images.

@@ -233,6 +233,9 @@ pub(super) fn patterns(ctx: &mut Ctx, t: &Tables) -> Option<Matcher> {
         let d = a.def.get_ref();
         let target = Target::Vendor(i as u32);
         builder.add(&mut report, a.file, target, &d.patterns, &d.legal_names);
+        // The vendor's own name as a whole supplier string ("Debian
+        // Project", "Microsoft"): what an SBOM's `supplier.name` says.
+        builder.add_supplier_name(&mut report, a.file, target, &d.name);
     }
     for (i, a) in t.products.items.iter().enumerate() {
         let target = Target::Product(i as u32);
