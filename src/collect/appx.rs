@@ -21,6 +21,7 @@
 use super::{Collector, ManifestError, parse_manifest};
 use crate::image::Image;
 use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
+use crate::model::purl::generic;
 use std::collections::BTreeMap;
 
 pub struct Appx;
@@ -177,6 +178,19 @@ fn package(m: Manifest, manifest: &str, folder: String, location: &str) -> Packa
     p.properties.insert("location", location.into());
     p.properties.insert("package_folder", folder.clone());
     p.dirs.push(folder);
+    // The vendor: the certificate's organisation, else the display name
+    // (Store apps are signed as `CN=<GUID>`), else the common name.
+    // The name is the identity name, not the display name: it is what the
+    // Store and `Get-AppxPackage` know the package by.
+    let vendor = get("O")
+        .or_else(|| p.supplier.vendor.clone())
+        .or_else(|| get("CN"));
+    p.purl = generic(
+        vendor.as_deref(),
+        &m.name,
+        p.version.as_deref(),
+        &[("arch", p.arch.as_deref())],
+    );
     p
 }
 

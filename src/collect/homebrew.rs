@@ -14,6 +14,7 @@ use super::{Collector, join, list_dir, read_json, read_text};
 use crate::formats::nesting::parse_json;
 use crate::image::Image;
 use crate::model::inventory::{Evidence, Family, Inventory, Kind, Package, Source, prop};
+use crate::model::purl::purl;
 use serde_json::Value;
 
 pub struct Homebrew;
@@ -114,6 +115,7 @@ fn formulae(image: &Image, prefix: &str, out: &mut Inventory) {
                 }
                 Err(e) => out.error(&receipt, e),
             }
+            pkg.purl = brew(&pkg);
             out.packages.push(pkg);
         }
     }
@@ -149,9 +151,23 @@ fn casks(image: &Image, prefix: &str, out: &mut Inventory) {
                 }
                 pkg.supplier.homepage = def.homepage;
             }
+            pkg.purl = brew(&pkg);
             out.packages.push(pkg);
         }
     }
+}
+
+/// `pkg:brew/[TAP/]NAME@VERSION`: the tap is left out for the default
+/// `homebrew/core` (purl-spec, brew type), kept for casks and third-party
+/// taps so a cask and a formula of one name stay apart.
+fn brew(pkg: &Package) -> Option<String> {
+    let tap = pkg.properties.get("tap").map(String::as_str);
+    let tap = match (tap, pkg.properties.get("kind").map(String::as_str)) {
+        (Some("homebrew/core"), _) => None,
+        (None, Some("cask")) => Some("homebrew/cask"),
+        (t, _) => t,
+    };
+    purl("brew", tap, &pkg.name, pkg.version.as_deref(), &[])
 }
 
 #[derive(Default)]

@@ -12,6 +12,7 @@ use super::{Collector, join, plist_str, read_plist};
 use crate::image::Image;
 use crate::model::binary::is_bundle_id;
 use crate::model::inventory::{Evidence, Family, Inventory, Kind, Package, Source, prop};
+use crate::model::purl::generic;
 
 pub struct MacosApps;
 
@@ -168,6 +169,15 @@ fn read_app(image: &Image, app: &str, out: &mut Inventory) -> Package {
         pkg.properties.insert("store", "Mac App Store".into());
     }
     pkg.kind = Kind::Application;
+    // The bundle identifier's reverse-DNS prefix (`org.mozilla` of
+    // `org.mozilla.firefox`) is the vendor's own name for itself.
+    let vendor = pkg
+        .properties
+        .get(prop::BUNDLE_ID)
+        .filter(|id| is_bundle_id(id))
+        .and_then(|id| id.rsplit_once('.'))
+        .map(|(v, _)| v.to_owned());
+    pkg.purl = generic(vendor.as_deref(), &pkg.name, pkg.version.as_deref(), &[]);
     pkg
 }
 

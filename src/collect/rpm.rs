@@ -24,7 +24,7 @@ use crate::formats::bytes::{le16, le32};
 use crate::image::{Image, ResolveError};
 use crate::isolate::Panic;
 use crate::model::inventory::{Evidence, Family, Inventory, Package, Source, prop};
-use crate::model::purl::purl;
+use crate::model::purl::{Distro, purl};
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
@@ -67,7 +67,7 @@ impl Collector for Rpm {
                 return;
             }
         };
-        let distro = image.os.id.as_deref();
+        let distro = Distro::new(image.os.id.as_deref(), image.os.version.as_deref(), "");
         for h in headers {
             // Imported signing keys are stored as headers named gpg-pubkey.
             if h.name == "gpg-pubkey" {
@@ -77,7 +77,7 @@ impl Collector for Rpm {
                 out.warn(&db, "package header without a name");
                 continue;
             }
-            let pkg = convert(h, &db, distro, out);
+            let pkg = convert(h, &db, &distro, out);
             out.packages.push(pkg);
         }
     }
@@ -206,7 +206,7 @@ where
     }
 }
 
-fn convert(h: rpmdb::Package, db: &str, distro: Option<&str>, out: &mut Inventory) -> Package {
+fn convert(h: rpmdb::Package, db: &str, distro: &Distro, out: &mut Inventory) -> Package {
     let vr = format!("{}-{}", h.version, h.release);
     let evr = if h.epoch != 0 {
         format!("{}:{vr}", h.epoch)
@@ -242,10 +242,14 @@ fn convert(h: rpmdb::Package, db: &str, distro: Option<&str>, out: &mut Inventor
     // purl puts the epoch in a qualifier, not the version (purl-spec, rpm type).
     pkg.purl = purl(
         "rpm",
-        distro,
+        Some(&distro.id),
         &h.name,
         Some(&vr),
-        &[("arch", pkg.arch.as_deref()), ("epoch", epoch.as_deref())],
+        &[
+            ("arch", pkg.arch.as_deref()),
+            ("epoch", epoch.as_deref()),
+            ("distro", distro.qualifier.as_deref()),
+        ],
     );
     let mut orphans = 0usize;
     for (base, index) in h.base_names.iter().zip(&h.dir_indexes) {
@@ -509,7 +513,7 @@ mod tests {
         assert_eq!(hello.license.as_deref(), Some("MIT"));
         assert_eq!(
             hello.purl.as_deref(),
-            Some("pkg:rpm/fedora/hello-sovscan@1.2.3-4.fc40?arch=x86_64&epoch=2")
+            Some("pkg:rpm/fedora/hello-sovscan@1.2.3-4.fc40?arch=x86_64&distro=fedora-40&epoch=2")
         );
         assert_eq!(hello.properties["release"], "4.fc40");
         assert_eq!(hello.properties["epoch"], "2");
@@ -538,7 +542,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             lib.purl.as_deref(),
-            Some("pkg:rpm/fedora/libexample@0.9-1?arch=noarch")
+            Some("pkg:rpm/fedora/libexample@0.9-1?arch=noarch&distro=fedora-40")
         );
         assert_eq!(lib.supplier.vendor.as_deref(), Some("Fedora Project"));
         assert_eq!(lib.license.as_deref(), Some("GPL-2.0-or-later"));
@@ -707,7 +711,7 @@ mod tests {
         assert_eq!(inv.packages[0].name, "libexample");
         assert_eq!(
             inv.packages[0].purl.as_deref(),
-            Some("pkg:rpm/fedora/libexample@0.9-1?arch=noarch")
+            Some("pkg:rpm/fedora/libexample@0.9-1?arch=noarch&distro=fedora-40")
         );
     }
 

@@ -80,7 +80,7 @@ fn dpkg_lists_installed_and_config_files_packages_but_not_purged() {
     );
     assert_eq!(
         chrome["purl"],
-        "pkg:deb/debian/google-chrome-stable@131.0.6778.85-1?arch=amd64"
+        "pkg:deb/debian/google-chrome-stable@131.0.6778.85-1?arch=amd64&distro=debian-12"
     );
     assert_eq!(chrome["product"]["id"], "google-chrome");
     assert_eq!(chrome["controller"]["country"], "US");

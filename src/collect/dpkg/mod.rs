@@ -17,7 +17,7 @@ pub use apt_lists::{Release, parse_release};
 use super::{Collector, join, list_dir, read_text};
 use crate::image::Image;
 use crate::model::inventory::{Evidence, Family, Inventory, Package, Source, prop};
-use crate::model::purl::purl;
+use crate::model::purl::{Distro, purl};
 
 pub struct Dpkg;
 
@@ -33,11 +33,15 @@ impl Collector for Dpkg {
     }
 
     fn collect(&self, image: &Image, out: &mut Inventory) {
-        let distro = image.os.id.as_deref();
+        let distro = Distro::new(
+            image.os.id.as_deref(),
+            image.os.version.as_deref(),
+            "debian",
+        );
         let status = join(ADMIN, "status");
         let mut found: Vec<Package> = Vec::new();
         match read_text(image, &status) {
-            Ok(Some(text)) => found.extend(parse_status(&text, &status, distro, out)),
+            Ok(Some(text)) => found.extend(parse_status(&text, &status, &distro, out)),
             Ok(None) => {}
             Err(e) => out.error(&status, e),
         }
@@ -47,7 +51,7 @@ impl Collector for Dpkg {
                 for name in names.iter().filter(|n| !n.ends_with(".md5sums")) {
                     let path = join(&status_d, name);
                     match read_text(image, &path) {
-                        Ok(Some(text)) => found.extend(parse_status(&text, &path, distro, out)),
+                        Ok(Some(text)) => found.extend(parse_status(&text, &path, &distro, out)),
                         Ok(None) => {}
                         Err(e) => out.error(&path, e),
                     }
@@ -117,7 +121,7 @@ pub fn stanzas(text: &str) -> (Vec<Stanza<'_>>, Vec<(usize, &str)>) {
     (out, bad)
 }
 
-fn parse_status(text: &str, path: &str, distro: Option<&str>, out: &mut Inventory) -> Vec<Package> {
+fn parse_status(text: &str, path: &str, distro: &Distro, out: &mut Inventory) -> Vec<Package> {
     let (stanzas, bad) = stanzas(text);
     for (line, text) in bad.iter().take(3) {
         out.warn(
@@ -168,10 +172,13 @@ fn parse_status(text: &str, path: &str, distro: Option<&str>, out: &mut Inventor
         }
         pkg.purl = purl(
             "deb",
-            distro,
+            Some(&distro.id),
             name,
             pkg.version.as_deref(),
-            &[("arch", pkg.arch.as_deref())],
+            &[
+                ("arch", pkg.arch.as_deref()),
+                ("distro", distro.qualifier.as_deref()),
+            ],
         );
         pkgs.push(pkg);
     }
@@ -246,7 +253,12 @@ Homepage: https://www.google.com/chrome
     #[test]
     fn parses_installed_packages_and_skips_purged() {
         let mut inv = Inventory::default();
-        let pkgs = parse_status(STATUS, "var/lib/dpkg/status", Some("debian"), &mut inv);
+        let pkgs = parse_status(
+            STATUS,
+            "var/lib/dpkg/status",
+            &Distro::new(Some("debian"), Some("12"), "debian"),
+            &mut inv,
+        );
         assert_eq!(pkgs.len(), 2);
         let libc = &pkgs[0];
         assert_eq!(libc.name, "libc6");
@@ -261,7 +273,7 @@ Homepage: https://www.google.com/chrome
         );
         assert_eq!(
             libc.purl.as_deref(),
-            Some("pkg:deb/debian/libc6@2.36-9%2Bdeb12u7?arch=amd64")
+            Some("pkg:deb/debian/libc6@2.36-9%2Bdeb12u7?arch=amd64&distro=debian-12")
         );
         assert_eq!(libc.evidence[0].detail, "line 1: Package: libc6");
         assert_eq!(
@@ -277,7 +289,7 @@ Homepage: https://www.google.com/chrome
         let pkgs = parse_status(
             "Package: a\nthis is garbage\nVersion: 1\n\nVersion: 2\n",
             "s",
-            None,
+            &Distro::new(None, None, "debian"),
             &mut inv,
         );
         assert_eq!(pkgs.len(), 1);

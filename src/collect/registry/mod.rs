@@ -29,6 +29,7 @@ use crate::image::os::{CURRENT_VERSION, SOFTWARE_HIVE};
 use crate::image::read::read_resolved;
 use crate::image::{Image, ResolveError, RootFs};
 use crate::model::inventory::{Evidence, Family, Inventory, Package, Source};
+use crate::model::purl::generic;
 use std::collections::{BTreeMap, HashSet};
 
 pub struct Registry;
@@ -354,6 +355,12 @@ fn package(e: &Entry) -> Package {
         }
         p.dirs.push(d.clone());
     }
+    p.purl = generic(
+        p.supplier.publisher.as_deref(),
+        &p.name,
+        p.version.as_deref(),
+        &[],
+    );
     p
 }
 

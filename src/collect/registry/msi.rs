@@ -15,6 +15,7 @@
 use crate::image::Image;
 use crate::isolate::Panic;
 use crate::model::inventory::{Evidence, Inventory, Package, Source};
+use crate::model::purl::generic;
 
 const CACHE: &str = "Windows/Installer";
 /// Cached packages larger than this are not parsed (real ones are up to a
@@ -140,6 +141,12 @@ pub fn fold_cached(image: &Image, packages: &mut Vec<Package>, out: &mut Invento
         let mut p = Package::new(Source::Msi, pname, Evidence::new(&rel, "msi", detail));
         p.version = product.version;
         p.supplier.publisher = product.manufacturer;
+        p.purl = generic(
+            p.supplier.publisher.as_deref(),
+            &p.name,
+            p.version.as_deref(),
+            &[],
+        );
         if let Some(c) = product.product_code {
             p.properties.insert("product_code", c);
         }
