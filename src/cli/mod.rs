@@ -19,8 +19,8 @@ mod summary;
 mod term;
 
 pub use args::{
-    Cli, Command, DiffArgs, DiffFormat, ExplainArgs, Format, ListArgs, ReportArgs, RuleArgs,
-    RulesCommand, ScanArgs, ScanOpts, SummaryArgs,
+    Cli, Command, CoverageArgs, DiffArgs, DiffFormat, ExplainArgs, Format, ListArgs, ReportArgs,
+    RuleArgs, RulesCommand, ScanArgs, ScanOpts, SummaryArgs,
 };
 pub use inputs::{load_policy, load_rules, read_report, scan_roots};
 
@@ -134,6 +134,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             all,
         }) => rules::check(&paths, no_default_rules, all),
         Command::Rules(RulesCommand::List(args)) => rules::list(&args),
+        Command::Rules(RulesCommand::Coverage(args)) => rules::coverage(&args),
         Command::Completions { shell } => docs::completions(shell),
         Command::Man { dir } => docs::man(dir.as_deref()),
     }
