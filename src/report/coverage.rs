@@ -279,3 +279,75 @@ pub fn table(c: &Coverage) -> String {
     ));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::binary::{MachoInfo, Signature, SignerName, Subject};
+
+    fn bin(format: Format) -> BinaryReport {
+        BinaryReport {
+            image: 0,
+            path: "x".into(),
+            format,
+            arch: None,
+            size: 1,
+            component: None,
+            vendor: None,
+            flags: Vec::new(),
+            elf: None,
+            pe: None,
+            signature: None,
+            macho: None,
+            links: Vec::new(),
+        }
+    }
+
+    fn macho(adhoc: bool, team: Option<&str>, ou: Option<&str>) -> BinaryReport {
+        let mut b = bin(Format::Macho);
+        b.macho = Some(MachoInfo {
+            adhoc,
+            team_id: team.map(Into::into),
+            signer: Some(SignerName {
+                cn: Some("Developer ID Application: Acme (ABCDE12345)".into()),
+                o: Some("Acme".into()),
+                ou: ou.map(Into::into),
+                c: None,
+            }),
+            ..Default::default()
+        });
+        b
+    }
+
+    #[test]
+    fn kinds_of_signature() {
+        let mut pe = bin(Format::Pe);
+        assert_eq!(identity(&pe), None, "unsigned");
+        pe.signature = Some(Signature {
+            signed: true,
+            subject: Some(Subject {
+                cn: Some("Acme Signing".into()),
+                ..Default::default()
+            }),
+            digest_ok: Some(false),
+            ..Default::default()
+        });
+        let id = identity(&pe).unwrap();
+        assert_eq!(
+            (id.kind, id.signer, id.verified),
+            (Kind::Authenticode, Some("Acme Signing"), false),
+            "the CN when there is no O; a changed file is not verified"
+        );
+
+        let dev = macho(false, Some("ABCDE12345"), Some("ABCDE12345"));
+        let id = identity(&dev).unwrap();
+        assert_eq!((id.kind, id.verified), (Kind::DeveloperId, true));
+        assert_eq!(id.team_id, Some("ABCDE12345"));
+        // Apple's certificate over another Team ID (Mac App Store).
+        let store = macho(false, Some("ABCDE12345"), Some("Apple Software"));
+        assert_eq!(identity(&store).unwrap().kind, Kind::MachO);
+        assert!(!identity(&store).unwrap().verified);
+        assert_eq!(identity(&macho(true, None, None)), None, "ad hoc");
+        assert_eq!(identity(&bin(Format::Elf)), None);
+    }
+}
