@@ -245,7 +245,7 @@ def check_signers(checks, tree, sovscan, path):
     print(f"   signed files resolved to a vendor: {resolved} of {files} ({pct(share)})")
     unknown = [u for u in cov["unknown"] if u["kind"] in kinds]
     names = ", ".join(f"{u['signer'] or u['common_name']} ({u['files']})" for u in unknown[:5])
-    checks.result(tree, f"at least {SIGNED_TARGET:.0%} of the signed files resolve to a vendor",
+    checks.result(tree, f"at least {SIGNED_TARGET * 100:.0f} % of the signed files resolve to a vendor",
                   bool(files) and share >= SIGNED_TARGET,
                   f"{pct(share)}" + (f"; unknown: {names}" if names else ""))
 

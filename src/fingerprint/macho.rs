@@ -396,7 +396,6 @@ fn version(v: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::binary::SignerName;
 
     #[test]
     fn a_developer_id_with_its_team_id_is_verified() {
@@ -411,24 +410,12 @@ mod tests {
             }),
             ..Default::default()
         };
-        assert!(developer_id(&sig(
-            Some("ACME123456"),
-            Some("ACME123456"),
-            false
-        )));
+        assert!(sig(Some("ACME123456"), Some("ACME123456"), false).is_developer_id());
         // Mac App Store re-signing: Apple's certificate, the developer's Team ID.
-        assert!(!developer_id(&sig(
-            Some("ACME123456"),
-            Some("Apple Software"),
-            false
-        )));
+        assert!(!sig(Some("ACME123456"), Some("Apple Software"), false).is_developer_id());
         // Apple's own "Software Signing": no Team ID.
-        assert!(!developer_id(&sig(None, Some("Apple Software"), false)));
-        assert!(!developer_id(&sig(
-            Some("ACME123456"),
-            Some("ACME123456"),
-            true
-        )));
+        assert!(!sig(None, Some("Apple Software"), false).is_developer_id());
+        assert!(!sig(Some("ACME123456"), Some("ACME123456"), true).is_developer_id());
     }
 
     #[test]

@@ -283,24 +283,10 @@ pub fn table(c: &Coverage) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::binary::{MachoInfo, Signature, SignerName, Subject};
+    use crate::model::binary::{Binary, MachoInfo, Signature, SignerName, Subject};
 
     fn bin(format: Format) -> BinaryReport {
-        BinaryReport {
-            image: 0,
-            path: "x".into(),
-            format,
-            arch: None,
-            size: 1,
-            component: None,
-            vendor: None,
-            flags: Vec::new(),
-            elf: None,
-            pe: None,
-            signature: None,
-            macho: None,
-            links: Vec::new(),
-        }
+        BinaryReport::new(0, Binary::new("x", format, 1), None, None)
     }
 
     fn macho(adhoc: bool, team: Option<&str>, ou: Option<&str>) -> BinaryReport {
