@@ -30,6 +30,11 @@ Checks (PASS / FAIL / SKIP; exit 1 when any FAILs, unless --no-assert):
            folders are one product each (SKIP without products[]).
   macos    CMake.app and the Homebrew cask `cmake` are one product (SKIP
            without products[]).
+  windows, macos
+           at least 98 % of the Authenticode- and Developer-ID-signed files
+           have a signer or Team ID the rules resolve to a vendor
+           (`sovscan rules coverage`, issue 11, part 3); the signers that
+           don't are named.
 """
 
 import argparse
@@ -222,6 +227,29 @@ def check_macos(checks, report):
                   f"{len(keys)} components in {len(owners)} products")
 
 
+SIGNED_TARGET = 0.98
+
+
+def check_signers(checks, tree, sovscan, path):
+    """`sovscan rules coverage` on the saved report: the share of signed
+    files (Authenticode, Developer ID) whose signer resolves to a vendor."""
+    p = subprocess.run([sovscan, "rules", "coverage", path, "-f", "json"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        sys.exit(f"check.py: sovscan rules coverage {path} exited {p.returncode}: {p.stderr.strip()}")
+    cov = json.loads(p.stdout)
+    kinds = {t["kind"]: t for t in cov["signed"] if t["kind"] in ("authenticode", "developer-id")}
+    files = sum(t["files"] for t in kinds.values())
+    resolved = sum(t["resolved"] for t in kinds.values())
+    share = resolved / files if files else None
+    print(f"   signed files resolved to a vendor: {resolved} of {files} ({pct(share)})")
+    unknown = [u for u in cov["unknown"] if u["kind"] in kinds]
+    names = ", ".join(f"{u['signer'] or u['common_name']} ({u['files']})" for u in unknown[:5])
+    checks.result(tree, f"at least {SIGNED_TARGET * 100:.0f} % of the signed files resolve to a vendor",
+                  bool(files) and share >= SIGNED_TARGET,
+                  f"{pct(share)}" + (f"; unknown: {names}" if names else ""))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("images", nargs="?", default=os.path.join(REPO, "benches/out/realistic"))
@@ -243,6 +271,8 @@ def main():
         report, secs, rss = scan(sovscan, root, os.path.join(out, t + ".json"), a.runs)
         figures(t, report, secs, rss)
         {"debian": check_debian, "macos": check_macos}.get(t, lambda c, r: check_windows(c, r, root))(checks, report)
+        if t in ("windows", "macos"):
+            check_signers(checks, t, sovscan, os.path.join(out, t + ".json"))
     print(f"checks: {checks.failed} failed" + ("" if a.keep else f"; reports in {out}"))
     sys.exit(1 if checks.failed and not a.no_assert else 0)
 

@@ -86,7 +86,8 @@ const REPORT_EXAMPLES: &str = "Examples:
   sovscan report scan.json -f table --wide";
 const RULES_EXAMPLES: &str = "Examples:
   sovscan rules check site-rules/
-  sovscan rules list --products";
+  sovscan rules list --products
+  sovscan rules coverage scan.json --rules site-rules/";
 const COMPLETIONS_EXAMPLES: &str = "Examples:
   sovscan completions bash > /etc/bash_completion.d/sovscan
   sovscan completions zsh > \"${fpath[1]}/_sovscan\"
@@ -292,6 +293,23 @@ pub enum RulesCommand {
     },
     /// List vendors and products.
     List(ListArgs),
+    /// The code signers (Authenticode, Team IDs, Developer IDs) of a saved scan that the rules don't resolve to a vendor, most files first.
+    Coverage(CoverageArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CoverageArgs {
+    /// A JSON report written by `sovscan scan -f json`.
+    #[arg(value_name = "SCAN.json")]
+    pub report: PathBuf,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Exit 1 when any signer is unknown to the rules (a CI check that a site's rules know every signer of its image).
+    #[arg(long)]
+    pub fail_on_unknown: bool,
+    #[command(flatten)]
+    pub rules: RuleArgs,
 }
 
 #[derive(Args, Debug)]

@@ -121,7 +121,7 @@ const SECTIONS: &str = r#".SH "EXIT STATUS"
 Success; for a gated scan (\fB\-\-fail\-on\fR, \fB\-\-baseline\fR, \fB\-\-policy\fR), the gate passed.
 .TP
 \fB1\fR
-The gate failed: a violation that no allowlist entry exempts (and, with \fB\-\-baseline\fR, that the baseline did not have). The outputs are written all the same; the last line on stderr is the verdict (PASSED or FAILED with its counts).
+The gate failed: a violation that no allowlist entry exempts (and, with \fB\-\-baseline\fR, that the baseline did not have). The outputs are written all the same; the last line on stderr is the verdict (PASSED or FAILED with its counts). For \fBrules coverage \-\-fail\-on\-unknown\fR: a code signer of the report that the rules don't resolve to a vendor.
 .TP
 \fB2\fR
 A usage or fatal error, one line on stderr naming the file (with line and column for text): a bad option, an unreadable or invalid rule, policy, baseline or report file, an unwritable output, a root that can't be listed, is empty, or yields no operating system and no software (unless \fB\-\-allow\-empty\fR).
@@ -144,5 +144,5 @@ A policy (\fB\-\-policy\fR): model weights and targets, mitigations, the CI gate
 Extra rule files (\fB\-\-rules\fR), layered on the rule database embedded in the binary (docs/rules.md).
 .TP
 \fIscan.json\fR
-A saved report (\fB\-f json\fR or \fB\-o json=scan.json\fR), read by \fBsummary\fR, \fBexplain\fR, \fBdiff\fR, \fBreport\fR and \fB\-\-baseline\fR (docs/json.md).
+A saved report (\fB\-f json\fR or \fB\-o json=scan.json\fR), read by \fBsummary\fR, \fBexplain\fR, \fBdiff\fR, \fBreport\fR, \fBrules coverage\fR and \fB\-\-baseline\fR (docs/json.md).
 "#;

@@ -20,8 +20,8 @@ mod summary;
 mod term;
 
 pub use args::{
-    AssessArgs, Cli, Command, DiffArgs, DiffFormat, ExplainArgs, Format, ListArgs, OutputArgs,
-    ReportArgs, RuleArgs, RulesCommand, ScanArgs, ScanOpts, SummaryArgs,
+    AssessArgs, Cli, Command, CoverageArgs, DiffArgs, DiffFormat, ExplainArgs, Format, ListArgs,
+    OutputArgs, ReportArgs, RuleArgs, RulesCommand, ScanArgs, ScanOpts, SummaryArgs,
 };
 pub use inputs::{load_policy, load_rules, read_report, scan_roots};
 
@@ -139,6 +139,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             all,
         }) => rules::check(&paths, no_default_rules, all),
         Command::Rules(RulesCommand::List(args)) => rules::list(&args),
+        Command::Rules(RulesCommand::Coverage(args)) => rules::coverage(&args),
         Command::Completions { shell } => docs::completions(shell),
         Command::Man { dir } => docs::man(dir.as_deref()),
     }

@@ -1,7 +1,8 @@
-//! `sovscan rules check` and `sovscan rules list`: the rule database.
+//! `sovscan rules check`, `sovscan rules list` and `sovscan rules
+//! coverage`: the rule database.
 
-use super::inputs::load_rules;
-use super::{Error, Format, ListArgs, RuleArgs, json_lines, print_stdout};
+use super::inputs::{load_rules, read_report};
+use super::{CoverageArgs, Error, Format, ListArgs, RuleArgs, json_lines, print_stdout};
 use crate::fmt::count;
 use crate::report;
 use crate::rules::{self, RuleDb};
@@ -126,4 +127,22 @@ fn listing(
         out.insert("products".into(), p.into());
     }
     serde_json::Value::Object(out)
+}
+
+/// The signers of a saved scan the rules (with `--rules`) don't resolve to
+/// a vendor. Exit 0, or 1 with `--fail-on-unknown` when there is one.
+pub fn coverage(args: &CoverageArgs) -> Result<ExitCode, Error> {
+    let db = load_rules(&args.rules)?;
+    let saved = read_report(&args.report)?;
+    let c = report::coverage::coverage(&saved, &db);
+    let bytes = match args.format {
+        Format::Table => report::coverage::table(&c).into_bytes(),
+        Format::Json => json_lines(&c)?,
+    };
+    print_stdout(&bytes)?;
+    Ok(if args.fail_on_unknown && !c.unknown.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

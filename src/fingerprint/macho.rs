@@ -16,7 +16,7 @@
 use super::ReadError;
 use crate::formats::bytes::be32;
 use crate::formats::cms::{self, Signed};
-use crate::model::binary::{Binary, Claim, CodeSignature, Flag, MachoInfo, Slice};
+use crate::model::binary::{Binary, Claim, CodeSignature, Flag, MachoInfo, SignerName, Slice};
 use goblin::mach::constants::cputype;
 use goblin::mach::header;
 use goblin::mach::load_command::CommandVariant;
@@ -118,12 +118,10 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
             if let Some(t) = &sig.team_id {
                 bin.claims.push(Claim::TeamId(t.clone()));
             }
-            if let Some(s) = &sig.signer
-                && let Some(name) = s.o.as_ref().or(s.cn.as_ref())
-            {
+            if let Some(name) = sig.signer.as_ref().and_then(SignerName::name) {
                 bin.claims.push(Claim::Signer {
-                    name: name.clone(),
-                    verified: developer_id(&sig),
+                    name: name.to_owned(),
+                    verified: sig.is_developer_id(),
                 });
             }
             if let Some(id) = &sig.identifier
@@ -139,22 +137,6 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
     }
     bin.macho = Some(info);
     Ok(())
-}
-
-/// A Developer ID signature: a certificate (not ad hoc) issued to the
-/// Team ID the CodeDirectory carries (Apple puts it in the subject's OU).
-/// Counted as verified evidence of the signer, as an Authenticode signer
-/// whose digest matches is: sovscan checks neither chain, and the Team ID
-/// ties the signature to one developer account. Apple's own "Software
-/// Signing" (no Team ID) and Mac App Store re-signing (Apple's certificate,
-/// the developer's Team ID) are not: their Team ID claim speaks for them.
-fn developer_id(sig: &CodeSignature) -> bool {
-    !sig.adhoc
-        && sig.team_id.as_deref().is_some_and(|team| {
-            sig.signer
-                .as_ref()
-                .is_some_and(|s| s.ou.as_deref() == Some(team))
-        })
 }
 
 struct SliceFacts {
@@ -414,7 +396,6 @@ fn version(v: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::binary::SignerName;
 
     #[test]
     fn a_developer_id_with_its_team_id_is_verified() {
@@ -429,24 +410,12 @@ mod tests {
             }),
             ..Default::default()
         };
-        assert!(developer_id(&sig(
-            Some("ACME123456"),
-            Some("ACME123456"),
-            false
-        )));
+        assert!(sig(Some("ACME123456"), Some("ACME123456"), false).is_developer_id());
         // Mac App Store re-signing: Apple's certificate, the developer's Team ID.
-        assert!(!developer_id(&sig(
-            Some("ACME123456"),
-            Some("Apple Software"),
-            false
-        )));
+        assert!(!sig(Some("ACME123456"), Some("Apple Software"), false).is_developer_id());
         // Apple's own "Software Signing": no Team ID.
-        assert!(!developer_id(&sig(None, Some("Apple Software"), false)));
-        assert!(!developer_id(&sig(
-            Some("ACME123456"),
-            Some("ACME123456"),
-            true
-        )));
+        assert!(!sig(None, Some("Apple Software"), false).is_developer_id());
+        assert!(!sig(Some("ACME123456"), Some("ACME123456"), true).is_developer_id());
     }
 
     #[test]

@@ -306,6 +306,38 @@ pub struct CodeSignature {
     pub signer: Option<SignerName>,
 }
 
+impl CodeSignature {
+    /// A Developer ID signature: a certificate (not ad hoc) issued to the
+    /// Team ID the CodeDirectory carries (Apple puts it in the subject's OU).
+    /// Counted as verified evidence of the signer, as an Authenticode signer
+    /// whose digest matches is: sovscan checks neither chain, and the Team ID
+    /// ties the signature to one developer account. Apple's own "Software
+    /// Signing" (no Team ID) and Mac App Store re-signing (Apple's certificate,
+    /// the developer's Team ID) are not: their Team ID claim speaks for them.
+    pub fn is_developer_id(&self) -> bool {
+        developer_id(self.adhoc, self.team_id.as_deref(), self.signer.as_ref())
+    }
+}
+
+impl MachoInfo {
+    /// [`CodeSignature::is_developer_id`] of the signature the report
+    /// states for the file (the first slice signed with a certificate).
+    pub fn is_developer_id(&self) -> bool {
+        developer_id(self.adhoc, self.team_id.as_deref(), self.signer.as_ref())
+    }
+}
+
+fn developer_id(adhoc: bool, team_id: Option<&str>, signer: Option<&SignerName>) -> bool {
+    !adhoc && team_id.is_some_and(|t| signer.is_some_and(|s| s.ou.as_deref() == Some(t)))
+}
+
+impl SignerName {
+    /// The name a signer is known by: the organisation, else the common name.
+    pub fn name(&self) -> Option<&str> {
+        self.o.as_deref().or(self.cn.as_deref())
+    }
+}
+
 /// Certificate subject parts of a Mach-O signer. Apple's Developer ID
 /// certificates carry the Team ID as OU and in the CN:
 /// `Developer ID Application: Kitware Inc. (W38PE5Y733)`.

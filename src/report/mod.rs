@@ -8,6 +8,7 @@
 //! `html` render; [`crate::fmt`] is the one place that shows numbers, shares and
 //! shortened names to people.
 
+pub mod coverage;
 pub mod csv;
 pub mod cyclonedx;
 pub mod diff;

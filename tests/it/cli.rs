@@ -315,6 +315,7 @@ fn man_pages_for_every_subcommand() {
         "sovscan-man.1",
         "sovscan-report.1",
         "sovscan-rules-check.1",
+        "sovscan-rules-coverage.1",
         "sovscan-rules-list.1",
         "sovscan-rules.1",
         "sovscan-scan.1",

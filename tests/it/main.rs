@@ -22,6 +22,8 @@ mod calibration;
 /// The command line: exit codes, one-line errors, rule-file diagnostics,
 /// atomic output files.
 mod cli;
+/// `sovscan rules coverage`: signers of a saved scan the rules don't know.
+mod coverage;
 /// Root detection by marker files.
 mod detect;
 /// Attribution by each file's own evidence: hard links, and directory
