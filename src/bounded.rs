@@ -62,6 +62,12 @@ pub fn open(path: &Path, links: Links) -> io::Result<File> {
         .read(true)
         .custom_flags(flags)
         .open(path)?;
+    regular(file)
+}
+
+/// The file if its descriptor (opened without blocking) is a regular
+/// file; else an error naming what it is.
+pub fn regular(file: File) -> io::Result<File> {
     let ft = file.metadata()?.file_type();
     if ft.is_file() {
         return Ok(file);
@@ -85,7 +91,12 @@ pub fn open(path: &Path, links: Links) -> io::Result<File> {
 /// Reads a whole regular file, refused past `cap` (checked on the size
 /// first, and again while reading, for a file that grows meanwhile).
 pub fn read(path: &Path, cap: Cap, links: Links) -> io::Result<Vec<u8>> {
-    let file = open(path, links)?;
+    read_file(open(path, links)?, cap)
+}
+
+/// Reads an open regular file whole (from [`open`] or [`regular`]),
+/// refused past `cap` as [`read`].
+pub fn read_file(file: File, cap: Cap) -> io::Result<Vec<u8>> {
     let len = file.metadata()?.len();
     if len > cap.bytes {
         return Err(too_large(cap));
