@@ -41,10 +41,12 @@ pub const DATABASE: Cap = Cap {
     what: "a database or report",
 };
 
-/// Whether the last component of the path may be a symlink. Image paths
-/// are resolved inside the image first, so their last component is never
-/// a link unless one was swapped in since: refused. Command-line inputs
-/// are the user's, and a link to a rule file is ordinary.
+/// Whether the last component of the path may be a symlink, for files
+/// opened by path: command-line inputs are the user's, and a link to a
+/// rule file is ordinary (`Follow`); `Refuse` opens with `O_NOFOLLOW`.
+/// Image files are never opened by path: `image::RootFs::open` opens them
+/// relative to the root's descriptor, and [`regular`] and [`read_file`]
+/// apply the same checks and caps to the descriptor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Links {
     Follow,

@@ -354,5 +354,33 @@ mod tests {
             sniff(&[0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2]),
             Sniff::Binary(Format::Macho)
         );
+        // file(1)'s line: fewer than 20 architectures is Mach-O.
+        assert_eq!(
+            sniff(&[0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 19]),
+            Sniff::Binary(Format::Macho)
+        );
+        assert_eq!(
+            sniff(&[0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 20]),
+            Sniff::NotBinary
+        );
+    }
+
+    /// A file that only its content points at must look the part beyond
+    /// its magic; a named one (exec bit, `.dll`) is judged by the magic.
+    #[test]
+    fn unnamed_files_need_more_than_a_magic() {
+        let mut pe = vec![0u8; 64];
+        pe[..2].copy_from_slice(b"MZ");
+        pe[0x3c..0x40].copy_from_slice(&0x80u32.to_le_bytes());
+        assert!(looks_binary(&pe, false));
+        let text = b"MZ is where the notes begin; this file is plain text, long enough.";
+        assert!(!looks_binary(text, false));
+        assert!(looks_binary(text, true));
+        assert!(!looks_binary(b"MZ short", false));
+        assert!(looks_binary(b"\x7fELF\x02\x01\x01\x00", false));
+        assert!(!looks_binary(b"\x7fELF\x07\x01\x01\x00", false));
+        assert!(looks_binary(b"\x7fEL", true));
+        assert!(looks_binary(&[0xcf, 0xfa, 0xed, 0xfe, 7, 0, 0, 1], false));
+        assert!(!looks_binary(b"#!/bin/sh\necho", true));
     }
 }
