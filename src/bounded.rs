@@ -41,10 +41,12 @@ pub const DATABASE: Cap = Cap {
     what: "a database or report",
 };
 
-/// Whether the last component of the path may be a symlink. Image paths
-/// are resolved inside the image first, so their last component is never
-/// a link unless one was swapped in since: refused. Command-line inputs
-/// are the user's, and a link to a rule file is ordinary.
+/// Whether the last component of the path may be a symlink, for files
+/// opened by path: command-line inputs are the user's, and a link to a
+/// rule file is ordinary (`Follow`); `Refuse` opens with `O_NOFOLLOW`.
+/// Image files are never opened by path: `image::RootFs::open` opens them
+/// relative to the root's descriptor, and [`regular`] and [`read_file`]
+/// apply the same checks and caps to the descriptor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Links {
     Follow,
@@ -62,6 +64,12 @@ pub fn open(path: &Path, links: Links) -> io::Result<File> {
         .read(true)
         .custom_flags(flags)
         .open(path)?;
+    regular(file)
+}
+
+/// The file if its descriptor (opened without blocking) is a regular
+/// file; else an error naming what it is.
+pub fn regular(file: File) -> io::Result<File> {
     let ft = file.metadata()?.file_type();
     if ft.is_file() {
         return Ok(file);
@@ -85,7 +93,12 @@ pub fn open(path: &Path, links: Links) -> io::Result<File> {
 /// Reads a whole regular file, refused past `cap` (checked on the size
 /// first, and again while reading, for a file that grows meanwhile).
 pub fn read(path: &Path, cap: Cap, links: Links) -> io::Result<Vec<u8>> {
-    let file = open(path, links)?;
+    read_file(open(path, links)?, cap)
+}
+
+/// Reads an open regular file whole (from [`open`] or [`regular`]),
+/// refused past `cap` as [`read`].
+pub fn read_file(file: File, cap: Cap) -> io::Result<Vec<u8>> {
     let len = file.metadata()?.len();
     if len > cap.bytes {
         return Err(too_large(cap));

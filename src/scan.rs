@@ -288,9 +288,14 @@ fn collect_and_walk(image: &Image, opts: &Options, progress: &Progress) -> Found
         }
         fingerprint::Outcome::Failed(p) => lock(&problems).push(p),
     };
+    // Binaries are found by their first bytes, whatever their names.
+    let walk_opts = walk::Options {
+        head_filter: Some(fingerprint::looks_binary),
+        ..opts.walk.clone()
+    };
     let (mut inventory, mut walked) = rayon::join(
         || collect::run(image),
-        || walk::walk(&image.fs, &opts.walk, counters, &on_candidate),
+        || walk::walk(&image.fs, &walk_opts, counters, &on_candidate),
     );
     let binaries = found.into_inner().unwrap_or_else(|p| p.into_inner());
     let mut errors = problems.into_inner().unwrap_or_else(|p| p.into_inner());

@@ -56,6 +56,8 @@ pub fn scan_roots(roots: &[PathBuf], args: &ScanOpts) -> Result<(RuleDb, Policy,
         walk: walk::Options {
             cross_filesystems: args.cross_filesystems,
             exclude,
+            // The scan sets the fingerprinter's.
+            head_filter: None,
         },
         max_binary_size: args.max_binary_size,
         date: Some(scan_date()?),

@@ -9,10 +9,11 @@
 //! through `dirs`.
 
 use super::{Collector, join, plist_str, read_plist};
-use crate::image::Image;
+use crate::image::{Image, ResolveError};
 use crate::model::binary::is_bundle_id;
 use crate::model::inventory::{Evidence, Family, Inventory, Kind, Package, Source, prop};
 use crate::model::purl::generic;
+use rustix::fs::FileType;
 
 pub struct MacosApps;
 
@@ -65,23 +66,18 @@ impl Collector for MacosApps {
 
 /// Real (not symlinked) subdirectories of an image directory, sorted.
 fn real_subdirs(image: &Image, rel: &str, out: &mut Inventory) -> Vec<String> {
-    let Ok(real) = image.fs.resolve(rel) else {
-        return Vec::new();
-    };
-    let host = image.fs.lexical(&real);
-    let rd = match std::fs::read_dir(&host) {
-        Ok(rd) => rd,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
-        Err(e) if e.raw_os_error() == Some(libc::ENOTDIR) => return Vec::new(),
-        Err(e) => {
+    let entries = match image.fs.list(rel) {
+        Ok(e) => e,
+        Err(ResolveError::Io(e)) => {
             out.error(rel, format!("cannot list: {e}"));
             return Vec::new();
         }
+        Err(_) => return Vec::new(),
     };
-    let mut names: Vec<String> = rd
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .filter_map(|e| e.file_name().into_string().ok())
+    let mut names: Vec<String> = entries
+        .into_iter()
+        .filter(|(_, t)| *t == FileType::Directory)
+        .filter_map(|(n, _)| n.into_string().ok())
         .collect();
     names.sort();
     names
@@ -187,20 +183,17 @@ fn app_files(image: &Image, app: &str) -> Vec<String> {
     let mut files = Vec::new();
     let mut stack = vec![app.to_owned()];
     while let Some(dir) = stack.pop() {
-        let Ok(real) = image.fs.resolve(&dir) else {
+        let Ok(entries) = image.fs.list(&dir) else {
             continue;
         };
-        let Ok(rd) = std::fs::read_dir(image.fs.lexical(&real)) else {
-            continue;
-        };
-        for e in rd.filter_map(|e| e.ok()) {
-            let Ok(name) = e.file_name().into_string() else {
+        for (name, t) in entries {
+            let Ok(name) = name.into_string() else {
                 continue;
             };
             let rel = join(&dir, &name);
-            match e.file_type() {
-                Ok(t) if t.is_dir() => stack.push(rel),
-                Ok(_) if files.len() < MAX_APP_FILES => files.push(format!("/{rel}")),
+            match t {
+                FileType::Directory => stack.push(rel),
+                _ if files.len() < MAX_APP_FILES => files.push(format!("/{rel}")),
                 _ => {}
             }
         }

@@ -135,27 +135,23 @@ enum DbError {
 /// Copies the database (and a sqlite write-ahead log beside it) out of the
 /// image and parses the copy.
 fn read_database(image: &Image, db: &str) -> Result<Vec<rpmdb::Package>, DbError> {
-    let host = image.fs.lexical(db);
-    let meta = std::fs::metadata(&host)?;
+    let meta = image.fs.metadata(db).map_err(std::io::Error::other)?;
     if !meta.is_file() {
         return Err(DbError::NotARegularFile);
     }
     let tmp = tempfile::tempdir().map_err(DbError::TempDir)?;
     let copy = tmp.path().join(crate::paths::file_name(db));
-    copy_private(&host, &copy)?;
+    copy_private(image, db, &copy)?;
     // Committed transactions may still sit in the log; sqlite replays it
     // when it opens the copy.
     let wal = format!("{db}-wal");
-    if let Ok(real) = image.fs.resolve(&wal) {
-        let wal_host = image.fs.lexical(&real);
-        if wal_host.is_file() {
-            let mut name = copy.clone().into_os_string();
-            name.push("-wal");
-            copy_private(&wal_host, Path::new(&name)).map_err(|e| DbError::Wal {
-                wal,
-                source: Box::new(e),
-            })?;
-        }
+    if image.fs.is_file(&wal) {
+        let mut name = copy.clone().into_os_string();
+        name.push("-wal");
+        copy_private(image, &wal, Path::new(&name)).map_err(|e| DbError::Wal {
+            wal: wal.clone(),
+            source: Box::new(e),
+        })?;
     }
     preflight(&copy)?;
     let mib = u32::try_from(meta.len() >> 20).unwrap_or(u32::MAX);
@@ -165,12 +161,15 @@ fn read_database(image: &Image, db: &str) -> Result<Vec<rpmdb::Package>, DbError
     })
 }
 
-fn copy_private(from: &Path, to: &Path) -> Result<(), DbError> {
+fn copy_private(image: &Image, from: &str, to: &Path) -> Result<(), DbError> {
     use std::os::unix::fs::PermissionsExt;
-    // Opened as every image file is: a FIFO or device swapped in since the
-    // type was checked is refused, not waited on or read without end.
+    // Opened as every image file is (relative to the root's descriptor): a
+    // FIFO or device swapped in since the type was checked is refused, not
+    // waited on or read without end.
     let cap = bounded::DATABASE;
-    let src = bounded::open(from, bounded::Links::Refuse)?;
+    let src = crate::image::read::open(image, from)
+        .map_err(|e| DbError::Io(std::io::Error::other(e.to_string())))?
+        .ok_or_else(|| DbError::Io(std::io::ErrorKind::NotFound.into()))?;
     let mut dst = File::create(to).map_err(DbError::Copy)?;
     let n = std::io::copy(&mut std::io::Read::take(src, cap.bytes + 1), &mut dst)
         .map_err(DbError::Copy)?;
@@ -452,7 +451,9 @@ mod tests {
         let fifo = dir.path().join("rpmdb.sqlite");
         let c = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
-        let e = copy_private(&fifo, &dir.path().join("copy")).unwrap_err();
+        let image = Image::open(dir.path()).unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let e = copy_private(&image, "rpmdb.sqlite", &out.path().join("copy")).unwrap_err();
         assert_eq!(e.to_string(), "not a regular file (FIFO)");
     }
     const HEADER: &[u8] = include_bytes!("testdata/libexample.hdr");

@@ -44,12 +44,7 @@ impl Collector for Snap {
     fn collect(&self, image: &Image, out: &mut Inventory) {
         let mount = MOUNTS
             .iter()
-            .find(|m| {
-                image
-                    .fs
-                    .resolve(m)
-                    .is_ok_and(|p| image.fs.lexical(p).is_dir())
-            })
+            .find(|m| image.fs.is_dir(m))
             .copied()
             .unwrap_or(MOUNTS[0]);
         match read_json(image, STATE) {

@@ -1,8 +1,9 @@
 //! Binary fingerprints: one module per executable format.
 //!
-//! A candidate from the walk is opened without following links and without
-//! blocking, its first bytes are sniffed, and only real binaries are read
-//! and parsed. Parsing is permissive (one bad table does not lose the rest),
+//! The walk opens every regular file that can hold a binary header
+//! (relative to its directory's descriptor, without following links and
+//! without blocking) and reads its first bytes; [`looks_binary`] decides
+//! by them, and only real binaries are read whole and parsed. Parsing is permissive (one bad table does not lose the rest),
 //! capped in size, and isolated: a parser panic becomes an error entry for
 //! that file, never a failed scan.
 //!
@@ -27,8 +28,6 @@ use crate::model::inventory::Problem;
 use crate::walk::Candidate;
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::Read;
-use std::os::unix::fs::OpenOptionsExt;
 
 /// Why a binary, or a part of it, could not be read. Its text is the
 /// report's `errors[]` entry for the file (for a part, what follows the
@@ -115,13 +114,14 @@ pub fn sniff(head: &[u8]) -> Sniff {
     for (magic, format) in MAGICS {
         if head.starts_with(magic) {
             // 0xcafebabe is also a Java class file; a fat Mach-O has a small
-            // architecture count where a class file has its version.
+            // architecture count where a class file has its version (45
+            // and up), so counts from 1 to 19 are Mach-O, as file(1) has it.
             if *format == Format::Macho && magic[..3] == [0xca, 0xfe, 0xba] {
                 if head.len() < 8 {
                     return Sniff::Truncated(Format::Macho);
                 }
                 let n = u32::from_be_bytes([head[4], head[5], head[6], head[7]]);
-                if n == 0 || n > 32 {
+                if n == 0 || n >= 20 {
                     return Sniff::NotBinary;
                 }
             }
@@ -151,29 +151,38 @@ pub enum Outcome {
     Failed(Problem),
 }
 
-/// Opens, sniffs and parses one candidate.
+/// Whether a file's first bytes are those of a binary, or of one cut
+/// short: the walk's [`head_filter`](crate::walk::Options::head_filter).
+/// `named`: the file has an exec bit or a binary's name
+/// ([`is_candidate`](crate::walk::is_candidate)). Any file is judged by
+/// its content, but a file that only its content points at must look the
+/// part beyond a two-byte magic: `MZ` begins some text too, so an unnamed
+/// `MZ` file needs the DOS header's pointer to a PE header (`e_lfanew`,
+/// at 0x3c) inside the plausible range, and an ELF file a valid class and
+/// byte order.
+pub fn looks_binary(head: &[u8], named: bool) -> bool {
+    match sniff(head) {
+        Sniff::NotBinary => false,
+        Sniff::Truncated(_) => true,
+        Sniff::Binary(_) if named => true,
+        Sniff::Binary(Format::Pe) => {
+            let Some(e_lfanew) = head.get(0x3c..0x40) else {
+                return false;
+            };
+            let e_lfanew = u32::from_le_bytes([e_lfanew[0], e_lfanew[1], e_lfanew[2], e_lfanew[3]]);
+            (0x40..0x1000_0000).contains(&e_lfanew)
+        }
+        Sniff::Binary(Format::Elf) => {
+            head.len() >= 6 && matches!(head[4], 1 | 2) && matches!(head[5], 1 | 2)
+        }
+        Sniff::Binary(Format::Macho) => true,
+    }
+}
+
+/// Sniffs and parses one candidate, which the walk opened (relative to its
+/// directory's descriptor) and whose first bytes it read.
 pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
-    // O_NOFOLLOW: the walk saw a regular file, but never trust that it still
-    // is one. O_NONBLOCK: if it was swapped for a FIFO, don't wait on it.
-    let file = match File::options()
-        .read(true)
-        .custom_flags(libc_flags())
-        .open(&c.host)
-    {
-        Ok(f) => f,
-        Err(e) => return Outcome::Failed(Problem::new(&c.rel, format!("cannot open: {e}"))),
-    };
-    let opened = match file.metadata() {
-        Ok(m) if m.is_file() => m,
-        Ok(_) => return Outcome::NotBinary,
-        Err(e) => return Outcome::Failed(Problem::new(&c.rel, e)),
-    };
-    let mut head = [0u8; 8];
-    let n = match read_head(&file, &mut head) {
-        Ok(n) => n,
-        Err(e) => return Outcome::Failed(Problem::new(&c.rel, format!("cannot read: {e}"))),
-    };
-    let format = match sniff(&head[..n]) {
+    let format = match sniff(&c.head) {
         Sniff::NotBinary => return Outcome::NotBinary,
         Sniff::Truncated(f) => {
             return Outcome::Failed(Problem::new(
@@ -187,6 +196,7 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
         }
         Sniff::Binary(f) => f,
     };
+    let (file, opened) = (&c.file, &c.meta);
     let mut bin = Binary {
         dev: c.dev,
         ino: c.ino,
@@ -205,7 +215,7 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
     // Read into a buffer with bounded `pread`s, never mapped: a file cut
     // short while a mapping of it is read raises SIGBUS, which kills the
     // whole scan; here it is a short read, and an error entry for the file.
-    let data = match read_whole(&file, &opened) {
+    let data = match read_whole(file, opened) {
         Ok(d) => d,
         Err(e) => return Outcome::Failed(Problem::new(&c.rel, e)),
     };
@@ -237,19 +247,6 @@ pub fn parse(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Resul
         Format::Pe => pe::read(data, bin, problems),
         Format::Macho => macho::read(data, bin, problems),
     }
-}
-
-fn read_head(mut f: &File, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match f.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
 }
 
 /// Why a binary's bytes could not be read whole. The text is its error entry.
@@ -311,10 +308,6 @@ pub fn read_whole(file: &File, opened: &std::fs::Metadata) -> Result<Vec<u8>, Wh
 /// The largest single `pread` of a binary.
 const CHUNK: usize = 8 << 20;
 
-fn libc_flags() -> i32 {
-    libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,5 +354,33 @@ mod tests {
             sniff(&[0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2]),
             Sniff::Binary(Format::Macho)
         );
+        // file(1)'s line: fewer than 20 architectures is Mach-O.
+        assert_eq!(
+            sniff(&[0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 19]),
+            Sniff::Binary(Format::Macho)
+        );
+        assert_eq!(
+            sniff(&[0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 20]),
+            Sniff::NotBinary
+        );
+    }
+
+    /// A file that only its content points at must look the part beyond
+    /// its magic; a named one (exec bit, `.dll`) is judged by the magic.
+    #[test]
+    fn unnamed_files_need_more_than_a_magic() {
+        let mut pe = vec![0u8; 64];
+        pe[..2].copy_from_slice(b"MZ");
+        pe[0x3c..0x40].copy_from_slice(&0x80u32.to_le_bytes());
+        assert!(looks_binary(&pe, false));
+        let text = b"MZ is where the notes begin; this file is plain text, long enough.";
+        assert!(!looks_binary(text, false));
+        assert!(looks_binary(text, true));
+        assert!(!looks_binary(b"MZ short", false));
+        assert!(looks_binary(b"\x7fELF\x02\x01\x01\x00", false));
+        assert!(!looks_binary(b"\x7fELF\x07\x01\x01\x00", false));
+        assert!(looks_binary(b"\x7fEL", true));
+        assert!(looks_binary(&[0xcf, 0xfa, 0xed, 0xfe, 7, 0, 0, 1], false));
+        assert!(!looks_binary(b"#!/bin/sh\necho", true));
     }
 }

@@ -144,17 +144,14 @@ fn by_marker(fs: &RootFs, family: Family) -> Option<OsInfo> {
         }),
         Family::Windows => {
             let real = fs.resolve_ignoring_case(SOFTWARE_HIVE).ok()?;
-            if !fs.lexical(&real).is_file() {
+            if !fs.is_file(&real) {
                 return None;
             }
             // The version from the SOFTWARE hive; a hive that can't be read
             // is still a Windows root (the registry collector reports it).
             Some(windows(fs).unwrap_or_else(|| OsInfo::assumed(Family::Windows)))
         }
-        Family::Macos => fs
-            .resolve(SYSTEM_VERSION)
-            .is_ok_and(|p| fs.lexical(p).is_file())
-            .then(|| macos(fs)),
+        Family::Macos => fs.is_file(SYSTEM_VERSION).then(|| macos(fs)),
         Family::Directory => None,
     }
 }
@@ -167,7 +164,7 @@ fn by_layout(fs: &RootFs) -> Option<OsInfo> {
         } else {
             fs.resolve(rel)
         };
-        real.is_ok_and(|p| fs.lexical(p).is_dir())
+        real.is_ok_and(|p| fs.is_dir(p))
     };
     if is_dir("Windows/System32", true) {
         let mut info = OsInfo::assumed(Family::Windows);
@@ -194,14 +191,11 @@ fn by_layout(fs: &RootFs) -> Option<OsInfo> {
 
 /// Whether `Applications` holds at least one `*.app` directory.
 fn has_app_bundle(fs: &RootFs) -> bool {
-    let Ok(apps) = fs.resolve("Applications") else {
+    let Ok(entries) = fs.list("Applications") else {
         return false;
     };
-    let Ok(entries) = std::fs::read_dir(fs.lexical(&apps)) else {
-        return false;
-    };
-    entries.flatten().any(|e| {
-        e.file_name().to_string_lossy().ends_with(".app") && e.file_type().is_ok_and(|t| t.is_dir())
+    entries.iter().any(|(name, ty)| {
+        name.to_string_lossy().ends_with(".app") && *ty == rustix::fs::FileType::Directory
     })
 }
 

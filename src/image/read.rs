@@ -68,32 +68,54 @@ pub fn read_text(root: &impl AsRef<RootFs>, rel: &str) -> Result<Option<String>,
 
 /// Like [`read_text`], as bytes, up to [`bounded::TEXT`].
 pub fn read_bytes(root: &impl AsRef<RootFs>, rel: &str) -> Result<Option<Vec<u8>>, ReadError> {
-    let fs = root.as_ref();
-    let real = match fs.resolve(rel) {
-        Ok(p) => p,
-        Err(ResolveError::NotFound | ResolveError::NotADirectory) => return Ok(None),
-        Err(e) => return Err(ReadError::Resolve(e)),
-    };
-    read_resolved(fs, &real, bounded::TEXT).map(Some)
+    read_capped(root, rel, bounded::TEXT)
+}
+
+/// Reads an image file up to `cap`, following links inside the image only:
+/// `Ok(None)` when it doesn't exist.
+pub fn read_capped(
+    root: &impl AsRef<RootFs>,
+    rel: &str,
+    cap: bounded::Cap,
+) -> Result<Option<Vec<u8>>, ReadError> {
+    match open(root, rel)? {
+        None => Ok(None),
+        Some(file) => Ok(Some(bounded::read_file(file, cap)?)),
+    }
+}
+
+/// Opens an image file for a reader that streams it (and bounds what it
+/// keeps): relative to the image root's descriptor, links followed inside
+/// the image only, never blocking, a regular file only. `Ok(None)` when it
+/// doesn't exist. This is how a collector opens any file of an image.
+pub fn open(root: &impl AsRef<RootFs>, rel: &str) -> Result<Option<std::fs::File>, ReadError> {
+    match open_file(root.as_ref(), Path::new(rel)) {
+        Err(ReadError::Resolve(ResolveError::NotFound | ResolveError::NotADirectory)) => Ok(None),
+        r => r.map(Some),
+    }
+}
+
+fn open_file(fs: &RootFs, path: &Path) -> Result<std::fs::File, ReadError> {
+    let fd = fs.open(path, super::fd::READ).map_err(ReadError::Resolve)?;
+    let file = std::fs::File::from(fd);
+    if file.metadata()?.is_dir() {
+        return Err(ReadError::IsADirectory);
+    }
+    Ok(bounded::regular(file)?)
 }
 
 /// Reads a file of the image by its resolved image path (from
-/// [`RootFs::resolve`] or its variants), up to `cap`: never blocking on a
-/// FIFO, never reading a device, never following a final symlink swapped
-/// in since the path was resolved ([`bounded`]).
+/// [`RootFs::resolve`] or its variants), up to `cap`: opened relative to
+/// the root's descriptor ([`RootFs::open`]), never blocking on a FIFO,
+/// never reading a device ([`bounded`]).
 pub fn read_resolved(fs: &RootFs, real: &Path, cap: bounded::Cap) -> Result<Vec<u8>, ReadError> {
-    let host = fs.lexical(real);
-    if host.is_dir() {
-        return Err(ReadError::IsADirectory);
-    }
-    Ok(bounded::read(&host, cap, bounded::Links::Refuse)?)
+    Ok(bounded::read_file(open_file(fs, real)?, cap)?)
 }
 
 /// Opens a file of the image by its resolved image path, for a reader
-/// that streams it (and bounds what it keeps): a regular file only,
-/// opened as [`read_resolved`] does.
+/// that streams it: a regular file only, opened as [`read_resolved`] does.
 pub fn open_resolved(fs: &RootFs, real: &Path) -> Result<std::fs::File, ReadError> {
-    Ok(bounded::open(&fs.lexical(real), bounded::Links::Refuse)?)
+    open_file(fs, real)
 }
 
 /// Reads an image file as JSON, refused past [`nesting::MAX_JSON_DEPTH`]
@@ -111,18 +133,14 @@ pub fn read_json(
 /// Lists the entries of an image directory (resolved inside the image),
 /// sorted by name for deterministic output. Missing → empty.
 pub fn list_dir(root: &impl AsRef<RootFs>, rel: &str) -> Result<Vec<String>, ReadError> {
-    let fs = root.as_ref();
-    let real = match fs.resolve(rel) {
-        Ok(p) => p,
+    let entries = match root.as_ref().list(rel) {
+        Ok(e) => e,
+        Err(ResolveError::Io(e)) => return Err(ReadError::Resolve(ResolveError::Io(e))),
         Err(_) => return Ok(Vec::new()),
     };
-    let host = fs.lexical(&real);
-    if !host.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut names: Vec<String> = std::fs::read_dir(&host)?
-        .filter_map(|e| e.ok())
-        .filter_map(|e| e.file_name().into_string().ok())
+    let mut names: Vec<String> = entries
+        .into_iter()
+        .filter_map(|(n, _)| n.into_string().ok())
         .collect();
     names.sort();
     Ok(names)

@@ -4,14 +4,27 @@
 //! -> /usr/share/zoneinfo/...`) and the absolute paths its manifests name
 //! (`/usr/lib/x`) mean *inside the image*, never the host. The operating
 //! system would follow them to the host, so this module resolves paths
-//! component by component, in user space, treating the image root as `/`:
-//! absolute link targets restart at the root and `..` stops there. Nothing
-//! here ever leaves the root.
+//! inside the image, treating the image root as `/`: absolute link targets
+//! restart at the root and `..` stops there.
+//!
+//! Confinement by construction: a [`RootFs`] holds an open descriptor of
+//! the root, and every file or directory of the image is opened relative to
+//! it ([`RootFs::open`], [`fd`](super::fd)), never by a host path string, so a
+//! directory swapped for a link to the host between two steps of the scan
+//! is followed, if at all, inside the image. [`RootFs::resolve`] (the
+//! canonical image path of a path, for reports and manifests) walks with
+//! descriptors too: one `fstatat`/`openat` relative to the directory before
+//! each component, `readlinkat` for links. Nothing here ever leaves the
+//! root, and no path is limited by `PATH_MAX`.
 
+use super::fd;
+use rustix::fs::{AtFlags, FileType, OFlags};
+use rustix::io::Errno;
 use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
 use std::io;
-use std::os::unix::ffi::OsStrExt;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -32,6 +45,26 @@ pub enum ResolveError {
     Io(String),
 }
 
+impl ResolveError {
+    fn from_errno(e: Errno) -> Self {
+        match e {
+            Errno::NOENT => Self::NotFound,
+            Errno::NOTDIR => Self::NotADirectory,
+            Errno::LOOP => Self::Loop,
+            e => Self::Io(io::Error::from(e).to_string()),
+        }
+    }
+}
+
+impl From<io::Error> for ResolveError {
+    fn from(e: io::Error) -> Self {
+        match e.raw_os_error() {
+            Some(n) => Self::from_errno(Errno::from_raw_os_error(n)),
+            None => Self::Io(e.to_string()),
+        }
+    }
+}
+
 /// An image root. Cheap to clone.
 ///
 /// A Windows image extracted on Linux keeps whatever case the extraction
@@ -40,16 +73,19 @@ pub enum ResolveError {
 /// A case-insensitive root ([`RootFs::case_insensitive`]) first tries each
 /// path component as given and, when that name does not exist, looks it up
 /// among the directory's entries ignoring case. Directory listings are
-/// cached (per host directory, shared by clones), so resolving many paths
+/// cached (per image directory, shared by clones), so resolving many paths
 /// in one directory lists it once.
 #[derive(Debug, Clone)]
 pub struct RootFs {
     root: PathBuf,
+    /// The root, open; or why it could not be opened (every open of an
+    /// image file then fails with that reason).
+    dir: Result<Arc<OwnedFd>, String>,
     /// `Some` when names match regardless of case: the listing cache.
     folded: Option<Arc<Mutex<FoldCache>>>,
 }
 
-/// Per host directory: lower-cased name → the entry's real name (the
+/// Per image directory: lower-cased name → the entry's real name (the
 /// smallest real name when several differ only in case).
 type FoldCache = HashMap<PathBuf, Arc<HashMap<String, OsString>>>;
 
@@ -57,10 +93,26 @@ type FoldCache = HashMap<PathBuf, Arc<HashMap<String, OsString>>>;
 /// cleared (a bound on memory for huge trees, not a correctness limit).
 const FOLD_CACHE_DIRS: usize = 4096;
 
+/// Where a walk inside the image ended: the canonical components and an
+/// open descriptor of each directory among them but the last component
+/// (`dirs.len() == names.len() - 1`, or both empty for the root).
+struct Walked {
+    names: Vec<OsString>,
+    dirs: Vec<OwnedFd>,
+}
+
 impl RootFs {
+    /// The root at `root`, opened now (the user's path; links in it are
+    /// the user's and followed). Nothing of the image is opened by path
+    /// after this.
     pub fn new(root: impl Into<PathBuf>) -> Self {
+        let root = root.into();
+        let dir = rustix::fs::open(&root, fd::DIR, rustix::fs::Mode::empty())
+            .map(Arc::new)
+            .map_err(|e| format!("cannot open the image root: {}", io::Error::from(e)));
         Self {
-            root: root.into(),
+            root,
+            dir,
             folded: None,
         }
     }
@@ -88,27 +140,33 @@ impl RootFs {
         self.clone().case_insensitive().resolve(image_path)
     }
 
-    /// The real name of `name` in host directory `dir`, ignoring case.
-    fn fold_lookup(&self, dir: &Path, name: &OsStr) -> Option<OsString> {
+    /// The open root.
+    pub fn root_fd(&self) -> Result<BorrowedFd<'_>, ResolveError> {
+        match &self.dir {
+            Ok(fd) => Ok(fd.as_fd()),
+            Err(e) => Err(ResolveError::Io(e.clone())),
+        }
+    }
+
+    /// The real name of `name` in the image directory `key` (open as
+    /// `dir`), ignoring case.
+    fn fold_lookup(&self, dir: BorrowedFd<'_>, key: &[OsString], name: &OsStr) -> Option<OsString> {
         let cache = self.folded.as_ref()?;
-        let key = fold(name);
+        let key: PathBuf = key.iter().collect();
         let listing = {
             let guard = cache.lock().unwrap_or_else(|p| p.into_inner());
-            guard.get(dir).cloned()
+            guard.get(&key).cloned()
         };
         let listing = match listing {
             Some(l) => l,
             None => {
                 let mut map: HashMap<String, OsString> = HashMap::new();
-                if let Ok(rd) = std::fs::read_dir(dir) {
-                    for e in rd.flatten() {
-                        let real = e.file_name();
-                        let k = fold(&real);
-                        match map.get(&k) {
-                            Some(old) if old.as_bytes() <= real.as_bytes() => {}
-                            _ => {
-                                map.insert(k, real);
-                            }
+                for (real, _) in list_fd(dir).unwrap_or_default() {
+                    let k = fold(&real);
+                    match map.get(&k) {
+                        Some(old) if old.as_bytes() <= real.as_bytes() => {}
+                        _ => {
+                            map.insert(k, real);
                         }
                     }
                 }
@@ -117,18 +175,21 @@ impl RootFs {
                 if guard.len() >= FOLD_CACHE_DIRS {
                     guard.clear();
                 }
-                guard.insert(dir.to_owned(), map.clone());
+                guard.insert(key, map.clone());
                 map
             }
         };
-        listing.get(&key).cloned()
+        listing.get(&fold(name)).cloned()
     }
 
+    /// The host path of the root as the user named it: for messages and
+    /// display only, never to open something.
     pub fn root(&self) -> &Path {
         &self.root
     }
 
-    /// The host path of an image path, lexically (no symlinks followed).
+    /// The host path of an image path, lexically (no symlinks followed):
+    /// for display only; every open goes through [`RootFs::open`].
     /// `/usr/lib/x`, `usr/lib/x` and `../../usr/lib/x` all give `ROOT/usr/lib/x`.
     pub fn lexical(&self, image_path: impl AsRef<Path>) -> PathBuf {
         let mut out = self.root.clone();
@@ -149,96 +210,235 @@ impl RootFs {
         out
     }
 
+    /// Opens an image path relative to the root descriptor, following
+    /// links inside the image only (`openat2` `RESOLVE_IN_ROOT`, or the
+    /// descriptor walk of [`RootFs::resolve`] where the kernel has none, or
+    /// when a case-insensitive root needs another spelling). `flags`: one
+    /// of [`fd::READ`], [`fd::DIR`], [`fd::PATH`].
+    pub fn open(
+        &self,
+        image_path: impl AsRef<Path>,
+        flags: OFlags,
+    ) -> Result<OwnedFd, ResolveError> {
+        let path = image_path.as_ref();
+        let root = self.root_fd()?;
+        match fd::open_in_root(root, path, flags) {
+            Some(Ok(fd)) => return Ok(fd),
+            Some(Err(e)) if self.folded.is_some() && e.kind() == io::ErrorKind::NotFound => {}
+            Some(Err(e)) => return Err(e.into()),
+            None => {}
+        }
+        let w = self.walk(path, true)?;
+        match (w.names.last(), w.dirs.last()) {
+            (None, _) => rustix::fs::openat(
+                root,
+                ".",
+                flags | OFlags::CLOEXEC,
+                rustix::fs::Mode::empty(),
+            ),
+            (Some(name), dir) => rustix::fs::openat(
+                dir.map_or(root, |d| d.as_fd()),
+                name.as_os_str(),
+                flags | OFlags::CLOEXEC | OFlags::NOFOLLOW,
+                rustix::fs::Mode::empty(),
+            ),
+        }
+        .map_err(ResolveError::from_errno)
+    }
+
+    /// The names and types of an image directory's entries, unsorted.
+    pub fn list(
+        &self,
+        image_path: impl AsRef<Path>,
+    ) -> Result<Vec<(OsString, FileType)>, ResolveError> {
+        let dir = self.open(image_path, fd::DIR)?;
+        read_entries(dir).map_err(ResolveError::from)
+    }
+
+    /// The metadata of what an image path names (links inside the image
+    /// followed), by `fstat` of a descriptor opened to name it.
+    pub fn metadata(
+        &self,
+        image_path: impl AsRef<Path>,
+    ) -> Result<std::fs::Metadata, ResolveError> {
+        let fd = self.open(image_path, fd::PATH)?;
+        Ok(std::fs::File::from(fd).metadata()?)
+    }
+
+    /// Whether an image path names a directory (inside the image).
+    pub fn is_dir(&self, image_path: impl AsRef<Path>) -> bool {
+        self.metadata(image_path).is_ok_and(|m| m.is_dir())
+    }
+
+    /// Whether an image path names a regular file (inside the image).
+    pub fn is_file(&self, image_path: impl AsRef<Path>) -> bool {
+        self.metadata(image_path).is_ok_and(|m| m.is_file())
+    }
+
     /// Resolves an image path, following symlinks inside the image, to its
     /// canonical image path (relative, no leading `/`). The final component
     /// must exist.
     pub fn resolve(&self, image_path: impl AsRef<Path>) -> Result<PathBuf, ResolveError> {
-        self.resolve_inner(image_path.as_ref(), true)
+        Ok(self.walk(image_path.as_ref(), true)?.names.iter().collect())
     }
 
     /// Resolves the directory part of `image_path` inside the image and joins
     /// the final name unresolved: the canonical form of a path a manifest
     /// names, even when the final component is itself a symlink or missing.
     pub fn resolve_parent(&self, image_path: impl AsRef<Path>) -> Result<PathBuf, ResolveError> {
-        self.resolve_inner(image_path.as_ref(), false)
+        Ok(self
+            .walk(image_path.as_ref(), false)?
+            .names
+            .iter()
+            .collect())
     }
 
     /// Reads a symlink's target and resolves it inside the image.
     /// `link` is an image path of the link itself.
     pub fn resolve_link(&self, link: &Path) -> Result<PathBuf, ResolveError> {
-        let host = self.lexical(link);
-        let target = std::fs::read_link(&host).map_err(io_err)?;
+        let w = self.walk(link, false)?;
+        let root = self.root_fd()?;
+        let Some(name) = w.names.last() else {
+            return Err(ResolveError::NotFound);
+        };
+        let dir = w.dirs.last().map_or(root, |d| d.as_fd());
+        let target = rustix::fs::readlinkat(dir, name.as_os_str(), Vec::new())
+            .map_err(ResolveError::from_errno)?;
+        self.resolve_target(link, Path::new(OsStr::from_bytes(target.as_bytes())))
+    }
+
+    /// Resolves a link's `target` (as read from the link) inside the image;
+    /// `link` is the image path of the link.
+    pub fn resolve_target(&self, link: &Path, target: &Path) -> Result<PathBuf, ResolveError> {
         let base = link.parent().unwrap_or(Path::new(""));
         let joined = if target.is_absolute() {
-            target
+            target.to_owned()
         } else {
             base.join(target)
         };
         self.resolve(joined)
     }
 
-    fn resolve_inner(&self, path: &Path, follow_last: bool) -> Result<PathBuf, ResolveError> {
+    /// Walks `path` from the root, one component at a time, each step
+    /// relative to the descriptor of the directory before it: `fstatat`
+    /// without following, `readlinkat` for a link (whose target is walked
+    /// in its place: absolute targets from the root, `..` stopping there),
+    /// `openat(O_PATH | O_DIRECTORY | O_NOFOLLOW)` to step into a directory.
+    fn walk(&self, path: &Path, follow_last: bool) -> Result<Walked, ResolveError> {
+        let root = self.root_fd()?;
         // Components still to walk, in reverse order so that pushing a link's
         // target in front is a cheap extend.
         let mut todo: Vec<OsString> = Vec::new();
         push_front(&mut todo, path);
-        let mut done: Vec<OsString> = Vec::new();
+        let mut names: Vec<OsString> = Vec::new();
+        let mut dirs: Vec<OwnedFd> = Vec::new();
         let mut hops = 0;
         while let Some(name) = todo.pop() {
             let last = todo.is_empty();
             match name.as_bytes() {
                 b"." => continue,
                 b".." => {
-                    done.pop();
+                    names.pop();
+                    dirs.pop();
                     continue;
                 }
                 _ => {}
             }
             if last && !follow_last {
-                done.push(name);
+                names.push(name);
                 break;
             }
-            let mut host = self.root.clone();
-            host.extend(done.iter());
-            host.push(&name);
-            let mut name = name;
-            let meta = match std::fs::symlink_metadata(&host) {
-                Ok(m) => m,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                    // Another spelling of the name, on a case-insensitive root.
-                    let dir = host.parent().map(Path::to_path_buf).unwrap_or_default();
-                    let Some(real) = self.fold_lookup(&dir, &name) else {
-                        return Err(ResolveError::NotFound);
-                    };
-                    host.set_file_name(&real);
-                    name = real;
-                    std::fs::symlink_metadata(&host).map_err(|e| match e.kind() {
-                        io::ErrorKind::NotFound => ResolveError::NotFound,
-                        _ => io_err(e),
-                    })?
-                }
-                Err(e) if e.raw_os_error() == Some(20) => return Err(ResolveError::NotADirectory),
-                Err(e) => return Err(io_err(e)),
-            };
-            if meta.file_type().is_symlink() {
+            let here = dirs.last().map_or(root, |d| d.as_fd());
+            let (name, st) = self.step(here, &names, name)?;
+            let ft = FileType::from_raw_mode(st.st_mode);
+            if ft == FileType::Symlink {
                 hops += 1;
                 if hops > MAX_HOPS {
                     return Err(ResolveError::Loop);
                 }
-                let target = std::fs::read_link(&host).map_err(io_err)?;
+                let target = rustix::fs::readlinkat(here, name.as_os_str(), Vec::new())
+                    .map_err(ResolveError::from_errno)?;
+                let target = PathBuf::from(OsString::from_vec(target.into_bytes()));
                 if target.is_absolute() {
-                    done.clear();
+                    names.clear();
+                    dirs.clear();
                 }
                 push_front(&mut todo, &target);
                 continue;
             }
-            if !last && !meta.is_dir() {
-                return Err(ResolveError::NotADirectory);
+            if !last {
+                if ft != FileType::Directory {
+                    return Err(ResolveError::NotADirectory);
+                }
+                let flags = fd::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW;
+                let d =
+                    rustix::fs::openat(here, name.as_os_str(), flags, rustix::fs::Mode::empty())
+                        .map_err(ResolveError::from_errno)?;
+                dirs.push(d);
             }
-            done.push(name);
+            names.push(name);
         }
-        Ok(done.iter().collect())
+        Ok(Walked { names, dirs })
     }
+
+    /// `fstatat` of `name` in `here` (the image directory `key`), without
+    /// following; on a case-insensitive root, another spelling when `name`
+    /// does not exist. The real name and its status.
+    fn step(
+        &self,
+        here: BorrowedFd<'_>,
+        key: &[OsString],
+        name: OsString,
+    ) -> Result<(OsString, rustix::fs::Stat), ResolveError> {
+        let stat = |n: &OsStr| rustix::fs::statat(here, n, AtFlags::SYMLINK_NOFOLLOW);
+        match stat(&name) {
+            Ok(st) => Ok((name, st)),
+            Err(Errno::NOENT) => {
+                // Another spelling of the name, on a case-insensitive root.
+                let real = self
+                    .fold_lookup(here, key, &name)
+                    .ok_or(ResolveError::NotFound)?;
+                let st = stat(&real).map_err(ResolveError::from_errno)?;
+                Ok((real, st))
+            }
+            Err(e) => Err(ResolveError::from_errno(e)),
+        }
+    }
+}
+
+/// The entries of an open directory (but `.` and `..`), with their types
+/// (`fstatat` where the file system gives none).
+fn list_fd(dir: BorrowedFd<'_>) -> io::Result<Vec<(OsString, FileType)>> {
+    // A descriptor of its own to read from (`dir` may only name the
+    // directory, and listing moves the offset).
+    read_entries(rustix::fs::openat(
+        dir,
+        ".",
+        fd::DIR,
+        rustix::fs::Mode::empty(),
+    )?)
+}
+
+/// The entries of a directory opened to be read, as [`list_fd`].
+fn read_entries(own: OwnedFd) -> io::Result<Vec<(OsString, FileType)>> {
+    let mut out = Vec::new();
+    let mut buf = Vec::with_capacity(32 << 10);
+    let mut raw = rustix::fs::RawDir::new(own.as_fd(), buf.spare_capacity_mut());
+    while let Some(e) = raw.next() {
+        let e = e?;
+        let name = e.file_name().to_bytes();
+        if name == b"." || name == b".." {
+            continue;
+        }
+        let mut ft = e.file_type();
+        if ft == FileType::Unknown {
+            ft = rustix::fs::statat(own.as_fd(), e.file_name(), AtFlags::SYMLINK_NOFOLLOW)
+                .map(|st| FileType::from_raw_mode(st.st_mode))
+                .unwrap_or(FileType::Unknown);
+        }
+        out.push((OsString::from_vec(name.to_vec()), ft));
+    }
+    Ok(out)
 }
 
 fn push_front(todo: &mut Vec<OsString>, path: &Path) {
@@ -257,10 +457,6 @@ fn push_front(todo: &mut Vec<OsString>, path: &Path) {
 /// UTF-8 are kept as they are).
 fn fold(name: &OsStr) -> String {
     String::from_utf8_lossy(name.as_bytes()).to_lowercase()
-}
-
-fn io_err(e: io::Error) -> ResolveError {
-    ResolveError::Io(e.to_string())
 }
 
 /// Resolves the directories of many manifest paths, caching each directory:
@@ -369,6 +565,113 @@ mod tests {
         std::fs::create_dir_all(r.join("Windows")).unwrap();
         assert_eq!(ci.resolve("Windows").unwrap(), Path::new("Windows"));
         assert_eq!(ci.resolve("windows").unwrap(), Path::new("WINDOWS"));
+    }
+
+    /// Reads `rel` through the descriptor API, as every collector does.
+    fn read(fs: &RootFs, rel: &str) -> Result<String, ResolveError> {
+        use std::io::Read;
+        let fd = fs.open(rel, fd::READ)?;
+        let mut text = String::new();
+        std::fs::File::from(fd).read_to_string(&mut text).unwrap();
+        Ok(text)
+    }
+
+    /// The swap of issue 12, made deterministic: `var/lib/dpkg` already
+    /// swapped for a link to a host directory (absolute, and relative with
+    /// `..` past the root) when the file is opened, by `openat2` and by the
+    /// component walk. The link is followed inside the image, or not at
+    /// all; the host's file is never read.
+    #[test]
+    fn a_directory_swapped_for_a_link_out_is_followed_inside_only() {
+        let t = tempfile::tempdir().unwrap();
+        let (root, host) = (t.path().join("img"), t.path().join("host"));
+        std::fs::create_dir_all(root.join("var/lib")).unwrap();
+        std::fs::create_dir_all(&host).unwrap();
+        std::fs::write(host.join("status"), "host").unwrap();
+        let fs = RootFs::new(&root);
+        let ups = "../".repeat(root.components().count() + 3);
+        let rel = format!("{ups}{}", host.strip_prefix("/").unwrap().display());
+        for forced in [false, true] {
+            fd::force_fallback(forced);
+            for target in [host.to_str().unwrap(), rel.as_str()] {
+                let link = root.join("var/lib/dpkg");
+                let _ = std::fs::remove_file(&link);
+                symlink(target, &link).unwrap();
+                assert_eq!(
+                    read(&fs, "var/lib/dpkg/status"),
+                    Err(ResolveError::NotFound)
+                );
+                assert_eq!(
+                    read(&fs, "/var/lib/dpkg/status"),
+                    Err(ResolveError::NotFound)
+                );
+                // The same name inside the image is what is read.
+                let inside = root.join(host.strip_prefix("/").unwrap());
+                std::fs::create_dir_all(&inside).unwrap();
+                std::fs::write(inside.join("status"), "image").unwrap();
+                assert_eq!(read(&fs, "var/lib/dpkg/status").unwrap(), "image");
+                std::fs::remove_dir_all(root.join(host.components().nth(1).unwrap())).unwrap();
+            }
+        }
+        fd::force_fallback(false);
+    }
+
+    /// Magic links (`/proc/self/root`) lead nowhere from inside an image.
+    #[test]
+    fn magic_links_are_not_followed() {
+        let t = tree();
+        let fs = RootFs::new(t.path());
+        symlink("/proc/self/root/etc/passwd", t.path().join("etc/magic")).unwrap();
+        for forced in [false, true] {
+            fd::force_fallback(forced);
+            assert!(read(&fs, "etc/magic").is_err());
+            assert!(read(&fs, "etc/evil").is_err());
+            assert_eq!(read(&fs, "etc/abs").unwrap(), "x");
+            assert_eq!(read(&fs, "etc/up/x86_64-linux-gnu/libc.so.6").unwrap(), "x");
+        }
+        fd::force_fallback(false);
+    }
+
+    #[test]
+    fn case_insensitive_opens_find_any_spelling() {
+        let t = tempfile::tempdir().unwrap();
+        let r = t.path();
+        std::fs::create_dir_all(r.join("WINDOWS/system32/config")).unwrap();
+        std::fs::write(r.join("WINDOWS/system32/config/SOFTWARE"), b"hive").unwrap();
+        let ci = RootFs::new(r).case_insensitive();
+        for forced in [false, true] {
+            fd::force_fallback(forced);
+            assert_eq!(
+                read(&ci, "Windows/System32/Config/software").unwrap(),
+                "hive"
+            );
+            assert!(ci.is_dir("windows/SYSTEM32"));
+            assert!(!ci.is_dir("windows/SYSTEM32/config/software"));
+            assert!(ci.is_file("windows/SYSTEM32/config/software"));
+            let names: Vec<_> = ci
+                .list("windows")
+                .unwrap()
+                .into_iter()
+                .map(|e| e.0)
+                .collect();
+            assert_eq!(names, ["system32"]);
+        }
+        fd::force_fallback(false);
+        let exact = RootFs::new(r);
+        assert_eq!(
+            read(&exact, "windows/system32/config/SOFTWARE"),
+            Err(ResolveError::NotFound)
+        );
+    }
+
+    #[test]
+    fn a_root_that_cannot_be_opened_fails_every_open() {
+        let fs = RootFs::new("/nonexistent/sovscan-root");
+        let e = fs.open("etc/os-release", fd::READ).unwrap_err();
+        assert!(
+            e.to_string().starts_with("cannot open the image root"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -170,6 +170,11 @@ pub struct Stats {
     pub dirs: u64,
     pub symlinks: u64,
     pub bytes: u64,
+    /// Regular files opened to read their first bytes (binaries are found
+    /// by content). Absent from reports before schema 1.5.
+    #[serde(default)]
+    pub sniffed: u64,
+    /// Files whose first bytes say binary, handed to the parsers.
     pub candidates: u64,
     /// Files read and parsed as binaries: once per file, however many
     /// names (hard links) it has. Absent from reports before schema 1.2.

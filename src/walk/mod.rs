@@ -4,8 +4,9 @@
 //! inline, candidate binaries handed to their own task so a directory with
 //! thousands of libraries is fingerprinted in parallel too. It was chosen by
 //! measurement over walkdir and `ignore::WalkParallel` (see
-//! `docs/performance.md`): std's `DirEntry::metadata` stats relative to the
-//! open directory (`fstatat`), while those walkers stat the full path again.
+//! `docs/performance.md`): it stats relative to the open directory
+//! (`fstatat`), while those walkers stat the full path again; it now opens
+//! and lists by descriptor too (`openat`, `getdents64` through rustix).
 //!
 //! Guarantees, each tested in `tests/it/hostile.rs`:
 //! - symlinks are never followed; they are counted, and loops or targets that
@@ -16,19 +17,38 @@
 //!   names listed in [`Outcome::aliases`] (every name becomes a binary
 //!   record later, `attach::expand_hard_links`);
 //! - permission errors and non-UTF-8 names are listed, and the walk goes on;
-//! - memory grows with directories pending, not with files seen.
+//! - memory grows with directories pending, not with files seen;
+//! - every directory and file is opened relative to its parent
+//!   directory's descriptor (`openat` with `O_NOFOLLOW`), never by a path
+//!   string, so no path length limit applies (`PATH_MAX`) and nothing
+//!   swapped in can lead the walk out of the image;
+//! - binaries are found by content: every regular file of at least
+//!   [`MIN_BINARY`] bytes is opened and its first [`HEAD`] bytes read in one
+//!   `pread`; [`Options::head_filter`] decides.
+//!
+//! Descriptors: a pending directory holds its parent's descriptor until it
+//! has opened its own, a running task its own, and at most
+//! [`MAX_IN_FLIGHT`] candidates wait with their file open. Rayon runs tasks
+//! depth first, so the descriptors open at once are about the depth of the
+//! tree times the workers, at worst (a chain of 2,500 directories needs
+//! two); the walk raises the soft `RLIMIT_NOFILE` to the hard limit first.
 
+use crate::image::fd::{self, READ};
 use crate::image::{ResolveError, RootFs};
 use crate::model::inventory::Problem;
 use crate::model::report::Stats;
 use globset::GlobSet;
+use rustix::fs::{AtFlags, FileType, OFlags, StatxFlags};
+use rustix::io::Errno;
 use std::collections::HashSet;
-use std::fs::{self, DirEntry, FileType, Metadata};
+use std::ffi::{CStr, CString, OsStr};
+use std::fs::File;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{FileTypeExt, MetadataExt};
-use std::path::PathBuf;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::os::unix::fs::{FileExt, MetadataExt};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
 
 /// What the walk should do.
 #[derive(Debug, Clone, Default)]
@@ -37,13 +57,34 @@ pub struct Options {
     /// Image-relative paths matching these are not visited (directories are
     /// not descended into).
     pub exclude: Option<GlobSet>,
+    /// Decides by a file's first [`HEAD`] bytes whether it is a candidate
+    /// binary (the fingerprinter's magic check); the flag says whether its
+    /// mode or name says binary too ([`is_candidate`]). `None`: every file
+    /// that passes the size floor is one.
+    pub head_filter: Option<fn(&[u8], bool) -> bool>,
 }
 
-/// A regular file that may be a binary: it has an exec bit or a library or
-/// executable name. The callback decides by its magic bytes.
-#[derive(Debug, Clone)]
+/// How many first bytes of each file the walk reads, in one `pread`.
+pub const HEAD: usize = 64;
+
+/// Files smaller than this cannot hold the smallest binary header (a
+/// 32-bit Mach-O header, or a fat header with one architecture: 28 bytes;
+/// ELF's is 52, PE's DOS header 64): they are not opened, unless their
+/// mode or name says binary ([`is_candidate`]), so that a binary cut short
+/// is still reported.
+pub const MIN_BINARY: u64 = 28;
+
+/// A regular file whose first bytes say it is a binary, open: the walk
+/// opened it relative to its directory's descriptor (never by a path
+/// string), checked with `fstat` that it is a regular file, and read its
+/// first bytes.
+#[derive(Debug)]
 pub struct Candidate {
-    pub host: PathBuf,
+    pub file: File,
+    /// The file's status when it was opened.
+    pub meta: std::fs::Metadata,
+    /// Its first bytes (up to [`HEAD`]).
+    pub head: Vec<u8>,
     /// Image-relative report path.
     pub rel: String,
     pub size: u64,
@@ -59,6 +100,8 @@ pub struct Counters {
     pub dirs: AtomicU64,
     pub symlinks: AtomicU64,
     pub bytes: AtomicU64,
+    /// Files opened to read their first bytes.
+    pub sniffed: AtomicU64,
     pub candidates: AtomicU64,
     /// Candidates the callback found to be binaries (it counts them here;
     /// the walk reports them as `binaries_parsed`).
@@ -104,36 +147,34 @@ impl Mount {
     }
 }
 
-/// The mount of `path` (not following a final link), by `statx`; where
-/// `statx` is missing, by `lstat` with no mount id.
-fn mount_of(path: &std::path::Path) -> std::io::Result<Mount> {
-    let c = std::ffi::CString::new(path.as_os_str().as_bytes())?;
-    // SAFETY: `c` is a NUL-terminated path and `stx` a buffer of the type
-    // statx(2) fills; both outlive the call.
-    let mut stx: libc::statx = unsafe { std::mem::zeroed() };
-    let flags = libc::AT_SYMLINK_NOFOLLOW | libc::AT_STATX_DONT_SYNC;
-    let rc = unsafe {
-        libc::statx(
-            libc::AT_FDCWD,
-            c.as_ptr(),
-            flags,
-            libc::STATX_MNT_ID,
-            &mut stx,
-        )
-    };
-    if rc != 0 {
-        let e = std::io::Error::last_os_error();
-        if e.raw_os_error() != Some(libc::ENOSYS) {
-            return Err(e);
-        }
-        let dev = fs::symlink_metadata(path)?.dev();
-        return Ok(Mount { dev, id: None });
+/// The mount of `name` in the directory `dir` (not following a final
+/// link; `""` for `dir` itself), by `statx`; where `statx` is missing, by
+/// `fstatat` with no mount id.
+fn mount_of(dir: BorrowedFd<'_>, name: &CStr) -> std::io::Result<Mount> {
+    let mut flags = AtFlags::SYMLINK_NOFOLLOW | AtFlags::STATX_DONT_SYNC;
+    if name.is_empty() {
+        flags |= AtFlags::EMPTY_PATH;
     }
-    Ok(Mount {
-        dev: libc::makedev(stx.stx_dev_major, stx.stx_dev_minor),
-        id: (stx.stx_mask & libc::STATX_MNT_ID != 0).then_some(stx.stx_mnt_id),
-    })
+    match rustix::fs::statx(dir, name, flags, StatxFlags::MNT_ID) {
+        Ok(stx) => Ok(Mount {
+            dev: libc::makedev(stx.stx_dev_major, stx.stx_dev_minor),
+            id: (stx.stx_mask & libc::STATX_MNT_ID != 0).then_some(stx.stx_mnt_id),
+        }),
+        Err(Errno::NOSYS) => {
+            let st = rustix::fs::statat(dir, name, flags - AtFlags::STATX_DONT_SYNC)?;
+            Ok(Mount {
+                dev: st.st_dev,
+                id: None,
+            })
+        }
+        Err(e) => Err(e.into()),
+    }
 }
+
+/// Candidates handed to tasks of their own at most at once, each holding
+/// its open file; past this the walking task parses them itself, so open
+/// descriptors stay bounded however many binaries a directory holds.
+const MAX_IN_FLIGHT: usize = 256;
 
 struct Shared<'a, F> {
     fs: &'a RootFs,
@@ -147,6 +188,16 @@ struct Shared<'a, F> {
     seen_inodes: Mutex<HashSet<(u64, u64)>>,
     aliases: Mutex<Vec<(u64, u64, String)>>,
     dedup: AtomicU64,
+    in_flight: AtomicUsize,
+}
+
+/// A directory still to visit: its name in its parent, whose descriptor it
+/// holds until it has opened its own (so a deep chain holds two at a time,
+/// and a wide directory one for all its pending children).
+struct Pending {
+    parent: Arc<OwnedFd>,
+    name: CString,
+    rel: String,
 }
 
 /// Walks the image root on the current rayon pool, calling `on_candidate`
@@ -155,8 +206,20 @@ pub fn walk<F>(fs: &RootFs, opts: &Options, counters: &Counters, on_candidate: &
 where
     F: Fn(Candidate) + Sync,
 {
-    let root = fs.root().to_owned();
-    let root_meta = match fs::metadata(&root) {
+    fd::raise_fd_limit();
+    let root = match fs
+        .root_fd()
+        .and_then(|r| r.try_clone_to_owned().map_err(ResolveError::from))
+    {
+        Ok(r) => Arc::new(r),
+        Err(e) => {
+            return Outcome {
+                errors: vec![Problem::new("", e)],
+                ..Default::default()
+            };
+        }
+    };
+    let root_mount = match mount_of(root.as_fd(), c"") {
         Ok(m) => m,
         Err(e) => {
             return Outcome {
@@ -168,10 +231,7 @@ where
     let shared = Shared {
         fs,
         opts,
-        root_mount: mount_of(&root).unwrap_or(Mount {
-            dev: root_meta.dev(),
-            id: None,
-        }),
+        root_mount,
         counters,
         on_candidate,
         skipped: Mutex::new(Vec::new()),
@@ -179,6 +239,7 @@ where
         seen_inodes: Mutex::new(HashSet::new()),
         aliases: Mutex::new(Vec::new()),
         dedup: AtomicU64::new(0),
+        in_flight: AtomicUsize::new(0),
     };
     // The counters are shared with the progress display across images; this
     // walk's stats are what it added.
@@ -189,10 +250,16 @@ where
         &counters.bytes,
         &counters.candidates,
         &counters.binaries,
+        &counters.sniffed,
     ]
     .map(|c| c.load(Relaxed));
     counters.dirs.fetch_add(1, Relaxed);
-    rayon::scope(|s| visit_dir(s, &shared, root, String::new()));
+    let top = Pending {
+        parent: root,
+        name: c".".to_owned(),
+        rel: String::new(),
+    };
+    rayon::scope(|s| visit_dir(s, &shared, top));
 
     let mut skipped = shared
         .skipped
@@ -214,6 +281,7 @@ where
         dirs: counters.dirs.load(Relaxed) - start[1],
         symlinks: counters.symlinks.load(Relaxed) - start[2],
         bytes: counters.bytes.load(Relaxed) - start[3],
+        sniffed: counters.sniffed.load(Relaxed) - start[6],
         candidates: counters.candidates.load(Relaxed) - start[4],
         // The candidates' tasks ran inside the scope: every binary the
         // callback found is counted by now.
@@ -230,27 +298,41 @@ where
     }
 }
 
-fn visit_dir<'s, F>(s: &rayon::Scope<'s>, sh: &'s Shared<'s, F>, dir: PathBuf, rel: String)
+/// Opens a directory relative to its parent's descriptor (never following
+/// a link, never blocking), lists it and handles each entry.
+fn visit_dir<'s, F>(s: &rayon::Scope<'s>, sh: &'s Shared<'s, F>, dir: Pending)
 where
     F: Fn(Candidate) + Sync,
 {
-    let entries = match fs::read_dir(&dir) {
-        Ok(e) => e,
+    let flags = fd::DIR | OFlags::NOFOLLOW;
+    let opened = rustix::fs::openat(&*dir.parent, &dir.name, flags, rustix::fs::Mode::empty());
+    drop(dir.parent);
+    let rel = dir.rel;
+    let fd = match opened {
+        Ok(fd) => Arc::new(fd),
         Err(e) => {
+            let e = std::io::Error::from(e);
             sh.error(&rel, format!("cannot read directory: {e}"));
             return;
         }
     };
-    for entry in entries {
+    let mut buf = Vec::with_capacity(32 << 10);
+    let mut entries = rustix::fs::RawDir::new(fd.as_fd(), buf.spare_capacity_mut());
+    while let Some(entry) = entries.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
+                let e = std::io::Error::from(e);
                 sh.error(&rel, format!("cannot read directory entry: {e}"));
-                continue;
+                break;
             }
         };
         let name = entry.file_name();
-        let (name_text, escaped) = crate::paths::display_bytes(name.as_bytes());
+        let bytes = name.to_bytes();
+        if bytes == b"." || bytes == b".." {
+            continue;
+        }
+        let (name_text, escaped) = crate::paths::display_bytes(bytes);
         let child_rel = if rel.is_empty() {
             name_text
         } else {
@@ -267,80 +349,143 @@ where
         {
             continue;
         }
-        let ft = match entry.file_type() {
-            Ok(t) => t,
-            Err(e) => {
-                sh.error(&child_rel, e);
-                continue;
+        let mut ft = entry.file_type();
+        if ft == FileType::Unknown {
+            match rustix::fs::statat(&*fd, name, AtFlags::SYMLINK_NOFOLLOW) {
+                Ok(st) => ft = FileType::from_raw_mode(st.st_mode),
+                Err(e) => {
+                    sh.error(&child_rel, std::io::Error::from(e));
+                    continue;
+                }
             }
-        };
-        handle_entry(s, sh, entry, ft, child_rel);
+        }
+        handle_entry(s, sh, &fd, name, ft, child_rel);
     }
 }
 
 fn handle_entry<'s, F>(
     s: &rayon::Scope<'s>,
     sh: &'s Shared<'s, F>,
-    entry: DirEntry,
+    dir: &Arc<OwnedFd>,
+    name: &CStr,
     ft: FileType,
     rel: String,
 ) where
     F: Fn(Candidate) + Sync,
 {
-    if ft.is_symlink() {
-        sh.counters.symlinks.fetch_add(1, Relaxed);
-        check_link(sh, &rel);
-        return;
-    }
-    if ft.is_dir() {
-        sh.counters.dirs.fetch_add(1, Relaxed);
-        let path = entry.path();
-        if !sh.opts.cross_filesystems {
-            match mount_of(&path) {
-                Ok(m) if !m.same(&sh.root_mount) => {
-                    let reason = if m.dev != sh.root_mount.dev {
-                        "mount point of another filesystem (use --cross-filesystems)"
-                    } else {
-                        "mount point of a bind mount (use --cross-filesystems)"
-                    };
-                    sh.skip(&rel, reason);
-                    return;
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    sh.error(&rel, e);
-                    return;
+    match ft {
+        FileType::Symlink => {
+            sh.counters.symlinks.fetch_add(1, Relaxed);
+            check_link(sh, dir.as_fd(), name, &rel);
+        }
+        FileType::Directory => {
+            sh.counters.dirs.fetch_add(1, Relaxed);
+            if !sh.opts.cross_filesystems {
+                match mount_of(dir.as_fd(), name) {
+                    Ok(m) if !m.same(&sh.root_mount) => {
+                        let reason = if m.dev != sh.root_mount.dev {
+                            "mount point of another filesystem (use --cross-filesystems)"
+                        } else {
+                            "mount point of a bind mount (use --cross-filesystems)"
+                        };
+                        sh.skip(&rel, reason);
+                        return;
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        sh.error(&rel, e);
+                        return;
+                    }
                 }
             }
+            let next = Pending {
+                parent: dir.clone(),
+                name: name.to_owned(),
+                rel,
+            };
+            s.spawn(move |s| visit_dir(s, sh, next));
         }
-        s.spawn(move |s| visit_dir(s, sh, path, rel));
-        return;
+        FileType::RegularFile => handle_file(s, sh, dir.as_fd(), name, rel),
+        other => {
+            let what = match other {
+                FileType::Fifo => "FIFO (not opened)",
+                FileType::Socket => "socket (not opened)",
+                FileType::BlockDevice => "block device (not opened)",
+                FileType::CharacterDevice => "character device (not opened)",
+                _ => "unknown file type (not opened)",
+            };
+            sh.skip(&rel, what);
+        }
     }
-    if !ft.is_file() {
-        let what = if ft.is_fifo() {
-            "FIFO (not opened)"
-        } else if ft.is_socket() {
-            "socket (not opened)"
-        } else if ft.is_block_device() {
-            "block device (not opened)"
-        } else if ft.is_char_device() {
-            "character device (not opened)"
-        } else {
-            "unknown file type (not opened)"
-        };
-        sh.skip(&rel, what);
-        return;
-    }
+}
+
+/// A regular file: counted; unless it is too small to be a binary, opened
+/// relative to its directory and its first bytes read, in one `pread`;
+/// handed on as a [`Candidate`] when they say binary.
+fn handle_file<'s, F>(
+    s: &rayon::Scope<'s>,
+    sh: &'s Shared<'s, F>,
+    dir: BorrowedFd<'_>,
+    name: &CStr,
+    rel: String,
+) where
+    F: Fn(Candidate) + Sync,
+{
     sh.counters.files.fetch_add(1, Relaxed);
-    let meta: Metadata = match entry.metadata() {
-        Ok(m) => m,
+    let st = match rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW) {
+        Ok(st) => st,
+        Err(e) => {
+            sh.error(&rel, std::io::Error::from(e));
+            return;
+        }
+    };
+    sh.counters.bytes.fetch_add(st.st_size as u64, Relaxed);
+    let named = is_candidate(st.st_mode, name.to_bytes());
+    if (st.st_size as u64) < MIN_BINARY && !named {
+        return;
+    }
+    sh.counters.sniffed.fetch_add(1, Relaxed);
+    let file = match rustix::fs::openat(
+        dir,
+        name,
+        READ | OFlags::NOFOLLOW,
+        rustix::fs::Mode::empty(),
+    ) {
+        Ok(fd) => File::from(fd),
+        // A file that can't be opened is an error where its mode or name
+        // says binary; any other unreadable file is passed over quietly, as
+        // it was before binaries were found by content.
+        Err(e) if named => {
+            let e = std::io::Error::from(e);
+            sh.error(&rel, format!("cannot open: {e}"));
+            return;
+        }
+        Err(_) => return,
+    };
+    // The entry may have been swapped since it was listed: what counts is
+    // what was opened, and only a regular file is read.
+    let meta = match file.metadata() {
+        Ok(m) if m.is_file() => m,
+        Ok(_) => return,
         Err(e) => {
             sh.error(&rel, e);
             return;
         }
     };
-    sh.counters.bytes.fetch_add(meta.len(), Relaxed);
-    if !is_candidate(meta.mode(), entry.file_name().as_bytes()) {
+    let mut head = vec![0u8; HEAD];
+    let n = match read_head(&file, &mut head) {
+        Ok(n) => n,
+        Err(e) => {
+            if named {
+                sh.error(&rel, format!("cannot read: {e}"));
+            }
+            return;
+        }
+    };
+    head.truncate(n);
+    if let Some(filter) = sh.opts.head_filter
+        && !filter(&head, named)
+    {
         return;
     }
     if meta.nlink() > 1 {
@@ -361,20 +506,48 @@ fn handle_entry<'s, F>(
     }
     sh.counters.candidates.fetch_add(1, Relaxed);
     let cand = Candidate {
-        host: entry.path(),
         rel,
         size: meta.len(),
         mode: meta.mode(),
         dev: meta.dev(),
         ino: meta.ino(),
+        file,
+        meta,
+        head,
     };
     let f = sh.on_candidate;
-    s.spawn(move |_| f(cand));
+    if sh.in_flight.fetch_add(1, Relaxed) < MAX_IN_FLIGHT {
+        s.spawn(move |_| {
+            f(cand);
+            sh.in_flight.fetch_sub(1, Relaxed);
+        });
+    } else {
+        f(cand);
+        sh.in_flight.fetch_sub(1, Relaxed);
+    }
+}
+
+/// The first bytes of a file, by `pread` at offset 0 (a short file gives
+/// fewer).
+fn read_head(file: &File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read_at(&mut buf[n..], n as u64) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
 }
 
 /// Cheap pre-filter before any file is opened: an exec bit, or a name that
 /// binaries carry (`.so`, `.so.N`, and the Windows and macOS library and
 /// executable suffixes, for extracted images whose exec bits are lost).
+/// Since binaries are found by their first bytes, this only decides
+/// whether a file smaller than [`MIN_BINARY`] is opened (to report it as a
+/// truncated binary) and whether an unreadable file is an error.
 pub fn is_candidate(mode: u32, name: &[u8]) -> bool {
     if mode & 0o111 != 0 {
         return true;
@@ -402,16 +575,24 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 /// Lists a symlink whose target loops or doesn't exist inside the image.
-/// The target is resolved inside the image root, so an absolute link to
-/// `/etc/passwd` is looked up as `ROOT/etc/passwd`, never on the host.
-fn check_link<F>(sh: &Shared<'_, F>, rel: &str) {
-    match sh.fs.resolve_link(std::path::Path::new(rel)) {
+/// The target is read relative to the link's directory and resolved inside
+/// the image root, so an absolute link to `/etc/passwd` is looked up as
+/// `ROOT/etc/passwd`, never on the host.
+fn check_link<F>(sh: &Shared<'_, F>, dir: BorrowedFd<'_>, name: &CStr, rel: &str) {
+    let target = match rustix::fs::readlinkat(dir, name, Vec::new()) {
+        Ok(t) => t,
+        Err(e) => {
+            let e = std::io::Error::from(e);
+            sh.error(rel, format!("cannot read symlink: {e}"));
+            return;
+        }
+    };
+    let target = Path::new(OsStr::from_bytes(target.as_bytes()));
+    match sh.fs.resolve_target(Path::new(rel), target) {
         Ok(_) => {}
         Err(ResolveError::Loop) => sh.skip(rel, "symlink loop (not followed)"),
         Err(ResolveError::NotFound | ResolveError::NotADirectory) => {
-            let target = fs::read_link(sh.fs.lexical(rel))
-                .map(|t| crate::paths::display(&t).0)
-                .unwrap_or_default();
+            let target = crate::paths::display(target).0;
             sh.skip(
                 rel,
                 format!("symlink to {target}: no such file inside the image (not followed)"),

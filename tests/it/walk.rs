@@ -146,3 +146,104 @@ fn bind_mounts_of_the_same_file_system_are_skipped_unless_asked() {
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(binary_paths(&r), vec!["mnt/bind/hostbin", "opt/app/app"]);
 }
+
+/// Issue 12, case 7: a tree deeper than `PATH_MAX` (4,096 bytes: about
+/// 2,037 levels of one-letter names), built here with `mkdirat` relative
+/// to each new directory since no path string reaches the bottom. The walk
+/// opens every directory relative to its parent's descriptor, so the
+/// binary at the bottom is found (before: the walk stopped with
+/// "File name too long" near level 2,000).
+#[test]
+fn a_tree_deeper_than_path_max_is_walked_to_the_bottom() {
+    use rustix::fs::{Mode, OFlags};
+    const LEVELS: usize = 2_500;
+    // The test's own clean-up (std's `remove_dir_all`) holds a descriptor a
+    // level; the scan raises its own limit.
+    let mut lim = rustix::process::getrlimit(rustix::process::Resource::Nofile);
+    lim.current = lim.maximum;
+    let _ = rustix::process::setrlimit(rustix::process::Resource::Nofile, lim);
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(&root.join("etc/os-release"), b"ID=debian\n", 0o644);
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let mut fd = rustix::fs::open(root, flags, Mode::empty()).unwrap();
+    for _ in 0..LEVELS {
+        rustix::fs::mkdirat(&fd, "d", Mode::from_raw_mode(0o755)).unwrap();
+        fd = rustix::fs::openat(&fd, "d", flags, Mode::empty()).unwrap();
+    }
+    let create = OFlags::WRONLY | OFlags::CREATE | OFlags::CLOEXEC;
+    let tool = rustix::fs::openat(&fd, "tool", create, Mode::from_raw_mode(0o755)).unwrap();
+    std::io::Write::write_all(&mut std::fs::File::from(tool), &elf(&[3; 20], None)).unwrap();
+    let deep = format!("{}tool", "d/".repeat(LEVELS));
+    assert!(root.join(&deep).as_os_str().len() > 4096);
+
+    let r = scan_json(&[root]);
+    assert_eq!(binary_paths(&r), [deep.as_str()]);
+    assert_eq!(r["images"][0]["stats"]["dirs"], LEVELS as u64 + 2);
+    assert_eq!(r["errors"], serde_json::json!([]));
+}
+
+/// Issue 11, part 1: binaries are found by their first bytes, whatever
+/// their names and modes: GRUB modules and images, Python and Node
+/// extensions, a signed EFI loader, Windows drivers, type libraries,
+/// DirectShow filters and visual styles, a Mach-O without an exec bit.
+/// Files that only look alike are not taken: a Java class (`CAFEBABE`
+/// with its version where a fat Mach-O has its architecture count), text
+/// that starts with `MZ`, a file too small to hold a header.
+#[test]
+fn binaries_are_found_by_content_not_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let pe = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/pe-samples/hello32.exe"),
+    )
+    .unwrap();
+    let elf_files = [
+        "boot/grub/x86_64-efi/normal.mod",
+        "boot/grub/i386-pc/kernel.img",
+        "usr/lib/python3/dist-packages/_speedups.cpython-311-x86_64-linux-gnu.so.bak",
+        "opt/app/node_modules/sharp/build/Release/sharp.node",
+    ];
+    for (i, p) in elf_files.iter().enumerate() {
+        write(&root.join(p), &elf(&[i as u8 + 1; 20], None), 0o644);
+    }
+    let pe_files = [
+        "Program Files/Python/DLLs/_ctypes.pyd",
+        "EFI/BOOT/shimx64.efi.signed",
+        "Windows/System32/DriverStore/nvlddmkm.drv",
+        "Windows/System32/stdole2.tlb",
+        "Windows/System32/ksproxy.ax",
+        "Windows/Resources/Themes/aero/aero.msstyles",
+    ];
+    for p in pe_files {
+        write(&root.join(p), &pe, 0o644);
+    }
+    let macho_file = "Applications/Tool.app/Contents/Frameworks/libtool.data";
+    write(&root.join(macho_file), &macho(&[0; 64], None), 0o644);
+    // Look-alikes.
+    let mut class = vec![0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 52];
+    class.resize(400, 0);
+    write(&root.join("opt/app/lib/Main.class"), &class, 0o644);
+    let text = "MZ is where the notes begin; this file is plain text, long enough for a header.\n";
+    write(&root.join("home/alice/notes.txt"), text.as_bytes(), 0o644);
+    write(&root.join("home/alice/tiny"), b"\x7fELF\x02\x01\x01", 0o644);
+
+    let r = scan_json(&[root]);
+    let mut want: Vec<&str> = elf_files.iter().chain(&pe_files).copied().collect();
+    want.push(macho_file);
+    want.sort();
+    assert_eq!(binary_paths(&r), want);
+    for p in &elf_files {
+        assert_eq!(binary(&r, p)["format"], "elf", "{p}");
+    }
+    for p in &pe_files {
+        assert_eq!(binary(&r, p)["format"], "pe", "{p}");
+    }
+    assert_eq!(binary(&r, macho_file)["format"], "macho");
+    assert_eq!(r["errors"], serde_json::json!([]));
+    let stats = &r["images"][0]["stats"];
+    // Every file but the tiny one had its first bytes read.
+    assert_eq!(stats["files"], 14);
+    assert_eq!(stats["sniffed"], 13);
+    assert_eq!(stats["candidates"], 11);
+}

@@ -48,10 +48,9 @@ pub enum MsiError {
 }
 
 /// Reads the Property table of an MSI file.
-pub fn read(host: &std::path::Path) -> Result<MsiProduct, MsiError> {
-    let host = host.to_owned();
+pub fn read(file: std::fs::File) -> Result<MsiProduct, MsiError> {
     crate::isolate::catch(move || -> Result<MsiProduct, MsiError> {
-        let mut pkg = msi::open(&host).map_err(MsiError::Unreadable)?;
+        let mut pkg = msi::Package::open(file).map_err(MsiError::Unreadable)?;
         if !pkg.has_table("Property") {
             return Err(MsiError::NoPropertyTable);
         }
@@ -98,12 +97,12 @@ pub fn fold_cached(image: &Image, packages: &mut Vec<Package>, out: &mut Invento
             continue;
         }
         let rel = crate::collect::join(&dir, &name);
-        let host = image.fs.lexical(&rel);
-        // Only regular files inside the image (no links out of it).
-        let meta = match std::fs::symlink_metadata(&host) {
-            Ok(m) if m.is_file() => m,
+        // Only regular files, opened inside the image.
+        let file = match crate::image::read::open(image, &rel) {
+            Ok(Some(f)) => f,
             _ => continue,
         };
+        let Ok(meta) = file.metadata() else { continue };
         if meta.len() > MAX_SIZE {
             out.warn(
                 &rel,
@@ -111,7 +110,7 @@ pub fn fold_cached(image: &Image, packages: &mut Vec<Package>, out: &mut Invento
             );
             continue;
         }
-        let product = match read(&host) {
+        let product = match read(file) {
             Ok(p) => p,
             Err(e) => {
                 out.error(&rel, e);
@@ -199,7 +198,7 @@ mod tests {
             ]),
         )
         .unwrap();
-        let p = read(&good).unwrap();
+        let p = read(std::fs::File::open(&good).unwrap()).unwrap();
         assert_eq!(p.name.as_deref(), Some("7-Zip 24.09 (x64 edition)"));
         assert_eq!(p.manufacturer.as_deref(), Some("Igor Pavlov"));
         assert_eq!(
@@ -208,7 +207,7 @@ mod tests {
         );
         let bad = dir.path().join("b.msi");
         std::fs::write(&bad, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 then garbage").unwrap();
-        let e = read(&bad).unwrap_err();
+        let e = read(std::fs::File::open(&bad).unwrap()).unwrap_err();
         assert!(matches!(e, MsiError::Unreadable(_)), "{e:?}");
         assert!(
             e.to_string().starts_with("not a readable MSI package: "),
