@@ -331,3 +331,81 @@ fn output_is_deterministic() {
         assert_eq!(a, run());
     }
 }
+
+/// dpkg licences from machine-readable copyright files, end to end: a
+/// DEP-5 file gives an SPDX expression with evidence naming the file and
+/// paragraph, a free-text file gives nothing, the JSON and CycloneDX carry it.
+#[test]
+fn dpkg_licences_come_from_dep5_copyright_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let w = |rel: &str, text: &str| write(&root.join(rel), text.as_bytes(), 0o644);
+    w(
+        "etc/os-release",
+        "ID=debian\nVERSION_ID=\"12\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n",
+    );
+    let stanza = |name: &str| {
+        format!(
+            "Package: {name}\nStatus: install ok installed\nSection: utils\n\
+             Maintainer: Debian <debian@lists.debian.org>\nArchitecture: amd64\nVersion: 1.0-1\n\n"
+        )
+    };
+    w(
+        "var/lib/dpkg/status",
+        &[stanza("tool-a"), stanza("tool-b"), stanza("tool-c")].concat(),
+    );
+    w(
+        "usr/share/doc/tool-a/copyright",
+        "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\
+         Upstream-Name: tool-a\n\n\
+         Files: *\nCopyright: 2024 A\nLicense: GPL-2+\n\n\
+         Files: lib/*\nCopyright: 2020 B\nLicense: Expat or Apache-2.0\n\n\
+         Files: doc/*\nCopyright: 2020 C\nLicense: public-domain\n\n\
+         License: GPL-2+\n The full text.\n",
+    );
+    w(
+        "usr/share/doc/tool-b/copyright",
+        "This package was debianized by someone.\n\nLicense: GPL-2+\n",
+    );
+    let r = scan_json(&[root]);
+    let a = component(&r, "dpkg", "tool-a");
+    assert_eq!(
+        a["license"]["spdx"],
+        "GPL-2.0-or-later AND (MIT OR Apache-2.0) AND LicenseRef-public-domain"
+    );
+    assert_eq!(
+        a["license"]["stated"],
+        "GPL-2+ and (Expat or Apache-2.0) and public-domain"
+    );
+    // Judged open by the archive: `public-domain` is on no list.
+    assert_eq!(a["license"]["open_source"], true);
+    let ev = a["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "dep5-copyright")
+        .expect("copyright evidence");
+    assert_eq!(ev["path"], "usr/share/doc/tool-a/copyright");
+    assert_eq!(
+        ev["detail"],
+        "line 4: Files: * (3 Files paragraphs with a licence)"
+    );
+    for name in ["tool-b", "tool-c"] {
+        let c = component(&r, "dpkg", name);
+        assert_eq!(c["license"]["spdx"], Value::Null, "{name}");
+        assert_eq!(c["license"].get("stated"), None, "{name}");
+    }
+    let out = dir.path().join("bom.json");
+    sovscan()
+        .args(["scan", "-q", "-o"])
+        .arg(format!("cyclonedx={}", out.display()))
+        .arg(root)
+        .assert()
+        .success();
+    let bom: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let text = bom.to_string();
+    assert!(
+        text.contains(r#"{"expression":"GPL-2.0-or-later AND (MIT OR Apache-2.0) AND LicenseRef-public-domain"}"#),
+        "{text}"
+    );
+}
