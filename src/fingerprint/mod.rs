@@ -15,6 +15,7 @@
 //! change elsewhere.
 
 pub mod elf;
+pub mod embedded;
 pub mod macho;
 pub mod pe;
 mod pe_version;
