@@ -317,6 +317,93 @@ pub mod writer {
         v
     }
 
+    /// A minimal PE32+ (x86-64) executable with the named sections' raw
+    /// data, for the PE reader's tests.
+    pub fn pe_with_sections(sections: &[(&str, &[u8])]) -> Vec<u8> {
+        const ALIGN: usize = 0x200;
+        let headers = 0x40 + 4 + 20 + 240 + 40 * sections.len();
+        let mut raw = headers.div_ceil(ALIGN) * ALIGN;
+        let mut v = vec![0u8; 0x40];
+        v[..2].copy_from_slice(b"MZ");
+        v[0x3c..0x40].copy_from_slice(&0x40u32.to_le_bytes());
+        v.extend_from_slice(b"PE\0\0");
+        v.extend_from_slice(&0x8664u16.to_le_bytes()); // AMD64
+        v.extend_from_slice(&(sections.len() as u16).to_le_bytes());
+        v.extend_from_slice(&[0u8; 12]); // time, symbol table, symbols
+        v.extend_from_slice(&240u16.to_le_bytes()); // optional header size
+        v.extend_from_slice(&0x22u16.to_le_bytes()); // executable, large address aware
+        let mut opt = vec![0u8; 240];
+        opt[..2].copy_from_slice(&0x20bu16.to_le_bytes()); // PE32+
+        opt[24..32].copy_from_slice(&0x1_4000_0000u64.to_le_bytes()); // image base
+        opt[32..36].copy_from_slice(&0x1000u32.to_le_bytes()); // section alignment
+        opt[36..40].copy_from_slice(&(ALIGN as u32).to_le_bytes()); // file alignment
+        opt[48..50].copy_from_slice(&6u16.to_le_bytes()); // subsystem version
+        let image = 0x1000 * (sections.len() + 1);
+        opt[56..60].copy_from_slice(&(image as u32).to_le_bytes());
+        opt[60..64].copy_from_slice(&(raw as u32).to_le_bytes()); // headers size
+        opt[68..70].copy_from_slice(&3u16.to_le_bytes()); // console
+        opt[108..112].copy_from_slice(&16u32.to_le_bytes()); // data directories
+        v.extend_from_slice(&opt);
+        let mut bodies = Vec::new();
+        for (i, (name, bytes)) in sections.iter().enumerate() {
+            let size = bytes.len().div_ceil(ALIGN) * ALIGN;
+            let mut sh = [0u8; 40];
+            sh[..name.len()].copy_from_slice(name.as_bytes());
+            sh[8..12].copy_from_slice(&(bytes.len() as u32).to_le_bytes());
+            sh[12..16].copy_from_slice(&(0x1000 * (i as u32 + 1)).to_le_bytes());
+            sh[16..20].copy_from_slice(&(size as u32).to_le_bytes());
+            sh[20..24].copy_from_slice(&(raw as u32).to_le_bytes());
+            sh[36..40].copy_from_slice(&0x4000_0040u32.to_le_bytes()); // initialised, readable
+            v.extend_from_slice(&sh);
+            bodies.push((raw, *bytes));
+            raw += size;
+        }
+        v.resize(raw, 0);
+        for (off, bytes) in bodies {
+            v[off..off + bytes.len()].copy_from_slice(bytes);
+        }
+        v
+    }
+
+    /// A minimal thin x86-64 Mach-O executable with one `__DATA` segment
+    /// holding the named sections, for the Mach-O reader's tests.
+    pub fn macho_with_sections(sections: &[(&str, &[u8])]) -> Vec<u8> {
+        let cmdsize = 72 + 80 * sections.len();
+        let mut data_off = 32 + cmdsize;
+        let mut v = Vec::new();
+        for w in [0xfeed_facfu32, 0x0100_0007, 3, 2, 1, cmdsize as u32, 0, 0] {
+            v.extend_from_slice(&w.to_le_bytes()); // magic, x86_64, all, MH_EXECUTE, 1 command
+        }
+        let total: usize = sections.iter().map(|(_, b)| b.len()).sum();
+        v.extend_from_slice(&0x19u32.to_le_bytes()); // LC_SEGMENT_64
+        v.extend_from_slice(&(cmdsize as u32).to_le_bytes());
+        let mut segname = [0u8; 16];
+        segname[..6].copy_from_slice(b"__DATA");
+        v.extend_from_slice(&segname);
+        for q in [0x1000u64, total as u64, data_off as u64, total as u64] {
+            v.extend_from_slice(&q.to_le_bytes()); // vmaddr, vmsize, fileoff, filesize
+        }
+        for w in [3u32, 3, sections.len() as u32, 0] {
+            v.extend_from_slice(&w.to_le_bytes()); // maxprot, initprot, nsects, flags
+        }
+        for (name, bytes) in sections {
+            let mut sect = [0u8; 16];
+            sect[..name.len()].copy_from_slice(name.as_bytes());
+            v.extend_from_slice(&sect);
+            v.extend_from_slice(&segname);
+            v.extend_from_slice(&(0x1000 + data_off as u64).to_le_bytes()); // addr
+            v.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+            for w in [data_off as u32, 4, 0, 0, 0, 0, 0, 0] {
+                v.extend_from_slice(&w.to_le_bytes()); // offset, align, reloff...
+            }
+            data_off += bytes.len();
+        }
+        for (_, bytes) in sections {
+            v.extend_from_slice(bytes);
+        }
+        v
+    }
+
     /// `.dep-v0`: the JSON, zlib-compressed.
     pub fn dep_v0(json: &str) -> Vec<u8> {
         let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
@@ -401,6 +488,50 @@ mod tests {
         assert!(audit.packages[0].root);
         assert_eq!(audit.packages[1].kind, "runtime");
         assert_eq!(audit.packages[2].kind, "build");
+    }
+
+    /// Every format's reader finds both sections: ELF and Mach-O by name,
+    /// PE's Go data by its magic inside `.data` and `.dep-v0` by name.
+    #[test]
+    fn pe_and_macho_readers_find_the_sections() {
+        use crate::model::binary::{Binary, Format};
+        let go = writer::go_buildinfo("go1.22.5", MODINFO);
+        let dep = writer::dep_v0(
+            r#"{"packages":[{"name":"tool","version":"1.0.0","source":"local","kind":"runtime","dependencies":[],"root":true}]}"#,
+        );
+        let mut data_section = vec![0u8; 48];
+        data_section.extend_from_slice(&go);
+        let files = [
+            (
+                Format::Pe,
+                writer::pe_with_sections(&[
+                    (".text", &[0xc3; 16]),
+                    (".data", &data_section),
+                    (".dep-v0", &dep),
+                ]),
+            ),
+            (
+                Format::Macho,
+                writer::macho_with_sections(&[("__go_buildinfo", &go), (".dep-v0", &dep)]),
+            ),
+        ];
+        for (format, bytes) in files {
+            let mut bin = Binary::new("x", format, bytes.len() as u64);
+            let mut problems = Vec::new();
+            crate::fingerprint::parse(&bytes, &mut bin, &mut problems).unwrap();
+            assert!(problems.is_empty(), "{format:?}: {problems:?}");
+            let info = bin
+                .go
+                .as_ref()
+                .unwrap_or_else(|| panic!("{format:?}: no Go build information"));
+            assert_eq!(info.go_version, "go1.22.5");
+            assert_eq!(info.deps.len(), 2, "{format:?}");
+            assert!(
+                bin.cargo.as_ref().is_some_and(|c| c.packages[0].root),
+                "{format:?}"
+            );
+            assert!(bin.flags.contains(&Flag::Go), "{format:?}");
+        }
     }
 
     #[test]
