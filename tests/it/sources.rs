@@ -332,6 +332,19 @@ fn output_is_deterministic() {
     }
 }
 
+/// The CycloneDX document of a scan of `root`, written outside it.
+fn cyclonedx_of(root: &Path) -> Value {
+    let out = tempfile::tempdir().unwrap();
+    let bom = out.path().join("bom.cdx.json");
+    sovscan()
+        .args(["scan", "-q", "-o"])
+        .arg(format!("cyclonedx={}", bom.display()))
+        .arg(root)
+        .assert()
+        .success();
+    serde_json::from_slice(&std::fs::read(&bom).unwrap()).unwrap()
+}
+
 /// dpkg licences from machine-readable copyright files, end to end: a
 /// DEP-5 file gives an SPDX expression with evidence naming the file and
 /// paragraph, a free-text file gives nothing, the JSON and CycloneDX carry it.
@@ -395,15 +408,7 @@ fn dpkg_licences_come_from_dep5_copyright_files() {
         assert_eq!(c["license"]["spdx"], Value::Null, "{name}");
         assert_eq!(c["license"].get("stated"), None, "{name}");
     }
-    let out = dir.path().join("bom.json");
-    sovscan()
-        .args(["scan", "-q", "-o"])
-        .arg(format!("cyclonedx={}", out.display()))
-        .arg(root)
-        .assert()
-        .success();
-    let bom: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    let text = bom.to_string();
+    let text = cyclonedx_of(root).to_string();
     assert!(
         text.contains(r#"{"expression":"GPL-2.0-or-later AND (MIT OR Apache-2.0) AND LicenseRef-public-domain"}"#),
         "{text}"
@@ -493,14 +498,7 @@ fn embedded_go_modules_and_crates_are_members_of_the_binarys_product() {
     assert_eq!(r["summary"]["products"], 1);
 
     // CycloneDX nests the members, with their purls, in the product.
-    let out = dir.path().join("bom.cdx.json");
-    sovscan()
-        .args(["scan", "-q", "-o"])
-        .arg(format!("cyclonedx={}", out.display()))
-        .arg(root)
-        .assert()
-        .success();
-    let bom: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let bom = cyclonedx_of(root);
     let nested: Vec<&str> = bom["components"][0]["components"]
         .as_array()
         .unwrap()
