@@ -12,6 +12,7 @@ import os
 import re
 import struct
 import sys
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -57,6 +58,31 @@ def pe_certificates(p):
     return out
 
 
+def go_buildinfo(version, modinfo):
+    """Go 1.18+ build information, as fingerprint::embedded::writer writes it."""
+    def varint(n):
+        out = b""
+        while n >= 0x80:
+            out += bytes([(n & 0x7f) | 0x80])
+            n >>= 7
+        return out + bytes([n])
+    framed = (b"0w\xaf\x0c\x92t\x08\x02A\xe1\xc1\x07\xe6\xd6\x18\xe6" + modinfo
+              + b"\xf92C1\x86\x18 r\x00\x82B\x10A\x16\xd8\xf2")
+    head = b"\xff Go buildinf:" + bytes([8, 2])
+    head += b"\0" * (32 - len(head))
+    return head + varint(len(version)) + version + varint(len(framed)) + framed
+
+
+def embedded_seeds():
+    modinfo = (b"path\tgithub.com/acme/tool/cmd/tool\nmod\tgithub.com/acme/tool\tv1.2.3\th1:x=\n"
+               b"dep\tgolang.org/x/sys\tv0.20.0\th1:y=\n=>\tgithub.com/f/sys\tv0.1.0\th1:z=\n")
+    audit = (b'{"packages":[{"name":"a","version":"0.1.0","source":"local","kind":"runtime",'
+             b'"dependencies":[1],"root":true},{"name":"serde","version":"1.0.200",'
+             b'"source":"crates.io","kind":"runtime","dependencies":[]}]}')
+    return [go_buildinfo(b"go1.22.5", modinfo), b"\0" * 16 + go_buildinfo(b"go1.21", b""),
+            zlib.compress(audit, 9)]
+
+
 def pure_seeds():
     by_magic = {"elf": [], "pe": [], "macho": [], "regf": [], "plist": [],
                 "cms": [], "os_release": []}
@@ -78,7 +104,8 @@ def pure_seeds():
     rules = [p for p in files(os.path.join(REPO, "rules")) if p.endswith(".toml")]
     by_magic["rules"] = sorted(rules, key=os.path.getsize)
     by_magic["policy"] = [os.path.join(REPO, "tests/compat/policy.toml")]
-    by_magic["license"] = [b"MIT", b"GPL-2.0-or-later OR (Apache-2.0 AND BSD-3-Clause)",
+    by_magic["embedded"] = embedded_seeds()
+    by_magic["license"] = [b"GPL-2+ with OpenSSL exception, and Expat", b"MIT", b"GPL-2.0-or-later OR (Apache-2.0 AND BSD-3-Clause)",
                            b"LGPLv2+ and (MPL-2.0 or proprietary)", b"(((MIT)))"]
     return by_magic
 

@@ -24,6 +24,7 @@ use crate::image::{DirResolver, Image};
 use crate::model::aggregates::Share;
 use crate::model::binary::{Binary, Flag};
 use crate::model::inventory::{Evidence, Family, Kind, Package, Problem, Source, prop};
+use crate::model::purl;
 use crate::model::report::ComponentFlag;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -464,6 +465,79 @@ pub fn group_package(group: &str, members: &[usize], binaries: &[Binary]) -> Pac
         pkg.kind = Kind::Library;
     }
     pkg
+}
+
+/// One unit per Go module and per shipped crate the binaries of `units`
+/// embed (Go build information, `cargo auditable`): a library component
+/// with its purl, the binary as evidence, and the key of the unit that
+/// ships the binary (`member_of`), so the product folding makes it a member
+/// of that unit's product. The main module and the root crate are the
+/// binary itself (its claims), and build-time crates (`kind: build`:
+/// build scripts, proc macros) are not in the binary: neither is a unit.
+/// The units have no binaries and no files of their own.
+pub fn embedded(units: &[Attached], binaries: &[Binary]) -> Vec<Attached> {
+    let mut out = Vec::new();
+    for u in units {
+        let parent = u.package.key();
+        for &bi in &u.binaries {
+            let b = &binaries[bi];
+            let mut add = |mut p: Package| {
+                p.kind = Kind::Library;
+                p.properties.insert(prop::EMBEDDED_IN, b.path.clone());
+                p.properties.insert(prop::MEMBER_OF, parent.clone());
+                out.push(Attached {
+                    package: p,
+                    binaries: Vec::new(),
+                    files: 0,
+                    install_dir: None,
+                    signing: None,
+                });
+            };
+            if let Some(go) = &b.go {
+                for m in &go.deps {
+                    // A replaced module is built from its replacement.
+                    let built = m.replaced_by.as_deref().unwrap_or(m);
+                    let ev = Evidence::new(
+                        &b.path,
+                        "go-buildinfo",
+                        format!("dep {} {}", m.path, m.version),
+                    );
+                    let mut p = Package::new(Source::Go, &m.path, ev);
+                    p.version = Some(built.version.clone()).filter(|v| !v.is_empty());
+                    p.purl = purl::golang(&built.path, p.version.as_deref());
+                    if let Some(s) = &built.sum {
+                        p.properties.insert("sum", s.clone());
+                    }
+                    if m.replaced_by.is_some() {
+                        p.properties.insert("replaced_by", built.path.clone());
+                    }
+                    add(p);
+                }
+            }
+            if let Some(audit) = &b.cargo {
+                for c in audit
+                    .packages
+                    .iter()
+                    .filter(|c| !c.root && c.kind != "build")
+                {
+                    let ev = Evidence::new(
+                        &b.path,
+                        "cargo-auditable",
+                        format!("package {} {} ({})", c.name, c.version, c.source),
+                    );
+                    let mut p = Package::new(Source::Cargo, &c.name, ev);
+                    p.version = Some(c.version.clone());
+                    // Only crates.io crates are what `pkg:cargo` names.
+                    if c.source == "crates.io" {
+                        p.purl = purl::cargo(&c.name, Some(&c.version));
+                    }
+                    p.properties.insert("crate_source", c.source.clone());
+                    add(p);
+                }
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -208,6 +208,9 @@ fn package(c: &SbomComponent, path: &str, flavour: &str) -> Package {
         p.name = c.name.to_ascii_lowercase();
     }
     p.license = (!c.licenses.is_empty()).then(|| license_expression(&c.licenses));
+    if c.licenses.len() > 1 {
+        p.properties.insert(prop::LICENSE_LIST, "union".to_owned());
+    }
     p.purl = c.purl.clone();
     let parsed = c
         .purl

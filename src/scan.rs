@@ -166,7 +166,9 @@ fn scan_image(
     progress.stage("matching");
     let mut binaries = attach::expand_hard_links(binaries, walked.aliases, &mut errors);
     let units = attach::attach(image, inventory.packages, &binaries);
-    let units = identify::split_payloads(units, &binaries, db);
+    let mut units = identify::split_payloads(units, &binaries, db);
+    let embedded = attach::embedded(&units, &binaries);
+    units.extend(embedded);
     // Each binary's own claims first: a company name the binary's signature
     // contradicts must not label its component.
     let checks: Vec<ClaimCheck> = binaries

@@ -1,5 +1,6 @@
 //! Fuzz target: licence expressions (`MIT OR (GPL-2.0+ AND ...)`) judged
-//! against the embedded rule database's licence table.
+//! against the embedded rule database's licence table, and rewritten as
+//! SPDX expressions.
 
 use sovscan::rules::RuleDb;
 
@@ -10,6 +11,7 @@ fn main() {
         if let Ok(text) = std::str::from_utf8(data) {
             let _ = db.license_is_open(text);
             let _ = db.spdx_id(text);
+            let _ = db.spdx_expression(text);
         }
     });
 }

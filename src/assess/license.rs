@@ -43,16 +43,24 @@ pub fn license_of(
 ) -> LicenseReport {
     if let Some(stated) = pkg.license.as_deref().filter(|s| !s.trim().is_empty())
         && let Some(open) = db.license_is_open(stated)
+        && !gives_way(open, pkg, product, archive, vendor)
     {
-        let spdx = db.spdx_id(stated).map(str::to_owned);
+        let spdx = db.spdx_expression(stated);
         return LicenseReport {
             stated: (spdx.as_deref() != Some(stated)).then(|| stated.to_owned()),
             spdx: spdx.or_else(|| Some(stated.to_owned())),
             open_source: Some(open),
-            basis: format!("{} package metadata", pkg.source),
+            basis: if from_copyright_file(pkg) {
+                "dpkg copyright file".into()
+            } else {
+                format!("{} package metadata", pkg.source)
+            },
         };
     }
     let stated = pkg.license.clone().filter(|s| !s.trim().is_empty());
+    // The stated licence in SPDX form even where it can't be judged (a
+    // name the table doesn't know is a `LicenseRef-`).
+    let stated_spdx = stated.as_deref().and_then(|s| db.spdx_expression(s));
     if let Some(p) = product {
         let open = db.license_is_open(&p.license);
         return LicenseReport {
@@ -66,14 +74,14 @@ pub fn license_of(
         && let Some((open, basis)) = archive_verdict(pkg, a, v)
     {
         return LicenseReport {
-            spdx: None,
+            spdx: stated_spdx,
             stated,
             open_source: Some(open),
             basis,
         };
     }
     LicenseReport {
-        spdx: None,
+        spdx: stated_spdx,
         open_source: None,
         basis: if stated.is_some() {
             "stated licence is not in the licence table".into()
@@ -82,6 +90,43 @@ pub fn license_of(
         },
         stated,
     }
+}
+
+/// Whether the licence came from a Debian copyright file: the union of
+/// the licences of every file in the package, documentation and test data
+/// included, rather than a licence the packager states for the package.
+fn from_copyright_file(pkg: &Package) -> bool {
+    pkg.evidence.iter().any(|e| e.kind == "dep5-copyright")
+}
+
+/// Whether the stated licence is a union of the licences of a package's
+/// files: from a copyright file, or an SBOM's list of them.
+fn is_union(pkg: &Package) -> bool {
+    from_copyright_file(pkg)
+        || pkg.properties.get(prop::LICENSE_LIST).map(String::as_str) == Some("union")
+}
+
+/// Whether a licence from a copyright file judged not open gives way to
+/// stronger evidence: such a union names licences outside the OSI list
+/// (CC0 data, BSD-4-Clause code, CC-BY-SA artwork, GFDL manuals) beside the
+/// program's own, which makes no program proprietary. A product rule
+/// speaks for the program; a distribution whose archive admits only free
+/// software has reviewed every licence in it. The stated licence is still
+/// reported. A licence a package database states is never overruled.
+fn gives_way(
+    open: bool,
+    pkg: &Package,
+    product: Option<&Product>,
+    archive: Option<&Archive>,
+    vendor: Option<&Vendor>,
+) -> bool {
+    !open
+        && is_union(pkg)
+        && (product.is_some()
+            || matches!(
+                (archive, vendor),
+                (Some(a), Some(v)) if archive_verdict(pkg, a, v).is_some_and(|(open, _)| open)
+            ))
 }
 
 /// What a distribution's archive policy says of one of its packages, by the
@@ -139,6 +184,10 @@ mod tests {
             p.properties.insert("section", s.to_owned());
         }
         p
+    }
+
+    fn debian_v(db: &RuleDb) -> &crate::rules::Vendor {
+        db.vendor("debian").unwrap()
     }
 
     /// The licence of a package supplied by `vendor`, no product identified.
@@ -243,6 +292,65 @@ mod tests {
             (l.stated, l.open_source, l.basis.as_str()),
             (None, None, "not stated")
         );
+    }
+
+    #[test]
+    fn a_free_archive_outweighs_licences_outside_the_osi_list() {
+        let db = RuleDb::embedded().unwrap();
+        // What a DEP-5 copyright file of Debian main gives: the program's
+        // licence and a BSD-4-Clause file and a name the table doesn't know.
+        let stated = "GPL-2+ and BSD-4-clause and (public-domain)";
+        let mut p = package(Source::Dpkg, "bsdutils", Some(stated), Some("utils"));
+        let dep5 = Evidence::new(
+            "usr/share/doc/bsdutils/copyright",
+            "dep5-copyright",
+            "line 5",
+        );
+        p.evidence.push(dep5.clone());
+        let l = by_vendor(&db, &p, "debian");
+        assert_eq!(l.open_source, Some(true));
+        assert_eq!(
+            l.spdx.as_deref(),
+            Some("GPL-2.0-or-later AND BSD-4-Clause AND LicenseRef-public-domain")
+        );
+        assert_eq!(l.stated.as_deref(), Some(stated));
+        assert!(
+            l.basis.starts_with("archive policy of Debian"),
+            "{}",
+            l.basis
+        );
+        // A product rule speaks for the program.
+        let libreoffice = db.product("libreoffice").unwrap();
+        let l = license_of(&p, Some(libreoffice), Some(debian_v(&db)), None, &db);
+        assert_eq!(l.basis, "rule product:libreoffice");
+        assert_eq!(l.open_source, Some(true));
+        // Outside the free archive the copyright file judges alone.
+        let mut p = package(
+            Source::Dpkg,
+            "x",
+            Some("BSD-4-clause"),
+            Some("non-free/utils"),
+        );
+        p.evidence.push(dep5);
+        let l = by_vendor(&db, &p, "debian");
+        assert_eq!(
+            (l.open_source, l.basis.as_str()),
+            (Some(false), "dpkg copyright file")
+        );
+        // A licence the package database states is never overruled.
+        let p = package(Source::Rpm, "x", Some("BSD-4-clause"), None);
+        let l = license_of(
+            &p,
+            None,
+            Some(debian_v(&db)),
+            debian_v(&db).archive.as_ref(),
+            &db,
+        );
+        assert_eq!(
+            (l.open_source, l.basis.as_str()),
+            (Some(false), "rpm package metadata")
+        );
+        assert_eq!(l.spdx.as_deref(), Some("BSD-4-Clause"));
     }
 
     #[test]

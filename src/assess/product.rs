@@ -169,11 +169,31 @@ fn product_keys(members: &[&Component]) -> Vec<String> {
     }
 
     // 5. The rest stands alone.
-    members
+    let mut keys: Vec<String> = members
         .iter()
         .zip(keys)
         .map(|(c, k)| k.unwrap_or_else(|| format!("unidentified:{}", c.key)))
-        .collect()
+        .collect();
+
+    // 6. A module or crate a binary embeds belongs to the product of the
+    // component that ships the binary, whatever a rule says of it.
+    let by_key: HashMap<&str, usize> = members
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.key.as_str(), i))
+        .collect();
+    for (i, c) in members.iter().enumerate() {
+        if let Some(&p) = embedded_parent(c).and_then(|k| by_key.get(k)) {
+            keys[i] = keys[p].clone();
+        }
+    }
+    keys
+}
+
+/// The key of the component that ships the binary `c` was found in, for
+/// a module or crate embedded in a binary.
+fn embedded_parent(c: &Component) -> Option<&str> {
+    c.properties.get(prop::MEMBER_OF).map(String::as_str)
 }
 
 /// What an update entry updates: `Security Update for Microsoft Office
@@ -297,6 +317,7 @@ fn installations(members: &[&Component]) -> Vec<Installation> {
 fn lead<'a>(members: &[&'a Component]) -> &'a Component {
     let rank = |c: &Component| {
         (
+            embedded_parent(c).is_none(),
             c.product.is_some(),
             c.matched.as_ref().map(|m| m.confidence),
             c.kind == Kind::Application || c.kind == Kind::OperatingSystem,
@@ -321,7 +342,18 @@ fn product(image: usize, key: &str, members: &[&Component]) -> Product {
         }
         (None, _) => (Basis::Unidentified, lead.name.clone()),
     };
-    let mut versions: Vec<String> = members.iter().filter_map(|c| c.version.clone()).collect();
+    // Embedded modules' versions are theirs, not the product's.
+    let own: Vec<&Component> = members
+        .iter()
+        .copied()
+        .filter(|c| embedded_parent(c).is_none())
+        .collect();
+    let own = if own.is_empty() {
+        members.to_vec()
+    } else {
+        own
+    };
+    let mut versions: Vec<String> = own.iter().filter_map(|c| c.version.clone()).collect();
     versions.sort();
     versions.dedup();
     let mut signers = BTreeMap::new();
@@ -357,7 +389,7 @@ fn product(image: usize, key: &str, members: &[&Component]) -> Product {
         alternatives: lead.alternatives.clone(),
         lead: lead.id.clone(),
         members: members.iter().map(|c| c.id.clone()).collect(),
-        installations: installations(members),
+        installations: installations(&own),
         files: members.iter().map(|c| c.files).sum(),
         binaries: members.iter().map(|c| c.binaries).sum(),
         signers,

@@ -8,6 +8,7 @@
 //! binaries that no package database owns.
 
 use super::ReadError;
+use super::embedded;
 use crate::formats::nesting::parse_json;
 use crate::model::binary::{Binary, ElfInfo, Flag};
 use goblin::elf::Elf;
@@ -74,6 +75,14 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
     }) {
         bin.flag(Flag::Go);
     }
+    let named = |name: &str| {
+        elf.section_headers
+            .iter()
+            .filter(|s| s.sh_type != goblin::elf::section_header::SHT_NOBITS)
+            .find(|s| elf.shdr_strtab.get_at(s.sh_name) == Some(name))
+            .and_then(|s| embedded::section(data, s.sh_offset, s.sh_size))
+    };
+    embedded::take(bin, named(".go.buildinfo"), named(".dep-v0"), problems);
     let mut note_error = None;
     let segments = elf
         .program_headers
@@ -407,6 +416,48 @@ mod tests {
     fn nul_padding_is_trimmed_from_note_json() {
         assert_eq!(trim_nuls(b"{}\0\0"), b"{}");
         assert_eq!(trim_nuls(b"\0"), b"");
+    }
+
+    #[test]
+    fn go_build_info_and_cargo_auditable_sections_are_read() {
+        use crate::fingerprint::embedded::writer;
+        use crate::model::binary::{Claim, Format};
+        let go = writer::go_buildinfo(
+            "go1.22.5",
+            "path\tgithub.com/acme/tool/cmd/tool\nmod\tgithub.com/acme/tool\tv1.2.3\th1:x=\n\
+             dep\tgithub.com/spf13/cobra\tv1.8.0\th1:y=\n",
+        );
+        let dep = writer::dep_v0(
+            r#"{"packages":[{"name":"acme-cli","version":"0.3.0","source":"local","kind":"runtime","dependencies":[1],"root":true},{"name":"serde","version":"1.0.200","source":"crates.io","kind":"runtime","dependencies":[]}]}"#,
+        );
+        let data = writer::elf_with_sections(&[(".go.buildinfo", &go), (".dep-v0", &dep)]);
+        let mut bin = Binary::new("x", Format::Elf, data.len() as u64);
+        let mut problems = Vec::new();
+        read(&data, &mut bin, &mut problems).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(bin.flags.contains(&Flag::Go));
+        let info = bin.go.as_ref().unwrap();
+        assert_eq!(info.main.as_ref().unwrap().version, "v1.2.3");
+        assert_eq!(info.deps[0].path, "github.com/spf13/cobra");
+        assert_eq!(bin.cargo.as_ref().unwrap().packages.len(), 2);
+        for c in [
+            "go:module=github.com/acme/tool",
+            "go:path=github.com/acme/tool/cmd/tool",
+            "cargo:package=acme-cli",
+        ] {
+            assert!(
+                bin.claims.contains(&Claim::Metadata(c.into())),
+                "{c}: {:?}",
+                bin.claims
+            );
+        }
+        // A broken section is a problem entry, and the rest still reads.
+        let data = writer::elf_with_sections(&[(".go.buildinfo", &go[..40]), (".dep-v0", b"junk")]);
+        let mut bin = Binary::new("x", Format::Elf, data.len() as u64);
+        let mut problems = Vec::new();
+        read(&data, &mut bin, &mut problems).unwrap();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(bin.flags.contains(&Flag::Go) && bin.go.is_none() && bin.cargo.is_none());
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! no chain validated, so signer claims are `verified: false`.
 
 use super::ReadError;
+use super::embedded;
 use crate::formats::bytes::be32;
 use crate::formats::cms::{self, Signed};
 use crate::model::binary::{Binary, Claim, CodeSignature, Flag, MachoInfo, SignerName, Slice};
@@ -98,6 +99,7 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
             "dylib" => bin.flag(Flag::SharedLibrary),
             _ => {}
         }
+        embedded::take(bin, f.go.as_deref(), f.dep.as_deref(), problems);
     }
     bin.arch = match info.archs.len() {
         0 => None,
@@ -144,6 +146,21 @@ struct SliceFacts {
     id_dylib: Option<String>,
     dylibs: Vec<String>,
     min_os: Option<String>,
+    /// `__DATA,__go_buildinfo` (Go) and `__DATA,.dep-v0` (`cargo
+    /// auditable`), copied out of the slice: both are small.
+    go: Option<Vec<u8>>,
+    dep: Option<Vec<u8>>,
+}
+
+/// The bytes of the named section of a slice, if it has file contents.
+fn named_section(m: &MachO, bytes: &[u8], name: &str) -> Option<Vec<u8>> {
+    m.segments
+        .iter()
+        .filter_map(|seg| seg.sections().ok())
+        .flatten()
+        .find(|(sec, _)| sec.name().is_ok_and(|n| n == name) && sec.offset != 0)
+        .and_then(|(sec, _)| embedded::section(bytes, u64::from(sec.offset), sec.size))
+        .map(<[u8]>::to_vec)
 }
 
 /// Reads one thin Mach-O; `bytes` is that slice alone (signature offsets are
@@ -156,6 +173,8 @@ fn read_slice(m: &MachO, bytes: &[u8], problems: &mut Vec<String>) -> (Slice, Sl
         id_dylib: None,
         dylibs: Vec::new(),
         min_os: None,
+        go: named_section(m, bytes, "__go_buildinfo"),
+        dep: named_section(m, bytes, ".dep-v0"),
     };
     let mut signature = None;
     for lc in &m.load_commands {

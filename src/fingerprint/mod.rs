@@ -16,6 +16,7 @@
 //! change elsewhere.
 
 pub mod elf;
+pub mod embedded;
 pub mod macho;
 pub mod pe;
 mod pe_version;

@@ -11,6 +11,7 @@
 //! of the file as it is (`digest_ok`). A forged certificate passes that test;
 //! a modified file does not.
 
+use super::embedded;
 use super::{ReadError, pe_version};
 use crate::formats::cms::{self, Tag};
 use crate::model::binary::{Binary, Claim, Flag, PeInfo, Signature, Subject};
@@ -60,6 +61,27 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
             data.len()
         ));
     }
+    // Go puts its build information at the start of the data section (no
+    // section of its own in PE); `cargo auditable` adds `.dep-v0`.
+    let raw = |s: &goblin::pe::section_table::SectionTable| {
+        embedded::section(
+            data,
+            u64::from(s.pointer_to_raw_data),
+            u64::from(s.size_of_raw_data),
+        )
+    };
+    let go = pe
+        .sections
+        .iter()
+        .filter(|s| s.name().is_ok_and(|n| n == ".data"))
+        .filter_map(raw)
+        .find_map(|d| embedded::find_go_magic(d).map(|i| &d[i..]));
+    let dep = pe
+        .sections
+        .iter()
+        .find(|s| s.name().is_ok_and(|n| n == ".dep-v0"))
+        .and_then(raw);
+    embedded::take(bin, go, dep, problems);
     let dirs = pe
         .header
         .optional_header

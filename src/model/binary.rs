@@ -138,6 +138,10 @@ pub struct Binary {
     /// Authenticode; Mach-O reports its signature under `macho`).
     pub signature: Option<Signature>,
     pub macho: Option<MachoInfo>,
+    /// Go build information (`.go.buildinfo`), Go 1.18 and later.
+    pub go: Option<GoBuildInfo>,
+    /// The crates a `cargo auditable` build recorded (`.dep-v0`).
+    pub cargo: Option<CargoAudit>,
     /// Other names of the same file (hard links), each a record of its own.
     pub links: Vec<String>,
     /// Who the binary says made it (rule-matching input; the format's own
@@ -160,6 +164,8 @@ impl Binary {
             pe: None,
             signature: None,
             macho: None,
+            go: None,
+            cargo: None,
             links: Vec::new(),
             claims: Vec::new(),
             dev: 0,
@@ -358,4 +364,54 @@ impl From<Subject> for SignerName {
             c: s.c,
         }
     }
+}
+
+/// What the Go linker records in a binary (`runtime/debug.BuildInfo`):
+/// the toolchain, the main package and module, and every module linked in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoBuildInfo {
+    /// `go1.22.5`.
+    pub go_version: String,
+    /// The main package's import path (`github.com/cli/cli/v2/cmd/gh`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The main module; its version is `(devel)` for a build from a
+    /// checkout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub main: Option<GoModule>,
+    /// The modules linked in, as the build listed them.
+    #[serde(default)]
+    pub deps: Vec<GoModule>,
+}
+
+/// One Go module: path, version and `go.sum` hash; a `replace` directive's
+/// target in `replaced_by`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoModule {
+    pub path: String,
+    pub version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sum: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<Box<GoModule>>,
+}
+
+/// The dependency list `cargo auditable` embeds in a Rust binary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CargoAudit {
+    pub packages: Vec<CratePackage>,
+}
+
+/// One crate of a `cargo auditable` list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CratePackage {
+    pub name: String,
+    pub version: String,
+    /// `crates.io`, `local`, `git`, or a registry's name.
+    pub source: String,
+    /// `runtime` or `build` (build scripts and proc macros: not shipped).
+    pub kind: String,
+    /// The crate the binary was built from.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub root: bool,
 }

@@ -47,9 +47,13 @@ pub enum Source {
     Appx,
     /// An install directory of binaries no package owns.
     Binary,
+    /// A crate a `cargo auditable` binary lists (`.dep-v0`).
+    Cargo,
     Chocolatey,
     Dpkg,
     Flatpak,
+    /// A Go module a Go binary's build information lists.
+    Go,
     Homebrew,
     /// A cached Windows Installer package.
     Msi,
@@ -68,14 +72,16 @@ pub enum Source {
 }
 
 impl Source {
-    pub const ALL: [Source; 17] = [
+    pub const ALL: [Source; 19] = [
         Source::Apk,
         Source::App,
         Source::Appx,
         Source::Binary,
+        Source::Cargo,
         Source::Chocolatey,
         Source::Dpkg,
         Source::Flatpak,
+        Source::Go,
         Source::Homebrew,
         Source::Msi,
         Source::Os,
@@ -94,9 +100,11 @@ impl Source {
             Source::App => "app",
             Source::Appx => "appx",
             Source::Binary => "binary",
+            Source::Cargo => "cargo",
             Source::Chocolatey => "chocolatey",
             Source::Dpkg => "dpkg",
             Source::Flatpak => "flatpak",
+            Source::Go => "go",
             Source::Homebrew => "homebrew",
             Source::Msi => "msi",
             Source::Os => "os",
@@ -208,6 +216,17 @@ pub mod prop {
     /// The archive section (dpkg `Section`): `non-free/...` is outside a
     /// distribution's free archive.
     pub const SECTION: &str = "section";
+    /// `union` when the stated licence joins every licence a scanner found
+    /// in a package's files (an SBOM that lists several, as Syft and Trivy
+    /// write what a copyright file names), rather than one the package is
+    /// offered under: judged as a copyright file's union is.
+    pub const LICENSE_LIST: &str = "license_list";
+    /// For a module or crate a binary embeds (sources `go`, `cargo`): the
+    /// binary's image path.
+    pub const EMBEDDED_IN: &str = "embedded_in";
+    /// For a module or crate a binary embeds: the key of the component
+    /// that ships the binary, whose product it is a member of.
+    pub const MEMBER_OF: &str = "member_of";
 }
 
 /// Format-specific facts of a package, by key, in key order. The keys of
@@ -319,6 +338,8 @@ impl Package {
     /// - `homebrew:formula:NAME`, `homebrew:cask:TOKEN`: the Cellar and
     ///   Caskroom paths carry the version, the name does not;
     /// - `app:PATH`, `binary:PATH`: the install directory;
+    /// - `go:MODULE:BINARY`, `cargo:CRATE:BINARY`: a module or crate and the
+    ///   image path of the binary that embeds it;
     /// - `os:ID`: the os-release `ID` (`debian`), `windows`, `macos`;
     /// - every other package database: `SOURCE:NAME[:ARCH]`
     ///   (`dpkg:firefox-esr:amd64`, `rpm:ICAClient:x86_64`).
@@ -368,6 +389,9 @@ pub fn key_of(
             format!("{source}:{}", prop(prop::INSTALL_PATH).unwrap_or(name))
         }
         Source::Os => format!("os:{name}"),
+        Source::Go | Source::Cargo => {
+            format!("{source}:{name}:{}", prop(prop::EMBEDDED_IN).unwrap_or(""))
+        }
         _ => with_arch(name),
     }
 }

@@ -3,7 +3,9 @@
 //! `diff` and `--baseline`.
 
 use super::aggregates::{Aggregates, Share};
-use super::binary::{Binary, ElfInfo, Flag, Format, MachoInfo, PeInfo, Signature};
+use super::binary::{
+    Binary, CargoAudit, ElfInfo, Flag, Format, GoBuildInfo, MachoInfo, PeInfo, Signature,
+};
 use super::inventory::{Evidence, Family, Kind, Properties, Source, Supplier};
 use super::risk::{Bloc, Confidence, ModelParams, Risk};
 use super::verdict::Verdict;
@@ -408,6 +410,12 @@ pub struct BinaryReport {
     /// Mach-O files only: slices, load commands, code signature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub macho: Option<MachoInfo>,
+    /// Go build information (Go 1.18 and later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub go: Option<GoBuildInfo>,
+    /// The crates a `cargo auditable` build embedded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cargo: Option<CargoAudit>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<String>,
 }
@@ -428,6 +436,8 @@ impl BinaryReport {
             pe: b.pe,
             signature: b.signature,
             macho: b.macho,
+            go: b.go,
+            cargo: b.cargo,
             links: b.links,
         }
     }

@@ -10,6 +10,7 @@ mod layers;
 mod load;
 mod matcher;
 pub mod schema;
+mod spdx_expr;
 mod validate;
 
 /// "Did you mean" for the views above the rules (`explain`).
@@ -282,6 +283,13 @@ impl RuleDb {
         self.license_index.get(&key).map(|&i| self.licenses[i].osi)
     }
 
+    /// A stated licence as an SPDX expression, its names under their SPDX
+    /// ids (`GPLv2+ and ASL 2.0` → `GPL-2.0-or-later AND Apache-2.0`);
+    /// `None` when no name in it is known ([`spdx_expr`]).
+    pub fn spdx_expression(&self, stated: &str) -> Option<String> {
+        spdx_expr::spdx_expression(stated, &|name| self.spdx_id(name).map(str::to_owned))
+    }
+
     /// The SPDX id for a stated licence when the table knows it under
     /// another spelling (`GPLv2+` → `GPL-2.0-or-later`).
     pub fn spdx_id(&self, stated: &str) -> Option<&str> {
@@ -324,7 +332,7 @@ fn license_expr_open(expr: &str, osi: &dyn Fn(&str) -> Option<bool>) -> Option<b
     parse_or(&tokens, &mut pos, osi, 0).unwrap_or(None)
 }
 
-fn tokenize(expr: &str) -> Vec<String> {
+pub(crate) fn tokenize(expr: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     for c in expr.chars() {

@@ -331,3 +331,183 @@ fn output_is_deterministic() {
         assert_eq!(a, run());
     }
 }
+
+/// The CycloneDX document of a scan of `root`, written outside it.
+fn cyclonedx_of(root: &Path) -> Value {
+    let out = tempfile::tempdir().unwrap();
+    let bom = out.path().join("bom.cdx.json");
+    sovscan()
+        .args(["scan", "-q", "-o"])
+        .arg(format!("cyclonedx={}", bom.display()))
+        .arg(root)
+        .assert()
+        .success();
+    serde_json::from_slice(&std::fs::read(&bom).unwrap()).unwrap()
+}
+
+/// dpkg licences from machine-readable copyright files, end to end: a
+/// DEP-5 file gives an SPDX expression with evidence naming the file and
+/// paragraph, a free-text file gives nothing, the JSON and CycloneDX carry it.
+#[test]
+fn dpkg_licences_come_from_dep5_copyright_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let w = |rel: &str, text: &str| write(&root.join(rel), text.as_bytes(), 0o644);
+    w(
+        "etc/os-release",
+        "ID=debian\nVERSION_ID=\"12\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n",
+    );
+    let stanza = |name: &str| {
+        format!(
+            "Package: {name}\nStatus: install ok installed\nSection: utils\n\
+             Maintainer: Debian <debian@lists.debian.org>\nArchitecture: amd64\nVersion: 1.0-1\n\n"
+        )
+    };
+    w(
+        "var/lib/dpkg/status",
+        &[stanza("tool-a"), stanza("tool-b"), stanza("tool-c")].concat(),
+    );
+    w(
+        "usr/share/doc/tool-a/copyright",
+        "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\
+         Upstream-Name: tool-a\n\n\
+         Files: *\nCopyright: 2024 A\nLicense: GPL-2+\n\n\
+         Files: lib/*\nCopyright: 2020 B\nLicense: Expat or Apache-2.0\n\n\
+         Files: doc/*\nCopyright: 2020 C\nLicense: public-domain\n\n\
+         License: GPL-2+\n The full text.\n",
+    );
+    w(
+        "usr/share/doc/tool-b/copyright",
+        "This package was debianized by someone.\n\nLicense: GPL-2+\n",
+    );
+    let r = scan_json(&[root]);
+    let a = component(&r, "dpkg", "tool-a");
+    assert_eq!(
+        a["license"]["spdx"],
+        "GPL-2.0-or-later AND (MIT OR Apache-2.0) AND LicenseRef-public-domain"
+    );
+    assert_eq!(
+        a["license"]["stated"],
+        "GPL-2+ and (Expat or Apache-2.0) and public-domain"
+    );
+    // Judged open by the archive: `public-domain` is on no list.
+    assert_eq!(a["license"]["open_source"], true);
+    let ev = a["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "dep5-copyright")
+        .expect("copyright evidence");
+    assert_eq!(ev["path"], "usr/share/doc/tool-a/copyright");
+    assert_eq!(
+        ev["detail"],
+        "line 4: Files: * (3 Files paragraphs with a licence)"
+    );
+    for name in ["tool-b", "tool-c"] {
+        let c = component(&r, "dpkg", name);
+        assert_eq!(c["license"]["spdx"], Value::Null, "{name}");
+        assert_eq!(c["license"].get("stated"), None, "{name}");
+    }
+    let text = cyclonedx_of(root).to_string();
+    assert!(
+        text.contains(r#"{"expression":"GPL-2.0-or-later AND (MIT OR Apache-2.0) AND LicenseRef-public-domain"}"#),
+        "{text}"
+    );
+}
+
+/// Go modules and `cargo auditable` crates embedded in binaries are
+/// components of their own (purls, evidence naming the binary), members of
+/// the product of the component that ships the binary; the main module and
+/// root crate are claims of the binary, build-time crates are left out.
+#[test]
+fn embedded_go_modules_and_crates_are_members_of_the_binarys_product() {
+    use sovscan::fingerprint::embedded::writer;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let go = writer::go_buildinfo(
+        "go1.22.5",
+        "path\tgithub.com/acme/tool/cmd/tool\n\
+         mod\tgithub.com/acme/tool\tv1.2.3\th1:aaa=\n\
+         dep\tgithub.com/spf13/cobra\tv1.8.0\th1:bbb=\n\
+         dep\tgolang.org/x/sys\tv0.20.0\th1:ccc=\n\
+         =>\tgithub.com/acme/sys-fork\tv0.20.1\th1:ddd=\n\
+         build\t-compiler=gc\n",
+    );
+    let dep = writer::dep_v0(
+        r#"{"packages":[
+        {"name":"acme-rs","version":"0.3.0","source":"local","kind":"runtime","dependencies":[1,2],"root":true},
+        {"name":"serde","version":"1.0.200","source":"crates.io","kind":"runtime","dependencies":[]},
+        {"name":"cc","version":"1.0.90","source":"crates.io","kind":"build","dependencies":[]}]}"#,
+    );
+    write(
+        &root.join("opt/acme/bin/tool"),
+        &writer::elf_with_sections(&[(".go.buildinfo", &go)]),
+        0o755,
+    );
+    write(
+        &root.join("opt/acme/bin/acme-rs"),
+        &writer::elf_with_sections(&[(".dep-v0", &dep)]),
+        0o755,
+    );
+    let r = scan_json(&[root]);
+    assert_eq!(r["errors"], serde_json::json!([]));
+    let tool = binary(&r, "opt/acme/bin/tool");
+    assert_eq!(tool["go"]["go_version"], "go1.22.5");
+    assert_eq!(tool["go"]["main"]["path"], "github.com/acme/tool");
+    assert_eq!(
+        binary(&r, "opt/acme/bin/acme-rs")["cargo"]["packages"][0]["root"],
+        true
+    );
+
+    let cobra = component(&r, "go", "github.com/spf13/cobra");
+    assert_eq!(cobra["purl"], "pkg:golang/github.com/spf13/cobra@v1.8.0");
+    assert_eq!(cobra["kind"], "library");
+    assert_eq!(cobra["evidence"][0]["path"], "opt/acme/bin/tool");
+    assert_eq!(cobra["evidence"][0]["kind"], "go-buildinfo");
+    // A replaced module is built from its replacement.
+    let sys = component(&r, "go", "golang.org/x/sys");
+    assert_eq!(sys["purl"], "pkg:golang/github.com/acme/sys-fork@v0.20.1");
+    let serde = component(&r, "cargo", "serde");
+    assert_eq!(serde["purl"], "pkg:cargo/serde@1.0.200");
+    let sources: Vec<(&str, &str)> = r["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["source"].as_str().unwrap(), c["name"].as_str().unwrap()))
+        .collect();
+    for absent in ["github.com/acme/tool", "acme-rs", "cc"] {
+        assert!(
+            !sources.iter().any(|(s, n)| *s != "binary" && *n == absent),
+            "{absent}: {sources:?}"
+        );
+    }
+    // One product: the binary group, with its embedded members; the
+    // group leads, the members' versions are not the product's.
+    let products = r["products"].as_array().unwrap();
+    assert_eq!(products.len(), 1, "{products:#?}");
+    let p = &products[0];
+    assert_eq!(p["members"].as_array().unwrap().len(), 4);
+    assert_eq!(p["versions"], serde_json::json!([]));
+    let lead = r["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == p["lead"])
+        .unwrap();
+    assert_eq!(lead["source"], "binary");
+    assert_eq!(r["summary"]["products"], 1);
+
+    // CycloneDX nests the members, with their purls, in the product.
+    let bom = cyclonedx_of(root);
+    let nested: Vec<&str> = bom["components"][0]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["purl"].as_str())
+        .collect();
+    assert!(
+        nested.contains(&"pkg:golang/github.com/spf13/cobra@v1.8.0"),
+        "{nested:?}"
+    );
+    assert!(nested.contains(&"pkg:cargo/serde@1.0.200"), "{nested:?}");
+}

@@ -11,6 +11,7 @@
 //! round-tripping we don't need.
 
 mod apt_lists;
+mod copyright;
 
 pub use apt_lists::{Release, parse_release};
 
@@ -61,6 +62,7 @@ impl Collector for Dpkg {
         }
         for pkg in &mut found {
             read_file_list(image, pkg, out);
+            copyright::read(image, pkg, out);
         }
         if !found.is_empty() {
             apt_lists::annotate(image, &mut found, out);
