@@ -120,6 +120,14 @@ codes! {
     UntestedTrait = "R036",
     /// Tables and arrays nested deeper than the bound (24 levels).
     RuleTooDeep = "R037",
+    /// A workplace product that is not open source, without an open-source
+    /// or EU-controlled alternative and without `no_alternative_reason`.
+    NoAlternative = "R038",
+    /// A migration profile's effort that is no class (S, M, L, XL).
+    NotAnEffort = "R039",
+    /// An empty `no_alternative_reason`, or a migration profile's empty
+    /// `reason` or `source`.
+    EmptyMigrationText = "R040",
 
     /// The policy file cannot be read.
     PolicyUnreadable = "P001",
