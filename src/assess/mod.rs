@@ -24,6 +24,7 @@ pub mod aggregate;
 pub mod component;
 pub mod gate;
 pub mod license;
+pub mod plan;
 pub mod policy;
 pub mod product;
 

@@ -10,8 +10,12 @@
 //! them at once. The parameter checks are the rule database's own
 //! ([`params`]), so a policy can't set what the database may not. Each
 //! section has its own reader below; problems are listed section by
-//! section: `[model]`, `[[mitigation]]`, `[deny]`, `[[allow]]`.
+//! section: `[model]`, `[[mitigation]]`, `[deny]`, `[[allow]]`, `[plan]`
+//! (`policy/plan_keys.rs`).
 
+mod plan_keys;
+
+use crate::assess::plan::PlanSettings;
 use crate::bounded;
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, line_col};
@@ -33,6 +37,7 @@ struct PolicyFile {
     deny: Option<DenyDef>,
     #[serde(default)]
     allow: Vec<Spanned<AllowDef>>,
+    plan: Option<plan_keys::PlanDef>,
 }
 
 /// What a CI gate refuses.
@@ -160,6 +165,8 @@ pub struct Policy {
     pub warnings: Vec<String>,
     /// The file, for reports.
     pub path: Option<String>,
+    /// `[plan]`: the settings of a migration plan.
+    pub plan: PlanSettings,
 }
 
 impl Policy {
@@ -210,6 +217,9 @@ impl Policy {
         }
         for a in file.allow {
             cx.allow(a, &mut p);
+        }
+        if let Some(d) = file.plan {
+            p.plan = cx.plan(d);
         }
         if cx.errors.is_empty() {
             Ok(p)
