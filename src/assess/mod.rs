@@ -21,6 +21,7 @@
 //! any level can be traced back to its evidence.
 
 pub mod aggregate;
+pub mod check;
 pub mod component;
 pub mod gate;
 pub mod license;

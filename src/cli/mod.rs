@@ -8,10 +8,12 @@
 //! fatal error ([`Error::exit_code`]).
 
 mod args;
+mod check;
 mod diff;
 mod docs;
 mod explain;
 mod inputs;
+mod plan;
 mod report;
 mod rules;
 mod scan;
@@ -19,8 +21,8 @@ mod summary;
 mod term;
 
 pub use args::{
-    Cli, Command, DiffArgs, DiffFormat, ExplainArgs, Format, ListArgs, ReportArgs, RuleArgs,
-    RulesCommand, ScanArgs, ScanOpts, SummaryArgs,
+    CheckArgs, CheckFormat, Cli, Command, DiffArgs, DiffFormat, ExplainArgs, Format, ListArgs,
+    PlanArgs, PlanFormat, ReportArgs, RuleArgs, RulesCommand, ScanArgs, ScanOpts, SummaryArgs,
 };
 pub use inputs::{load_policy, load_rules, read_report, scan_roots};
 
@@ -128,6 +130,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Explain(args) => explain::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Report(args) => report::run(args),
+        Command::Plan(args) => plan::run(args),
+        Command::Check(args) => check::run(args),
         Command::Rules(RulesCommand::Check {
             paths,
             no_default_rules,

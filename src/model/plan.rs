@@ -165,3 +165,104 @@ pub struct WhatIf {
     pub replacements: Vec<Replacement>,
     pub figures: Figures,
 }
+
+/// One link of a control chain, as `sovscan check` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChainLink {
+    pub id: String,
+    pub name: String,
+    pub country: Option<String>,
+    /// Since when its parent controls it (null for the controller).
+    pub controlled_since: Option<String>,
+    pub source: String,
+    pub as_of: String,
+}
+
+/// A law that reaches the controller, or a warning naming the product.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LawRef {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub effect: String,
+    pub citation: String,
+}
+
+/// The GDPR-relevant traits of a product (facts of the database, not legal
+/// advice).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GdprTraits {
+    /// Content is processed in the vendor's cloud and the controller is
+    /// outside the EU/EEA.
+    pub processing_outside_eu: bool,
+    /// Traits that tie it to the vendor's cloud (`cloud-processing`,
+    /// `account-required`, `online-activation`, `remote-cutoff`).
+    pub cloud_dependency: Vec<String>,
+    /// Telemetry by default.
+    pub telemetry: bool,
+    /// The controller is subject to the US CLOUD Act or FISA §702.
+    pub us_cloud_act_fisa702: bool,
+    /// The controller is subject to the PRC National Intelligence Law.
+    pub prc_intelligence_law: bool,
+}
+
+/// The migration profile as a check shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MigrationProfile {
+    pub effort: Effort,
+    pub reason: String,
+    pub blockers: Vec<String>,
+    pub formats: Option<String>,
+    pub eu_hosting: Option<String>,
+    pub source: String,
+    pub as_of: String,
+}
+
+/// One product assessed for the role it would fill.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductCheck {
+    pub id: String,
+    pub name: String,
+    pub category: String,
+    pub role: String,
+    pub license: String,
+    pub open_source: Option<bool>,
+    /// From the publishing vendor to the ultimate controller.
+    pub chain: Vec<ChainLink>,
+    pub controller_country: Option<String>,
+    /// `eu`, `adequacy`, `us`, `cn_ru`, `other`, `community`.
+    pub bloc: String,
+    pub laws: Vec<LawRef>,
+    pub warnings: Vec<LawRef>,
+    pub level: String,
+    pub exposure: Option<f64>,
+    pub score: Option<f64>,
+    pub dimensions: Option<super::risk::Dimensions>,
+    /// Ids of the model rules and gates that fired.
+    pub rules: Vec<String>,
+    pub gates: Vec<String>,
+    pub reasons: Vec<String>,
+    pub gdpr: GdprTraits,
+    pub migration: Option<MigrationProfile>,
+    pub no_alternative_reason: Option<String>,
+    /// What the policy's `[deny]` says of it (empty: nothing).
+    pub violations: Vec<String>,
+    pub product_source: String,
+    pub product_as_of: String,
+    /// Open source and EU- or community-controlled first (empty for an
+    /// alternative itself).
+    pub alternatives: Vec<ProductCheck>,
+}
+
+/// `sovscan check`'s answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    pub plan_version: String,
+    pub query: String,
+    /// How the query was resolved: `product id`, `product name`, `vendor
+    /// id`, `name contains`.
+    pub matched_by: String,
+    pub products: Vec<ProductCheck>,
+    /// Whether a checked product (not an alternative) violates the policy.
+    pub denied: bool,
+}

@@ -8,6 +8,7 @@
 //! `html` render; [`crate::fmt`] is the one place that shows numbers, shares and
 //! shortened names to people.
 
+pub mod check;
 pub mod csv;
 pub mod cyclonedx;
 pub mod diff;
@@ -19,6 +20,7 @@ pub mod json;
 pub mod md;
 pub mod ndjson;
 pub mod output;
+pub mod plan;
 pub mod sarif;
 pub mod table;
 

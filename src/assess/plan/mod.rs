@@ -141,7 +141,8 @@ pub fn plan(rows: &[Component], inp: &Inputs) -> Plan {
         }
         let picked = pick_year(&mut queue, year, plan.phases.is_empty(), inp);
         if !picked.is_empty() {
-            let (reps, points, next_rows, next_figs) = apply(&current, &picked, inp);
+            let (reps, points, next_rows, next_figs, unneeded) = apply(&current, picked, inp);
+            queue.extend(unneeded);
             current = next_rows;
             figs = next_figs;
             plan.phases.push(Phase {
@@ -338,25 +339,39 @@ fn kept_until(product: &str, policy: &Policy) -> Option<Date> {
 }
 
 /// Applies a year's switches in order: the replacements with the gain each
-/// gave, the points spent, the rows and figures after.
+/// gave, the points spent, the rows and figures after, and the switches not
+/// needed any more because the target was reached before them (critical
+/// ones are always made).
 fn apply(
     rows: &[Component],
-    picked: &[Candidate],
+    picked: Vec<Candidate>,
     inp: &Inputs,
-) -> (Vec<Replacement>, u32, Vec<Component>, Figures) {
+) -> (
+    Vec<Replacement>,
+    u32,
+    Vec<Component>,
+    Figures,
+    Vec<Candidate>,
+) {
     let mut current = rows.to_vec();
     let mut figs = inp.figures(&current);
     let mut reps = Vec::new();
     let mut points = 0;
+    let mut unneeded = Vec::new();
     for c in picked {
+        let reached = figs.oss_share_weighted.unwrap_or(0.0) + 1e-9 >= inp.goal.target_share;
+        if reached && !c.first {
+            unneeded.push(c);
+            continue;
+        }
         let next = switch(&current, &c.from, c.to, inp.cx);
         let next_figs = inp.figures(&next);
-        reps.push(replacement(&current, c, &figs, &next_figs, inp));
+        reps.push(replacement(&current, &c, &figs, &next_figs, inp));
         points += c.effort.points();
         current = next;
         figs = next_figs;
     }
-    (reps, points, current, figs)
+    (reps, points, current, figs, unneeded)
 }
 
 /// One replacement as the plan lists it.
@@ -409,7 +424,10 @@ fn replacement(
             .and_then(|m| m.eu_hosting.clone()),
         seats: site.and_then(|s| s.seats),
         cost: site.and_then(|s| s.cost),
-        gain_oss: crate::assess::round(4, diff(after.oss_share_weighted, before.oss_share_weighted)),
+        gain_oss: crate::assess::round(
+            4,
+            diff(after.oss_share_weighted, before.oss_share_weighted),
+        ),
         gain_index: crate::assess::round(1, diff(after.index, before.index)),
     }
 }

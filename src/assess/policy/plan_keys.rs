@@ -134,7 +134,11 @@ impl Reader<'_> {
         if let Some(c) = &s.cost
             && (!c.get_ref().is_finite() || *c.get_ref() < 0.0)
         {
-            self.err(c.span(), Code::PlanCapacity, "a cost is a non-negative number");
+            self.err(
+                c.span(),
+                Code::PlanCapacity,
+                "a cost is a non-negative number",
+            );
         }
         let effort = s.effort.as_ref().and_then(|e| {
             let parsed = Effort::parse(e.get_ref());
