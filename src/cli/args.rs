@@ -147,6 +147,9 @@ pub struct ScanArgs {
     /// Fail only on violations that a previous report (sovscan scan -f json) doesn't have.
     #[arg(long, value_name = "OLD.json")]
     pub baseline: Option<PathBuf>,
+    /// Add a "Measures" section with a migration plan to the md and html report (also when the policy has [plan]). See docs/plan.md.
+    #[arg(long)]
+    pub plan: bool,
     #[command(flatten)]
     pub opts: ScanOpts,
 }
@@ -320,6 +323,12 @@ pub struct ReportArgs {
     /// Table: every column at full width, whatever the terminal's width (by default the table fits the terminal, or 120 columns in a pipe or file).
     #[arg(long)]
     pub wide: bool,
+    /// Add a "Measures" section with a migration plan to the md and html report (also when --policy has [plan]). See docs/plan.md.
+    #[arg(long)]
+    pub plan: bool,
+    /// Policy file (TOML) whose [plan] and model settings the plan uses.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
     /// The rule database that names laws, gates and alternatives (as for the scan).
     #[command(flatten)]
     pub rules: RuleArgs,

@@ -7,6 +7,7 @@ use crate::assess::plan::{self, Goal, Inputs};
 use crate::assess::policy::Policy;
 use crate::date::Date;
 use crate::model::report::Component;
+use crate::model::risk::ModelParams;
 use crate::report::plan as render;
 use crate::rules::{RuleDb, did_you_mean};
 use std::process::ExitCode;
@@ -26,7 +27,18 @@ pub fn run(args: PlanArgs) -> Result<ExitCode, Error> {
     let inp = Inputs {
         cx: &cx,
         policy: &policy,
-        goal: goal(&args, &policy, &params, today),
+        goal: goal(
+            &Overrides {
+                from: args.from,
+                by: args.by,
+                target: args.target,
+                capacity: args.capacity,
+                max_migrations: args.max_migrations,
+            },
+            &policy,
+            &params,
+            today,
+        ),
         names,
     };
     let bytes = if args.replace.is_empty() {
@@ -59,6 +71,35 @@ pub fn run(args: PlanArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The plan for a report's "Measures" section: when asked (`--plan`) or
+/// when the policy has `[plan]`; the policy's settings, else the model's
+/// target from this year, without a capacity limit.
+pub fn for_report(
+    report: &crate::model::report::Report,
+    db: &RuleDb,
+    policy: &Policy,
+    asked: bool,
+) -> Result<Option<crate::model::plan::Plan>, Error> {
+    if !asked && !policy.plan.present {
+        return Ok(None);
+    }
+    let today = scan_date()?;
+    let params = policy.params(db);
+    let cx = Context {
+        db,
+        params: &params,
+        mitigations: &policy.mitigations,
+        db_date: Date::parse(&db.meta.date).unwrap_or(today),
+    };
+    let inp = Inputs {
+        cx: &cx,
+        policy,
+        goal: goal(&Overrides::default(), policy, &params, today),
+        names: Vec::new(),
+    };
+    Ok(Some(plan::plan(&report.units(false), &inp)))
+}
+
 /// The product rows of every saved scan, images numbered apart.
 fn rows_of(args: &PlanArgs) -> Result<(Vec<Component>, Vec<String>), Error> {
     let mut rows = Vec::new();
@@ -77,21 +118,27 @@ fn rows_of(args: &PlanArgs) -> Result<(Vec<Component>, Vec<String>), Error> {
     Ok((rows, names))
 }
 
-/// The command line over the policy's `[plan]` over the model.
-fn goal(
-    args: &PlanArgs,
-    policy: &Policy,
-    params: &crate::model::risk::ModelParams,
-    today: Date,
-) -> Goal {
+/// What the command line sets of the goal.
+#[derive(Default)]
+struct Overrides {
+    from: Option<u16>,
+    by: Option<u16>,
+    target: Option<f64>,
+    capacity: Option<u32>,
+    max_migrations: Option<u32>,
+}
+
+/// The command line over the policy's `[plan]` over the model; the plan
+/// starts this year unless told.
+fn goal(o: &Overrides, policy: &Policy, params: &ModelParams, today: Date) -> Goal {
     let s = &policy.plan;
     let this_year = u16::try_from(today.year()).unwrap_or(2026);
     Goal {
-        start_year: args.from.or(s.start_year).unwrap_or(this_year),
-        target_year: args.by.or(s.target_year).unwrap_or(params.oss_target_year),
-        target_share: args.target.or(s.target_share).unwrap_or(params.oss_target),
-        effort_per_year: args.capacity.or(s.effort_per_year),
-        migrations_per_year: args.max_migrations.or(s.migrations_per_year),
+        start_year: o.from.or(s.start_year).unwrap_or(this_year),
+        target_year: o.by.or(s.target_year).unwrap_or(params.oss_target_year),
+        target_share: o.target.or(s.target_share).unwrap_or(params.oss_target),
+        effort_per_year: o.capacity.or(s.effort_per_year),
+        migrations_per_year: o.max_migrations.or(s.migrations_per_year),
     }
 }
 

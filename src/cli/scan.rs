@@ -29,12 +29,14 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, Error> {
         print_verdict(&verdict);
         report.policy = Some(verdict);
     }
+    let plan = super::plan::for_report(&report, &db, &pol, args.plan)?;
     let render_opts = report::RenderOptions {
         sarif_min_level: args.sarif_min_level,
         db: Some(std::sync::Arc::new(db)),
         components: args.components,
         width: super::term::width(args.wide),
         color: super::term::color(),
+        plan: plan.map(std::sync::Arc::new),
     };
     if let Some(bytes) = output::write(&outputs, &report, &render_opts)? {
         print_stdout(&bytes)?;

@@ -56,6 +56,9 @@ pub struct RenderOptions {
     pub width: Option<usize>,
     /// Colour the table's risk levels (a terminal without `NO_COLOR`).
     pub color: bool,
+    /// A migration plan for the sovereignty report's "Measures" section
+    /// (`--plan`, or a policy with `[plan]`).
+    pub plan: Option<std::sync::Arc<crate::model::plan::Plan>>,
 }
 
 impl Default for RenderOptions {
@@ -66,6 +69,7 @@ impl Default for RenderOptions {
             components: false,
             width: Some(DEFAULT_WIDTH),
             color: false,
+            plan: None,
         }
     }
 }

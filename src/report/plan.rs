@@ -320,10 +320,46 @@ pub fn body_html(p: &Plan) -> String {
     o
 }
 
-/// The timeline chart: years on the x axis, the open-source share (by role
-/// weight) and the index (on the same 0..100 scale) after each phase,
-/// the target as a dashed line, a mark per phase; a data table beside it.
+/// The timeline chart and its data table.
 fn timeline(p: &Plan, o: &mut String) {
+    o.push_str("<figure>");
+    timeline_svg(p, o);
+    o.push_str("</svg>\n<figcaption>Open-source share and index after each phase; the dashed line is the target share, the dotted line the target year.</figcaption></figure>\n<table><thead><tr><th>year</th><th>open source (role weight)</th><th>index</th></tr></thead><tbody>\n");
+    for (year, share, idx) in timeline_points(p) {
+        let _ = writeln!(
+            o,
+            "<tr><td>{year}</td><td>{share:.1} %</td><td>{idx:.1}</td></tr>"
+        );
+    }
+    o.push_str("</tbody></table>\n");
+}
+
+/// (year, open-source share by role weight in %, index) now and after
+/// each phase.
+fn timeline_points(p: &Plan) -> Vec<(u16, f64, f64)> {
+    let now = (
+        p.start_year,
+        100.0 * p.baseline.oss_share_weighted.unwrap_or(0.0),
+        p.baseline.index.unwrap_or(0.0),
+    );
+    std::iter::once(now)
+        .chain(p.phases.iter().map(|ph| {
+            let f = &ph.figures;
+            (
+                ph.year,
+                100.0 * f.oss_share_weighted.unwrap_or(0.0),
+                f.index.unwrap_or(0.0),
+            )
+        }))
+        .collect()
+}
+
+/// The timeline chart as an open `<svg>` (the caller closes it): years on
+/// the x axis, the open-source share (by role weight) and the index (on
+/// the same 0..100 scale) now and after each phase, the target as a dashed
+/// line, a mark per phase. Numbers and this module's words only: nothing
+/// from an image is drawn.
+pub fn timeline_svg(p: &Plan, o: &mut String) {
     let (w, hgt, left, top, bottom) = (640.0, 280.0, 48.0, 16.0, 40.0);
     let first = p.start_year;
     let last = p
@@ -334,22 +370,10 @@ fn timeline(p: &Plan, o: &mut String) {
     let span = f64::from((last - first).max(1));
     let x = |year: u16| left + (w - left - 16.0) * f64::from(year - first) / span;
     let y = |v: f64| top + (hgt - top - bottom) * (1.0 - v / 100.0);
-    let mut points: Vec<(u16, f64, f64)> = vec![(
-        first,
-        100.0 * p.baseline.oss_share_weighted.unwrap_or(0.0),
-        p.baseline.index.unwrap_or(0.0),
-    )];
-    for ph in &p.phases {
-        let f = &ph.figures;
-        points.push((
-            ph.year,
-            100.0 * f.oss_share_weighted.unwrap_or(0.0),
-            f.index.unwrap_or(0.0),
-        ));
-    }
+    let points = timeline_points(p);
     let _ = writeln!(
         o,
-        "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {hgt}\" role=\"img\" aria-labelledby=\"tl-title\"><title id=\"tl-title\">Open-source share and index per year against the target</title>"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {hgt}\" role=\"img\" aria-labelledby=\"tl-title\"><title id=\"tl-title\">Open-source share and index per year against the target</title>"
     );
     for v in [0.0, 25.0, 50.0, 75.0, 100.0] {
         let _ = write!(
@@ -402,22 +426,13 @@ fn timeline(p: &Plan, o: &mut String) {
     }
     let _ = writeln!(
         o,
-        "<text x=\"{left}\" y=\"{}\" font-size=\"12\" fill=\"#166534\">■ open-source share (role weight, %)</text><text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#1d4ed8\">■ index</text><text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#b91c1c\">- - target</text></svg>",
+        "<text x=\"{left}\" y=\"{}\" font-size=\"12\" fill=\"#166534\">■ open-source share (role weight, %)</text><text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#1d4ed8\">■ index</text><text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#b91c1c\">- - target</text>",
         hgt - 6.0,
         left + 260.0,
         hgt - 6.0,
         left + 340.0,
         hgt - 6.0
     );
-    o.push_str("<figcaption>Open-source share and index after each phase; the dashed line is the target share, the dotted line the target year.</figcaption></figure>\n<table><thead><tr><th>year</th><th>open source (role weight)</th><th>index</th></tr></thead><tbody>\n");
-    for pt in &points {
-        let _ = writeln!(
-            o,
-            "<tr><td>{}</td><td>{:.1} %</td><td>{:.1}</td></tr>",
-            pt.0, pt.1, pt.2
-        );
-    }
-    o.push_str("</tbody></table>\n");
 }
 
 /// A what-if for a terminal.

@@ -764,3 +764,44 @@ fn check_a_typo_gets_did_you_mean_and_a_denied_country_exits_1() {
     assert!(md.contains("National Intelligence Law"), "{md}");
     assert!(md.contains("| LibreOffice | low |"), "{md}");
 }
+
+#[test]
+fn the_report_gains_a_measures_section_with_plan_or_a_policy_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let scan = saved_scan(dir.path(), "demo-windows");
+    let render = |args: &[&str]| {
+        let out = sovscan()
+            .arg("report")
+            .arg(&scan)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(!render(&["-f", "md"]).contains("## Measures"));
+    let md = render(&["-f", "md", "--plan"]);
+    let measures = &md[md.find("## Measures").expect("a Measures section")..];
+    assert!(measures.contains("### The five actions with the most effect"));
+    assert_eq!(measures.matches("\n- 20").count(), 5, "{measures}");
+    assert!(measures.contains("| now |"));
+    // A policy with [plan] asks for it too, with its settings.
+    let policy = dir.path().join("p.toml");
+    std::fs::write(
+        &policy,
+        "[plan]\nstart_year = 2027\ntarget_year = 2030\neffort_per_year = 4\n",
+    )
+    .unwrap();
+    let html = render(&["--policy", policy.to_str().unwrap()]);
+    assert!(html.contains("<h2 id=\"h-measures\">Measures</h2>"));
+    assert!(html.contains("Figure 4."));
+    assert!(
+        html.contains("aria-labelledby=\"tl-title\""),
+        "the timeline chart"
+    );
+    assert!(html.contains("Target: 70.0 % open-source share by role weight by 2030, from 2027."));
+}
