@@ -423,7 +423,7 @@ mod tests {
         let mut r = report(&db);
         let floor = "FLOOR-HOSTILE-STATE-NETWORKED-ROLE";
         r.components[1].risk.gates = vec!["GATE-HOSTILE-STATE-CRITICAL-ROLE".into(), floor.into()];
-        let doc = build(&r, Some(&db));
+        let doc = build(&r, Some(&db), None);
         let Block::Article(a) = &doc.sections[5].blocks[1] else {
             panic!("one explained dependency")
         };
@@ -440,7 +440,7 @@ mod tests {
     fn a_dependency_is_explained_once_with_each_formats_variant() {
         let db = RuleDb::embedded().unwrap();
         let r = report(&db);
-        let doc = build(&r, Some(&db));
+        let doc = build(&r, Some(&db), None);
         let ids: Vec<&str> = doc.sections.iter().map(|s| s.id).collect();
         assert_eq!(
             ids,
