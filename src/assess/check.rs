@@ -9,9 +9,7 @@ use super::Context;
 use super::gate::component_violations;
 use super::plan::rows::row_for;
 use super::policy::Policy;
-use crate::model::plan::{
-    ChainLink, Check, GdprTraits, LawRef, MigrationProfile, PLAN_VERSION, ProductCheck,
-};
+use crate::model::plan::{ChainLink, Check, GdprTraits, LawRef, PLAN_VERSION, ProductCheck};
 use crate::model::report::{Component, ControlBloc};
 use crate::rules::{Law, RuleDb};
 
@@ -168,15 +166,7 @@ fn product_check(i: usize, cx: &Context, policy: &Policy) -> ProductCheck {
         gates: row.risk.gates.clone(),
         reasons: row.risk.reasons.clone(),
         gdpr: gdpr(&row, &laws, &p.traits),
-        migration: p.migration.as_ref().map(|m| MigrationProfile {
-            effort: m.effort,
-            reason: m.reason.clone(),
-            blockers: m.blockers.clone(),
-            formats: m.formats.clone(),
-            eu_hosting: m.eu_hosting.clone(),
-            source: m.source.clone(),
-            as_of: m.as_of.clone(),
-        }),
+        migration: p.migration.clone(),
         no_alternative_reason: p.no_alternative_reason.clone(),
         violations: out.into_iter().map(|v| v.message).collect(),
         product_source: p.source.clone(),

@@ -158,28 +158,55 @@ fn figures_table_md(p: &Plan) -> String {
     o
 }
 
+/// The columns of a phase's table.
+const COLUMNS: [&str; 9] = [
+    "from",
+    "level",
+    "to",
+    "controller",
+    "licence",
+    "effort",
+    "why now",
+    "blockers",
+    "EU hosting",
+];
+
+/// A replacement's cells in [`COLUMNS`] order, as text to escape.
+fn cells(r: &Replacement) -> [String; 9] {
+    [
+        r.from_name.clone(),
+        r.from_level.clone(),
+        r.to_name.clone(),
+        match &r.to_country {
+            Some(k) => format!("{k} ({})", r.to_bloc),
+            None => "community".to_owned(),
+        },
+        r.to_license.clone(),
+        format!("{} ({})", r.effort.as_str(), r.effort_reason),
+        r.reason.clone(),
+        r.blockers.join("; "),
+        r.eu_hosting.clone().unwrap_or_default(),
+    ]
+}
+
+fn phase_heading(ph: &Phase) -> String {
+    format!(
+        "Phase {} ({}): {} effort points",
+        ph.number, ph.year, ph.effort_points
+    )
+}
+
 fn phase_md(ph: &Phase, o: &mut String) {
     let _ = writeln!(
         o,
-        "\n## Phase {} ({}): {} effort points\n\n| from | level | to | controller | licence | effort | why now | blockers | EU hosting |\n|---|---|---|---|---|---|---|---|---|",
-        ph.number, ph.year, ph.effort_points
+        "\n## {}\n\n| {} |\n|{}",
+        phase_heading(ph),
+        COLUMNS.join(" | "),
+        "---|".repeat(COLUMNS.len())
     );
     for r in &ph.replacements {
-        let _ = writeln!(
-            o,
-            "| {} | {} | {} | {} ({}) | {} | {} ({}) | {} | {} | {} |",
-            m(&r.from_name),
-            r.from_level,
-            m(&r.to_name),
-            r.to_country.as_deref().unwrap_or("community"),
-            r.to_bloc,
-            m(&r.to_license),
-            r.effort.as_str(),
-            m(&r.effort_reason),
-            r.reason,
-            m(&r.blockers.join("; ")),
-            m(r.eu_hosting.as_deref().unwrap_or("")),
-        );
+        let row: Vec<String> = cells(r).iter().map(|c| m(c)).collect();
+        let _ = writeln!(o, "| {} |", row.join(" | "));
     }
 }
 
@@ -277,26 +304,19 @@ pub fn body_html(p: &Plan) -> String {
     }
     timeline(p, &mut o);
     for ph in &p.phases {
+        let head: Vec<String> = COLUMNS.iter().map(|c| format!("<th>{c}</th>")).collect();
         let _ = writeln!(
             o,
-            "<h2>Phase {} ({}): {} effort points</h2>\n<table><thead><tr><th>from</th><th>level</th><th>to</th><th>controller</th><th>licence</th><th>effort</th><th>why now</th><th>blockers</th></tr></thead><tbody>",
-            ph.number, ph.year, ph.effort_points
+            "<h2>{}</h2>\n<table><thead><tr>{}</tr></thead><tbody>",
+            phase_heading(ph),
+            head.concat()
         );
         for r in &ph.replacements {
-            let _ = writeln!(
-                o,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} ({})</td><td>{}</td><td>{}: {}</td><td>{}</td><td>{}</td></tr>",
-                h(&r.from_name),
-                h(&r.from_level),
-                h(&r.to_name),
-                h(r.to_country.as_deref().unwrap_or("community")),
-                h(&r.to_bloc),
-                h(&r.to_license),
-                r.effort.as_str(),
-                h(&r.effort_reason),
-                h(&r.reason),
-                h(&r.blockers.join("; "))
-            );
+            let row: Vec<String> = cells(r)
+                .iter()
+                .map(|c| format!("<td>{}</td>", h(c)))
+                .collect();
+            let _ = writeln!(o, "<tr>{}</tr>", row.concat());
         }
         let _ = writeln!(
             o,
@@ -325,10 +345,15 @@ fn timeline(p: &Plan, o: &mut String) {
     o.push_str("<figure>");
     timeline_svg(p, o);
     o.push_str("</svg>\n<figcaption>Open-source share and index after each phase; the dashed line is the target share, the dotted line the target year.</figcaption></figure>\n<table><thead><tr><th>year</th><th>open source (role weight)</th><th>index</th></tr></thead><tbody>\n");
-    for (year, share, idx) in timeline_points(p) {
+    for (i, (year, share, idx)) in timeline_points(p).into_iter().enumerate() {
+        let when = if i == 0 {
+            "now".to_owned()
+        } else {
+            year.to_string()
+        };
         let _ = writeln!(
             o,
-            "<tr><td>{year}</td><td>{share:.1} %</td><td>{idx:.1}</td></tr>"
+            "<tr><td>{when}</td><td>{share:.1} %</td><td>{idx:.1}</td></tr>"
         );
     }
     o.push_str("</tbody></table>\n");
@@ -338,7 +363,7 @@ fn timeline(p: &Plan, o: &mut String) {
 /// each phase.
 fn timeline_points(p: &Plan) -> Vec<(u16, f64, f64)> {
     let now = (
-        p.start_year,
+        p.start_year - 1,
         100.0 * p.baseline.oss_share_weighted.unwrap_or(0.0),
         p.baseline.index.unwrap_or(0.0),
     );
@@ -361,7 +386,8 @@ fn timeline_points(p: &Plan) -> Vec<(u16, f64, f64)> {
 /// from an image is drawn.
 pub fn timeline_svg(p: &Plan, o: &mut String) {
     let (w, hgt, left, top, bottom) = (640.0, 280.0, 48.0, 16.0, 40.0);
-    let first = p.start_year;
+    // "now" stands one step before the first year of the plan.
+    let first = p.start_year - 1;
     let last = p
         .phases
         .last()
@@ -386,9 +412,14 @@ pub fn timeline_svg(p: &Plan, o: &mut String) {
         );
     }
     for year in first..=last {
+        let label = if year == first {
+            "now".to_owned()
+        } else {
+            year.to_string()
+        };
         let _ = write!(
             o,
-            "<text x=\"{:.1}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{year}</text>",
+            "<text x=\"{:.1}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{label}</text>",
             x(year),
             hgt - bottom + 16.0
         );

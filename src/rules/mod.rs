@@ -177,17 +177,9 @@ pub struct Product {
     pub at: String,
 }
 
-/// A product's migration profile (`[product.migration]`, `docs/plan.md`).
-#[derive(Debug, Clone)]
-pub struct Migration {
-    pub effort: crate::model::plan::Effort,
-    pub reason: String,
-    pub blockers: Vec<String>,
-    pub formats: Option<String>,
-    pub eu_hosting: Option<String>,
-    pub source: String,
-    pub as_of: String,
-}
+/// A product's migration profile (`[product.migration]`, `docs/plan.md`):
+/// the type `sovscan check` shows.
+pub use crate::model::plan::MigrationProfile as Migration;
 
 /// A loaded, validated rule database with its compiled matcher.
 #[derive(Debug)]

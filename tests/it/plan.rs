@@ -47,24 +47,23 @@ fn share(v: &Value) -> f64 {
     v.as_f64().unwrap_or(0.0)
 }
 
+const TO_70_BY_2032: [&str; 8] = [
+    "--target",
+    "0.7",
+    "--by",
+    "2032",
+    "--from",
+    "2027",
+    "--capacity",
+    "6",
+];
+
 #[test]
 fn each_demo_image_gets_a_plan_to_70_percent_by_2032_or_says_why_first() {
     let dir = tempfile::tempdir().unwrap();
     for image in ["demo-linux", "demo-windows", "demo-macos"] {
         let scan = saved_scan(dir.path(), image);
-        let p = plan_json(
-            &scan,
-            &[
-                "--target",
-                "0.7",
-                "--by",
-                "2032",
-                "--from",
-                "2027",
-                "--capacity",
-                "6",
-            ],
-        );
+        let p = plan_json(&scan, &TO_70_BY_2032);
         let phases = p["phases"].as_array().unwrap();
         if p["reachable"] == true {
             let last = &phases.last().expect("a phase")["figures"];
@@ -75,16 +74,7 @@ fn each_demo_image_gets_a_plan_to_70_percent_by_2032_or_says_why_first() {
             let out = sovscan()
                 .arg("plan")
                 .arg(&scan)
-                .args([
-                    "--target",
-                    "0.7",
-                    "--by",
-                    "2032",
-                    "--from",
-                    "2027",
-                    "--capacity",
-                    "6",
-                ])
+                .args(TO_70_BY_2032)
                 .output()
                 .unwrap();
             let text = String::from_utf8(out.stdout).unwrap();
