@@ -37,17 +37,25 @@ fn verdict(p: &Plan) -> String {
     }
 }
 
-fn figures_line(f: &Figures) -> String {
-    format!(
-        "open source {} by role weight ({} by count), index {}, US {}, CN/RU {}, HHI {}, {} critical, {} high",
+/// The figures as text: open source by weight and by count, index, US,
+/// CN/RU, HHI, critical, high.
+fn figure_cells(f: &Figures) -> [String; 8] {
+    [
         opt_pct(f.oss_share_weighted),
         opt_pct(f.oss_share_count),
         index(f.index),
         pct(f.us_share),
         pct(f.cn_ru_share),
         num(f.hhi),
-        f.critical,
-        f.high
+        f.critical.to_string(),
+        f.high.to_string(),
+    ]
+}
+
+fn figures_line(f: &Figures) -> String {
+    let [w, c, i, us, cn, hhi, crit, high] = figure_cells(f);
+    format!(
+        "open source {w} by role weight ({c} by count), index {i}, US {us}, CN/RU {cn}, HHI {hhi}, {crit} critical, {high} high"
     )
 }
 
@@ -135,17 +143,7 @@ fn figures_table_md(p: &Plan) -> String {
         "| | year | open source (weight) | open source (count) | index | US | CN/RU | HHI | critical | high |\n|---|---|---|---|---|---|---|---|---|---|\n",
     );
     let row = |label: String, year: u16, f: &Figures| {
-        format!(
-            "| {label} | {year} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-            opt_pct(f.oss_share_weighted),
-            opt_pct(f.oss_share_count),
-            index(f.index),
-            pct(f.us_share),
-            pct(f.cn_ru_share),
-            num(f.hhi),
-            f.critical,
-            f.high
-        )
+        format!("| {label} | {year} | {} |\n", figure_cells(f).join(" | "))
     };
     o.push_str(&row("now".into(), p.start_year, &p.baseline));
     for ph in &p.phases {
