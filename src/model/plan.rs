@@ -129,6 +129,9 @@ pub struct Phase {
     pub effort_points: u32,
     pub figures: Figures,
     pub target_reached: bool,
+    /// The candidates still in place after this phase, and why: replaced
+    /// in a later phase, kept by the policy, no acceptable alternative...
+    pub stays: Vec<Kept>,
 }
 
 /// A whole plan.

@@ -102,6 +102,9 @@ pub fn table(p: &Plan) -> String {
             }
         }
         let _ = writeln!(o, "  after: {}", figures_line(&ph.figures));
+        if !ph.stays.is_empty() {
+            let _ = writeln!(o, "  stays: {}", stays_line(ph));
+        }
     }
     if !p.kept.is_empty() {
         let _ = writeln!(o, "\nStays:");
@@ -110,6 +113,15 @@ pub fn table(p: &Plan) -> String {
         }
     }
     o
+}
+
+/// What stays after a phase, one line: `Teams (replaced in phase 3 (2029)); ...`.
+fn stays_line(ph: &Phase) -> String {
+    ph.stays
+        .iter()
+        .map(|k| format!("{} ({})", k.name, k.why))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The plan in Markdown: the same, with a table per phase.
@@ -205,6 +217,9 @@ fn phase_md(ph: &Phase, o: &mut String) {
     for r in &ph.replacements {
         let row: Vec<String> = cells(r).iter().map(|c| m(c)).collect();
         let _ = writeln!(o, "| {} |", row.join(" | "));
+    }
+    if !ph.stays.is_empty() {
+        let _ = writeln!(o, "\nStays after this phase: {}", m(&stays_line(ph)));
     }
 }
 
@@ -321,6 +336,9 @@ pub fn body_html(p: &Plan) -> String {
             "</tbody></table>\n<p>After: {}</p>",
             h(&figures_line(&ph.figures))
         );
+        if !ph.stays.is_empty() {
+            let _ = writeln!(o, "<p>Stays after this phase: {}</p>", h(&stays_line(ph)));
+        }
     }
     if !p.kept.is_empty() {
         o.push_str("<h2>What stays</h2>\n<table><thead><tr><th>product</th><th>level</th><th>why</th></tr></thead><tbody>\n");

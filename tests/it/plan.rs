@@ -265,6 +265,22 @@ fn each_phase_has_the_figures_of_a_scan_of_the_image_after_it() {
         let root = built_image(&report, &removed, &added, &work);
         let after = crate::common::scan_json(&[&root]);
         assert_same_figures(&ph["figures"], &after, &format!("phase {}", i + 1));
+        // What stays after it: the later phases' products and the kept ones.
+        let stays: Vec<&str> = ph["stays"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["product"].as_str().unwrap())
+            .collect();
+        for later in &phases[i + 1..] {
+            for r in later["replacements"].as_array().unwrap() {
+                assert!(stays.contains(&r["from"].as_str().unwrap()), "{ph}");
+            }
+        }
+        for k in p["kept"].as_array().unwrap() {
+            assert!(stays.contains(&k["product"].as_str().unwrap()), "{ph}");
+        }
+        assert!(!stays.iter().any(|s| removed.contains(s)), "{ph}");
     }
     // What-if gives the same figures as the first phase's switches.
     let first = &phases[0];

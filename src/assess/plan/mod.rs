@@ -152,6 +152,7 @@ pub fn plan(rows: &[Component], inp: &Inputs) -> Plan {
                 effort_points: points,
                 figures: figs.clone(),
                 target_reached: reached(&figs),
+                stays: Vec::new(),
             });
             if reached(&figs) && plan.reached_year.is_none() {
                 plan.reached_year = Some(year);
@@ -168,6 +169,7 @@ pub fn plan(rows: &[Component], inp: &Inputs) -> Plan {
     }
     kept.sort_by(|a, b| a.product.cmp(&b.product));
     plan.kept = kept;
+    stays(&mut plan);
     plan.reachable = plan.reached_year.is_some_and(|y| y <= inp.goal.target_year);
     plan.notes = notes(&plan, &figs, inp);
     plan
@@ -444,6 +446,35 @@ fn kept_row(rows: &[Component], id: &str, why: String) -> Kept {
         name: r.map_or_else(|| id.to_owned(), |r| r.name.clone()),
         level: worst_level(rows, id).as_str().to_owned(),
         why,
+    }
+}
+
+/// Each phase's `stays`: what is not replaced by then, and why.
+fn stays(plan: &mut Plan) {
+    let when: Vec<(String, usize, u16, Kept)> = plan
+        .phases
+        .iter()
+        .flat_map(|ph| {
+            ph.replacements.iter().map(|r| {
+                let k = Kept {
+                    product: r.from.clone(),
+                    name: r.from_name.clone(),
+                    level: r.from_level.clone(),
+                    why: format!("replaced in phase {} ({})", ph.number, ph.year),
+                };
+                (r.from.clone(), ph.number, ph.year, k)
+            })
+        })
+        .collect();
+    for ph in &mut plan.phases {
+        let mut stays: Vec<Kept> = when
+            .iter()
+            .filter(|(_, n, _, _)| *n > ph.number)
+            .map(|(_, _, _, k)| k.clone())
+            .chain(plan.kept.iter().cloned())
+            .collect();
+        stays.sort_by(|a, b| a.product.cmp(&b.product));
+        ph.stays = stays;
     }
 }
 
