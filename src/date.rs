@@ -24,6 +24,11 @@ impl Date {
         time::Date::parse(ymd, YMD).ok().map(Self)
     }
 
+    /// The calendar year.
+    pub fn year(self) -> i32 {
+        self.0.year()
+    }
+
     /// Today, from the system clock (UTC).
     pub fn today() -> Self {
         Self(time::OffsetDateTime::now_utc().date())

@@ -120,6 +120,14 @@ codes! {
     UntestedTrait = "R036",
     /// Tables and arrays nested deeper than the bound (24 levels).
     RuleTooDeep = "R037",
+    /// A workplace product that is not open source, without an open-source
+    /// or EU-controlled alternative and without `no_alternative_reason`.
+    NoAlternative = "R038",
+    /// A migration profile's effort that is no class (S, M, L, XL).
+    NotAnEffort = "R039",
+    /// An empty `no_alternative_reason`, or a migration profile's empty
+    /// `reason` or `source`.
+    EmptyMigrationText = "R040",
 
     /// The policy file cannot be read.
     PolicyUnreadable = "P001",
@@ -163,6 +171,17 @@ codes! {
     MinIndex = "P019",
     /// Tables and arrays nested deeper than the bound (24 levels).
     PolicyTooDeep = "P020",
+    /// A `[plan]` year outside 2000..2100, or a target year before the
+    /// start year.
+    PlanYear = "P021",
+    /// `plan.target_share` outside 0..1.
+    PlanShare = "P022",
+    /// A capacity of 0, or a negative cost.
+    PlanCapacity = "P023",
+    /// An effort that is no class (S, M, L, XL).
+    PlanEffort = "P024",
+    /// A `plan.keep` `until` that is not a date.
+    PlanDate = "P025",
 }
 
 impl fmt::Display for Code {

@@ -222,7 +222,7 @@ mod tests {
         assert_eq!(c.category, "browser");
         assert_eq!(c.id, "0:flatpak:com.google.Chrome@128.0");
         let alternatives: Vec<&str> = c.alternatives.iter().map(|a| a.id.as_str()).collect();
-        assert_eq!(alternatives, ["firefox"]);
+        assert_eq!(alternatives, ["firefox", "librewolf"]);
         assert_eq!(
             c.controller_chain.last().map(String::as_str),
             Some("alphabet")

@@ -50,8 +50,9 @@ pub fn violations(report: &Report, policy: &Policy, fail_on: Option<Level>) -> V
     out
 }
 
-/// The violations of one component, in rule order.
-fn component_violations(
+/// The violations of one component, in rule order (also of a product a
+/// procurement check assesses, `check.rs`).
+pub fn component_violations(
     c: &Component,
     policy: &Policy,
     fail_on: Option<Level>,

@@ -21,9 +21,11 @@
 //! any level can be traced back to its evidence.
 
 pub mod aggregate;
+pub mod check;
 pub mod component;
 pub mod gate;
 pub mod license;
+pub mod plan;
 pub mod policy;
 pub mod product;
 

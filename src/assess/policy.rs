@@ -10,8 +10,12 @@
 //! them at once. The parameter checks are the rule database's own
 //! ([`params`]), so a policy can't set what the database may not. Each
 //! section has its own reader below; problems are listed section by
-//! section: `[model]`, `[[mitigation]]`, `[deny]`, `[[allow]]`.
+//! section: `[model]`, `[[mitigation]]`, `[deny]`, `[[allow]]`, `[plan]`
+//! (`policy/plan_keys.rs`).
 
+mod plan_keys;
+
+use crate::assess::plan::PlanSettings;
 use crate::bounded;
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, line_col};
@@ -33,6 +37,7 @@ struct PolicyFile {
     deny: Option<DenyDef>,
     #[serde(default)]
     allow: Vec<Spanned<AllowDef>>,
+    plan: Option<plan_keys::PlanDef>,
 }
 
 /// What a CI gate refuses.
@@ -160,6 +165,8 @@ pub struct Policy {
     pub warnings: Vec<String>,
     /// The file, for reports.
     pub path: Option<String>,
+    /// `[plan]`: the settings of a migration plan.
+    pub plan: PlanSettings,
 }
 
 impl Policy {
@@ -210,6 +217,9 @@ impl Policy {
         }
         for a in file.allow {
             cx.allow(a, &mut p);
+        }
+        if let Some(d) = file.plan {
+            p.plan = cx.plan(d);
         }
         if cx.errors.is_empty() {
             Ok(p)
@@ -985,7 +995,7 @@ expires = 2027-06-30
         for (text, expected) in [
             (
                 "[models]\noss_target = 0.5\n",
-                "p.toml:1:2: unknown field `models`, expected one of `model`, `mitigation`, `deny`, `allow` [P002]",
+                "p.toml:1:2: unknown field `models`, expected one of `model`, `mitigation`, `deny`, `allow`, `plan` [P002]",
             ),
             (
                 "[[mitigation]]\nvendor = \"zoom\"\nd7 = 1\n",
@@ -1018,5 +1028,61 @@ expires = 2027-06-30
         assert_eq!((e.code, e.line, e.col), (Code::PolicyUnreadable, 1, 1));
         assert_eq!(e.file, path.display().to_string());
         assert!(e.message.starts_with("cannot read policy: "), "{e}");
+    }
+
+    #[test]
+    fn plan_keys_are_read_and_checked() {
+        let p = ok(r#"
+[plan]
+start_year = 2027
+target_share = 0.7
+target_year = 2032
+effort_per_year = 12
+migrations_per_year = 4
+prefer = { microsoft-teams = "element-desktop" }
+exclude = ["jitsi-meet"]
+
+[[plan.keep]]
+product = "microsoft-365"
+until = 2028-12-31
+reason = "add-ins of procedure X"
+
+[plan.products.microsoft-365]
+seats = 1200
+cost = 450000.0
+effort = "XL"
+"#);
+        let s = &p.plan;
+        assert!(s.present);
+        assert_eq!((s.start_year, s.target_year), (Some(2027), Some(2032)));
+        assert_eq!(
+            (s.effort_per_year, s.migrations_per_year),
+            (Some(12), Some(4))
+        );
+        assert_eq!(s.target_share, Some(0.7));
+        assert_eq!(s.prefer["microsoft-teams"], "element-desktop");
+        assert_eq!(s.exclude, ["jitsi-meet"]);
+        assert_eq!(s.keep[0].until.to_string(), "2028-12-31");
+        let site = &s.products["microsoft-365"];
+        assert_eq!((site.seats, site.cost), (Some(1200), Some(450000.0)));
+        assert_eq!(site.effort, Some(crate::model::plan::Effort::XL));
+
+        let bad = errors(
+            "[plan]\nstart_year = 2030\ntarget_year = 2029\ntarget_share = 7.0\neffort_per_year = 0\n\
+             prefer = { nope = \"libreoffice\" }\n\n[[plan.keep]]\nproduct = \"zoom\"\nuntil = 2029-12-31T10:00:00Z\nreason = \" \"\n\n\
+             [plan.products.zoom]\neffort = \"huge\"\n",
+        );
+        assert_eq!(
+            bad,
+            [
+                "p.toml:3:15: target_year is before start_year [P021]",
+                "p.toml:4:16: target_share is a share between 0 and 1 [P022]",
+                "p.toml:5:19: a capacity of 0 plans nothing: leave the key out for no limit [P023]",
+                "p.toml:6:12: unknown product id `nope` [P013]",
+                "p.toml:11:10: a keep entry needs a non-empty reason [P011]",
+                "p.toml:10:9: until must be a date like 2029-12-31 [P025]",
+                "p.toml:14:10: `huge` is not an effort class (S, M, L, XL) [P024]",
+            ]
+        );
     }
 }

@@ -48,6 +48,12 @@ pub enum Command {
     /// Check or browse the rule database.
     #[command(subcommand, after_help = RULES_EXAMPLES)]
     Rules(RulesCommand),
+    /// A phased plan to an open-source share by a target year, from saved scans: which products to replace by which alternatives, year by year, critical first.
+    #[command(after_help = PLAN_EXAMPLES)]
+    Plan(PlanArgs),
+    /// The check before procurement: a product's control chain, laws, level for its role, GDPR-relevant traits and alternatives, without an image.
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
     /// Re-render a saved scan (sovscan scan -f json) without rescanning, in any format scan writes (default: the HTML sovereignty report).
     #[command(after_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
@@ -84,6 +90,18 @@ const DIFF_EXAMPLES: &str = "Examples:
 const REPORT_EXAMPLES: &str = "Examples:
   sovscan report scan.json -o report.html
   sovscan report scan.json -f table --wide";
+const PLAN_EXAMPLES: &str = "Examples:
+  sovscan plan scan.json --target 0.7 --by 2032
+      Phases from this year to 2032 that reach 70 % open-source share by role weight.
+  sovscan plan scan.json --policy policy.toml -f html -o plan.html
+      With the policy's [plan] (capacity, products kept, preferences); a timeline chart.
+  sovscan plan scan.json --replace microsoft-teams=element-desktop
+      What-if: the figures with that switch applied, without a plan.";
+const CHECK_EXAMPLES: &str = "Examples:
+  sovscan check zoom
+  sovscan check \"Microsoft Teams\" -f md
+  sovscan check wps-office --policy policy.toml
+      Exit 1 when the product would violate the policy's [deny].";
 const RULES_EXAMPLES: &str = "Examples:
   sovscan rules check site-rules/
   sovscan rules list --products
@@ -166,6 +184,9 @@ pub struct OutputArgs {
     /// Fail only on violations that a previous report (sovscan scan -f json) doesn't have.
     #[arg(long, value_name = "OLD.json")]
     pub baseline: Option<PathBuf>,
+    /// Add a "Measures" section with a migration plan to the md and html report (also when the policy has [plan]). See docs/plan.md.
+    #[arg(long)]
+    pub plan: bool,
 }
 
 /// A level by name, offering the names in `--help` and completions.
@@ -354,7 +375,89 @@ pub struct ReportArgs {
     /// Table: every column at full width, whatever the terminal's width (by default the table fits the terminal, or 120 columns in a pipe or file).
     #[arg(long)]
     pub wide: bool,
+    /// Add a "Measures" section with a migration plan to the md and html report (also when --policy has [plan]). See docs/plan.md.
+    #[arg(long)]
+    pub plan: bool,
+    /// Policy file (TOML) whose [plan] and model settings the plan uses.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
     /// The rule database that names laws, gates and alternatives (as for the scan).
     #[command(flatten)]
     pub rules: RuleArgs,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Table,
+    Json,
+    Md,
+    Html,
+    Csv,
+}
+
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    /// Saved scans (sovscan scan -f json); several are planned as one estate.
+    #[arg(required = true, value_name = "SCAN.json")]
+    pub inputs: Vec<PathBuf>,
+    /// Target open-source share by role weight, 0..1 (default: the policy's [plan] target_share, else the model's oss_target).
+    #[arg(long, value_name = "SHARE", value_parser = parse_share)]
+    pub target: Option<f64>,
+    /// Target year (default: [plan] target_year, else the model's oss_target_year).
+    #[arg(long, value_name = "YEAR")]
+    pub by: Option<u16>,
+    /// First year of the plan (default: [plan] start_year, else this year).
+    #[arg(long, value_name = "YEAR")]
+    pub from: Option<u16>,
+    /// Capacity in effort points a year (S = 1, M = 2, L = 4, XL = 8; default: [plan] effort_per_year, else no limit).
+    #[arg(long, value_name = "POINTS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub capacity: Option<u32>,
+    /// At most this many migrations a year (default: [plan] migrations_per_year, else no limit).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_migrations: Option<u32>,
+    /// What-if: the figures with PRODUCT replaced by ALTERNATIVE (product ids), without a plan. Repeatable.
+    #[arg(long, value_name = "PRODUCT=ALTERNATIVE")]
+    pub replace: Vec<String>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = PlanFormat::Table)]
+    pub format: PlanFormat,
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Policy file (TOML) with [plan], [deny] and model settings. See docs/plan.md.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Table,
+    Json,
+    Md,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// A product id (`zoom`), a product name (`"Microsoft Teams"`), a vendor id, or part of a name.
+    #[arg(value_name = "PRODUCT|NAME")]
+    pub query: String,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = CheckFormat::Table)]
+    pub format: CheckFormat,
+    /// Policy file (TOML): exit 1 when the product would violate its [deny].
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+fn parse_share(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!(
+            "`{s}` is not a share between 0 and 1 (0.7 for 70 %)"
+        )),
+    }
 }

@@ -121,7 +121,7 @@ const SECTIONS: &str = r#".SH "EXIT STATUS"
 Success; for a gated scan (\fB\-\-fail\-on\fR, \fB\-\-baseline\fR, \fB\-\-policy\fR), the gate passed.
 .TP
 \fB1\fR
-The gate failed: a violation that no allowlist entry exempts (and, with \fB\-\-baseline\fR, that the baseline did not have). The outputs are written all the same; the last line on stderr is the verdict (PASSED or FAILED with its counts). For \fBrules coverage \-\-fail\-on\-unknown\fR: a code signer of the report that the rules don't resolve to a vendor.
+The gate failed: a violation that no allowlist entry exempts (and, with \fB\-\-baseline\fR, that the baseline did not have). The outputs are written all the same; the last line on stderr is the verdict (PASSED or FAILED with its counts). For \fBrules coverage \-\-fail\-on\-unknown\fR: a code signer of the report that the rules don't resolve to a vendor. For \fBsovscan check\fR: a product checked would violate the policy's \fB[deny]\fR.
 .TP
 \fB2\fR
 A usage or fatal error, one line on stderr naming the file (with line and column for text): a bad option, an unreadable or invalid rule, policy, baseline or report file, an unwritable output, a root that can't be listed, is empty, or yields no operating system and no software (unless \fB\-\-allow\-empty\fR).
@@ -134,11 +134,11 @@ The width of the table, when it is a number; else the terminal's width, or 120 c
 When set and not empty, no colours in the table on a terminal (there are never any in a pipe or a file).
 .TP
 \fBSOURCE_DATE_EPOCH\fR
-The scan's day (seconds since 1970), for reproducible reports; also the day on which policy mitigations and allowlist entries expire.
+The scan's day (seconds since 1970), for reproducible reports; also the day on which policy mitigations and allowlist entries expire, and the year a plan starts in by default.
 .SH FILES
 .TP
 \fIsovscan\-policy.toml\fR
-A policy (\fB\-\-policy\fR): model weights and targets, mitigations, the CI gate's \fB[deny]\fR rules and \fB[[allow]]\fR entries (docs/policy.md).
+A policy (\fB\-\-policy\fR): model weights and targets, mitigations, the CI gate's \fB[deny]\fR rules and \fB[[allow]]\fR entries, the migration plan's \fB[plan]\fR (docs/policy.md, docs/plan.md).
 .TP
 \fIrules/*.toml\fR
 Extra rule files (\fB\-\-rules\fR), layered on the rule database embedded in the binary (docs/rules.md).

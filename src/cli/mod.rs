@@ -9,10 +9,12 @@
 
 mod args;
 mod assess;
+mod check;
 mod diff;
 mod docs;
 mod explain;
 mod inputs;
+mod plan;
 mod report;
 mod rules;
 mod scan;
@@ -20,8 +22,9 @@ mod summary;
 mod term;
 
 pub use args::{
-    AssessArgs, Cli, Command, CoverageArgs, DiffArgs, DiffFormat, ExplainArgs, Format, ListArgs,
-    OutputArgs, ReportArgs, RuleArgs, RulesCommand, ScanArgs, ScanOpts, SummaryArgs,
+    AssessArgs, CheckArgs, CheckFormat, Cli, Command, CoverageArgs, DiffArgs, DiffFormat,
+    ExplainArgs, Format, ListArgs, OutputArgs, PlanArgs, PlanFormat, ReportArgs, RuleArgs,
+    RulesCommand, ScanArgs, ScanOpts, SummaryArgs,
 };
 pub use inputs::{load_policy, load_rules, read_report, scan_roots};
 
@@ -133,6 +136,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Explain(args) => explain::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Report(args) => report::run(args),
+        Command::Plan(args) => plan::run(args),
+        Command::Check(args) => check::run(args),
         Command::Rules(RulesCommand::Check {
             paths,
             no_default_rules,

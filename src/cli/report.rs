@@ -1,7 +1,7 @@
 //! `sovscan report`: renders a saved report in any format, as the scan
 //! that wrote it would have.
 
-use super::inputs::{load_rules, read_report};
+use super::inputs::{load_policy, load_rules, read_report};
 use super::{Error, ReportArgs, print_stdout};
 use crate::report::{self, output};
 use std::process::ExitCode;
@@ -10,9 +10,13 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, Error> {
     // The output is checked before anything is read, as for `scan -o`.
     let out = output::single(&args.format, args.output)?;
     let saved = read_report(&args.input)?;
+    let db = load_rules(&args.rules)?;
+    let policy = load_policy(args.policy.as_deref(), &db, false)?;
+    let plan = super::plan::for_report(&saved, &db, &policy, args.plan)?;
     let opts = report::RenderOptions {
+        plan: plan.map(std::sync::Arc::new),
         sarif_min_level: args.sarif_min_level,
-        db: Some(std::sync::Arc::new(load_rules(&args.rules)?)),
+        db: Some(std::sync::Arc::new(db)),
         components: args.components,
         width: super::term::width(args.wide),
         color: super::term::color(),

@@ -23,6 +23,10 @@ pub fn check(paths: &[PathBuf], no_default: bool, all: bool) -> Result<ExitCode,
     let own = |w: &str| {
         all || paths.is_empty() || !embedded.iter().any(|e| w.starts_with(&format!("{e}:")))
     };
+    // R038 is enforced here: a product no plan could replace.
+    if !db.alternative_gaps.is_empty() {
+        return Err(Error::Diagnostics(db.alternative_gaps.clone()));
+    }
     // Doubts that are not errors go to stderr; the exit code stays 0.
     let lints = db.lint();
     let mut hidden = 0;

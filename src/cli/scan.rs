@@ -43,12 +43,14 @@ pub(super) fn deliver(
         print_verdict(&verdict);
         report.policy = Some(verdict);
     }
+    let plan = super::plan::for_report(&report, &db, &pol, out.plan)?;
     let render_opts = report::RenderOptions {
         sarif_min_level: out.sarif_min_level,
         db: Some(std::sync::Arc::new(db)),
         components: out.components,
         width: super::term::width(out.wide),
         color: super::term::color(),
+        plan: plan.map(std::sync::Arc::new),
     };
     if let Some(bytes) = output::write(&outputs, &report, &render_opts)? {
         print_stdout(&bytes)?;

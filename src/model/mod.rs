@@ -26,6 +26,7 @@
 pub mod aggregates;
 pub mod binary;
 pub mod inventory;
+pub mod plan;
 pub mod purl;
 pub mod report;
 pub mod risk;

@@ -8,6 +8,7 @@
 //! `html` render; [`crate::fmt`] is the one place that shows numbers, shares and
 //! shortened names to people.
 
+pub mod check;
 pub mod coverage;
 pub mod csv;
 pub mod cyclonedx;
@@ -20,6 +21,7 @@ pub mod json;
 pub mod md;
 pub mod ndjson;
 pub mod output;
+pub mod plan;
 pub mod sarif;
 pub mod table;
 
@@ -55,6 +57,9 @@ pub struct RenderOptions {
     pub width: Option<usize>,
     /// Colour the table's risk levels (a terminal without `NO_COLOR`).
     pub color: bool,
+    /// A migration plan for the sovereignty report's "Measures" section
+    /// (`--plan`, or a policy with `[plan]`).
+    pub plan: Option<std::sync::Arc<crate::model::plan::Plan>>,
 }
 
 impl Default for RenderOptions {
@@ -65,6 +70,7 @@ impl Default for RenderOptions {
             components: false,
             width: Some(DEFAULT_WIDTH),
             color: false,
+            plan: None,
         }
     }
 }

@@ -167,12 +167,20 @@ pub struct Product {
     pub traits: Vec<String>,
     /// Indices into [`RuleDb::laws`] of warnings or bans naming the product.
     pub warnings: Vec<usize>,
+    /// Why no open-source or EU-controlled alternative is listed.
+    pub no_alternative_reason: Option<String>,
+    /// What moving away from it takes.
+    pub migration: Option<Migration>,
     pub note: Option<String>,
     pub source: String,
     pub as_of: String,
     /// Where it is defined (`rules/products/browser.toml:12`).
     pub at: String,
 }
+
+/// A product's migration profile (`[product.migration]`, `docs/plan.md`):
+/// the type `sovscan check` shows.
+pub use crate::model::plan::MigrationProfile as Migration;
 
 /// A loaded, validated rule database with its compiled matcher.
 #[derive(Debug)]
@@ -186,6 +194,10 @@ pub struct RuleDb {
     pub products: Vec<Product>,
     pub model: Model,
     pub matcher: Matcher,
+    /// `R038` findings: workplace products that aren't open source without
+    /// an open-source or EU-controlled alternative or a reason. Errors for
+    /// `sovscan rules check`, warnings for a scan.
+    pub alternative_gaps: Vec<Diagnostic>,
     license_index: HashMap<String, usize>,
     category_index: HashMap<String, usize>,
     jurisdiction_index: HashMap<String, usize>,
@@ -233,22 +245,11 @@ impl RuleDb {
         out
     }
 
-    /// Doubts that are not errors: proprietary products of non-EU
-    /// controllers without an alternative, and vendors whose control chain
-    /// ends without a country (neither a community nor a channel).
+    /// Doubts that are not errors: vendors whose control chain ends without
+    /// a country (neither a community nor a channel). Products without an
+    /// alternative are [`RuleDb::alternative_gaps`].
     pub fn lint(&self) -> Vec<String> {
         let mut out = Vec::new();
-        for p in &self.products {
-            let c = &self.vendors[self.controller(p.vendor)];
-            let eu = c
-                .country
-                .as_deref()
-                .and_then(|k| self.jurisdiction(k))
-                .is_some_and(|j| j.bloc == Bloc::Eu);
-            if p.license == "proprietary" && !eu && p.alternatives.is_empty() {
-                out.push(format!("{}: product `{}` has no alternative", p.at, p.id));
-            }
-        }
         for (i, v) in self.vendors.iter().enumerate() {
             let c = &self.vendors[self.controller(i)];
             if c.country.is_none() && !matches!(c.kind, VendorKind::Community | VendorKind::Channel)

@@ -350,6 +350,13 @@ pub struct ProductDef {
     /// Official warnings or bans naming this product: law ids.
     #[serde(default)]
     pub warnings: Vec<Spanned<String>>,
+    /// Why no open-source or EU-controlled alternative is listed, for a
+    /// workplace product that isn't open source itself (`R038`).
+    #[serde(default)]
+    pub no_alternative_reason: Option<Spanned<String>>,
+    /// What moving away from this product takes (`docs/plan.md`).
+    #[serde(default)]
+    pub migration: Option<Spanned<MigrationDef>>,
 
     #[serde(default)]
     pub note: Option<String>,
@@ -357,6 +364,30 @@ pub struct ProductDef {
     pub as_of: Spanned<Datetime>,
     #[serde(default, rename = "match")]
     pub patterns: PatternsDef,
+}
+
+/// A product's migration profile: what moving away from it takes, as an
+/// effort class with its reason, never as a cost.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationDef {
+    /// `S`, `M`, `L` or `XL`.
+    pub effort: Spanned<String>,
+    /// Why the effort is this class (one line, `R039` when empty).
+    pub reason: Spanned<String>,
+    /// Known blockers: Office add-ins of specialised procedures, macros,
+    /// proprietary formats, single sign-on...
+    #[serde(default)]
+    pub blockers: Vec<String>,
+    /// How its data moves out (formats, protocols, import tools).
+    #[serde(default)]
+    pub formats: Option<String>,
+    /// A managed hosting of this product in the EU, when one exists (the
+    /// offer, named): relevant when it is someone's alternative.
+    #[serde(default)]
+    pub eu_hosting: Option<String>,
+    pub source: String,
+    pub as_of: Spanned<Datetime>,
 }
 
 /// What identifies a product or vendor in an image.

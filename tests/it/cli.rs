@@ -309,10 +309,12 @@ fn man_pages_for_every_subcommand() {
     pages.sort();
     let want = [
         "sovscan-assess.1",
+        "sovscan-check.1",
         "sovscan-completions.1",
         "sovscan-diff.1",
         "sovscan-explain.1",
         "sovscan-man.1",
+        "sovscan-plan.1",
         "sovscan-report.1",
         "sovscan-rules-check.1",
         "sovscan-rules-coverage.1",

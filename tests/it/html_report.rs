@@ -26,7 +26,7 @@ fn chromium() -> PathBuf {
 }
 
 /// Whether Chromium is there to run these tests (else they skip, or fail in CI).
-fn have_chromium() -> bool {
+pub(crate) fn have_chromium() -> bool {
     common::require_tool(
         chromium(),
         "these tests render the HTML report in headless Chromium; run `apt-get install -y chromium` or set SOVSCAN_CHROMIUM to a Chromium binary",
@@ -34,7 +34,7 @@ fn have_chromium() -> bool {
 }
 
 /// Runs headless Chromium on `page` with `extra` arguments; returns stdout.
-fn run_chromium(page: &Path, profile: &Path, extra: &[String]) -> Vec<u8> {
+pub(crate) fn run_chromium(page: &Path, profile: &Path, extra: &[String]) -> Vec<u8> {
     let url = format!("file://{}", page.display());
     let out = assert_cmd::Command::new(chromium())
         .args([
@@ -79,7 +79,7 @@ fn render(root: &Path, dir: &Path) -> PathBuf {
 
 /// The http(s) URLs a page requested, from a Chromium net log: requests
 /// whose network isolation key is the `file://` page's (see the module doc).
-fn page_requests(net_log: &Path) -> Vec<String> {
+pub(crate) fn page_requests(net_log: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(net_log).expect("chromium wrote the net log");
     let log: serde_json::Value = serde_json::from_str(&text).expect("the net log is JSON");
     let start_job = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]

@@ -53,6 +53,11 @@ mod macos;
 mod model;
 /// PE fingerprints and Authenticode signers on the demo Windows image.
 mod pe;
+/// `sovscan plan` and `sovscan check`: plans on the demo images whose
+/// phases equal scans of images rebuilt with the replacements, capacity,
+/// kept products, the timeline chart in Chromium, the check before
+/// procurement (issue 13).
+mod plan;
 /// Products folded from components on the demo images: split packages,
 /// app + receipt + cask, registry entry + folder, updates, installations.
 mod products;

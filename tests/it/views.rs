@@ -153,7 +153,7 @@ fn explain_refuses_ambiguous_and_unknown_names() {
 }
 
 #[test]
-fn rules_check_warns_about_products_without_alternatives() {
+fn rules_check_refuses_products_without_alternatives() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("local.toml");
     std::fs::write(
@@ -161,33 +161,25 @@ fn rules_check_warns_about_products_without_alternatives() {
         "[[product]]\nid = \"acme-crm\"\nname = \"Acme CRM\"\nvendor = \"google\"\ncategory = \"productivity\"\nlicense = \"proprietary\"\nsource = \"inventory\"\nas_of = 2026-11-22\n",
     )
     .unwrap();
+    // R038: a workplace product no plan could replace fails the check...
     sovscan()
         .args(["rules", "check"])
         .arg(&f)
         .assert()
-        .success()
+        .code(2)
         .stderr(predicate::str::contains(format!(
-            "warning: {}:2: product `acme-crm` has no alternative",
+            "error: {}:2:6: workplace product `acme-crm` is not open source and names no open-source or EU-controlled alternative",
             f.display()
         )));
-    // Only the given file's warnings: the embedded database's are counted
-    // in one line, and --all shows them.
-    let out = sovscan().args(["rules", "check"]).arg(&f).output().unwrap();
-    let err = String::from_utf8(out.stderr).unwrap();
-    let warnings: Vec<&str> = err.lines().filter(|l| l.contains("warning:")).collect();
-    assert_eq!(warnings.len(), 1, "{err}");
-    assert!(
-        err.contains("about the embedded database not shown (--all shows them)"),
-        "{err}"
-    );
-    let out = sovscan()
-        .args(["rules", "check", "--all"])
+    // ...and passes with an alternative or a reason; a scan never stops on it.
+    let with_reason = std::fs::read_to_string(&f).unwrap()
+        + "no_alternative_reason = \"the only CRM for our procedure\"\n";
+    std::fs::write(&f, with_reason).unwrap();
+    sovscan()
+        .args(["rules", "check"])
         .arg(&f)
-        .output()
-        .unwrap();
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("warning: rules/"), "{err}");
-    assert!(!err.contains("not shown"), "{err}");
+        .assert()
+        .success();
     // A mistyped vendor gets the nearest ids.
     std::fs::write(
         &f,

@@ -214,6 +214,9 @@ pub enum Chart {
         rows: Vec<Bar>,
         mark: &'static str,
     },
+    /// The migration plan's timeline: share and index per year against the
+    /// target (`report::plan::timeline_svg`).
+    Timeline(Box<crate::model::plan::Plan>),
     /// Stacked bars of counts per risk level (the categories), with a
     /// legend of the levels.
     Levels {
@@ -328,9 +331,13 @@ pub fn visible(blocks: &[Block], backend: Backend) -> Vec<&Block> {
 /// The sovereignty report of `report`. Without the database, laws, gates,
 /// controllers in a chain, categories and alternatives are named by id.
 /// It lists and counts products (a report without products: components).
-pub fn build(report: &Report, db: Option<&RuleDb>) -> Document {
+pub fn build(
+    report: &Report,
+    db: Option<&RuleDb>,
+    plan: Option<&crate::model::plan::Plan>,
+) -> Document {
     let units = report.units(false);
-    sections::document(&facts::Facts::new(report, &units, db))
+    sections::document(&facts::Facts::new(report, &units, db), plan)
 }
 
 #[cfg(test)]
@@ -416,7 +423,7 @@ mod tests {
         let mut r = report(&db);
         let floor = "FLOOR-HOSTILE-STATE-NETWORKED-ROLE";
         r.components[1].risk.gates = vec!["GATE-HOSTILE-STATE-CRITICAL-ROLE".into(), floor.into()];
-        let doc = build(&r, Some(&db));
+        let doc = build(&r, Some(&db), None);
         let Block::Article(a) = &doc.sections[5].blocks[1] else {
             panic!("one explained dependency")
         };
@@ -433,7 +440,7 @@ mod tests {
     fn a_dependency_is_explained_once_with_each_formats_variant() {
         let db = RuleDb::embedded().unwrap();
         let r = report(&db);
-        let doc = build(&r, Some(&db));
+        let doc = build(&r, Some(&db), None);
         let ids: Vec<&str> = doc.sections.iter().map(|s| s.id).collect();
         assert_eq!(
             ids,

@@ -1,6 +1,8 @@
 //! The sections of the sovereignty report, in order, with their words
 //! (`docs/formats.md` lists what each shows).
 
+mod measures;
+
 use super::facts::{self, Facts, dimension_names};
 use super::{
     Article, Backend, Bar, Block, Card, Chart, Column, Document, Entry, Field, Figure, Inline,
@@ -27,24 +29,26 @@ const BLOCS: [&str; 7] = [
 const NO_MATCH: &str = "no rule matched";
 
 /// The whole report.
-pub fn document(f: &Facts) -> Document {
+pub fn document(f: &Facts, plan: Option<&crate::model::plan::Plan>) -> Document {
     let r = f.report;
     let roots: Vec<&str> = r.images.iter().map(|i| i.root.as_str()).collect();
+    let mut sections = vec![
+        image(f),
+        key_figures(f),
+        jurisdictions(f),
+        concentration(f),
+        categories(f),
+        dependencies(f),
+        unresolved(f),
+    ];
+    // The plan, when one was asked for, before the model and the appendix.
+    sections.extend(plan.map(measures::measures));
+    sections.extend([model(f), appendix(f)]);
     Document {
         title: "Sovereignty report",
         subject: roots.join(", "),
         lead: lead(f, &roots),
-        sections: vec![
-            image(f),
-            key_figures(f),
-            jurisdictions(f),
-            concentration(f),
-            categories(f),
-            dependencies(f),
-            unresolved(f),
-            model(f),
-            appendix(f),
-        ],
+        sections,
         footer: vec![text(format!(
             "Produced by {} {} (report schema {}), offline and read-only. The figures follow the model in docs/model.md; the JSON report holds every detail.",
             r.tool.name, r.tool.version, r.schema_version

@@ -48,6 +48,7 @@ pub fn chart(n: usize, chart: &Chart, o: &mut String) {
             mark,
         } => bars(n, title, desc, rows, mark, o),
         Chart::Levels { title, desc, rows } => levels(n, title, desc, rows, o),
+        Chart::Timeline(plan) => crate::report::plan::timeline_svg(plan, o),
     }
     o.push_str("</svg>\n");
 }

@@ -122,7 +122,12 @@ fn badge(l: Level) -> String {
 }
 
 pub fn render(report: &Report, opts: &RenderOptions) -> Result<Vec<u8>, RenderError> {
-    Ok(page(&document::build(report, opts.db.as_deref())).into_bytes())
+    Ok(page(&document::build(
+        report,
+        opts.db.as_deref(),
+        opts.plan.as_deref(),
+    ))
+    .into_bytes())
 }
 
 /// The document as one HTML page.

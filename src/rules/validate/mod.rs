@@ -8,8 +8,11 @@
 //! - `reference.rs`: licences, categories, laws, jurisdictions;
 //! - `parties.rs`: vendors and their control chains, products, patterns;
 //! - `model.rs`: the model's parameters, rules, gates, and traits;
-//! - `params.rs`: the parameter checks a policy shares.
+//! - `params.rs`: the parameter checks a policy shares;
+//! - `alternatives.rs`: every workplace product has an open-source or
+//!   EU-controlled alternative, or a reason why not (`R038`).
 
+mod alternatives;
 mod model;
 pub mod params;
 mod parties;
@@ -37,6 +40,18 @@ pub(super) fn validate(ctx: &mut Ctx, t: Tables) -> Option<RuleDb> {
     let products = parties::products(ctx, &t, &license_index);
     let matcher = parties::patterns(ctx, &t)?;
     let model = model::model(ctx, &t)?;
+    let alternative_gaps = alternatives::gaps(
+        ctx,
+        &t,
+        &alternatives::Lookup {
+            vendors: &vendors,
+            products: &products,
+            licenses: &licenses,
+            license_index: &license_index,
+            categories: &categories,
+            jurisdictions: &jurisdictions,
+        },
+    );
     Some(RuleDb {
         meta,
         model,
@@ -47,6 +62,7 @@ pub(super) fn validate(ctx: &mut Ctx, t: Tables) -> Option<RuleDb> {
         vendors,
         products,
         matcher,
+        alternative_gaps,
         license_index,
         category_index: t.categories.index,
         jurisdiction_index: t.jurisdictions.index,

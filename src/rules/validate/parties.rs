@@ -3,12 +3,14 @@
 
 use super::{country_code, date, warning_laws};
 use crate::diag::{Code, Diagnostic};
+use crate::model::plan::Effort;
 use crate::rules::layers::{At, Ctx, Table, Tables};
 use crate::rules::matcher::{self, Matcher};
-use crate::rules::schema::{ArchiveDef, ProductDef, VendorDef, VendorKind};
-use crate::rules::{Archive, Product, Target, Vendor};
+use crate::rules::schema::{ArchiveDef, MigrationDef, ProductDef, VendorDef, VendorKind};
+use crate::rules::{Archive, Migration, Product, Target, Vendor};
 use std::collections::HashMap;
 use std::ops::Range;
+use toml::Spanned;
 
 /// `[[vendor]]`: a country unless a community or channel, a known parent,
 /// dates, the archive's category, a source, warnings.
@@ -207,6 +209,13 @@ fn product(
         }
     }
     let as_of = date(ctx, a.file, &d.as_of, "as_of");
+    let migration = d.migration.as_ref().map(|m| migration(ctx, a.file, m));
+    if let Some(r) = &d.no_alternative_reason
+        && r.get_ref().trim().is_empty()
+    {
+        let msg = "no_alternative_reason is empty: say why no alternative is listed";
+        ctx.err(a.file, r.span(), Code::EmptyMigrationText, msg);
+    }
     Product {
         id: d.id.get_ref().clone(),
         name: d.name.clone(),
@@ -216,10 +225,46 @@ fn product(
         alternatives,
         traits: d.traits.iter().map(|t| t.get_ref().clone()).collect(),
         warnings: warning_laws(ctx, a.file, &d.warnings, &t.laws),
+        no_alternative_reason: d
+            .no_alternative_reason
+            .as_ref()
+            .map(|r| r.get_ref().clone()),
+        migration,
         at: ctx.at(a.file, d.id.span()),
         note: d.note.clone(),
         source: d.source.clone(),
         as_of,
+    }
+}
+
+/// `[product.migration]`: a known effort class, a non-empty reason, a date.
+fn migration(ctx: &mut Ctx, file: usize, m: &Spanned<MigrationDef>) -> Migration {
+    let d = m.get_ref();
+    let effort = Effort::parse(d.effort.get_ref());
+    if effort.is_none() {
+        let msg = format!(
+            "`{}` is not an effort class (S, M, L, XL)",
+            d.effort.get_ref()
+        );
+        ctx.err(file, d.effort.span(), Code::NotAnEffort, msg);
+    }
+    for (what, span, text) in [
+        ("reason", d.reason.span(), d.reason.get_ref().as_str()),
+        ("source", m.span(), d.source.as_str()),
+    ] {
+        if text.trim().is_empty() {
+            let msg = format!("a migration profile needs a non-empty {what}");
+            ctx.err(file, span, Code::EmptyMigrationText, msg);
+        }
+    }
+    Migration {
+        effort: effort.unwrap_or_default(),
+        reason: d.reason.get_ref().clone(),
+        blockers: d.blockers.clone(),
+        formats: d.formats.clone(),
+        eu_hosting: d.eu_hosting.clone(),
+        source: d.source.clone(),
+        as_of: date(ctx, file, &d.as_of, "as_of"),
     }
 }
 
