@@ -85,6 +85,25 @@ fn folder(c: &Component) -> Option<&str> {
         .filter(|s| !s.is_empty())
 }
 
+/// The folder a language package is shipped in (`prop::SHIPPED_IN`).
+fn shipped_in(c: &Component) -> Option<&str> {
+    c.properties
+        .get(prop::SHIPPED_IN)
+        .filter(|_| c.source.is_language())
+        .map(|s| s.trim_end_matches('/'))
+}
+
+/// A language package that others are shipped in: an npm project, an
+/// Electron app, a global npm tool (it has a folder and ships in none).
+fn is_language_root(c: &Component) -> bool {
+    c.source.is_language() && shipped_in(c).is_none() && folder(c).is_some()
+}
+
+/// A folder as a product name: the image root is `/`.
+fn shown(dir: &str) -> &str {
+    if dir.is_empty() { "/" } else { dir }
+}
+
 fn inside(path: &str, dir: &str) -> bool {
     path.strip_prefix(dir)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
@@ -124,12 +143,18 @@ fn product_keys(members: &[&Component]) -> Vec<String> {
         }
     }
 
-    // 3. Folders inside a claimed component's folder (deepest wins).
+    // 3. Folders inside a claimed component's folder, or inside a
+    // language root's (an npm project, an Electron app): deepest wins.
     let claimed_dirs: Vec<(&str, String)> = members
         .iter()
         .zip(&keys)
-        .filter(|(c, _)| c.product.is_some())
-        .filter_map(|(c, k)| Some((folder(c)?, k.clone()?)))
+        .filter(|(c, _)| c.product.is_some() || is_language_root(c))
+        .filter_map(|(c, k)| {
+            let key = k
+                .clone()
+                .unwrap_or_else(|| format!("unidentified:{}", c.key));
+            Some((folder(c)?, key))
+        })
         .collect();
     for (c, k) in members.iter().zip(keys.iter_mut()) {
         if k.is_some() || c.source != Source::Binary {
@@ -141,6 +166,34 @@ fn product_keys(members: &[&Component]) -> Vec<String> {
             .filter(|(dir, _)| inside(path, dir))
             .max_by_key(|(dir, _)| dir.len())
             .map(|(_, key)| key.clone());
+    }
+
+    // 3b. A language package joins the product of the component that
+    // occupies the folder it is shipped in (deepest wins); with none, the
+    // packages shipped in one folder (an environment) are one product.
+    let homes: Vec<(&str, String)> = members
+        .iter()
+        .zip(&keys)
+        .filter(|(c, _)| shipped_in(c).is_none())
+        .filter_map(|(c, k)| {
+            let key = k
+                .clone()
+                .unwrap_or_else(|| format!("unidentified:{}", c.key));
+            Some((folder(c)?, key))
+        })
+        .collect();
+    for (c, k) in members.iter().zip(keys.iter_mut()) {
+        let Some(ship) = shipped_in(c).filter(|_| k.is_none()) else {
+            continue;
+        };
+        *k = Some(
+            homes
+                .iter()
+                .filter(|(dir, _)| inside(ship, dir))
+                .max_by_key(|(dir, _)| dir.len())
+                .map(|(_, key)| key.clone())
+                .unwrap_or_else(|| format!("unidentified:shipped:{}", shown(ship))),
+        );
     }
 
     // 4. Updates and hidden system components of a claimed registry entry.
@@ -233,6 +286,7 @@ fn channel(c: &Component) -> (&'static str, Option<String>) {
         Source::Chocolatey => ("chocolatey", None),
         Source::Scoop => ("scoop", None),
         Source::Os => ("os", None),
+        s if s.is_language() => (s.as_str(), shipped_in(c).map(str::to_owned).or(dir)),
         _ => ("directory", dir),
     }
 }
@@ -269,7 +323,7 @@ fn installations(members: &[&Component]) -> Vec<Installation> {
     };
     let (nested, first): (Vec<&Component>, Vec<&Component>) = members
         .iter()
-        .partition(|c| matches!(c.source, Source::Binary | Source::Msi));
+        .partition(|c| matches!(c.source, Source::Binary | Source::Msi) || shipped_in(c).is_some());
     let mut homes: Vec<(&'static str, Option<String>)> = Vec::new();
     for c in first {
         let (ch, loc) = channel(c);
@@ -278,14 +332,13 @@ fn installations(members: &[&Component]) -> Vec<Installation> {
     }
     for c in nested {
         let own = channel(c);
-        let home = homes
-            .iter()
-            .find(|(ch, loc)| match (c.source, loc, folder(c)) {
-                (Source::Msi, _, _) => *ch == "windows",
-                (_, Some(dir), Some(path)) => inside(path, dir),
-                (_, None, Some(path)) => *ch == "macos" && path.starts_with("Applications/"),
-                _ => false,
-            });
+        let path = shipped_in(c).or_else(|| folder(c));
+        let home = homes.iter().find(|(ch, loc)| match (c.source, loc, path) {
+            (Source::Msi, _, _) => *ch == "windows",
+            (_, Some(dir), Some(path)) => inside(path, dir),
+            (_, None, Some(path)) => *ch == "macos" && path.starts_with("Applications/"),
+            _ => false,
+        });
         let (ch, loc) = home.cloned().unwrap_or(own);
         place(ch, loc, c);
     }

@@ -18,8 +18,10 @@
 //! - permission errors and non-UTF-8 names are listed, and the walk goes on;
 //! - memory grows with directories pending, not with files seen.
 
+pub mod manifests;
+
 use crate::image::{ResolveError, RootFs};
-use crate::model::inventory::Problem;
+use crate::model::inventory::{ManifestFile, Problem};
 use crate::model::report::Stats;
 use globset::GlobSet;
 use std::collections::HashSet;
@@ -82,6 +84,8 @@ pub struct Outcome {
     /// candidates with more than one link are tracked, so this and the set
     /// of inodes seen grow with hard-linked candidates, not with files.
     pub aliases: Vec<(u64, u64, String)>,
+    /// Language-ecosystem manifests found by name ([`manifests`]), sorted.
+    pub manifests: Vec<ManifestFile>,
 }
 
 /// The mount a directory is on. The mount id tells a bind mount of the
@@ -146,6 +150,7 @@ struct Shared<'a, F> {
     errors: Mutex<Vec<Problem>>,
     seen_inodes: Mutex<HashSet<(u64, u64)>>,
     aliases: Mutex<Vec<(u64, u64, String)>>,
+    manifests: Mutex<Vec<ManifestFile>>,
     dedup: AtomicU64,
 }
 
@@ -178,6 +183,7 @@ where
         errors: Mutex::new(Vec::new()),
         seen_inodes: Mutex::new(HashSet::new()),
         aliases: Mutex::new(Vec::new()),
+        manifests: Mutex::new(Vec::new()),
         dedup: AtomicU64::new(0),
     };
     // The counters are shared with the progress display across images; this
@@ -206,9 +212,14 @@ where
         .aliases
         .into_inner()
         .unwrap_or_else(|p| p.into_inner());
+    let mut manifests = shared
+        .manifests
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner());
     skipped.sort();
     errors.sort();
     aliases.sort();
+    manifests.sort();
     let stats = Stats {
         files: counters.files.load(Relaxed) - start[0],
         dirs: counters.dirs.load(Relaxed) - start[1],
@@ -227,6 +238,7 @@ where
         skipped,
         errors,
         aliases,
+        manifests,
     }
 }
 
@@ -340,6 +352,13 @@ fn handle_entry<'s, F>(
         }
     };
     sh.counters.bytes.fetch_add(meta.len(), Relaxed);
+    // Hook: language-ecosystem manifests, kept by name for `collect::lang`.
+    if let Some(m) = manifests::manifest(&rel, meta.len()) {
+        sh.manifests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(m);
+    }
     if !is_candidate(meta.mode(), entry.file_name().as_bytes()) {
         return;
     }
