@@ -14,8 +14,13 @@
 //!    source package are one unidentified product (`libc6:amd64` and
 //!    `libc6:i386` → `glibc`).
 //! 3. A folder of unowned binaries inside the folder of a claimed
-//!    component (a registry entry's install location, an app bundle) joins
-//!    that component's product.
+//!    component (a registry entry's install location, an app bundle) or of
+//!    a language root (an npm project, an Electron app) joins that
+//!    component's product. A language package (pypi, npm, nuget, maven,
+//!    conda) joins the product of the component whose folder holds the
+//!    folder it is shipped in (`shipped_in`), so an app's dependency tree
+//!    is counted as the app; with none, the packages shipped in one folder
+//!    are one product.
 //! 4. An unclaimed registry entry for an update ("Security Update for …",
 //!    "Update for …", a KB number) or a hidden system component joins the
 //!    claimed registry entry whose name it continues.
@@ -83,6 +88,34 @@ fn folder(c: &Component) -> Option<&str> {
         .or_else(|| c.properties.get("install_dir"))
         .map(|s| s.trim_end_matches('/'))
         .filter(|s| !s.is_empty())
+}
+
+/// Every member with a folder that is not a shipped language package,
+/// with its product key so far (`unidentified:KEY` when it has none yet):
+/// what a language package or root can join.
+fn homes<'a>(members: &[&'a Component], keys: &[Option<String>]) -> Vec<(usize, &'a str, String)> {
+    members
+        .iter()
+        .zip(keys)
+        .enumerate()
+        .filter(|(_, (c, _))| shipped_in(c).is_none())
+        .filter_map(|(i, (c, k))| {
+            let key = k
+                .clone()
+                .unwrap_or_else(|| format!("unidentified:{}", c.key));
+            Some((i, folder(c)?, key))
+        })
+        .collect()
+}
+
+/// The key of the deepest home whose folder holds `path`, other than the
+/// member `except`.
+fn deepest(homes: &[(usize, &str, String)], path: &str, except: Option<usize>) -> Option<String> {
+    homes
+        .iter()
+        .filter(|(j, dir, _)| Some(*j) != except && inside(path, dir))
+        .max_by_key(|(_, dir, _)| dir.len())
+        .map(|(_, _, key)| key.clone())
 }
 
 /// The folder a language package is shipped in (`prop::SHIPPED_IN`).
@@ -168,30 +201,27 @@ fn product_keys(members: &[&Component]) -> Vec<String> {
             .map(|(_, key)| key.clone());
     }
 
+    // 3a. An unclaimed language root inside another component's folder (a
+    // global npm tool in Node.js's folder) joins that component's product.
+    let outer = homes(members, &keys);
+    for (i, (c, k)) in members.iter().zip(keys.iter_mut()).enumerate() {
+        if k.is_some() || !is_language_root(c) {
+            continue;
+        }
+        let Some(path) = folder(c) else { continue };
+        *k = deepest(&outer, path, Some(i));
+    }
+
     // 3b. A language package joins the product of the component that
     // occupies the folder it is shipped in (deepest wins); with none, the
     // packages shipped in one folder (an environment) are one product.
-    let homes: Vec<(&str, String)> = members
-        .iter()
-        .zip(&keys)
-        .filter(|(c, _)| shipped_in(c).is_none())
-        .filter_map(|(c, k)| {
-            let key = k
-                .clone()
-                .unwrap_or_else(|| format!("unidentified:{}", c.key));
-            Some((folder(c)?, key))
-        })
-        .collect();
+    let outer = homes(members, &keys);
     for (c, k) in members.iter().zip(keys.iter_mut()) {
         let Some(ship) = shipped_in(c).filter(|_| k.is_none()) else {
             continue;
         };
         *k = Some(
-            homes
-                .iter()
-                .filter(|(dir, _)| inside(ship, dir))
-                .max_by_key(|(dir, _)| dir.len())
-                .map(|(_, key)| key.clone())
+            deepest(&outer, ship, None)
                 .unwrap_or_else(|| format!("unidentified:shipped:{}", shown(ship))),
         );
     }

@@ -76,7 +76,7 @@ fn parse(image: &Image, m: &ManifestFile, ctx: &npm::Context, out: &mut Inventor
         ManifestKind::CondaMeta => python::conda(image, m, out),
         ManifestKind::NodeModule => npm::node_module(image, m, out),
         ManifestKind::PackageJson => npm::project(image, m, ctx, out),
-        ManifestKind::LockFile => npm::lock_file(image, m, out),
+        ManifestKind::LockFile => npm::lock_file(image, m, ctx, out),
         ManifestKind::Asar => npm::asar(image, m, out),
         ManifestKind::DepsJson => dotnet::deps_json(image, m, out),
         ManifestKind::Nuspec => dotnet::nuspec(image, m, out),

@@ -9,9 +9,11 @@
 //! (`PREFIX/lib/node_modules/NAME`, npm's layout) is a tool of its own:
 //! the top-level package is the root, its dependencies are shipped in it.
 //! A project's own `package.json` is read when `node_modules` or a lock
-//! file stands beside it; a lock file alone still lists the packages, as
-//! `declared` (not installed); where the package is installed too, the
-//! installed one is kept.
+//! file stands beside it. A lock file alone (no `node_modules` beside it)
+//! still lists the packages, as `declared` (not installed); beside an
+//! installed tree it is not read, because it also pins the optional
+//! packages of every other platform (`@esbuild/darwin-arm64`...), which
+//! are not on the disk.
 
 use super::{library, non_empty, parent, read_or_record};
 use crate::image::Image;
@@ -26,16 +28,23 @@ use std::collections::HashSet;
 /// manifests: a project `package.json` is read only where one of them is.
 pub struct Context {
     projects: HashSet<String>,
+    /// Folders with a `node_modules` tree: what is installed there is the
+    /// inventory, and their lock files (which also pin the optional
+    /// packages of other platforms, never installed here) are not read.
+    installed: HashSet<String>,
 }
 
 impl Context {
     pub fn new(manifests: &[ManifestFile]) -> Self {
         let mut projects = HashSet::new();
+        let mut installed = HashSet::new();
         for m in manifests {
             match m.kind {
                 ManifestKind::NodeModule => {
                     let root = m.rel.split("node_modules/").next().unwrap_or("");
-                    projects.insert(root.trim_end_matches('/').to_owned());
+                    let root = root.trim_end_matches('/').to_owned();
+                    installed.insert(root.clone());
+                    projects.insert(root);
                 }
                 ManifestKind::LockFile => {
                     projects.insert(parent(&m.rel).to_owned());
@@ -43,7 +52,10 @@ impl Context {
                 _ => {}
             }
         }
-        Self { projects }
+        Self {
+            projects,
+            installed,
+        }
     }
 }
 
@@ -244,10 +256,13 @@ fn declared(name: &str, version: &str, lock: &str, detail: &str, root: &str) -> 
 }
 
 /// `package-lock.json`, `npm-shrinkwrap.json`, `yarn.lock` or
-/// `pnpm-lock.yaml`: every package it pins, as declared packages of the
-/// project (installed ones replace them, [`drop_declared_duplicates`]).
-pub fn lock_file(image: &Image, m: &ManifestFile, out: &mut Inventory) {
+/// `pnpm-lock.yaml` of a project without `node_modules`: every package it
+/// pins, as declared packages of the project.
+pub fn lock_file(image: &Image, m: &ManifestFile, ctx: &Context, out: &mut Inventory) {
     let root = parent(&m.rel);
+    if ctx.installed.contains(root) {
+        return;
+    }
     let Some(text) = read_or_record(image, &m.rel, out) else {
         return;
     };

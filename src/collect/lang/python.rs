@@ -28,7 +28,10 @@ use crate::model::purl::purl;
 pub fn headers(text: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for line in text.lines() {
-        if line.trim().is_empty() {
+        // Only an empty line ends the headers: a line of white space
+        // continues a field (a licence text's empty lines, as setuptools
+        // writes them).
+        if line.trim_end_matches('\r').is_empty() {
             break;
         }
         if line.starts_with([' ', '\t']) {
@@ -45,12 +48,13 @@ pub fn headers(text: &str) -> Vec<(String, String)> {
     out
 }
 
-/// The SPDX id of a trove licence classifier, for the common ones.
+/// The SPDX id of a trove licence classifier, for the common ones that
+/// name one licence (`BSD License` names none of the BSD variants: it is
+/// kept as stated).
 fn classifier_spdx(classifier: &str) -> Option<&'static str> {
     let name = classifier.rsplit("::").next()?.trim();
     Some(match name {
         "MIT License" => "MIT",
-        "BSD License" => "BSD-3-Clause",
         "Apache Software License" => "Apache-2.0",
         "ISC License (ISCL)" => "ISC",
         "Python Software Foundation License" => "PSF-2.0",
@@ -301,12 +305,12 @@ mod tests {
         assert_eq!(p.purl.as_deref(), Some("pkg:pypi/foo-bar@1.2"));
         assert_eq!(p.supplier.vendor.as_deref(), Some("Jane <j@example.org>"));
         let p = from_metadata(
-            "Name: x\nVersion: 1\nLicense: UNKNOWN\nClassifier: License :: OSI Approved :: BSD License\n",
+            "Name: x\nVersion: 1\nLicense: UNKNOWN\nClassifier: License :: OSI Approved :: MIT License\n",
             ev(),
             "site",
         )
         .unwrap();
-        assert_eq!(p.license.as_deref(), Some("BSD-3-Clause"));
+        assert_eq!(p.license.as_deref(), Some("MIT"));
         // A licence text in the field: its first line, as stated.
         let p = from_metadata(
             "Name: hdbcli\nVersion: 2.22\nLicense: SAP DEVELOPER LICENSE AGREEMENT\n        \n        Version 3.2\n\
