@@ -245,6 +245,10 @@ fn proprietary_non_eu_products_name_alternatives() {
             "intune-portal",
             "device management enrolment: no open-source MDM product is modelled yet",
         ),
+        (
+            "nvidia-cuda-runtime",
+            "a runtime library the GPU programs that need it bring along, as msvc-redist",
+        ),
     ];
     let mut missing = Vec::new();
     for p in &db.products {

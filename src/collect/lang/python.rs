@@ -91,22 +91,27 @@ pub fn license(h: &[(String, String)]) -> Option<(String, &'static str)> {
         .map(|(_, v)| v.as_str())
         .filter(|v| v.trim() != "License :: OSI Approved")
         .collect();
+    let spdx: Option<Vec<&str>> = classifiers.iter().map(|c| classifier_spdx(c)).collect();
     let mapped: Vec<String> = classifiers
         .iter()
         .map(|c| classifier_spdx(c).map_or_else(|| c.to_string(), str::to_owned))
         .collect();
+    let all_spdx = spdx.is_some_and(|v| !v.is_empty());
     let field = get("License").and_then(|(_, v)| {
         let first = v.lines().next().unwrap_or("").trim();
         let unknown = first.is_empty() || first.eq_ignore_ascii_case("UNKNOWN");
         (!unknown).then(|| (first.to_owned(), !v.contains('\n') && first.len() <= 80))
     });
-    match (field, mapped.len()) {
+    let classified = || Some((mapped.join(" OR "), "Classifier"));
+    match field {
         // A short licence name or SPDX id in `License` is the package's own word.
-        (Some((v, true)), _) => Some((v, "License")),
-        (_, 1) => Some((mapped[0].clone(), "Classifier")),
-        (_, n) if n > 1 => Some((mapped.join(" OR "), "Classifier")),
-        (Some((v, false)), _) => Some((v, "License")),
-        _ => None,
+        Some((v, true)) => Some((v, "License")),
+        _ if all_spdx => classified(),
+        // A licence text says more than a classifier no SPDX id stands for
+        // (`Other/Proprietary License`).
+        Some((v, false)) => Some((v, "License")),
+        None if !mapped.is_empty() => classified(),
+        None => None,
     }
 }
 
