@@ -71,6 +71,12 @@ DEB_PACKAGES=(libreoffice-writer-nogui firefox-esr thunderbird chromium wine64 l
 log() { echo "build.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
 
+in_chroot() { # ROOT LOG COMMAND: runs COMMAND with sh in the chroot, a clean environment
+    chroot "$1" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+        DEBIAN_FRONTEND=noninteractive LC_ALL=C sh -c "$3" \
+        >>"$2" 2>&1 || die "apt-get install in the chroot failed, see $2"
+}
+
 build_debian() {
     local root=$OUT/debian
     if [ -e "$OUT/debian.done" ]; then log "debian: cached ($root)"; return; fi
@@ -90,10 +96,8 @@ SRC
     mount -t proc proc "$root.tmp/proc"
     trap 'umount "$OUT/debian.tmp/proc" 2>/dev/null || true' EXIT
     log "debian: apt-get install ${DEB_PACKAGES[*]}"
-    chroot "$root.tmp" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-        DEBIAN_FRONTEND=noninteractive LC_ALL=C \
-        sh -c "dpkg --add-architecture i386 && apt-get update -qq && apt-get install -y -qq --no-install-recommends ${DEB_PACKAGES[*]}" \
-        >>"$OUT/debian.log" 2>&1 || die "apt-get install in the chroot failed, see $OUT/debian.log"
+    in_chroot "$root.tmp" "$OUT/debian.log" \
+        "dpkg --add-architecture i386 && apt-get update -qq && apt-get install -y -qq --no-install-recommends ${DEB_PACKAGES[*]}"
     chroot "$root.tmp" dpkg-query -W -f '${Package}:${Architecture} ${Version}\n' \
         | sort >"$OUT/debian.versions"
     # The downloaded .debs are not part of an installed system; the apt
@@ -193,10 +197,8 @@ build_debian_lang() {
     mount -t proc proc "$root.tmp/proc"
     trap 'umount "$OUT/debian-lang.tmp/proc" 2>/dev/null || true' EXIT
     log "debian-lang: apt-get install ${LANG_DEB_PACKAGES[*]}"
-    chroot "$root.tmp" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-        DEBIAN_FRONTEND=noninteractive LC_ALL=C \
-        sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends ${LANG_DEB_PACKAGES[*]}" \
-        >>"$OUT/debian-lang.log" 2>&1 || die "apt-get install in the chroot failed, see $OUT/debian-lang.log"
+    in_chroot "$root.tmp" "$OUT/debian-lang.log" \
+        "apt-get update -qq && apt-get install -y -qq --no-install-recommends ${LANG_DEB_PACKAGES[*]}"
     chroot "$root.tmp" apt-get clean
     rm -f "$root.tmp"/var/cache/apt/*.bin
     chroot "$root.tmp" dpkg-query -W -f '${Package}:${Architecture} ${Version}\n' \

@@ -165,16 +165,29 @@ fn pypi_name(name: &str) -> String {
     name.to_lowercase().replace(['_', '.'], "-")
 }
 
+/// The package of a METADATA or PKG-INFO file at `rel` (evidence of
+/// `kind`), shipped in `site`; a problem recorded in `out` otherwise.
+fn read_metadata(
+    image: &Image,
+    rel: &str,
+    kind: &str,
+    site: &str,
+    out: &mut Inventory,
+) -> Option<Package> {
+    let text = read_or_record(image, rel, out)?;
+    let ev = Evidence::new(rel, kind, "Name, Version, License");
+    let p = from_metadata(&text, ev, site);
+    if p.is_none() {
+        out.error(rel, "core metadata without Name");
+    }
+    p
+}
+
 /// `SITE/NAME.dist-info/METADATA`, its RECORD and INSTALLER.
 pub fn dist_info(image: &Image, m: &ManifestFile, out: &mut Inventory) {
     let info = parent(&m.rel);
     let site = parent(info);
-    let Some(text) = read_or_record(image, &m.rel, out) else {
-        return;
-    };
-    let ev = Evidence::new(&m.rel, "python-metadata", "Name, Version, License");
-    let Some(mut p) = from_metadata(&text, ev, site) else {
-        out.error(&m.rel, "core metadata without Name");
+    let Some(mut p) = read_metadata(image, &m.rel, "python-metadata", site, out) else {
         return;
     };
     let record = format!("{info}/RECORD");
@@ -213,12 +226,7 @@ pub fn egg_info(image: &Image, m: &ManifestFile, out: &mut Inventory) {
     let is_dir_form = m.rel.ends_with("/PKG-INFO");
     let info = if is_dir_form { parent(&m.rel) } else { &m.rel };
     let site = parent(info);
-    let Some(text) = read_or_record(image, &m.rel, out) else {
-        return;
-    };
-    let ev = Evidence::new(&m.rel, "python-pkg-info", "Name, Version, License");
-    let Some(mut p) = from_metadata(&text, ev, site) else {
-        out.error(&m.rel, "core metadata without Name");
+    let Some(mut p) = read_metadata(image, &m.rel, "python-pkg-info", site, out) else {
         return;
     };
     if is_dir_form {
