@@ -299,6 +299,12 @@ fn collect_and_walk(image: &Image, opts: &Options, progress: &Progress) -> Found
         || collect::run(image),
         || walk::walk(&image.fs, &walk_opts, counters, &on_candidate),
     );
+    // Language packages, from the manifests the walk found by name; after
+    // the package databases, so a file a database lists stays its own.
+    inventory.extend(collect::lang::run(
+        image,
+        &std::mem::take(&mut walked.manifests),
+    ));
     let binaries = found.into_inner().unwrap_or_else(|p| p.into_inner());
     let mut errors = problems.into_inner().unwrap_or_else(|p| p.into_inner());
     errors.append(&mut walked.errors);

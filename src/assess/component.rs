@@ -57,6 +57,11 @@ pub fn build(
         "os".to_owned()
     } else if let Some(a) = archive {
         a.category.clone()
+    } else if pkg.source.is_language() && pkg.kind == Kind::Library {
+        // A dependency from a language ecosystem no rule names is a
+        // library: outside the workplace figures, like its shipping app's
+        // other parts.
+        "library".to_owned()
     } else {
         "unknown".to_owned()
     };

@@ -14,8 +14,13 @@
 //!    source package are one unidentified product (`libc6:amd64` and
 //!    `libc6:i386` → `glibc`).
 //! 3. A folder of unowned binaries inside the folder of a claimed
-//!    component (a registry entry's install location, an app bundle) joins
-//!    that component's product.
+//!    component (a registry entry's install location, an app bundle) or of
+//!    a language root (an npm project, an Electron app) joins that
+//!    component's product. A language package (pypi, npm, nuget, maven,
+//!    conda) joins the product of the component whose folder holds the
+//!    folder it is shipped in (`shipped_in`), so an app's dependency tree
+//!    is counted as the app; with none, the packages shipped in one folder
+//!    are one product.
 //! 4. An unclaimed registry entry for an update ("Security Update for …",
 //!    "Update for …", a KB number) or a hidden system component joins the
 //!    claimed registry entry whose name it continues.
@@ -85,6 +90,53 @@ fn folder(c: &Component) -> Option<&str> {
         .filter(|s| !s.is_empty())
 }
 
+/// Every member with a folder that is not a shipped language package,
+/// with its product key so far (`unidentified:KEY` when it has none yet):
+/// what a language package or root can join.
+fn homes<'a>(members: &[&'a Component], keys: &[Option<String>]) -> Vec<(usize, &'a str, String)> {
+    members
+        .iter()
+        .zip(keys)
+        .enumerate()
+        .filter(|(_, (c, _))| shipped_in(c).is_none())
+        .filter_map(|(i, (c, k))| {
+            let key = k
+                .clone()
+                .unwrap_or_else(|| format!("unidentified:{}", c.key));
+            Some((i, folder(c)?, key))
+        })
+        .collect()
+}
+
+/// The key of the deepest home whose folder holds `path`, other than the
+/// member `except`.
+fn deepest(homes: &[(usize, &str, String)], path: &str, except: Option<usize>) -> Option<String> {
+    homes
+        .iter()
+        .filter(|(j, dir, _)| Some(*j) != except && inside(path, dir))
+        .max_by_key(|(_, dir, _)| dir.len())
+        .map(|(_, _, key)| key.clone())
+}
+
+/// The folder a language package is shipped in (`prop::SHIPPED_IN`).
+fn shipped_in(c: &Component) -> Option<&str> {
+    c.properties
+        .get(prop::SHIPPED_IN)
+        .filter(|_| c.source.is_language())
+        .map(|s| s.trim_end_matches('/'))
+}
+
+/// A language package that others are shipped in: an npm project, an
+/// Electron app, a global npm tool (it has a folder and ships in none).
+fn is_language_root(c: &Component) -> bool {
+    c.source.is_language() && shipped_in(c).is_none() && folder(c).is_some()
+}
+
+/// A folder as a product name: the image root is `/`.
+fn shown(dir: &str) -> &str {
+    if dir.is_empty() { "/" } else { dir }
+}
+
 fn inside(path: &str, dir: &str) -> bool {
     path.strip_prefix(dir)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
@@ -124,12 +176,18 @@ fn product_keys(members: &[&Component]) -> Vec<String> {
         }
     }
 
-    // 3. Folders inside a claimed component's folder (deepest wins).
+    // 3. Folders inside a claimed component's folder, or inside a
+    // language root's (an npm project, an Electron app): deepest wins.
     let claimed_dirs: Vec<(&str, String)> = members
         .iter()
         .zip(&keys)
-        .filter(|(c, _)| c.product.is_some())
-        .filter_map(|(c, k)| Some((folder(c)?, k.clone()?)))
+        .filter(|(c, _)| c.product.is_some() || is_language_root(c))
+        .filter_map(|(c, k)| {
+            let key = k
+                .clone()
+                .unwrap_or_else(|| format!("unidentified:{}", c.key));
+            Some((folder(c)?, key))
+        })
         .collect();
     for (c, k) in members.iter().zip(keys.iter_mut()) {
         if k.is_some() || c.source != Source::Binary {
@@ -141,6 +199,31 @@ fn product_keys(members: &[&Component]) -> Vec<String> {
             .filter(|(dir, _)| inside(path, dir))
             .max_by_key(|(dir, _)| dir.len())
             .map(|(_, key)| key.clone());
+    }
+
+    // 3a. An unclaimed language root inside another component's folder (a
+    // global npm tool in Node.js's folder) joins that component's product.
+    let outer = homes(members, &keys);
+    for (i, (c, k)) in members.iter().zip(keys.iter_mut()).enumerate() {
+        if k.is_some() || !is_language_root(c) {
+            continue;
+        }
+        let Some(path) = folder(c) else { continue };
+        *k = deepest(&outer, path, Some(i));
+    }
+
+    // 3b. A language package joins the product of the component that
+    // occupies the folder it is shipped in (deepest wins); with none, the
+    // packages shipped in one folder (an environment) are one product.
+    let outer = homes(members, &keys);
+    for (c, k) in members.iter().zip(keys.iter_mut()) {
+        let Some(ship) = shipped_in(c).filter(|_| k.is_none()) else {
+            continue;
+        };
+        *k = Some(
+            deepest(&outer, ship, None)
+                .unwrap_or_else(|| format!("unidentified:shipped:{}", shown(ship))),
+        );
     }
 
     // 4. Updates and hidden system components of a claimed registry entry.
@@ -253,6 +336,7 @@ fn channel(c: &Component) -> (&'static str, Option<String>) {
         Source::Chocolatey => ("chocolatey", None),
         Source::Scoop => ("scoop", None),
         Source::Os => ("os", None),
+        s if s.is_language() => (s.as_str(), shipped_in(c).map(str::to_owned).or(dir)),
         _ => ("directory", dir),
     }
 }
@@ -289,7 +373,7 @@ fn installations(members: &[&Component]) -> Vec<Installation> {
     };
     let (nested, first): (Vec<&Component>, Vec<&Component>) = members
         .iter()
-        .partition(|c| matches!(c.source, Source::Binary | Source::Msi));
+        .partition(|c| matches!(c.source, Source::Binary | Source::Msi) || shipped_in(c).is_some());
     let mut homes: Vec<(&'static str, Option<String>)> = Vec::new();
     for c in first {
         let (ch, loc) = channel(c);
@@ -298,14 +382,13 @@ fn installations(members: &[&Component]) -> Vec<Installation> {
     }
     for c in nested {
         let own = channel(c);
-        let home = homes
-            .iter()
-            .find(|(ch, loc)| match (c.source, loc, folder(c)) {
-                (Source::Msi, _, _) => *ch == "windows",
-                (_, Some(dir), Some(path)) => inside(path, dir),
-                (_, None, Some(path)) => *ch == "macos" && path.starts_with("Applications/"),
-                _ => false,
-            });
+        let path = shipped_in(c).or_else(|| folder(c));
+        let home = homes.iter().find(|(ch, loc)| match (c.source, loc, path) {
+            (Source::Msi, _, _) => *ch == "windows",
+            (_, Some(dir), Some(path)) => inside(path, dir),
+            (_, None, Some(path)) => *ch == "macos" && path.starts_with("Applications/"),
+            _ => false,
+        });
         let (ch, loc) = home.cloned().unwrap_or(own);
         place(ch, loc, c);
     }

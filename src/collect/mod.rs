@@ -16,6 +16,7 @@ pub mod chocolatey;
 pub mod dpkg;
 pub mod flatpak;
 pub mod homebrew;
+pub mod lang;
 pub mod macos_apps;
 pub mod macos_receipts;
 pub mod os;

@@ -50,18 +50,28 @@ pub enum Source {
     /// A crate a `cargo auditable` binary lists (`.dep-v0`).
     Cargo,
     Chocolatey,
+    /// A conda package (`conda-meta/*.json`).
+    Conda,
     Dpkg,
     Flatpak,
     /// A Go module a Go binary's build information lists.
     Go,
     Homebrew,
+    /// A Java archive (JAR/WAR/EAR) with its manifest or Maven coordinates.
+    Maven,
     /// A cached Windows Installer package.
     Msi,
+    /// A JavaScript package (`node_modules`, a lock file, an Electron app).
+    Npm,
+    /// A NuGet package (`*.deps.json`, a `*.nuspec` in a package folder).
+    Nuget,
     /// The operating system itself.
     Os,
     Pacman,
     /// A macOS installer receipt.
     Pkg,
+    /// A Python distribution (`*.dist-info`, `*.egg-info`).
+    Pypi,
     /// A Windows registry uninstall entry.
     Registry,
     Rpm,
@@ -72,21 +82,26 @@ pub enum Source {
 }
 
 impl Source {
-    pub const ALL: [Source; 19] = [
+    pub const ALL: [Source; 24] = [
         Source::Apk,
         Source::App,
         Source::Appx,
         Source::Binary,
         Source::Cargo,
         Source::Chocolatey,
+        Source::Conda,
         Source::Dpkg,
         Source::Flatpak,
         Source::Go,
         Source::Homebrew,
+        Source::Maven,
         Source::Msi,
+        Source::Npm,
+        Source::Nuget,
         Source::Os,
         Source::Pacman,
         Source::Pkg,
+        Source::Pypi,
         Source::Registry,
         Source::Rpm,
         Source::Sbom,
@@ -102,20 +117,37 @@ impl Source {
             Source::Binary => "binary",
             Source::Cargo => "cargo",
             Source::Chocolatey => "chocolatey",
+            Source::Conda => "conda",
             Source::Dpkg => "dpkg",
             Source::Flatpak => "flatpak",
             Source::Go => "go",
             Source::Homebrew => "homebrew",
+            Source::Maven => "maven",
             Source::Msi => "msi",
+            Source::Npm => "npm",
+            Source::Nuget => "nuget",
             Source::Os => "os",
             Source::Pacman => "pacman",
             Source::Pkg => "pkg",
+            Source::Pypi => "pypi",
             Source::Registry => "registry",
             Source::Rpm => "rpm",
             Source::Sbom => "sbom",
             Source::Scoop => "scoop",
             Source::Snap => "snap",
         }
+    }
+}
+
+impl Source {
+    /// A language ecosystem's package (pypi, npm, nuget, maven, conda):
+    /// found by the walk anywhere in the tree, and a member of the product
+    /// that ships it (see [`prop::SHIPPED_IN`]).
+    pub fn is_language(self) -> bool {
+        matches!(
+            self,
+            Source::Pypi | Source::Npm | Source::Nuget | Source::Maven | Source::Conda
+        )
     }
 }
 
@@ -227,6 +259,54 @@ pub mod prop {
     /// For a module or crate a binary embeds: the key of the component
     /// that ships the binary, whose product it is a member of.
     pub const MEMBER_OF: &str = "member_of";
+    /// For a language package: the folder of the project, application or
+    /// environment that ships it (an npm project, an Electron app, a
+    /// Python `site-packages`, a .NET application folder, the folder of a
+    /// JAR). The package is a member of the product whose component
+    /// occupies that folder (`assess::product`).
+    pub const SHIPPED_IN: &str = "shipped_in";
+    /// For a language package: `installed` (its own manifest is in the
+    /// tree) or `declared` (only a lock file or a dependency list names
+    /// it).
+    pub const PRESENCE: &str = "presence";
+}
+
+/// A file the walk found by its name that a language-ecosystem collector
+/// reads after the walk (`collect::lang`): the walk keeps only these
+/// names, so memory grows with manifests found, not with files walked.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ManifestFile {
+    pub kind: ManifestKind,
+    /// Image-relative path.
+    pub rel: String,
+    pub size: u64,
+}
+
+/// Which language-ecosystem manifest a [`ManifestFile`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ManifestKind {
+    /// `*.dist-info/METADATA`
+    DistInfo,
+    /// `*.egg-info/PKG-INFO`, or an `*.egg-info` file (old distutils).
+    EggInfo,
+    /// `conda-meta/*.json`
+    CondaMeta,
+    /// `node_modules/NAME/package.json`, `node_modules/@SCOPE/NAME/package.json`
+    NodeModule,
+    /// Any other `package.json` (a project, `resources/app/package.json`):
+    /// read only when it stands beside `node_modules` or a lock file, or
+    /// in an Electron app's `resources/app`.
+    PackageJson,
+    /// `package-lock.json`, `npm-shrinkwrap.json`, `yarn.lock`, `pnpm-lock.yaml`
+    LockFile,
+    /// `resources/app.asar`
+    Asar,
+    /// `*.deps.json`
+    DepsJson,
+    /// `*.nuspec`
+    Nuspec,
+    /// `*.jar`, `*.war`, `*.ear`
+    Jar,
 }
 
 /// Format-specific facts of a package, by key, in key order. The keys of

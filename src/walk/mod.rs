@@ -33,9 +33,11 @@
 //! tree times the workers, at worst (a chain of 2,500 directories needs
 //! two); the walk raises the soft `RLIMIT_NOFILE` to the hard limit first.
 
+pub mod manifests;
+
 use crate::image::fd::{self, READ};
 use crate::image::{ResolveError, RootFs};
-use crate::model::inventory::Problem;
+use crate::model::inventory::{ManifestFile, Problem};
 use crate::model::report::Stats;
 use globset::GlobSet;
 use rustix::fs::{AtFlags, FileType, OFlags, StatxFlags};
@@ -125,6 +127,8 @@ pub struct Outcome {
     /// candidates with more than one link are tracked, so this and the set
     /// of inodes seen grow with hard-linked candidates, not with files.
     pub aliases: Vec<(u64, u64, String)>,
+    /// Language-ecosystem manifests found by name ([`manifests`]), sorted.
+    pub manifests: Vec<ManifestFile>,
 }
 
 /// The mount a directory is on. The mount id tells a bind mount of the
@@ -187,6 +191,7 @@ struct Shared<'a, F> {
     errors: Mutex<Vec<Problem>>,
     seen_inodes: Mutex<HashSet<(u64, u64)>>,
     aliases: Mutex<Vec<(u64, u64, String)>>,
+    manifests: Mutex<Vec<ManifestFile>>,
     dedup: AtomicU64,
     in_flight: AtomicUsize,
 }
@@ -238,6 +243,7 @@ where
         errors: Mutex::new(Vec::new()),
         seen_inodes: Mutex::new(HashSet::new()),
         aliases: Mutex::new(Vec::new()),
+        manifests: Mutex::new(Vec::new()),
         dedup: AtomicU64::new(0),
         in_flight: AtomicUsize::new(0),
     };
@@ -273,9 +279,14 @@ where
         .aliases
         .into_inner()
         .unwrap_or_else(|p| p.into_inner());
+    let mut manifests = shared
+        .manifests
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner());
     skipped.sort();
     errors.sort();
     aliases.sort();
+    manifests.sort();
     let stats = Stats {
         files: counters.files.load(Relaxed) - start[0],
         dirs: counters.dirs.load(Relaxed) - start[1],
@@ -295,6 +306,7 @@ where
         skipped,
         errors,
         aliases,
+        manifests,
     }
 }
 
@@ -440,6 +452,13 @@ fn handle_file<'s, F>(
         }
     };
     sh.counters.bytes.fetch_add(st.st_size as u64, Relaxed);
+    // Hook: language-ecosystem manifests, kept by name for `collect::lang`.
+    if let Some(m) = manifests::manifest(&rel, st.st_size as u64) {
+        sh.manifests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(m);
+    }
     let named = is_candidate(st.st_mode, name.to_bytes());
     if (st.st_size as u64) < MIN_BINARY && !named {
         return;

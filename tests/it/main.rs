@@ -45,6 +45,9 @@ mod hostile_live;
 mod html_report;
 /// Stable component keys across scans and root order; the scan date.
 mod keys;
+/// Language-ecosystem packages (pip, conda, npm, NuGet, Maven): licences,
+/// purls, the files they own, and membership in the product that ships them.
+mod lang;
 /// macOS images: apps, code signatures, Homebrew, pkg receipts, hostile
 /// Mach-O files.
 mod macos;
