@@ -258,8 +258,13 @@ fn product_keys(members: &[&Component]) -> Vec<String> {
         .map(|(c, k)| k.unwrap_or_else(|| format!("unidentified:{}", c.key)))
         .collect();
 
-    // 6. A module or crate a binary embeds belongs to the product of the
-    // component that ships the binary, whatever a rule says of it.
+    follow_embedding(members, &mut keys);
+    keys
+}
+
+/// 6. A module or crate a binary embeds belongs to the product of the
+/// component that ships the binary, whatever a rule says of it.
+fn follow_embedding(members: &[&Component], keys: &mut [String]) {
     let by_key: HashMap<&str, usize> = members
         .iter()
         .enumerate()
@@ -270,7 +275,6 @@ fn product_keys(members: &[&Component]) -> Vec<String> {
             keys[i] = keys[p].clone();
         }
     }
-    keys
 }
 
 /// The key of the component that ships the binary `c` was found in, for
@@ -401,6 +405,9 @@ fn lead<'a>(members: &[&'a Component]) -> &'a Component {
     let rank = |c: &Component| {
         (
             embedded_parent(c).is_none(),
+            // A dependency shipped in another member's folder never leads
+            // the app that ships it, however well its own vendor is known.
+            shipped_in(c).is_none(),
             c.product.is_some(),
             c.matched.as_ref().map(|m| m.confidence),
             c.kind == Kind::Application || c.kind == Kind::OperatingSystem,
