@@ -262,7 +262,7 @@ fn product_keys(members: &[&Component]) -> Vec<String> {
     keys
 }
 
-/// 6. A module or crate a binary embeds belongs to the product of the
+/// Step 6: a module or crate a binary embeds belongs to the product of the
 /// component that ships the binary, whatever a rule says of it.
 fn follow_embedding(members: &[&Component], keys: &mut [String]) {
     let by_key: HashMap<&str, usize> = members
