@@ -14,8 +14,8 @@
 //! (`policy/plan_keys.rs`).
 
 mod plan_keys;
+pub use plan_keys::{Keep, PlanSettings, SiteProduct};
 
-use crate::assess::plan::PlanSettings;
 use crate::bounded;
 use crate::date::Date;
 use crate::diag::{Code, Diagnostic, line_col};

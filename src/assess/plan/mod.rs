@@ -26,41 +26,8 @@ use crate::model::report::{Component, ControlBloc};
 use crate::model::risk::{Level, ModelParams};
 use crate::rules::{Product, RuleDb};
 use rows::{figures, product_of, switch, workplace};
-use std::collections::BTreeMap;
 
-/// `[plan]` of the policy, checked (`policy/plan_keys.rs`).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PlanSettings {
-    /// Whether the policy has a `[plan]` table at all.
-    pub present: bool,
-    pub start_year: Option<u16>,
-    pub target_share: Option<f64>,
-    pub target_year: Option<u16>,
-    pub effort_per_year: Option<u32>,
-    pub migrations_per_year: Option<u32>,
-    /// Product id → the alternative to choose for it.
-    pub prefer: BTreeMap<String, String>,
-    /// Alternatives never chosen.
-    pub exclude: Vec<String>,
-    pub keep: Vec<Keep>,
-    pub products: BTreeMap<String, SiteProduct>,
-}
-
-/// A product the policy keeps until a date.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Keep {
-    pub product: String,
-    pub until: Date,
-    pub reason: String,
-}
-
-/// What a site knows of one of its products.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SiteProduct {
-    pub seats: Option<u64>,
-    pub cost: Option<f64>,
-    pub effort: Option<Effort>,
-}
+pub use crate::assess::policy::{Keep, PlanSettings, SiteProduct};
 
 /// The plan's parameters after the command line and the policy (the
 /// command line wins).

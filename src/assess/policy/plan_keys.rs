@@ -2,7 +2,6 @@
 //! checked like the rest of the policy (located errors with `P` codes).
 
 use super::Reader;
-use crate::assess::plan::{Keep, PlanSettings, SiteProduct};
 use crate::date::Date;
 use crate::diag::Code;
 use crate::model::plan::Effort;
@@ -10,6 +9,40 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
 use toml::value::Datetime;
+
+/// `[plan]` of the policy, checked (this module).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlanSettings {
+    /// Whether the policy has a `[plan]` table at all.
+    pub present: bool,
+    pub start_year: Option<u16>,
+    pub target_share: Option<f64>,
+    pub target_year: Option<u16>,
+    pub effort_per_year: Option<u32>,
+    pub migrations_per_year: Option<u32>,
+    /// Product id → the alternative to choose for it.
+    pub prefer: BTreeMap<String, String>,
+    /// Alternatives never chosen.
+    pub exclude: Vec<String>,
+    pub keep: Vec<Keep>,
+    pub products: BTreeMap<String, SiteProduct>,
+}
+
+/// A product the policy keeps until a date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keep {
+    pub product: String,
+    pub until: Date,
+    pub reason: String,
+}
+
+/// What a site knows of one of its products.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SiteProduct {
+    pub seats: Option<u64>,
+    pub cost: Option<f64>,
+    pub effort: Option<Effort>,
+}
 
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]

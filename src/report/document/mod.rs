@@ -215,7 +215,7 @@ pub enum Chart {
         mark: &'static str,
     },
     /// The migration plan's timeline: share and index per year against the
-    /// target (`report::plan::timeline_svg`).
+    /// target (`report::html::charts::timeline_svg`).
     Timeline(Box<crate::model::plan::Plan>),
     /// Stacked bars of counts per risk level (the categories), with a
     /// legend of the levels.

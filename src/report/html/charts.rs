@@ -4,6 +4,7 @@
 
 use super::{BLOC_COLOURS, esc, level_colour};
 use crate::fmt::short;
+use crate::model::plan::Plan;
 use crate::model::risk::Level;
 use crate::report::document::{Bar, Chart, LevelBar, Meter, MeterKind};
 use std::fmt::Write;
@@ -48,7 +49,7 @@ pub fn chart(n: usize, chart: &Chart, o: &mut String) {
             mark,
         } => bars(n, title, desc, rows, mark, o),
         Chart::Levels { title, desc, rows } => levels(n, title, desc, rows, o),
-        Chart::Timeline(plan) => crate::report::plan::timeline_svg(plan, o),
+        Chart::Timeline(plan) => timeline_svg(plan, o),
     }
     o.push_str("</svg>\n");
 }
@@ -208,4 +209,111 @@ fn levels(n: usize, title: &str, desc: &str, rows: &[LevelBar], o: &mut String) 
             total(b)
         );
     }
+}
+
+/// (year, open-source share by role weight in %, index) now and after
+/// each phase.
+pub(crate) fn timeline_points(p: &Plan) -> Vec<(u16, f64, f64)> {
+    let now = (
+        p.start_year - 1,
+        100.0 * p.baseline.oss_share_weighted.unwrap_or(0.0),
+        p.baseline.index.unwrap_or(0.0),
+    );
+    std::iter::once(now)
+        .chain(p.phases.iter().map(|ph| {
+            let f = &ph.figures;
+            (
+                ph.year,
+                100.0 * f.oss_share_weighted.unwrap_or(0.0),
+                f.index.unwrap_or(0.0),
+            )
+        }))
+        .collect()
+}
+
+/// The timeline chart as an open `<svg>` (the caller closes it): years on
+/// the x axis, the open-source share (by role weight) and the index (on
+/// the same 0..100 scale) now and after each phase, the target as a dashed
+/// line, a mark per phase. Numbers and this module's words only: nothing
+/// from an image is drawn.
+pub fn timeline_svg(p: &Plan, o: &mut String) {
+    let (w, hgt, left, top, bottom) = (640.0, 280.0, 48.0, 16.0, 40.0);
+    // "now" stands one step before the first year of the plan.
+    let first = p.start_year - 1;
+    let last = p
+        .phases
+        .last()
+        .map_or(p.target_year, |ph| ph.year)
+        .max(p.target_year);
+    let span = f64::from((last - first).max(1));
+    let x = |year: u16| left + (w - left - 16.0) * f64::from(year - first) / span;
+    let y = |v: f64| top + (hgt - top - bottom) * (1.0 - v / 100.0);
+    let points = timeline_points(p);
+    let _ = writeln!(
+        o,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {hgt}\" role=\"img\" aria-labelledby=\"tl-title\"><title id=\"tl-title\">Open-source share and index per year against the target</title>"
+    );
+    for v in [0.0, 25.0, 50.0, 75.0, 100.0] {
+        let _ = write!(
+            o,
+            "<line x1=\"{left}\" x2=\"{}\" y1=\"{yy:.1}\" y2=\"{yy:.1}\" stroke=\"#e5e7eb\"/><text x=\"{}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{v}</text>",
+            w - 16.0,
+            left - 6.0,
+            y(v) + 4.0,
+            yy = y(v)
+        );
+    }
+    for year in first..=last {
+        let label = if year == first {
+            "now".to_owned()
+        } else {
+            year.to_string()
+        };
+        let _ = write!(
+            o,
+            "<text x=\"{:.1}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{label}</text>",
+            x(year),
+            hgt - bottom + 16.0
+        );
+    }
+    let ty = y(100.0 * p.target_share);
+    let _ = write!(
+        o,
+        "<line x1=\"{left}\" x2=\"{:.1}\" y1=\"{ty:.1}\" y2=\"{ty:.1}\" stroke=\"#b91c1c\" stroke-dasharray=\"6 4\"/><line x1=\"{tx:.1}\" x2=\"{tx:.1}\" y1=\"{top}\" y2=\"{:.1}\" stroke=\"#b91c1c\" stroke-dasharray=\"2 4\"/>",
+        w - 16.0,
+        hgt - bottom,
+        tx = x(p.target_year)
+    );
+    for (series, colour) in [(1usize, "#166534"), (2, "#1d4ed8")] {
+        let path: Vec<String> = points
+            .iter()
+            .map(|pt| {
+                let v = if series == 1 { pt.1 } else { pt.2 };
+                format!("{:.1},{:.1}", x(pt.0), y(v))
+            })
+            .collect();
+        let _ = write!(
+            o,
+            "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.5\" points=\"{}\"/>",
+            path.join(" ")
+        );
+        for pt in &points {
+            let v = if series == 1 { pt.1 } else { pt.2 };
+            let _ = write!(
+                o,
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"{colour}\"/>",
+                x(pt.0),
+                y(v)
+            );
+        }
+    }
+    let _ = writeln!(
+        o,
+        "<text x=\"{left}\" y=\"{}\" font-size=\"12\" fill=\"#166534\">■ open-source share (role weight, %)</text><text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#1d4ed8\">■ index</text><text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#b91c1c\">- - target</text>",
+        hgt - 6.0,
+        left + 260.0,
+        hgt - 6.0,
+        left + 340.0,
+        hgt - 6.0
+    );
 }

@@ -10,7 +10,7 @@
 //! Every string from the report goes through [`esc`]: names come from the
 //! image and can be hostile.
 
-mod charts;
+pub(crate) mod charts;
 
 use super::document::{
     self, Article, Backend, Block, Card, Column, Document, Figure, Inline, Section, Table,
