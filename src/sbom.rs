@@ -275,20 +275,7 @@ fn supplier(c: &SbomComponent, p: &mut Package) {
 /// Several licences listed for one component: all of them apply (an SPDX
 /// `AND`), as the SBOM writers mean a list; one is kept as it is.
 fn license_expression(licenses: &[String]) -> String {
-    if licenses.len() == 1 {
-        return licenses[0].clone();
-    }
-    licenses
-        .iter()
-        .map(|l| {
-            if l.contains(' ') {
-                format!("({l})")
-            } else {
-                l.clone()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" AND ")
+    crate::model::inventory::all_licences(licenses, "AND")
 }
 
 #[cfg(test)]

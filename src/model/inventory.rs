@@ -533,6 +533,27 @@ impl Inventory {
     }
 }
 
+/// Several licences that all apply, joined with `and_op` (`AND` in SPDX,
+/// `and` as Debian and rpm write it); a compound one is parenthesised, a
+/// single one kept as it is. Debian copyright files and SBOM licence lists
+/// both state such lists.
+pub fn all_licences(licences: &[String], and_op: &str) -> String {
+    if let [one] = licences {
+        return one.clone();
+    }
+    licences
+        .iter()
+        .map(|l| {
+            if l.contains(' ') {
+                format!("({l})")
+            } else {
+                l.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(&format!(" {and_op} "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Evidence, Package, Source, prop};

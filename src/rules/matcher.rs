@@ -260,6 +260,19 @@ impl Builder {
     ) {
         let order = self.order;
         self.order += 1;
+        self.supplier_forms(report, file, target, order, name);
+    }
+
+    /// `name` as a whole supplier string: verbatim, or as the name of an
+    /// RFC 5322 address (`Name <mail>`).
+    fn supplier_forms(
+        &mut self,
+        report: &mut dyn FnMut(usize, Range<usize>, Code, String),
+        file: usize,
+        target: Target,
+        order: u32,
+        name: &str,
+    ) {
         let esc = globset::escape(name);
         for form in [esc.clone(), format!("{esc} <*")] {
             let spanned = Spanned::new(0..0, form.clone());
@@ -311,18 +324,7 @@ impl Builder {
                 &exact_name,
                 &esc,
             );
-            for form in [esc.clone(), format!("{esc} <*")] {
-                let spanned = Spanned::new(0..0, form.clone());
-                glob(
-                    &mut self.suppliers,
-                    report,
-                    file,
-                    target,
-                    order,
-                    &spanned,
-                    &form,
-                );
-            }
+            self.supplier_forms(report, file, target, order, name);
         }
         for t in &p.team_ids {
             let v = t.get_ref().trim();

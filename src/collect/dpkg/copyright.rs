@@ -148,21 +148,7 @@ pub fn parse(text: &str) -> Option<Dep5> {
             licences.push(l);
         }
     }
-    let license = if licences.len() == 1 {
-        licences.remove(0)
-    } else {
-        licences
-            .iter()
-            .map(|l| {
-                if l.contains(' ') {
-                    format!("({l})")
-                } else {
-                    l.clone()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" and ")
-    };
+    let license = crate::model::inventory::all_licences(&licences, "and");
     Some(Dep5 {
         license,
         line: first.line,
