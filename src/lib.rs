@@ -16,6 +16,7 @@ pub mod bounded;
 pub mod date;
 pub mod diag;
 pub mod fmt;
+pub mod i18n;
 pub mod isolate;
 pub mod model;
 pub mod paths;

@@ -2,6 +2,7 @@
 //! apart from what runs them (one module per command beside this one).
 
 use crate::fingerprint;
+use crate::i18n::Lang;
 use crate::model::inventory::Family;
 use crate::model::risk::Level;
 use crate::report;
@@ -13,6 +14,9 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Language of the human-readable outputs (table, summary, explain, check, plan, md, html, pdf): en or de. The machine formats (json, csv, cyclonedx, sarif, ndjson) are the same in every language.
+    #[arg(long, global = true, value_enum, value_name = "LANG", default_value_t = Lang::En)]
+    pub lang: Lang,
 }
 
 #[derive(Subcommand, Debug)]

@@ -5,12 +5,13 @@ use super::inputs::{load_policy, load_rules, scan_date};
 use super::scan::deliver;
 use super::{AssessArgs, Error};
 use crate::bounded;
+use crate::i18n::Lang;
 use crate::scan;
 use std::io::{BufReader, Read};
 use std::process::ExitCode;
 
-pub fn run(args: AssessArgs) -> Result<ExitCode, Error> {
-    deliver(&args.out, args.quiet, || {
+pub fn run(args: AssessArgs, lang: Lang) -> Result<ExitCode, Error> {
+    deliver(&args.out, args.quiet, lang, || {
         let db = load_rules(&args.rules)?;
         let policy = load_policy(args.policy.as_deref(), &db, args.quiet)?;
         let mut inputs: Vec<(String, Box<dyn Read>)> = Vec::new();

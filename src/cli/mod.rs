@@ -130,12 +130,12 @@ pub fn main() -> ExitCode {
 
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
-        Command::Scan(args) => scan::run(args),
-        Command::Assess(args) => assess::run(args),
+        Command::Scan(args) => scan::run(args, cli.lang),
+        Command::Assess(args) => assess::run(args, cli.lang),
         Command::Summary(args) => summary::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Diff(args) => diff::run(args),
-        Command::Report(args) => report::run(args),
+        Command::Report(args) => report::run(args, cli.lang),
         Command::Plan(args) => plan::run(args),
         Command::Check(args) => check::run(args),
         Command::Rules(RulesCommand::Check {

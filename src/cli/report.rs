@@ -3,10 +3,11 @@
 
 use super::inputs::{load_policy, load_rules, read_report};
 use super::{Error, ReportArgs, print_stdout};
+use crate::i18n::Lang;
 use crate::report::{self, output};
 use std::process::ExitCode;
 
-pub fn run(args: ReportArgs) -> Result<ExitCode, Error> {
+pub fn run(args: ReportArgs, lang: Lang) -> Result<ExitCode, Error> {
     // The output is checked before anything is read, as for `scan -o`.
     let out = output::single(&args.format, args.output)?;
     let saved = read_report(&args.input)?;
@@ -20,6 +21,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, Error> {
         components: args.components,
         width: super::term::width(args.wide),
         color: super::term::color(),
+        lang,
     };
     if let Some(bytes) = output::write(&[out], &saved, &opts)? {
         print_stdout(&bytes)?;

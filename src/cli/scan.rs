@@ -6,14 +6,15 @@ use super::{Error, OutputArgs, ScanArgs, print_stdout};
 use crate::assess::gate;
 use crate::assess::policy::Policy;
 use crate::fmt::count;
+use crate::i18n::Lang;
 use crate::model::report::Report;
 use crate::model::verdict::Verdict;
 use crate::report::{self, output};
 use crate::rules::RuleDb;
 use std::process::ExitCode;
 
-pub fn run(args: ScanArgs) -> Result<ExitCode, Error> {
-    deliver(&args.out, args.opts.quiet, || {
+pub fn run(args: ScanArgs, lang: Lang) -> Result<ExitCode, Error> {
+    deliver(&args.out, args.opts.quiet, lang, || {
         scan_roots(&args.roots, &args.opts)
     })
 }
@@ -24,6 +25,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, Error> {
 pub(super) fn deliver(
     out: &OutputArgs,
     quiet: bool,
+    lang: Lang,
     produce: impl FnOnce() -> Result<(RuleDb, Policy, Report), Error>,
 ) -> Result<ExitCode, Error> {
     let outputs = output::plan(&out.format, &out.output, quiet)?;
@@ -51,6 +53,7 @@ pub(super) fn deliver(
         width: super::term::width(out.wide),
         color: super::term::color(),
         plan: plan.map(std::sync::Arc::new),
+        lang,
     };
     if let Some(bytes) = output::write(&outputs, &report, &render_opts)? {
         print_stdout(&bytes)?;

@@ -35,12 +35,7 @@ pub fn esc(text: &str) -> String {
 }
 
 pub fn render(report: &Report, opts: &RenderOptions) -> Result<Vec<u8>, RenderError> {
-    Ok(markdown(&document::build(
-        report,
-        opts.db.as_deref(),
-        opts.plan.as_deref(),
-    ))
-    .into_bytes())
+    Ok(markdown(&document::build(report, opts)).into_bytes())
 }
 
 /// The document in Markdown, ending in one newline.

@@ -60,6 +60,9 @@ pub struct RenderOptions {
     /// A migration plan for the sovereignty report's "Measures" section
     /// (`--plan`, or a policy with `[plan]`).
     pub plan: Option<std::sync::Arc<crate::model::plan::Plan>>,
+    /// The language of the human-readable formats (`--lang`); the machine
+    /// formats ignore it.
+    pub lang: crate::i18n::Lang,
 }
 
 impl Default for RenderOptions {
@@ -71,6 +74,7 @@ impl Default for RenderOptions {
             width: Some(DEFAULT_WIDTH),
             color: false,
             plan: None,
+            lang: crate::i18n::Lang::En,
         }
     }
 }

@@ -25,6 +25,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("isolate", &[]),
     ("diag", &[]),
     ("fmt", &[]),
+    // The languages of the human-readable outputs (words, decimal mark, dates).
+    ("i18n", &["model", "date", "fmt"]),
     // Leaf parsers and the rule database: they know no image.
     ("formats", &["model"]),
     (
@@ -57,7 +59,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "assess",
         &[
-            "model", "rules", "attach", "identify", "diag", "date", "fmt", "paths", "bounded",
+            "model", "rules", "attach", "identify", "diag", "date", "fmt", "i18n", "paths",
+            "bounded",
         ],
     ),
     // The orchestration of one scan.
@@ -89,7 +92,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     // Stage 6: renderers and views of a report.
     (
         "report",
-        &["model", "rules", "assess", "fmt", "paths", "date"],
+        &["model", "rules", "assess", "fmt", "i18n", "paths", "date"],
     ),
     // The command line: everything.
     (
@@ -102,6 +105,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "isolate",
             "diag",
             "fmt",
+            "i18n",
             "formats",
             "rules",
             "image",

@@ -4,6 +4,7 @@
 //! controllers in a chain, categories, alternatives).
 
 use crate::fmt::num;
+use crate::i18n::Lang;
 use crate::model::report::{Component, ImageReport, Report};
 use crate::model::risk::Level;
 use crate::rules::RuleDb;
@@ -24,6 +25,8 @@ pub struct Facts<'a> {
     /// Category → counts per level (in [`Level::WORST_FIRST`] order),
     /// categories with the worst components first.
     pub by_category: Vec<(String, [usize; 5])>,
+    /// The language the report is written in (`--lang`).
+    pub lang: Lang,
 }
 
 /// One law as the report names it.
@@ -80,6 +83,7 @@ impl<'a> Facts<'a> {
         // Worst first: most critical, then most high..., then the name.
         by_category.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         Facts {
+            lang: Lang::En,
             report,
             db,
             all,

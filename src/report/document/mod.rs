@@ -24,7 +24,6 @@ mod sections;
 
 use crate::model::report::Report;
 use crate::model::risk::Level;
-use crate::rules::RuleDb;
 
 /// The back-end a variant is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +35,8 @@ pub enum Backend {
 /// The whole report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
+    /// The language it is written in (HTML `lang`, PDF metadata).
+    pub lang: crate::i18n::Lang,
     /// The top heading.
     pub title: &'static str,
     /// What the report is about (the image roots), for the HTML page title.
@@ -331,13 +332,12 @@ pub fn visible(blocks: &[Block], backend: Backend) -> Vec<&Block> {
 /// The sovereignty report of `report`. Without the database, laws, gates,
 /// controllers in a chain, categories and alternatives are named by id.
 /// It lists and counts products (a report without products: components).
-pub fn build(
-    report: &Report,
-    db: Option<&RuleDb>,
-    plan: Option<&crate::model::plan::Plan>,
-) -> Document {
+/// `opts` gives the database, the plan for "Measures" and the language.
+pub fn build(report: &Report, opts: &super::RenderOptions) -> Document {
     let units = report.units(false);
-    sections::document(&facts::Facts::new(report, &units, db), plan)
+    let mut facts = facts::Facts::new(report, &units, opts.db.as_deref());
+    facts.lang = opts.lang;
+    sections::document(&facts, opts.plan.as_deref())
 }
 
 #[cfg(test)]
@@ -345,7 +345,15 @@ mod tests {
     use super::*;
     use crate::model::report::{Component, ImageReport, Summary};
     use crate::report::{html, md};
+    use crate::rules::RuleDb;
     use serde_json::json;
+
+    fn with_db(db: RuleDb) -> crate::report::RenderOptions {
+        crate::report::RenderOptions {
+            db: Some(std::sync::Arc::new(db)),
+            ..Default::default()
+        }
+    }
 
     /// A report of one Windows image: Teams classic (high, US-controlled,
     /// with a mitigation and a gate) and an unresolved tool whose name is
@@ -423,7 +431,7 @@ mod tests {
         let mut r = report(&db);
         let floor = "FLOOR-HOSTILE-STATE-NETWORKED-ROLE";
         r.components[1].risk.gates = vec!["GATE-HOSTILE-STATE-CRITICAL-ROLE".into(), floor.into()];
-        let doc = build(&r, Some(&db), None);
+        let doc = build(&r, &with_db(db));
         let Block::Article(a) = &doc.sections[5].blocks[1] else {
             panic!("one explained dependency")
         };
@@ -440,7 +448,7 @@ mod tests {
     fn a_dependency_is_explained_once_with_each_formats_variant() {
         let db = RuleDb::embedded().unwrap();
         let r = report(&db);
-        let doc = build(&r, Some(&db), None);
+        let doc = build(&r, &with_db(db));
         let ids: Vec<&str> = doc.sections.iter().map(|s| s.id).collect();
         assert_eq!(
             ids,
@@ -556,6 +564,7 @@ mod tests {
 
     fn one_section(blocks: Vec<Block>) -> Document {
         Document {
+            lang: crate::i18n::Lang::En,
             title: "T",
             subject: "s".into(),
             lead: Vec::new(),

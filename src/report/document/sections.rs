@@ -45,6 +45,7 @@ pub fn document(f: &Facts, plan: Option<&crate::model::plan::Plan>) -> Document 
     sections.extend(plan.map(measures::measures));
     sections.extend([model(f), appendix(f)]);
     Document {
+        lang: f.lang,
         title: "Sovereignty report",
         subject: roots.join(", "),
         lead: lead(f, &roots),

@@ -122,18 +122,16 @@ fn badge(l: Level) -> String {
 }
 
 pub fn render(report: &Report, opts: &RenderOptions) -> Result<Vec<u8>, RenderError> {
-    Ok(page(&document::build(
-        report,
-        opts.db.as_deref(),
-        opts.plan.as_deref(),
-    ))
-    .into_bytes())
+    Ok(page(&document::build(report, opts)).into_bytes())
 }
 
 /// The document as one HTML page.
 pub fn page(d: &Document) -> String {
     let mut o = String::new();
-    o.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    o.push_str(&format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n",
+        d.lang.tag()
+    ));
     o.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     // Nothing may load from anywhere: styles are inline, images are inline SVG.
     o.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n");
