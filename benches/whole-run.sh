@@ -2,8 +2,7 @@
 # Whole-run benchmark: a full `sovscan scan` of a tree against
 #   - the stat-walk: `find ROOT -printf '%s\n'` (lists and stats every entry);
 #   - the floor: `benches/floor` (its own small package) on the same cores (-j):
-#     the stat-walk,
-#     first 64 bytes of every file of at least 28 bytes, and every
+#     the stat-walk, the first 64 bytes of every file of at least 28 bytes, and every
 #     Authenticode-signed PE read and hashed (SHA-256) once, largest first;
 #   - Trivy (`trivy fs`, offline) and Syft (`syft scan dir:`) on the same tree
 #     when installed (PEERS=0 leaves them out; they run PEER_RUNS times).
@@ -17,6 +16,7 @@
 #   WINDOWS=1 bash benches/whole-run.sh   # a Windows-like tree (make-image.py --windows)
 #   SOVSCAN=path/to/sovscan bash benches/whole-run.sh ROOT   # another build
 #   TRIVY=path/to/trivy bash benches/whole-run.sh ROOT       # Trivy not on PATH
+#   BEFORE=path/to/old/sovscan bash benches/whole-run.sh ROOT # and an older build, in turn
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -n "${WINDOWS:-}" ]; then
@@ -58,6 +58,9 @@ for _ in $(seq "$RUNS"); do
     measure find find "$ROOT" -printf '%s\n'
     measure floor "$FLOOR" "$ROOT" "$JOBS"
     measure sovscan "$BIN" scan "$ROOT" -q --allow-empty -f json -o "$OUT/scan.json" -j "$JOBS"
+    if [ -n "${BEFORE:-}" ]; then
+        measure before "$BEFORE" scan "$ROOT" -q --allow-empty -f json -o "$OUT/before.json" -j "$JOBS"
+    fi
 done
 if [ "$PEERS" = 1 ]; then
     if command -v "$TRIVY" >/dev/null; then
@@ -92,6 +95,10 @@ print(f"stat-walk (find): {f[0]:.2f} s   floor: {fl[0]:.2f} s   sovscan: {s[0]:.
 print(f"sovscan / stat-walk: {s[0] / max(f[0], 0.01):.2f}x   sovscan / floor: {s[0] / max(fl[0], 0.01):.2f}x"
       f"   floor / stat-walk: {fl[0] / max(f[0], 0.01):.2f}x")
 print(f"peak RSS: sovscan {s[1]:.1f} MiB, floor {fl[1]:.1f} MiB")
+b = runs("before")
+if b:
+    print(f"before: {b[0]:.2f} s ({b[0] / max(f[0], 0.01):.2f}x stat-walk, {b[0] / max(fl[0], 0.01):.2f}x floor), "
+          f"peak {b[1]:.1f} MiB; after / before {s[0] / max(b[0], 0.01):.2f}x")
 for peer in ("trivy", "syft"):
     p = runs(peer)
     if p:
