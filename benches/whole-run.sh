@@ -7,8 +7,8 @@
 #   - Trivy (`trivy fs`, offline) and Syft (`syft scan dir:`) on the same tree
 #     when installed (PEERS=0 leaves them out; they run PEER_RUNS times).
 # The commands run in turn (find, floor, sovscan, find, ...) RUNS times after
-# a warm-up run of each, warm page cache; medians, their ratios, and each
-# command's largest peak RSS (GNU time). Needs GNU time (`apt-get install -y
+# a warm-up run of each, warm page cache; medians of wall and cpu (user +
+# sys) time, their ratios, and each command's largest peak RSS (GNU time). Needs GNU time (`apt-get install -y
 # time`) and Python 3.
 #
 #   bash benches/whole-run.sh [ROOT]      # default ROOT: benches/out/synthetic
@@ -44,10 +44,10 @@ BIN=${SOVSCAN:-$TARGET/release/sovscan}
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
-measure() { # NAME COMMAND...: appends "seconds maxrss_kib" of one run to $OUT/NAME
+measure() { # NAME COMMAND...: appends "wall_s maxrss_kib user_s sys_s" of one run to $OUT/NAME
     local name=$1
     shift
-    "$TIME" -f '%e %M' -o "$OUT/t" "$@" >/dev/null 2>&1 || true
+    "$TIME" -f '%e %M %U %S' -o "$OUT/t" "$@" >/dev/null 2>&1 || true
     cat "$OUT/t" >> "$OUT/$name"
 }
 scan() { "$BIN" scan "$ROOT" -q --allow-empty -f json -o "$OUT/scan.json" -j "$JOBS"; }
@@ -83,7 +83,8 @@ def runs(name):
     if not os.path.exists(p):
         return None
     rows = [l.split() for l in open(p) if l.strip()]
-    return statistics.median(float(r[0]) for r in rows), max(int(r[1]) for r in rows) / 1024
+    return (statistics.median(float(r[0]) for r in rows), max(int(r[1]) for r in rows) / 1024,
+            statistics.median(float(r[2]) + float(r[3]) for r in rows))
 d = json.load(open(path))
 st = d["images"][0]["stats"]
 print(f"files: {st['files']}  sniffed: {st['sniffed']}  candidates: {st['candidates']}  "
@@ -94,13 +95,17 @@ f, fl, s = runs("find"), runs("floor"), runs("sovscan")
 print(f"stat-walk (find): {f[0]:.2f} s   floor: {fl[0]:.2f} s   sovscan: {s[0]:.2f} s")
 print(f"sovscan / stat-walk: {s[0] / max(f[0], 0.01):.2f}x   sovscan / floor: {s[0] / max(fl[0], 0.01):.2f}x"
       f"   floor / stat-walk: {fl[0] / max(f[0], 0.01):.2f}x")
+print(f"cpu (user+sys): stat-walk {f[2]:.2f} s   floor {fl[2]:.2f} s   sovscan {s[2]:.2f} s"
+      f"   sovscan / floor: {s[2] / max(fl[2], 0.01):.2f}x")
 print(f"peak RSS: sovscan {s[1]:.1f} MiB, floor {fl[1]:.1f} MiB")
 b = runs("before")
 if b:
     print(f"before: {b[0]:.2f} s ({b[0] / max(f[0], 0.01):.2f}x stat-walk, {b[0] / max(fl[0], 0.01):.2f}x floor), "
-          f"peak {b[1]:.1f} MiB; after / before {s[0] / max(b[0], 0.01):.2f}x")
+          f"peak {b[1]:.1f} MiB, cpu {b[2]:.2f} s; after / before {s[0] / max(b[0], 0.01):.2f}x wall, "
+          f"{s[2] / max(b[2], 0.01):.2f}x cpu")
 for peer in ("trivy", "syft"):
     p = runs(peer)
     if p:
-        print(f"{peer}: {p[0]:.2f} s, peak {p[1]:.1f} MiB, {p[0] / max(s[0], 0.01):.1f}x sovscan's time")
+        print(f"{peer}: {p[0]:.2f} s, cpu {p[2]:.2f} s, peak {p[1]:.1f} MiB, "
+              f"{p[0] / max(s[0], 0.01):.1f}x sovscan's time, {p[2] / max(s[2], 0.01):.1f}x its cpu")
 PY

@@ -198,7 +198,7 @@ mod tests {
     }
 
     fn parsed(path: &Path, data: &[u8]) -> String {
-        let mut bin = Binary::new(&path.display().to_string(), Format::Elf, data.len() as u64);
+        let mut bin = Binary::new(path.display().to_string(), Format::Elf, data.len() as u64);
         let mut problems = Vec::new();
         let outcome = super::super::elf::read(data, &mut bin, &mut problems);
         format!("{outcome:?} {bin:?} {problems:?}")
