@@ -280,7 +280,9 @@ fn collect_and_walk(image: &Image, opts: &Options, progress: &Progress) -> Found
     let problems: Mutex<Vec<Problem>> = Mutex::new(Vec::new());
     let on_candidate = |c: walk::Candidate| match fingerprint::fingerprint(&c, opts.max_binary_size)
     {
-        fingerprint::Outcome::NotBinary => {}
+        fingerprint::Outcome::NotBinary => {
+            counters.not_binaries.fetch_add(1, Relaxed);
+        }
         fingerprint::Outcome::Binary(b, p) => {
             counters.binaries.fetch_add(1, Relaxed);
             lock(&found).push(*b);

@@ -16,6 +16,7 @@
 //! change elsewhere.
 
 pub mod elf;
+mod elf_parts;
 pub mod embedded;
 pub mod macho;
 pub mod pe;
@@ -144,7 +145,12 @@ pub fn sniff(head: &[u8]) -> Sniff {
 /// The result of fingerprinting one candidate.
 #[derive(Debug)]
 pub enum Outcome {
-    /// Not an executable format (a script, a data file with an exec bit).
+    /// Not an executable format (a script, a data file with an exec bit),
+    /// or a file whose magic said binary but whose headers say otherwise:
+    /// an `MZ` file with no PE header at its `e_lfanew` (a DOS program, a
+    /// stand-in, data that begins with the letters). Counted in the walk's
+    /// stats (`not_binaries`), not an error: a file that is not a binary
+    /// is not a broken binary.
     NotBinary,
     /// A binary, with the problems met while reading it (a corrupt note...).
     Binary(Box<Binary>, Vec<Problem>),
@@ -213,10 +219,18 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
         );
         return Outcome::Binary(Box::new(bin), vec![p]);
     }
+    if format == Format::Pe && !has_pe_header(file, &c.head, size) {
+        return Outcome::NotBinary;
+    }
     // Read into a buffer with bounded `pread`s, never mapped: a file cut
     // short while a mapping of it is read raises SIGBUS, which kills the
     // whole scan; here it is a short read, and an error entry for the file.
-    let data = match read_whole(file, opened) {
+    // ELF: only the parts that are parsed (`elf_parts`).
+    let data = match format {
+        Format::Elf => elf_parts::read(file, opened),
+        _ => read_whole(file, opened),
+    };
+    let data = match data {
         Ok(d) => d,
         Err(e) => return Outcome::Failed(Problem::new(&c.rel, e)),
     };
@@ -239,6 +253,23 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
         .map(|m| Problem::new(&c.rel, m))
         .collect();
     Outcome::Binary(Box::new(bin), problems)
+}
+
+/// Whether an `MZ` file holds a PE header: the 4 bytes at its DOS
+/// header's `e_lfanew` (offset 0x3c) are `PE\0\0`. Read with one small
+/// `pread`, so a file that is no PE is not read whole. A DOS header cut
+/// short, or a pointer past the end of the file, is no PE header either.
+fn has_pe_header(file: &File, head: &[u8], size: u64) -> bool {
+    use std::os::unix::fs::FileExt;
+    let Some(ptr) = head.get(0x3c..0x40) else {
+        return false;
+    };
+    let at = u64::from(u32::from_le_bytes([ptr[0], ptr[1], ptr[2], ptr[3]]));
+    if at.saturating_add(4) > size {
+        return false;
+    }
+    let mut sig = [0u8; 4];
+    matches!(file.read_at(&mut sig, at), Ok(4)) && sig == *b"PE\0\0"
 }
 
 /// Dispatches to the format's reader. `Err` means nothing useful was read.
@@ -267,24 +298,50 @@ pub enum WholeReadError {
 /// bytes, checking it against its `fstat` at open time (`opened`): the
 /// bytes are those of one unchanged file, or the read is an error.
 pub fn read_whole(file: &File, opened: &std::fs::Metadata) -> Result<Vec<u8>, WholeReadError> {
-    use std::os::unix::fs::{FileExt, MetadataExt};
     let len = opened.len();
     let want = usize::try_from(len).map_err(|_| WholeReadError::TooLarge(len))?;
     // Zeroed memory comes from the allocator already zeroed (calloc).
     let mut buf = vec![0u8; want];
-    let mut at = 0;
-    while at < want {
-        let end = want.min(at + CHUNK);
-        match file.read_at(&mut buf[at..end], at as u64) {
+    read_range(file, &mut buf, 0, len, len)?;
+    unchanged(file, opened)?;
+    Ok(buf)
+}
+
+/// Reads `size` bytes at `at` into the same place of `buf` (the file's
+/// size, `len`, as opened), with `pread`s of at most [`CHUNK`] bytes; a
+/// range past the end of the file is clamped to it. A short read means
+/// the file shrank under the scan: an error.
+fn read_range(
+    file: &File,
+    buf: &mut [u8],
+    at: u64,
+    size: u64,
+    len: u64,
+) -> Result<(), WholeReadError> {
+    use std::os::unix::fs::FileExt;
+    let start = at.min(len) as usize;
+    let end = at.saturating_add(size).min(len) as usize;
+    let mut pos = start;
+    while pos < end {
+        let stop = end.min(pos + CHUNK);
+        match file.read_at(&mut buf[pos..stop], pos as u64) {
             Ok(0) => {
-                let what = format!("{len} bytes when opened, {at} when read");
+                let what = format!("{len} bytes when opened, {pos} when read");
                 return Err(WholeReadError::Changed(what));
             }
-            Ok(k) => at += k,
+            Ok(k) => pos += k,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e.into()),
         }
     }
+    Ok(())
+}
+
+/// Checks an open file against its `fstat` at open time (`opened`) after
+/// reading: the bytes read are those of one unchanged file, or an error.
+fn unchanged(file: &File, opened: &std::fs::Metadata) -> Result<(), WholeReadError> {
+    use std::os::unix::fs::MetadataExt;
+    let len = opened.len();
     let now = file.metadata()?;
     if now.len() != len {
         let what = format!("{len} bytes when opened, {} after reading", now.len());
@@ -303,7 +360,7 @@ pub fn read_whole(file: &File, opened: &std::fs::Metadata) -> Result<Vec<u8>, Wh
     {
         return Err(WholeReadError::Changed("modified while read".into()));
     }
-    Ok(buf)
+    Ok(())
 }
 
 /// The largest single `pread` of a binary.

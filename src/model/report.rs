@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-pub const SCHEMA_VERSION: &str = "1.5";
+pub const SCHEMA_VERSION: &str = "1.6";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
@@ -182,6 +182,11 @@ pub struct Stats {
     /// names (hard links) it has. Absent from reports before schema 1.2.
     #[serde(default)]
     pub binaries_parsed: u64,
+    /// Candidates whose headers said they are no binary after all: an
+    /// `MZ` file with no PE header (a DOS program, data). Counted, not an
+    /// error. Absent from reports before schema 1.6.
+    #[serde(default)]
+    pub not_binaries: u64,
     /// Names of hard-linked candidates whose reading and parsing was saved
     /// (the file was read under another name); each name of a binary still
     /// has its own `binaries[]` record.

@@ -37,7 +37,14 @@ pub struct OutputFormat {
     /// One line for `--help` and the docs.
     pub about: &'static str,
     pub render: fn(&Report, &RenderOptions) -> Result<Vec<u8>, RenderError>,
+    /// Writes the same bytes as `render` to a writer as they are made, so
+    /// a file output never holds the whole rendering in memory (`None`:
+    /// the format is rendered whole, then written).
+    pub stream: Option<StreamFn>,
 }
+
+/// A format's streaming renderer: [`OutputFormat::stream`].
+pub type StreamFn = fn(&Report, &RenderOptions, &mut dyn std::io::Write) -> Result<(), RenderError>;
 
 /// Options some renderers take; the defaults are the command line's.
 #[derive(Debug, Clone)]
@@ -96,41 +103,49 @@ pub static FORMATS: &[OutputFormat] = &[
         name: "table",
         about: "one row per product (--components: per component), worst risk first, then a summary (terminal)",
         render: table::render,
+        stream: None,
     },
     OutputFormat {
         name: "json",
         about: "the full report: the JSON contract (docs/json.md)",
         render: json::render,
+        stream: Some(json::stream),
     },
     OutputFormat {
         name: "cyclonedx",
         about: "CycloneDX 1.6 JSON SBOM: one component per product, its members nested, with sovscan:* properties",
         render: cyclonedx::render,
+        stream: None,
     },
     OutputFormat {
         name: "sarif",
         about: "SARIF 2.1.0: one result per product (--components: per component) at or above --sarif-min-level",
         render: sarif::render,
+        stream: None,
     },
     OutputFormat {
         name: "ndjson",
         about: "one product (--components: component) per line, with image_root (for DuckDB, Spark, jq)",
         render: ndjson::render,
+        stream: None,
     },
     OutputFormat {
         name: "csv",
         about: "one row per product (--components: per component) (RFC 4180), for spreadsheets",
         render: csv::render,
+        stream: None,
     },
     OutputFormat {
         name: "md",
         about: "the sovereignty report in Markdown: figures, critical and high dependencies explained, evidence",
         render: md::render,
+        stream: None,
     },
     OutputFormat {
         name: "html",
         about: "the sovereignty report as one self-contained HTML file with inline SVG charts (no external requests)",
         render: html::render,
+        stream: None,
     },
 ];
 
@@ -162,14 +177,26 @@ pub fn render(
 /// one with a broken one.
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
+    let mut tmp = temp_beside(path)?;
+    tmp.write_all(bytes)?;
+    persist(tmp, path)
+}
+
+/// A temporary file in `path`'s directory, for [`persist`] to rename onto
+/// `path` (removed if dropped first).
+pub fn temp_beside(path: &std::path::Path) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => std::path::Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
+    tempfile::Builder::new()
         .prefix(".sovscan-")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+        .tempfile_in(dir)
+}
+
+/// Makes a finished temporary an ordinary file, syncs it and renames it
+/// onto `path`.
+pub fn persist(tmp: tempfile::NamedTempFile, path: &std::path::Path) -> std::io::Result<()> {
     // tempfile creates 0600; a report is an ordinary file.
     use std::os::unix::fs::PermissionsExt;
     tmp.as_file()

@@ -199,13 +199,16 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 /// Renders every output, then writes the files atomically. Returns what
 /// stdout gets, if anything, for the caller to print. Nothing is written
-/// when any rendering fails.
+/// when any rendering fails. A format that can stream (JSON) is written
+/// to its file's temporary as it is rendered, never held whole in memory;
+/// the temporaries are renamed into place only once every output is done.
 pub fn write(
     outputs: &[Output],
     report: &Report,
     opts: &RenderOptions,
 ) -> Result<Option<Vec<u8>>, OutputError> {
-    let mut rendered = Vec::with_capacity(outputs.len());
+    let mut files = Vec::with_capacity(outputs.len());
+    let mut stdout = None;
     // A file gets no colour and the width of a pipe.
     let file_opts = RenderOptions {
         color: false,
@@ -213,27 +216,50 @@ pub fn write(
         ..opts.clone()
     };
     for o in outputs {
-        let opts = if o.path.is_some() { &file_opts } else { opts };
-        let bytes =
-            super::render(o.format, report, opts).map_err(|source| OutputError::Render {
-                format: o.format.name,
-                source,
-            })?;
-        rendered.push(bytes);
-    }
-    let mut stdout = None;
-    for (o, bytes) in outputs.iter().zip(rendered) {
-        match &o.path {
-            Some(path) => {
-                super::write_atomic(path, &bytes).map_err(|source| OutputError::CannotWrite {
-                    path: path.clone(),
-                    source,
-                })?
+        let render_error = |source| OutputError::Render {
+            format: o.format.name,
+            source,
+        };
+        let Some(path) = &o.path else {
+            stdout = Some(super::render(o.format, report, opts).map_err(render_error)?);
+            continue;
+        };
+        let cannot_write = |source| OutputError::CannotWrite {
+            path: path.clone(),
+            source,
+        };
+        let done = match o.format.stream {
+            Some(stream) => {
+                let mut tmp = super::temp_beside(path).map_err(cannot_write)?;
+                match stream(report, &file_opts, tmp.as_file_mut()) {
+                    Ok(()) => Rendered::Streamed(tmp),
+                    Err(super::RenderError::Json(e)) if e.is_io() => {
+                        return Err(cannot_write(e.into()));
+                    }
+                    Err(e) => return Err(render_error(e)),
+                }
             }
-            None => stdout = Some(bytes),
+            None => {
+                Rendered::Bytes(super::render(o.format, report, &file_opts).map_err(render_error)?)
+            }
+        };
+        files.push((path, done, cannot_write));
+    }
+    for (path, done, cannot_write) in files {
+        match done {
+            Rendered::Bytes(bytes) => super::write_atomic(path, &bytes),
+            Rendered::Streamed(tmp) => super::persist(tmp, path),
         }
+        .map_err(cannot_write)?;
     }
     Ok(stdout)
+}
+
+/// One output, rendered: bytes for stdout or a file, or a file's
+/// temporary the format streamed into.
+enum Rendered {
+    Bytes(Vec<u8>),
+    Streamed(tempfile::NamedTempFile),
 }
 
 #[cfg(test)]

@@ -108,6 +108,9 @@ pub struct Counters {
     /// Candidates the callback found to be binaries (it counts them here;
     /// the walk reports them as `binaries_parsed`).
     pub binaries: AtomicU64,
+    /// Candidates the callback found not to be binaries after all (an `MZ`
+    /// file with no PE header); reported as `not_binaries`.
+    pub not_binaries: AtomicU64,
 }
 
 /// An entry that was deliberately not read, and why.
@@ -257,6 +260,7 @@ where
         &counters.candidates,
         &counters.binaries,
         &counters.sniffed,
+        &counters.not_binaries,
     ]
     .map(|c| c.load(Relaxed));
     counters.dirs.fetch_add(1, Relaxed);
@@ -297,6 +301,7 @@ where
         // The candidates' tasks ran inside the scope: every binary the
         // callback found is counted by now.
         binaries_parsed: counters.binaries.load(Relaxed) - start[5],
+        not_binaries: counters.not_binaries.load(Relaxed) - start[7],
         hardlinks_deduplicated: shared.dedup.load(Relaxed),
         skipped: skipped.len() as u64,
         errors: errors.len() as u64,

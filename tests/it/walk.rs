@@ -247,3 +247,56 @@ fn binaries_are_found_by_content_not_by_name() {
     assert_eq!(stats["sniffed"], 13);
     assert_eq!(stats["candidates"], 11);
 }
+
+/// A file that begins `MZ` but holds no PE header (a DOS program, a
+/// stand-in, data) is not a binary: counted in `stats.not_binaries`, with
+/// no `binaries[]` record and no error entry. A real PE beside it is read,
+/// and a PE whose header is there but broken is still an error.
+#[test]
+fn mz_files_without_a_pe_header_are_counted_not_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let pe = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/pe-samples/hello32.exe"),
+    )
+    .unwrap();
+    write(&root.join("Windows/System32/hello.exe"), &pe, 0o644);
+    // `MZ` and zeros (e_lfanew 0: no `PE\0\0` at offset 0).
+    let mut zeros = b"MZ".to_vec();
+    zeros.resize(1024, 0);
+    write(&root.join("Windows/WinSxS/a/stub.dll"), &zeros, 0o644);
+    // A DOS program: e_lfanew points inside the file, at no PE signature.
+    let mut dos = b"MZ".to_vec();
+    dos.resize(512, 0x90);
+    dos[0x3c..0x40].copy_from_slice(&0x80u32.to_le_bytes());
+    write(&root.join("DOS/EDIT.COM.exe"), &dos, 0o644);
+    // e_lfanew past the end of the file.
+    let mut past = b"MZ".to_vec();
+    past.resize(200, 0);
+    past[0x3c..0x40].copy_from_slice(&0x1000u32.to_le_bytes());
+    write(&root.join("Windows/WinSxS/b/past.dll"), &past, 0o644);
+    // A PE signature whose headers are cut off: a broken PE, an error.
+    let mut broken = pe[..0x100.min(pe.len())].to_vec();
+    let lfanew = u32::from_le_bytes(broken[0x3c..0x40].try_into().unwrap()) as usize;
+    broken.truncate(lfanew + 8);
+    write(&root.join("Windows/System32/broken.dll"), &broken, 0o644);
+
+    let r = scan_json(&[root]);
+    assert_eq!(
+        binary_paths(&r),
+        ["Windows/System32/hello.exe"],
+        "{:#}",
+        r["errors"]
+    );
+    let errors: Vec<&str> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(errors, ["Windows/System32/broken.dll"]);
+    let stats = &r["images"][0]["stats"];
+    assert_eq!(stats["candidates"], 5);
+    assert_eq!(stats["binaries_parsed"], 1);
+    assert_eq!(stats["not_binaries"], 3);
+}

@@ -1,0 +1,237 @@
+//! ELF files read in part: the parts [`elf::read`](super::elf::read) and
+//! goblin's parser look at, not the code and data around them.
+//!
+//! A shared library is mostly `.text`, `.rodata` and `.data`, which say
+//! nothing about who made it; reading them whole cost most of the time of a
+//! scan of a desktop image (2.8 GiB of ELF files). The file is read into a
+//! zeroed buffer of its full size (memory the allocator maps lazily, so the
+//! pages never written are never resident), in three steps, each by the
+//! offsets the previous one read:
+//! 1. the first [`FIRST`] bytes (the ELF header, usually the program
+//!    headers);
+//! 2. the program header and section header tables;
+//! 3. the segments `PT_INTERP`, `PT_DYNAMIC`, `PT_NOTE`, and the sections
+//!    whose types hold what is read (notes, the dynamic section, string
+//!    tables but the full symbol table's, hash and version tables, the
+//!    dynamic symbols), and by name `.go.buildinfo`, `.dep-v0` and `.interp`.
+//!
+//! Offsets and sizes are those the headers state, clamped to the file: the
+//! parser sees the same headers and the same bytes in every part it reads,
+//! and zeros elsewhere. A file whose section headers don't lead to these
+//! parts (none, extended numbering, an unreadable table) is read whole.
+
+use super::WholeReadError;
+use goblin::container::{Container, Ctx};
+use goblin::elf::Elf;
+use goblin::elf::program_header::{PT_DYNAMIC, PT_INTERP, PT_NOTE, ProgramHeader};
+use goblin::elf::section_header::{
+    SHT_DYNAMIC, SHT_DYNSYM, SHT_GNU_HASH, SHT_GNU_VERDEF, SHT_GNU_VERNEED, SHT_GNU_VERSYM,
+    SHT_HASH, SHT_NOTE, SHT_PROGBITS, SHT_STRTAB, SHT_SYMTAB, SectionHeader,
+};
+use std::fs::File;
+
+/// Files up to this size are read whole: a few `pread`s more would cost
+/// more than the bytes they save.
+pub const WHOLE_BELOW: u64 = 256 << 10;
+
+/// The first read: the ELF header and, in practice, the program headers.
+const FIRST: u64 = 16 << 10;
+
+/// Reads the parts of an open ELF file that are parsed; a small file, or
+/// one whose headers don't allow it, whole. Checked against its `fstat` at
+/// open time (`opened`) as [`read_whole`](super::read_whole) does.
+pub fn read(file: &File, opened: &std::fs::Metadata) -> Result<Vec<u8>, WholeReadError> {
+    read_from(file, opened, WHOLE_BELOW, FIRST)
+}
+
+/// [`read`], reading files below `whole_below` bytes whole and `first`
+/// bytes in the first step.
+fn read_from(
+    file: &File,
+    opened: &std::fs::Metadata,
+    whole_below: u64,
+    first: u64,
+) -> Result<Vec<u8>, WholeReadError> {
+    let len = opened.len();
+    if len < whole_below {
+        return super::read_whole(file, opened);
+    }
+    let want = usize::try_from(len).map_err(|_| WholeReadError::TooLarge(len))?;
+    // Zeroed memory comes from the allocator already zeroed (calloc), and a
+    // large block is mapped: pages no part lands in stay untouched.
+    let mut buf = vec![0u8; want];
+    super::read_range(file, &mut buf, 0, first, len)?;
+    let Some((ctx, tables)) = tables(&buf) else {
+        return super::read_whole(file, opened);
+    };
+    for &(at, size) in &tables {
+        super::read_range(file, &mut buf, at, size, len)?;
+    }
+    let Some(parts) = parts(&buf, ctx) else {
+        return super::read_whole(file, opened);
+    };
+    for (at, size) in parts {
+        super::read_range(file, &mut buf, at, size, len)?;
+    }
+    // The section names are in the buffer now.
+    for (at, size) in named(&buf, ctx) {
+        super::read_range(file, &mut buf, at, size, len)?;
+    }
+    super::unchanged(file, opened)?;
+    Ok(buf)
+}
+
+/// The header's context and the ranges of its program and section header
+/// tables; `None` where the section headers can't lead the way.
+fn tables(buf: &[u8]) -> Option<(Ctx, [(u64, u64); 2])> {
+    let h = Elf::parse_header(buf).ok()?;
+    let container = h.container().ok()?;
+    let ctx = Ctx::new(container, h.endianness().ok()?);
+    let (ph_size, sh_size) = match container {
+        Container::Big => (56, 64),
+        Container::Little => (32, 40),
+    };
+    // Extended numbering (e_shnum 0, the count in section 0) and a string
+    // table index past the table are left to the whole read.
+    if h.e_shnum == 0 || h.e_shstrndx >= h.e_shnum {
+        return None;
+    }
+    Some((
+        ctx,
+        [
+            (h.e_phoff, u64::from(h.e_phnum) * ph_size),
+            (h.e_shoff, u64::from(h.e_shnum) * sh_size),
+        ],
+    ))
+}
+
+/// The ranges of the segments and sections that are parsed.
+fn parts(buf: &[u8], ctx: Ctx) -> Option<Vec<(u64, u64)>> {
+    let h = Elf::parse_header(buf).ok()?;
+    let phs = ProgramHeader::parse(buf, h.e_phoff as usize, h.e_phnum as usize, ctx).ok()?;
+    let shs = SectionHeader::parse(buf, h.e_shoff as usize, h.e_shnum as usize, ctx).ok()?;
+    let mut out: Vec<(u64, u64)> = phs
+        .iter()
+        .filter(|p| matches!(p.p_type, PT_INTERP | PT_DYNAMIC | PT_NOTE))
+        .map(|p| (p.p_offset, p.p_filesz))
+        .collect();
+    // The full symbol table's string table: as large as the symbols, and
+    // only the table's presence is read (stripped or not).
+    let symbol_names = shs
+        .iter()
+        .filter(|s| s.sh_type == SHT_SYMTAB)
+        .map(|s| s.sh_link as usize)
+        .collect::<Vec<_>>();
+    let typed = |(i, s): &(usize, &SectionHeader)| {
+        matches!(
+            s.sh_type,
+            SHT_NOTE
+                | SHT_DYNAMIC
+                | SHT_DYNSYM
+                | SHT_HASH
+                | SHT_GNU_HASH
+                | SHT_GNU_VERSYM
+                | SHT_GNU_VERDEF
+                | SHT_GNU_VERNEED
+        ) || (s.sh_type == SHT_STRTAB && !symbol_names.contains(i))
+    };
+    out.extend(
+        shs.iter()
+            .enumerate()
+            .filter(typed)
+            .map(|(_, s)| (s.sh_offset, s.sh_size)),
+    );
+    Some(out)
+}
+
+/// The program-data sections read by name, once the section name table is
+/// in the buffer.
+fn named(buf: &[u8], ctx: Ctx) -> Vec<(u64, u64)> {
+    let Ok(h) = Elf::parse_header(buf) else {
+        return Vec::new();
+    };
+    let Ok(shs) = SectionHeader::parse(buf, h.e_shoff as usize, h.e_shnum as usize, ctx) else {
+        return Vec::new();
+    };
+    let Some(table) = shs.get(h.e_shstrndx as usize) else {
+        return Vec::new();
+    };
+    let start = usize::try_from(table.sh_offset).unwrap_or(usize::MAX);
+    let end = start.saturating_add(usize::try_from(table.sh_size).unwrap_or(usize::MAX));
+    let Some(names) = buf.get(start..end.min(buf.len())) else {
+        return Vec::new();
+    };
+    let name_of = |at: usize| {
+        let rest = names.get(at..)?;
+        Some(&rest[..rest.iter().position(|&b| b == 0)?])
+    };
+    shs.iter()
+        .filter(|s| s.sh_type == SHT_PROGBITS)
+        .filter(|s| {
+            matches!(
+                name_of(s.sh_name),
+                Some(b".go.buildinfo" | b".dep-v0" | b".interp")
+            )
+        })
+        .map(|s| (s.sh_offset, s.sh_size))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::binary::{Binary, Format};
+    use std::path::{Path, PathBuf};
+
+    fn elf_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let t = e.file_type().unwrap();
+            if t.is_dir() {
+                elf_files(&e.path(), out);
+            } else if t.is_file() {
+                let head = std::fs::read(e.path()).unwrap_or_default();
+                if head.starts_with(b"\x7fELF") {
+                    out.push(e.path());
+                }
+            }
+        }
+    }
+
+    fn parsed(path: &Path, data: &[u8]) -> String {
+        let mut bin = Binary::new(path.display().to_string(), Format::Elf, data.len() as u64);
+        let mut problems = Vec::new();
+        let outcome = super::super::elf::read(data, &mut bin, &mut problems);
+        format!("{outcome:?} {bin:?} {problems:?}")
+    }
+
+    /// Every ELF file of the fixtures (shared libraries, executables, Go
+    /// and Rust binaries with embedded build information, notes, broken
+    /// ones) parses to the same record from its parts as from all of it.
+    #[test]
+    fn parts_parse_as_the_whole_file_does() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut files = Vec::new();
+        elf_files(&root, &mut files);
+        assert!(files.len() >= 10, "{} ELF fixtures", files.len());
+        let mut sparse = 0;
+        for path in &files {
+            let file = File::open(path).unwrap();
+            let opened = file.metadata().unwrap();
+            let whole = super::super::read_whole(&file, &opened).unwrap();
+            // Only the ELF header first: every later step is exercised.
+            let parts = read_from(&file, &opened, 0, 64).unwrap();
+            assert_eq!(parts.len(), whole.len());
+            if parts != whole {
+                sparse += 1;
+            }
+            assert_eq!(
+                parsed(path, &parts),
+                parsed(path, &whole),
+                "{}",
+                path.display()
+            );
+        }
+        // Most files have bytes that were not read (code, data).
+        assert!(sparse * 2 > files.len(), "{sparse} of {}", files.len());
+    }
+}
