@@ -87,12 +87,22 @@ fn headline(p: &ProductCheck, lang: Lang) -> String {
             ("level", level_name(&p.level, lang).into()),
             ("role", p.role.as_str().into()),
             ("exposure", exposure.into()),
-            ("license", p.license.as_str().into()),
+            ("license", licence(&p.license, lang).into()),
             ("open", open.into()),
             ("country", country.into()),
             ("bloc", p.bloc.as_str().into()),
         ],
     )
+}
+
+/// A product's licence as the rule database writes it, with the word
+/// `proprietary` in `lang`.
+fn licence(text: &str, lang: Lang) -> String {
+    if text == "proprietary" {
+        lang.t("table-proprietary")
+    } else {
+        text.to_owned()
+    }
 }
 
 fn dims(p: &ProductCheck) -> String {
@@ -231,7 +241,7 @@ pub fn markdown(c: &Check, lang: Lang) -> String {
                     "| {} | {} | {} | {country} ({}) | {} |",
                     m(&a.name),
                     level_name(&a.level, lang),
-                    m(&a.license),
+                    m(&licence(&a.license, lang)),
                     a.bloc,
                     m(&gdpr(a, lang).join("; "))
                 );

@@ -181,7 +181,10 @@ fn evidence(c: &Component, lang: Lang, o: &mut String) {
     };
     let conf = lang.ta(
         "explain-confidence",
-        &[("confidence", m.confidence.as_str().into())],
+        &[(
+            "confidence",
+            known(lang, "confidence", m.confidence.as_str()).into(),
+        )],
     );
     let _ = writeln!(o, "  {conf}");
     for h in &m.evidence {
@@ -189,13 +192,28 @@ fn evidence(c: &Component, lang: Lang, o: &mut String) {
             "explain-hit",
             &[
                 ("rule", h.rule.as_str().into()),
-                ("field", h.field.to_string().into()),
+                ("field", known(lang, "field", &h.field.to_string()).into()),
                 ("value", h.value.as_str().into()),
                 ("pattern", h.pattern.as_str().into()),
-                ("confidence", h.confidence.as_str().into()),
+                (
+                    "confidence",
+                    known(lang, "confidence", h.confidence.as_str()).into(),
+                ),
             ],
         );
         let _ = writeln!(o, "  {line}");
+    }
+}
+
+/// A word the report records in English (a match's confidence, the field
+/// a pattern matched), in `lang` when `explain.ftl` has it
+/// (`explain-field-package-name`), else as recorded.
+fn known(lang: Lang, kind: &str, word: &str) -> String {
+    let id = format!("explain-{kind}-{}", word.replace(' ', "-"));
+    if lang.has(&id) {
+        lang.t(&id)
+    } else {
+        word.to_owned()
     }
 }
 

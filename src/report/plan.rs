@@ -99,9 +99,20 @@ fn switch_line(r: &Replacement, lang: Lang) -> String {
             ("license", r.to_license.as_str().into()),
             ("open", licence.into()),
             ("effort", r.effort.as_str().into()),
-            ("why", r.reason.as_str().into()),
+            ("why", reason(&r.reason, lang).into()),
         ],
     )
+}
+
+/// Why a replacement comes when it does (`hard gate`, `critical`, `gain
+/// per effort`, `what-if`: the JSON's words), in `lang`.
+fn reason(key: &str, lang: Lang) -> String {
+    let id = format!("plan-reason-{}", key.replace(' ', "-"));
+    if lang.has(&id) {
+        lang.t(&id)
+    } else {
+        key.to_owned()
+    }
 }
 
 /// The plan for a terminal: notes, target, baseline, phases, what stays.
@@ -251,7 +262,7 @@ fn cells(r: &Replacement, lang: Lang) -> [String; 9] {
         },
         r.to_license.clone(),
         format!("{} ({})", r.effort.as_str(), r.effort_reason),
-        r.reason.clone(),
+        reason(&r.reason, lang),
         r.blockers.join("; "),
         r.eu_hosting.clone().unwrap_or_default(),
     ]

@@ -99,23 +99,8 @@ fn table(report: &Report, opts: &RenderOptions) -> String {
     let by_product = units
         .first()
         .is_some_and(|c| installations.contains_key(c.id.as_str()));
-    let mut ids = COLUMNS.map(|c| c.header);
-    if !by_product {
-        ids[1] = "col-component";
-    }
-    let headers: Vec<String> = ids.iter().map(|id| lang.t(id)).collect();
-    let mut cols: Vec<Column<'_>> = COLUMNS
-        .iter()
-        .zip(&headers)
-        .map(|(c, h)| Column { header: h, ..*c })
-        .collect();
-    // The risk column is never cut: as wide as the longest level name.
-    let risk = cols.len() - 1;
-    cols[risk].min = [Level::Low, Level::Medium, Level::High, Level::Critical]
-        .iter()
-        .map(|l| grid::width(&lang.level(*l)))
-        .fold(cols[risk].min, usize::max);
-    cols[risk].soft = cols[risk].soft.max(cols[risk].min);
+    let headers = headers(lang, by_product);
+    let cols = columns(&headers, lang);
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|c| {
@@ -179,6 +164,33 @@ fn table(report: &Report, opts: &RenderOptions) -> String {
         }
     }
     out
+}
+
+/// The column headers in `lang`; the second column is `component` when
+/// the rows are components.
+fn headers(lang: Lang, by_product: bool) -> Vec<String> {
+    let mut ids = COLUMNS.map(|c| c.header);
+    if !by_product {
+        ids[1] = "col-component";
+    }
+    ids.iter().map(|id| lang.t(id)).collect()
+}
+
+/// [`COLUMNS`] headed by `headers`; the risk column is never cut: it is
+/// at least as wide as the longest level name in `lang`.
+fn columns(headers: &[String], lang: Lang) -> Vec<Column<'_>> {
+    let mut cols: Vec<Column<'_>> = COLUMNS
+        .iter()
+        .zip(headers)
+        .map(|(c, h)| Column { header: h, ..*c })
+        .collect();
+    let risk = cols.len() - 1;
+    cols[risk].min = [Level::Low, Level::Medium, Level::High, Level::Critical]
+        .iter()
+        .map(|l| grid::width(&lang.level(*l)))
+        .fold(cols[risk].min, usize::max);
+    cols[risk].soft = cols[risk].soft.max(cols[risk].min);
+    cols
 }
 
 /// One row: the shown cells cut and padded to their widths, the risk

@@ -149,7 +149,10 @@ fn explain_in_german() {
             "exposure",
             "level:",
             "(weight",
-            "vendor:",
+            "\n  vendor: ",
+            "package name",
+            " matches ",
+            "(high)",
         ],
     );
     // The scan's path differs per run: the snapshot has a placeholder.
@@ -171,7 +174,7 @@ fn explain_in_german() {
 fn check_in_german() {
     let t = run(&os(&["check", "wps-office"]));
     for w in [
-        "Risikostufe sehr hoch",
+        "Risikostufe hoch als office suite, Exposition 1,76",
         "Kontrollkette:",
         "DSGVO-relevant:",
         "Alternative: LibreOffice",

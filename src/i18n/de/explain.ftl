@@ -55,3 +55,21 @@ explain-level = Risikostufe: { $level }
 ## Alternativen.
 explain-alternatives = Alternativen
 explain-alternative = { $category }, { $open }, kontrollierendes Unternehmen { $controller } ({ $country })
+
+## Die Sicherheit einer Zuordnung und das Feld, auf das ein Muster passte
+## (Kennungen aus dem erfassten Wort; ein Wort ohne Meldung bleibt, wie es ist).
+explain-confidence-high = hoch
+explain-confidence-medium = mittel
+explain-confidence-low = gering
+explain-field-package-name = Paketname
+explain-field-source-package = Quellpaket
+explain-field-binary-name = Programmname
+explain-field-binary-package-note = Paketvermerk der Programmdatei
+explain-field-bundle-id = Bundle-Kennung
+explain-field-company-name = Firmenname
+explain-field-install-directory = Installationsverzeichnis
+explain-field-metadata = Metadaten
+explain-field-os-id = Betriebssystemkennung
+explain-field-vendor = Anbieter
+explain-field-publisher = Herausgeber
+explain-field-signer = Signierer

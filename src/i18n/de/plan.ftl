@@ -43,3 +43,9 @@ plan-col-effort = Aufwand
 plan-col-why = warum jetzt
 plan-col-blockers = Hindernisse
 plan-col-eu-hosting = Betrieb in der EU
+
+## Warum eine Ablösung in ihrer Phase kommt (`reason` im JSON des Plans).
+plan-reason-hard-gate = Sperrregel
+plan-reason-critical = sehr hohes Risiko
+plan-reason-gain-per-effort = Nutzen je Aufwand
+plan-reason-what-if = Was-wäre-wenn

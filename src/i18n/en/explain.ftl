@@ -54,3 +54,21 @@ explain-level = level: { $level }
 ## Alternatives.
 explain-alternatives = Alternatives
 explain-alternative = { $category }, { $open }, controller { $controller } ({ $country })
+
+## The confidence of a match and the field a pattern matched (ids built
+## from the recorded word; a word without a message shows as recorded).
+explain-confidence-high = high
+explain-confidence-medium = medium
+explain-confidence-low = low
+explain-field-package-name = package name
+explain-field-source-package = source package
+explain-field-binary-name = binary name
+explain-field-binary-package-note = binary package note
+explain-field-bundle-id = bundle id
+explain-field-company-name = company name
+explain-field-install-directory = install directory
+explain-field-metadata = metadata
+explain-field-os-id = os id
+explain-field-vendor = vendor
+explain-field-publisher = publisher
+explain-field-signer = signer

@@ -43,3 +43,9 @@ plan-col-effort = effort
 plan-col-why = why now
 plan-col-blockers = blockers
 plan-col-eu-hosting = EU hosting
+
+## Why a replacement comes when it does (the plan JSON's `reason`).
+plan-reason-hard-gate = hard gate
+plan-reason-critical = critical
+plan-reason-gain-per-effort = gain per effort
+plan-reason-what-if = what-if
