@@ -10,6 +10,7 @@
 
 use super::policy::Policy;
 use crate::fmt;
+use crate::i18n::Lang;
 use crate::model::report::{Component, Report};
 use crate::model::risk::Level;
 use crate::model::verdict::{GateRule, Verdict, Violation};
@@ -181,9 +182,9 @@ fn failing_keys(report: &Report, policy: &Policy, fail_on: Option<Level>) -> Has
 /// counts behind it: new violations (all of them without a baseline),
 /// those known from the baseline, those allowed (with the nearest expiry
 /// of the allowlist entries that allowed them), and expired entries.
-pub fn verdict_line(verdict: &Verdict, policy: &Policy) -> String {
+pub fn verdict_line(verdict: &Verdict, policy: &Policy, lang: Lang) -> String {
     let failing: HashSet<&str> = verdict.failing.iter().map(String::as_str).collect();
-    let (mut new, mut known, mut allowed) = (0, 0, 0);
+    let (mut new, mut known, mut allowed) = (0usize, 0usize, 0usize);
     let mut used: HashSet<&str> = HashSet::new();
     for v in &verdict.violations {
         match &v.allowed_by {
@@ -196,12 +197,12 @@ pub fn verdict_line(verdict: &Verdict, policy: &Policy) -> String {
         }
     }
     let mut parts = vec![if verdict.baseline.is_some() {
-        fmt::count(new, "new violation", "new violations")
+        lang.ta("gate-new-violations", &[("count", new.into())])
     } else {
-        fmt::count(new, "violation", "violations")
+        lang.ta("gate-violations", &[("count", new.into())])
     }];
     if verdict.baseline.is_some() {
-        parts.push(format!("{known} known from the baseline"));
+        parts.push(lang.ta("gate-known", &[("count", known.into())]));
     }
     let nearest = policy
         .allows
@@ -209,24 +210,28 @@ pub fn verdict_line(verdict: &Verdict, policy: &Policy) -> String {
         .filter(|a| used.contains(a.label.as_str()))
         .min_by_key(|a| a.expires);
     parts.push(match nearest {
-        Some(a) => format!(
-            "{allowed} allowed (nearest expiry {}, {})",
-            a.expires, a.label
+        Some(a) => lang.ta(
+            "gate-allowed-until",
+            &[
+                ("count", allowed.into()),
+                ("expires", lang.date(a.expires).into()),
+                ("label", a.label.as_str().into()),
+            ],
         ),
-        None => format!("{allowed} allowed"),
+        None => lang.ta("gate-allowed", &[("count", allowed.into())]),
     });
     if !verdict.expired_allows.is_empty() {
-        parts.push(fmt::count(
-            verdict.expired_allows.len(),
-            "allowlist entry expired",
-            "allowlist entries expired",
+        parts.push(lang.ta(
+            "gate-expired",
+            &[("count", verdict.expired_allows.len().into())],
         ));
     }
-    format!(
-        "sovscan: {}: {}",
-        if verdict.passed { "PASSED" } else { "FAILED" },
-        parts.join(", ")
-    )
+    let outcome = lang.t(if verdict.passed {
+        "gate-passed"
+    } else {
+        "gate-failed"
+    });
+    format!("sovscan: {outcome}: {}", parts.join(", "))
 }
 
 /// The verdict as Markdown for a CI job summary (GitHub's
@@ -248,7 +253,7 @@ pub fn verdict_markdown(verdict: &Verdict, policy: &Policy) -> String {
             .collect::<Vec<String>>()
     };
     let cell = |t: &str| t.replace('|', "\\|").replace('\n', " ");
-    let counts = verdict_line(verdict, policy);
+    let counts = verdict_line(verdict, policy, Lang::En);
     let counts = counts.split_once(": ").map_or("", |x| x.1);
     let counts = counts.split_once(": ").map_or(counts, |x| x.1);
     let mut out = format!(
@@ -285,6 +290,7 @@ mod tests {
     use crate::assess::{Context, component};
     use crate::attach::Attached;
     use crate::date::Date;
+    use crate::i18n::Lang;
     use crate::identify::identify;
     use crate::model::inventory::{Evidence, Package, Source};
     use crate::model::report::{Component, ModelInfo, Report, RulesInfo};
@@ -636,7 +642,7 @@ mod tests {
         // Fail: three violations, none allowed.
         let v = judge(&r, &p, None, None);
         assert_eq!(
-            verdict_line(&v, &p),
+            verdict_line(&v, &p, Lang::En),
             "sovscan: FAILED: 3 violations, 0 allowed"
         );
         // Pass: every one allowed; the nearest expiry is named.
@@ -649,7 +655,7 @@ mod tests {
         ];
         let v = judge(&r, &p, None, None);
         assert_eq!(
-            verdict_line(&v, &p),
+            verdict_line(&v, &p, Lang::En),
             "sovscan: PASSED: 0 violations, 3 allowed (nearest expiry 2027-03-31, vendor:alphabet)"
         );
         // An expired entry allows nothing and is counted.
@@ -657,7 +663,7 @@ mod tests {
         p.expired_allows = vec!["vendor:kaspersky expired on 2026-01-01".into()];
         let v = judge(&r, &p, None, None);
         assert_eq!(
-            verdict_line(&v, &p),
+            verdict_line(&v, &p, Lang::En),
             "sovscan: FAILED: 1 violation, 2 allowed (nearest expiry 2027-03-31, vendor:alphabet), 1 allowlist entry expired"
         );
     }
@@ -703,13 +709,13 @@ mod tests {
         ]);
         let v = judge(&now, &p, None, Some(("old.json", &baseline)));
         assert_eq!(
-            verdict_line(&v, &p),
+            verdict_line(&v, &p, Lang::En),
             "sovscan: FAILED: 1 new violation, 1 known from the baseline, 0 allowed"
         );
         // Only known violations: the run passes, and says why.
         let v = judge(&baseline, &p, None, Some(("old.json", &baseline)));
         assert_eq!(
-            verdict_line(&v, &p),
+            verdict_line(&v, &p, Lang::En),
             "sovscan: PASSED: 0 new violations, 1 known from the baseline, 0 allowed"
         );
     }

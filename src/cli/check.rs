@@ -6,10 +6,11 @@ use super::{CheckArgs, CheckFormat, Error, json_lines, print_stdout};
 use crate::assess::Context;
 use crate::assess::check;
 use crate::date::Date;
+use crate::i18n::Lang;
 use crate::report::check as render;
 use std::process::ExitCode;
 
-pub fn run(args: CheckArgs) -> Result<ExitCode, Error> {
+pub fn run(args: CheckArgs, lang: Lang) -> Result<ExitCode, Error> {
     let db = load_rules(&args.rules)?;
     let policy = load_policy(args.policy.as_deref(), &db, false)?;
     let params = policy.params(&db);
@@ -23,8 +24,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Error> {
         check::check(&args.query, &cx, &policy).map_err(|e| Error::Usage(e.to_string()))?;
     let bytes = match args.format {
         CheckFormat::Json => json_lines(&result)?,
-        CheckFormat::Table => render::table(&result).into_bytes(),
-        CheckFormat::Md => render::markdown(&result).into_bytes(),
+        CheckFormat::Table => render::table(&result, lang).into_bytes(),
+        CheckFormat::Md => render::markdown(&result, lang).into_bytes(),
     };
     print_stdout(&bytes)?;
     for p in result.products.iter() {

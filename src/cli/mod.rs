@@ -132,12 +132,12 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Scan(args) => scan::run(args, cli.lang),
         Command::Assess(args) => assess::run(args, cli.lang),
-        Command::Summary(args) => summary::run(args),
-        Command::Explain(args) => explain::run(args),
-        Command::Diff(args) => diff::run(args),
+        Command::Summary(args) => summary::run(args, cli.lang),
+        Command::Explain(args) => explain::run(args, cli.lang),
+        Command::Diff(args) => diff::run(args, cli.lang),
         Command::Report(args) => report::run(args, cli.lang),
-        Command::Plan(args) => plan::run(args),
-        Command::Check(args) => check::run(args),
+        Command::Plan(args) => plan::run(args, cli.lang),
+        Command::Check(args) => check::run(args, cli.lang),
         Command::Rules(RulesCommand::Check {
             paths,
             no_default_rules,

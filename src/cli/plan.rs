@@ -6,13 +6,14 @@ use crate::assess::Context;
 use crate::assess::plan::{self, Goal, Inputs};
 use crate::assess::policy::Policy;
 use crate::date::Date;
+use crate::i18n::Lang;
 use crate::model::report::Component;
 use crate::model::risk::ModelParams;
 use crate::report::plan as render;
 use crate::rules::{RuleDb, did_you_mean};
 use std::process::ExitCode;
 
-pub fn run(args: PlanArgs) -> Result<ExitCode, Error> {
+pub fn run(args: PlanArgs, lang: Lang) -> Result<ExitCode, Error> {
     let db = load_rules(&args.rules)?;
     let policy = load_policy(args.policy.as_deref(), &db, false)?;
     let (rows, names) = rows_of(&args)?;
@@ -45,8 +46,8 @@ pub fn run(args: PlanArgs) -> Result<ExitCode, Error> {
         let p = plan::plan(&rows, &inp);
         match args.format {
             PlanFormat::Json => json_lines(&p)?,
-            PlanFormat::Table => render::table(&p).into_bytes(),
-            PlanFormat::Md => render::markdown(&p).into_bytes(),
+            PlanFormat::Table => render::table(&p, lang).into_bytes(),
+            PlanFormat::Md => render::markdown(&p, lang).into_bytes(),
             PlanFormat::Html => render::html(&p).into_bytes(),
             PlanFormat::Csv => render::csv(&p).into_bytes(),
         }
@@ -55,8 +56,8 @@ pub fn run(args: PlanArgs) -> Result<ExitCode, Error> {
         let w = plan::what_if(&rows, &switches, &inp);
         match args.format {
             PlanFormat::Json => json_lines(&w)?,
-            PlanFormat::Md | PlanFormat::Html => render::what_if_markdown(&w).into_bytes(),
-            PlanFormat::Table | PlanFormat::Csv => render::what_if_table(&w).into_bytes(),
+            PlanFormat::Md | PlanFormat::Html => render::what_if_markdown(&w, lang).into_bytes(),
+            PlanFormat::Table | PlanFormat::Csv => render::what_if_table(&w, lang).into_bytes(),
         }
     };
     match &args.output {

@@ -5,7 +5,6 @@ use super::inputs::{read_report, scan_roots};
 use super::{Error, OutputArgs, ScanArgs, print_stdout};
 use crate::assess::gate;
 use crate::assess::policy::Policy;
-use crate::fmt::count;
 use crate::i18n::Lang;
 use crate::model::report::Report;
 use crate::model::verdict::Verdict;
@@ -42,7 +41,7 @@ pub(super) fn deliver(
             out.fail_on,
             baseline.as_ref().map(|(p, v)| (p.as_str(), v)),
         );
-        print_verdict(&verdict);
+        print_verdict(&verdict, lang);
         report.policy = Some(verdict);
     }
     let plan = super::plan::for_report(&report, &db, &pol, out.plan)?;
@@ -62,13 +61,13 @@ pub(super) fn deliver(
         .iter()
         .any(|o| o.path.is_none() && o.format.name == "table");
     if !quiet && table_on_stdout {
-        notice_problems(&report, &outputs);
+        notice_problems(&report, &outputs, lang);
     }
     // The verdict is the last line of a gated run, whatever went before;
     // in GitHub Actions it is also the job summary.
     if let Some(v) = &report.policy {
         step_summary(v, &pol);
-        eprintln!("{}", gate::verdict_line(v, &pol));
+        eprintln!("{}", gate::verdict_line(v, &pol, lang));
     }
     if report.policy.as_ref().is_some_and(|v| !v.passed) {
         return Ok(ExitCode::from(1));
@@ -98,14 +97,20 @@ fn step_summary(verdict: &Verdict, pol: &crate::assess::policy::Policy) {
 }
 
 /// Every violation, one line each on stderr, with its state.
-fn print_verdict(verdict: &Verdict) {
+fn print_verdict(verdict: &Verdict, lang: Lang) {
     for v in &verdict.violations {
         let state = match (&v.allowed_by, verdict.failing.contains(&v.key)) {
-            (Some(a), _) => format!("allowed by {a}"),
-            (None, true) => "violation".to_owned(),
-            (None, false) => "known from the baseline".to_owned(),
+            (Some(a), _) => lang.ta("gate-state-allowed", &[("label", a.as_str().into())]),
+            (None, true) => lang.t("gate-state-violation"),
+            (None, false) => lang.t("gate-state-known"),
         };
-        let line = format!("sovscan: policy: {} [{}]: {}", v.rule, state, v.message);
+        let line = format!(
+            "sovscan: {}: {} [{}]: {}",
+            lang.t("gate-policy"),
+            v.rule,
+            state,
+            v.message
+        );
         // The message names components, whose names come from the image.
         eprintln!("{}", crate::fmt::visible(line));
     }
@@ -113,7 +118,7 @@ fn print_verdict(verdict: &Verdict) {
 
 /// Below the table: where the errors and skipped entries are listed (the
 /// JSON file written, else how to get one).
-fn notice_problems(report: &Report, outputs: &[output::Output]) {
+fn notice_problems(report: &Report, outputs: &[output::Output], lang: Lang) {
     let s = &report.summary;
     if s.errors == 0 && s.skipped == 0 {
         return;
@@ -123,15 +128,20 @@ fn notice_problems(report: &Report, outputs: &[output::Output]) {
         .find(|o| o.format.name == "json")
         .and_then(|o| o.path.as_ref());
     let where_ = match json {
-        Some(p) => format!("are listed in {}", p.display()),
-        None => {
-            "are listed in the JSON report (-o json=FILE writes it beside the table)".to_owned()
-        }
+        Some(p) => lang.ta(
+            "scan-problems-listed-in",
+            &[("path", p.display().to_string().into())],
+        ),
+        None => lang.t("scan-problems-listed-in-json"),
     };
-    let line = format!(
-        "sovscan: {} and {} {where_}",
-        count(s.errors, "error", "errors"),
-        count(s.skipped, "skipped entry", "skipped entries"),
+    let line = lang.ta(
+        "scan-problems",
+        &[
+            ("errors", s.errors.into()),
+            ("skipped", s.skipped.into()),
+            ("where", where_.into()),
+        ],
     );
+    let line = format!("sovscan: {line}");
     eprintln!("{}", crate::fmt::visible(line));
 }

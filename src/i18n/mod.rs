@@ -38,8 +38,24 @@ pub enum Lang {
 
 /// The message files, per language in the same order: `(area, text)`.
 /// A new area is one file in each language folder and one line in each list.
-const EN: &[(&str, &str)] = &[("common", include_str!("en/common.ftl"))];
-const DE: &[(&str, &str)] = &[("common", include_str!("de/common.ftl"))];
+const EN: &[(&str, &str)] = &[
+    ("common", include_str!("en/common.ftl")),
+    ("table", include_str!("en/table.ftl")),
+    ("explain", include_str!("en/explain.ftl")),
+    ("check", include_str!("en/check.ftl")),
+    ("plan", include_str!("en/plan.ftl")),
+    ("diff", include_str!("en/diff.ftl")),
+    ("gate", include_str!("en/gate.ftl")),
+];
+const DE: &[(&str, &str)] = &[
+    ("common", include_str!("de/common.ftl")),
+    ("table", include_str!("de/table.ftl")),
+    ("explain", include_str!("de/explain.ftl")),
+    ("check", include_str!("de/check.ftl")),
+    ("plan", include_str!("de/plan.ftl")),
+    ("diff", include_str!("de/diff.ftl")),
+    ("gate", include_str!("de/gate.ftl")),
+];
 
 impl Lang {
     /// Every language, for tests and `--help`.

@@ -3,6 +3,8 @@
 //! (`product:ID`, `Package::key`: no version, so an update is a change, not
 //! a removal and an addition).
 
+use super::table::level_name;
+use crate::i18n::Lang;
 use crate::model::report::{Component, Report};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -114,51 +116,76 @@ fn o(v: &Option<String>) -> &str {
     v.as_deref().unwrap_or("-")
 }
 
-fn d(x: &Delta) -> String {
+fn d(x: &Delta, lang: Lang) -> String {
     match (x.old, x.new, x.delta) {
-        (Some(a), Some(b), Some(c)) => format!("{a} → {b} ({c:+})"),
-        _ => "n/a".into(),
+        (Some(a), Some(b), Some(c)) => lang.decimal(&format!("{a} → {b} ({c:+})")),
+        _ => lang.t("not-available"),
     }
 }
 
-/// Plain text, or Markdown when `markdown`.
-pub fn render_text(x: &Diff, markdown: bool) -> String {
+/// A level as recorded, or `-`, named in `lang`.
+fn lv(v: &Option<String>, lang: Lang) -> String {
+    v.as_deref()
+        .map_or_else(|| "-".to_owned(), |l| level_name(l, lang))
+}
+
+/// An entry added or removed: `id` names the message.
+fn entry_line(s: &mut String, li: &str, id: &str, e: &Entry, lang: Lang) {
+    let line = lang.ta(
+        id,
+        &[
+            ("name", e.name.as_str().into()),
+            ("version", o(&e.version).into()),
+            ("vendor", o(&e.vendor).into()),
+            ("level", lv(&e.level, lang).into()),
+        ],
+    );
+    let _ = writeln!(s, "{li}{line}");
+}
+
+/// Plain text, or Markdown when `markdown`, in `lang`.
+pub fn render_text(x: &Diff, markdown: bool, lang: Lang) -> String {
     let mut s = String::new();
     let (h, li) = if markdown { ("## ", "- ") } else { ("", "  ") };
-    let _ = writeln!(s, "{h}Added ({})", x.added.len());
+    let head = |id: &str, n: usize| lang.ta(id, &[("count", n.into())]);
+    let _ = writeln!(s, "{h}{}", head("diff-added", x.added.len()));
     for e in &x.added {
-        let _ = writeln!(
-            s,
-            "{li}+ {} {} (vendor {}, level {})",
-            e.name,
-            o(&e.version),
-            o(&e.vendor),
-            o(&e.level)
-        );
+        entry_line(&mut s, li, "diff-added-entry", e, lang);
     }
-    let _ = writeln!(s, "{h}Removed ({})", x.removed.len());
+    let _ = writeln!(s, "{h}{}", head("diff-removed", x.removed.len()));
     for e in &x.removed {
-        let _ = writeln!(
-            s,
-            "{li}- {} {} (vendor {}, level {})",
-            e.name,
-            o(&e.version),
-            o(&e.vendor),
-            o(&e.level)
-        );
+        entry_line(&mut s, li, "diff-removed-entry", e, lang);
     }
-    let _ = writeln!(s, "{h}Changed ({})", x.changed.len());
+    let _ = writeln!(s, "{h}{}", head("diff-changed", x.changed.len()));
     for c in &x.changed {
         let f: Vec<String> = c
             .fields
             .iter()
-            .map(|(f, a, b)| format!("{f} {} → {}", o(a), o(b)))
+            .map(|(f, a, b)| {
+                let (a, b) = if f == "level" {
+                    (lv(a, lang), lv(b, lang))
+                } else {
+                    (o(a).to_owned(), o(b).to_owned())
+                };
+                let name = format!("diff-field-{f}");
+                let name = if lang.has(&name) {
+                    lang.t(&name)
+                } else {
+                    f.to_string()
+                };
+                format!("{name} {a} → {b}")
+            })
             .collect();
         let _ = writeln!(s, "{li}~ {}: {}", c.name, f.join(", "));
     }
-    let _ = writeln!(s, "{h}Aggregates");
-    let _ = writeln!(s, "{li}index: {}", d(&x.index));
-    let _ = writeln!(s, "{li}open-source share (count): {}", d(&x.oss_share));
-    let _ = writeln!(s, "{li}coverage: {}", d(&x.coverage));
+    let _ = writeln!(s, "{h}{}", lang.t("diff-aggregates"));
+    for (id, delta) in [
+        ("diff-index", &x.index),
+        ("diff-oss-share", &x.oss_share),
+        ("diff-coverage", &x.coverage),
+    ] {
+        let line = lang.ta(id, &[("delta", d(delta, lang).into())]);
+        let _ = writeln!(s, "{li}{line}");
+    }
     crate::fmt::visible(s)
 }

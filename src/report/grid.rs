@@ -10,8 +10,8 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// One column of a [`fit`] table.
 #[derive(Debug, Clone, Copy)]
-pub struct Column {
-    pub header: &'static str,
+pub struct Column<'a> {
+    pub header: &'a str,
     /// Shrunk to this before any column is dropped.
     pub soft: usize,
     /// Never narrower than this.
@@ -33,7 +33,7 @@ pub fn width(text: &str) -> usize {
 /// table of `rows` is at most `max` columns wide (`None`: no limit, every
 /// column at its natural width). At widths below the sum of the minimums
 /// the table is as narrow as it can be.
-pub fn fit(cols: &[Column], rows: &[Vec<String>], max: Option<usize>) -> Vec<Option<usize>> {
+pub fn fit(cols: &[Column<'_>], rows: &[Vec<String>], max: Option<usize>) -> Vec<Option<usize>> {
     let natural: Vec<usize> = cols
         .iter()
         .enumerate()

@@ -8,108 +8,164 @@
 
 use super::html::esc as h;
 use super::md::esc as m;
-use crate::fmt::{index, num, opt_pct, pct};
+use super::table::level_name;
+use crate::i18n::Lang;
 use crate::model::plan::{Figures, Phase, Plan, Replacement, WhatIf};
 use std::fmt::Write;
 
-fn target_line(p: &Plan) -> String {
+fn target_line(p: &Plan, lang: Lang) -> String {
     let cap = match (p.capacity_points, p.capacity_migrations) {
-        (None, None) => "no capacity limit".to_owned(),
-        (Some(c), None) => format!("{c} effort points a year"),
-        (None, Some(n)) => format!("at most {n} migrations a year"),
-        (Some(c), Some(n)) => format!("{c} effort points and at most {n} migrations a year"),
+        (None, None) => lang.t("plan-no-capacity"),
+        (Some(c), None) => lang.ta("plan-capacity-points", &[("points", c.to_string().into())]),
+        (None, Some(n)) => lang.ta("plan-capacity-migrations", &[("n", n.to_string().into())]),
+        (Some(c), Some(n)) => lang.ta(
+            "plan-capacity-both",
+            &[
+                ("points", c.to_string().into()),
+                ("n", n.to_string().into()),
+            ],
+        ),
     };
-    format!(
-        "Target: {} open-source share by role weight by {}, from {}; {cap}.",
-        pct(p.target_share),
-        p.target_year,
-        p.start_year
+    lang.ta(
+        "plan-target",
+        &[
+            ("share", lang.pct(p.target_share).into()),
+            ("year", p.target_year.to_string().into()),
+            ("from", p.start_year.to_string().into()),
+            ("capacity", cap.into()),
+        ],
     )
 }
 
-fn verdict(p: &Plan) -> String {
+fn verdict(p: &Plan, lang: Lang) -> String {
     match (p.reachable, p.reached_year) {
         (true, Some(y)) if p.phases.is_empty() || y < p.start_year => {
-            "The target is already reached.".to_owned()
+            lang.t("plan-already-reached")
         }
-        (true, Some(y)) => format!("The target is reached in {y}."),
+        (true, Some(y)) => lang.ta("plan-reached", &[("year", y.to_string().into())]),
         _ => String::new(),
     }
 }
 
 /// The figures as text: open source by weight and by count, index, US,
 /// CN/RU, HHI, critical, high.
-fn figure_cells(f: &Figures) -> [String; 8] {
+fn figure_cells(f: &Figures, lang: Lang) -> [String; 8] {
     [
-        opt_pct(f.oss_share_weighted),
-        opt_pct(f.oss_share_count),
-        index(f.index),
-        pct(f.us_share),
-        pct(f.cn_ru_share),
-        num(f.hhi),
+        lang.opt_pct(f.oss_share_weighted),
+        lang.opt_pct(f.oss_share_count),
+        lang.index(f.index),
+        lang.pct(f.us_share),
+        lang.pct(f.cn_ru_share),
+        lang.num(f.hhi),
         f.critical.to_string(),
         f.high.to_string(),
     ]
 }
 
-fn figures_line(f: &Figures) -> String {
-    let [w, c, i, us, cn, hhi, crit, high] = figure_cells(f);
-    format!(
-        "open source {w} by role weight ({c} by count), index {i}, US {us}, CN/RU {cn}, HHI {hhi}, {crit} critical, {high} high"
+fn figures_line(f: &Figures, lang: Lang) -> String {
+    let [w, c, i, us, cn, hhi, crit, high] = figure_cells(f, lang);
+    lang.ta(
+        "plan-figures",
+        &[
+            ("weighted", w.into()),
+            ("count", c.into()),
+            ("index", i.into()),
+            ("us", us.into()),
+            ("cnru", cn.into()),
+            ("hhi", hhi.into()),
+            ("critical", crit.into()),
+            ("high", high.into()),
+        ],
     )
 }
 
-fn switch_line(r: &Replacement) -> String {
-    let country = r.to_country.as_deref().unwrap_or("community");
-    let licence = if r.to_open_source {
-        "open source"
+fn switch_line(r: &Replacement, lang: Lang) -> String {
+    let country = r
+        .to_country
+        .clone()
+        .unwrap_or_else(|| lang.t("table-community"));
+    let licence = lang.t(if r.to_open_source {
+        "table-open-source"
     } else {
-        "proprietary"
-    };
-    format!(
-        "{} ({}) → {} ({country}, {}, {licence}), effort {}: {}",
-        r.from_name,
-        r.from_level,
-        r.to_name,
-        r.to_license,
-        r.effort.as_str(),
-        r.reason
+        "table-proprietary"
+    });
+    lang.ta(
+        "plan-switch",
+        &[
+            ("from", r.from_name.as_str().into()),
+            ("level", level_name(&r.from_level, lang).into()),
+            ("to", r.to_name.as_str().into()),
+            ("country", country.into()),
+            ("license", r.to_license.as_str().into()),
+            ("open", licence.into()),
+            ("effort", r.effort.as_str().into()),
+            ("why", reason(&r.reason, lang).into()),
+        ],
     )
+}
+
+/// Why a replacement comes when it does (`hard gate`, `critical`, `gain
+/// per effort`, `what-if`: the JSON's words), in `lang`.
+fn reason(key: &str, lang: Lang) -> String {
+    let id = format!("plan-reason-{}", key.replace(' ', "-"));
+    if lang.has(&id) {
+        lang.t(&id)
+    } else {
+        key.to_owned()
+    }
 }
 
 /// The plan for a terminal: notes, target, baseline, phases, what stays.
-pub fn table(p: &Plan) -> String {
+pub fn table(p: &Plan, lang: Lang) -> String {
     let mut o = String::new();
     for n in &p.notes {
         let _ = writeln!(o, "! {n}");
     }
-    let _ = writeln!(o, "{}", target_line(p));
-    let v = verdict(p);
+    let _ = writeln!(o, "{}", target_line(p, lang));
+    let v = verdict(p, lang);
     if !v.is_empty() {
         let _ = writeln!(o, "{v}");
     }
-    let _ = writeln!(o, "\nNow: {}", figures_line(&p.baseline));
+    let now = lang.ta(
+        "plan-now",
+        &[("figures", figures_line(&p.baseline, lang).into())],
+    );
+    let _ = writeln!(o, "\n{now}");
     for ph in &p.phases {
-        let _ = writeln!(
-            o,
-            "\nPhase {} ({}), {} effort points:",
-            ph.number, ph.year, ph.effort_points
+        let head = lang.ta(
+            "plan-phase-line",
+            &[
+                ("n", ph.number.to_string().into()),
+                ("year", ph.year.to_string().into()),
+                ("points", ph.effort_points.to_string().into()),
+            ],
         );
+        let _ = writeln!(o, "\n{head}");
         for r in &ph.replacements {
-            let _ = writeln!(o, "  {}", switch_line(r));
+            let _ = writeln!(o, "  {}", switch_line(r, lang));
             if !r.blockers.is_empty() {
-                let _ = writeln!(o, "      blockers: {}", r.blockers.join("; "));
+                let b = lang.ta("plan-blockers", &[("list", r.blockers.join("; ").into())]);
+                let _ = writeln!(o, "      {b}");
             }
         }
-        let _ = writeln!(o, "  after: {}", figures_line(&ph.figures));
+        let after = figures_line(&ph.figures, lang);
+        let after = lang.ta("plan-after", &[("figures", after.into())]);
+        let _ = writeln!(o, "  {after}");
         if !ph.stays.is_empty() {
-            let _ = writeln!(o, "  stays: {}", stays_line(ph));
+            let stays = lang.ta("plan-stays", &[("list", stays_line(ph).into())]);
+            let _ = writeln!(o, "  {stays}");
         }
     }
     if !p.kept.is_empty() {
-        let _ = writeln!(o, "\nStays:");
+        let _ = writeln!(o, "\n{}", lang.t("plan-kept"));
         for k in &p.kept {
-            let _ = writeln!(o, "  {} ({}): {}", k.name, k.level, k.why);
+            let _ = writeln!(
+                o,
+                "  {} ({}): {}",
+                k.name,
+                level_name(&k.level, lang),
+                k.why
+            );
         }
     }
     o
@@ -125,42 +181,55 @@ fn stays_line(ph: &Phase) -> String {
 }
 
 /// The plan in Markdown: the same, with a table per phase.
-pub fn markdown(p: &Plan) -> String {
-    let mut o = String::from("# Migration plan\n\n");
+pub fn markdown(p: &Plan, lang: Lang) -> String {
+    let mut o = format!("# {}\n\n", lang.t("plan-title"));
     for n in &p.notes {
         let _ = writeln!(o, "> **{}**\n", m(n));
     }
-    let _ = writeln!(o, "{}", m(&target_line(p)));
-    let v = verdict(p);
+    let _ = writeln!(o, "{}", m(&target_line(p, lang)));
+    let v = verdict(p, lang);
     if !v.is_empty() {
         let _ = writeln!(o, "{}", m(&v));
     }
     o.push('\n');
-    o.push_str(&figures_table_md(p));
+    o.push_str(&figures_table_md(p, lang));
     for ph in &p.phases {
-        phase_md(ph, &mut o);
+        phase_md(ph, lang, &mut o);
     }
     if !p.kept.is_empty() {
-        o.push_str("\n## What stays\n\n| product | level | why |\n|---|---|---|\n");
+        let _ = write!(
+            o,
+            "\n## {}\n\n| {} |\n|---|---|---|\n",
+            lang.t("plan-md-kept"),
+            lang.t("plan-md-kept-columns")
+        );
         for k in &p.kept {
-            let _ = writeln!(o, "| {} | {} | {} |", m(&k.name), k.level, m(&k.why));
+            let level = level_name(&k.level, lang);
+            let _ = writeln!(o, "| {} | {level} | {} |", m(&k.name), m(&k.why));
         }
     }
     o
 }
 
 /// The figures now and after each phase, in one table.
-fn figures_table_md(p: &Plan) -> String {
-    let mut o = String::from(
-        "| | year | open source (weight) | open source (count) | index | US | CN/RU | HHI | critical | high |\n|---|---|---|---|---|---|---|---|---|---|\n",
+fn figures_table_md(p: &Plan, lang: Lang) -> String {
+    let mut o = format!(
+        "| | {} |\n|---|---|---|---|---|---|---|---|---|---|\n",
+        lang.t("plan-md-figure-columns")
     );
     let row = |label: String, year: u16, f: &Figures| {
-        format!("| {label} | {year} | {} |\n", figure_cells(f).join(" | "))
+        format!(
+            "| {label} | {year} | {} |\n",
+            figure_cells(f, lang).join(" | ")
+        )
     };
-    o.push_str(&row("now".into(), p.start_year, &p.baseline));
+    o.push_str(&row(lang.t("plan-md-now"), p.start_year, &p.baseline));
     for ph in &p.phases {
         o.push_str(&row(
-            format!("after phase {}", ph.number),
+            lang.ta(
+                "plan-md-after-phase",
+                &[("n", ph.number.to_string().into())],
+            ),
             ph.year,
             &ph.figures,
         ));
@@ -168,58 +237,64 @@ fn figures_table_md(p: &Plan) -> String {
     o
 }
 
-/// The columns of a phase's table.
+/// The columns of a phase's table, by message id.
 const COLUMNS: [&str; 9] = [
-    "from",
-    "level",
-    "to",
-    "controller",
-    "licence",
-    "effort",
-    "why now",
-    "blockers",
-    "EU hosting",
+    "plan-col-from",
+    "plan-col-level",
+    "plan-col-to",
+    "plan-col-controller",
+    "plan-col-licence",
+    "plan-col-effort",
+    "plan-col-why",
+    "plan-col-blockers",
+    "plan-col-eu-hosting",
 ];
 
 /// A replacement's cells in [`COLUMNS`] order, as text to escape.
-fn cells(r: &Replacement) -> [String; 9] {
+fn cells(r: &Replacement, lang: Lang) -> [String; 9] {
     [
         r.from_name.clone(),
-        r.from_level.clone(),
+        level_name(&r.from_level, lang),
         r.to_name.clone(),
         match &r.to_country {
             Some(k) => format!("{k} ({})", r.to_bloc),
-            None => "community".to_owned(),
+            None => lang.t("table-community"),
         },
         r.to_license.clone(),
         format!("{} ({})", r.effort.as_str(), r.effort_reason),
-        r.reason.clone(),
+        reason(&r.reason, lang),
         r.blockers.join("; "),
         r.eu_hosting.clone().unwrap_or_default(),
     ]
 }
 
-fn phase_heading(ph: &Phase) -> String {
-    format!(
-        "Phase {} ({}): {} effort points",
-        ph.number, ph.year, ph.effort_points
+fn phase_heading(ph: &Phase, lang: Lang) -> String {
+    lang.ta(
+        "plan-phase",
+        &[
+            ("n", ph.number.to_string().into()),
+            ("year", ph.year.to_string().into()),
+            ("points", ph.effort_points.to_string().into()),
+        ],
     )
 }
 
-fn phase_md(ph: &Phase, o: &mut String) {
+fn phase_md(ph: &Phase, lang: Lang, o: &mut String) {
+    let head: Vec<String> = COLUMNS.iter().map(|c| lang.t(c)).collect();
     let _ = writeln!(
         o,
         "\n## {}\n\n| {} |\n|{}",
-        phase_heading(ph),
-        COLUMNS.join(" | "),
+        phase_heading(ph, lang),
+        head.join(" | "),
         "---|".repeat(COLUMNS.len())
     );
     for r in &ph.replacements {
-        let row: Vec<String> = cells(r).iter().map(|c| m(c)).collect();
+        let row: Vec<String> = cells(r, lang).iter().map(|c| m(c)).collect();
         let _ = writeln!(o, "| {} |", row.join(" | "));
     }
     if !ph.stays.is_empty() {
-        let _ = writeln!(o, "\nStays after this phase: {}", m(&stays_line(ph)));
+        let stays = lang.ta("plan-md-stays", &[("list", m(&stays_line(ph)).into())]);
+        let _ = writeln!(o, "\n{stays}");
     }
 }
 
@@ -304,28 +379,33 @@ pub fn html(p: &Plan) -> String {
 }
 
 /// The plan's content as HTML without the page around it (the report's
-/// Measures section embeds it).
+/// Measures section embeds it). In English: the HTML page is not one of
+/// the terminal outputs `--lang` changes here.
 pub fn body_html(p: &Plan) -> String {
+    let lang = Lang::En;
     let mut o = String::new();
     for n in &p.notes {
         let _ = writeln!(o, "<p class=\"note\"><strong>{}</strong></p>", h(n));
     }
-    let _ = writeln!(o, "<p>{}</p>", h(&target_line(p)));
-    let v = verdict(p);
+    let _ = writeln!(o, "<p>{}</p>", h(&target_line(p, lang)));
+    let v = verdict(p, lang);
     if !v.is_empty() {
         let _ = writeln!(o, "<p>{}</p>", h(&v));
     }
     timeline(p, &mut o);
     for ph in &p.phases {
-        let head: Vec<String> = COLUMNS.iter().map(|c| format!("<th>{c}</th>")).collect();
+        let head: Vec<String> = COLUMNS
+            .iter()
+            .map(|c| format!("<th>{}</th>", lang.t(c)))
+            .collect();
         let _ = writeln!(
             o,
             "<h2>{}</h2>\n<table><thead><tr>{}</tr></thead><tbody>",
-            phase_heading(ph),
+            phase_heading(ph, lang),
             head.concat()
         );
         for r in &ph.replacements {
-            let row: Vec<String> = cells(r)
+            let row: Vec<String> = cells(r, lang)
                 .iter()
                 .map(|c| format!("<td>{}</td>", h(c)))
                 .collect();
@@ -334,7 +414,7 @@ pub fn body_html(p: &Plan) -> String {
         let _ = writeln!(
             o,
             "</tbody></table>\n<p>After: {}</p>",
-            h(&figures_line(&ph.figures))
+            h(&figures_line(&ph.figures, lang))
         );
         if !ph.stays.is_empty() {
             let _ = writeln!(o, "<p>Stays after this phase: {}</p>", h(&stays_line(ph)));
@@ -379,26 +459,37 @@ fn timeline(p: &Plan, o: &mut String) {
 }
 
 /// A what-if for a terminal.
-pub fn what_if_table(w: &WhatIf) -> String {
-    let mut o = format!("Now:   {}\n", figures_line(&w.baseline));
+pub fn what_if_table(w: &WhatIf, lang: Lang) -> String {
+    let now = figures_line(&w.baseline, lang);
+    let mut o = format!(
+        "{}\n",
+        lang.ta("plan-what-if-now", &[("figures", now.into())])
+    );
     for r in &w.replacements {
-        let _ = writeln!(o, "  {}", switch_line(r));
+        let _ = writeln!(o, "  {}", switch_line(r, lang));
     }
-    let _ = writeln!(o, "After: {}", figures_line(&w.figures));
+    let after = figures_line(&w.figures, lang);
+    let _ = writeln!(
+        o,
+        "{}",
+        lang.ta("plan-what-if-after", &[("figures", after.into())])
+    );
     o
 }
 
 /// A what-if in Markdown.
-pub fn what_if_markdown(w: &WhatIf) -> String {
-    let mut o = String::from("# What if\n\n");
+pub fn what_if_markdown(w: &WhatIf, lang: Lang) -> String {
+    let mut o = format!("# {}\n\n", lang.t("plan-what-if-title"));
     for r in &w.replacements {
-        let _ = writeln!(o, "- {}", m(&switch_line(r)));
+        let _ = writeln!(o, "- {}", m(&switch_line(r, lang)));
     }
+    let now = m(&figures_line(&w.baseline, lang));
+    let after = m(&figures_line(&w.figures, lang));
     let _ = writeln!(
         o,
-        "\n- now: {}\n- after: {}",
-        m(&figures_line(&w.baseline)),
-        m(&figures_line(&w.figures))
+        "\n- {}\n- {}",
+        lang.ta("plan-md-what-if-now", &[("figures", now.into())]),
+        lang.ta("plan-md-what-if-after", &[("figures", after.into())])
     );
     o
 }

@@ -4,7 +4,8 @@
 
 use super::grid::{self, Column};
 use super::{RenderError, RenderOptions};
-use crate::fmt::{count, index, opt_pct, pct, visible};
+use crate::fmt::{count, visible};
+use crate::i18n::Lang;
 use crate::model::report::{Component, LicenseReport, Report};
 use crate::model::risk::Level;
 use crate::rules::RuleDb;
@@ -21,47 +22,48 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Result<Vec<u8>, RenderEr
     Ok(table(report, opts).into_bytes())
 }
 
-/// The columns, in order; `image` only for several images. Product,
-/// vendor → controller and risk are never dropped.
-const COLUMNS: [Column; 7] = [
+/// The columns, in order, headed by message ids (`table.ftl`); `image`
+/// only for several images. Product, vendor → controller and risk are
+/// never dropped.
+const COLUMNS: [Column<'static>; 7] = [
     Column {
-        header: "image",
+        header: "col-image",
         soft: 5,
         min: 5,
         drop: 0,
     },
     Column {
-        header: "product",
+        header: "col-product",
         soft: 30,
         min: 14,
         drop: 0,
     },
     Column {
-        header: "version",
+        header: "col-version",
         soft: 14,
         min: 8,
         drop: 3,
     },
     Column {
-        header: "vendor → controller (country)",
+        header: "col-control",
         soft: 40,
         min: 18,
         drop: 0,
     },
     Column {
-        header: "license",
+        header: "col-license",
         soft: 14,
         min: 9,
         drop: 2,
     },
     Column {
-        header: "category",
+        header: "col-category",
         soft: 13,
         min: 8,
         drop: 1,
     },
     Column {
-        header: "risk",
+        header: "col-risk",
         soft: 8,
         min: 8,
         drop: 0,
@@ -69,6 +71,7 @@ const COLUMNS: [Column; 7] = [
 ];
 
 fn table(report: &Report, opts: &RenderOptions) -> String {
+    let lang = opts.lang;
     let units = report.units(opts.components);
     let mut rows: Vec<&Component> = units.iter().collect();
     // Rated rows first, worst first; the unknown ones after them.
@@ -96,25 +99,26 @@ fn table(report: &Report, opts: &RenderOptions) -> String {
     let by_product = units
         .first()
         .is_some_and(|c| installations.contains_key(c.id.as_str()));
-    let mut cols = COLUMNS;
-    if !by_product {
-        cols[1].header = "component";
-    }
+    let headers = headers(lang, by_product);
+    let cols = columns(&headers, lang);
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|c| {
             let mut label = name(c, names[&(c.image, c.name.as_str())] > 1);
             if let Some(n) = installations.get(c.id.as_str()).filter(|n| **n > 1) {
-                label = format!("{label} ({n} installs)");
+                label = lang.ta(
+                    "table-installs",
+                    &[("label", label.into()), ("n", (*n).into())],
+                );
             }
             vec![
                 c.image.to_string(),
                 label,
                 c.version.clone().unwrap_or_default(),
-                control(c),
-                license(&c.license).to_owned(),
+                control(c, lang),
+                license(&c.license, lang),
                 c.category.clone(),
-                c.risk.level.as_str().to_owned(),
+                lang.level(c.risk.level),
             ]
             .into_iter()
             .map(visible)
@@ -125,7 +129,6 @@ fn table(report: &Report, opts: &RenderOptions) -> String {
     if !multi {
         widths[0] = None;
     }
-    let headers: Vec<String> = cols.iter().map(|c| c.header.to_owned()).collect();
     let rule = "─".repeat(grid::total(&widths));
     let mut out = String::new();
     let _ = writeln!(out, "{}", line(&headers, &widths, None));
@@ -139,16 +142,12 @@ fn table(report: &Report, opts: &RenderOptions) -> String {
             if i > 0 {
                 out.push('\n');
             }
-            let what = if by_product { "product" } else { "component" };
-            let why = if unknown == 1 {
-                format!(
-                    "Not rated: 1 {what}. No rule says who controls it or how risky it is. Unknown is not harmless: it could be anything, from a driver to remote access; check it, or add a rule (docs/rules.md)."
-                )
+            let id = if by_product {
+                "table-unrated-products"
             } else {
-                format!(
-                    "Not rated: {unknown} {what}s. No rule says who controls them or how risky they are. Unknown is not harmless: each could be anything, from a driver to remote access; check them, or add a rule (docs/rules.md)."
-                )
+                "table-unrated-components"
             };
+            let why = lang.ta(id, &[("count", unknown.into())]);
             for l in grid::wrap(&why, opts.width) {
                 let _ = writeln!(out, "{l}");
             }
@@ -158,13 +157,40 @@ fn table(report: &Report, opts: &RenderOptions) -> String {
     }
     let _ = writeln!(out, "{rule}");
     let mut summary = String::new();
-    summary_parts(report, &mut summary);
+    summary_parts(report, lang, &mut summary);
     for l in summary.lines() {
         for w in grid::wrap(&visible(l.to_owned()), opts.width) {
             let _ = writeln!(out, "{w}");
         }
     }
     out
+}
+
+/// The column headers in `lang`; the second column is `component` when
+/// the rows are components.
+fn headers(lang: Lang, by_product: bool) -> Vec<String> {
+    let mut ids = COLUMNS.map(|c| c.header);
+    if !by_product {
+        ids[1] = "col-component";
+    }
+    ids.iter().map(|id| lang.t(id)).collect()
+}
+
+/// [`COLUMNS`] headed by `headers`; the risk column is never cut: it is
+/// at least as wide as the longest level name in `lang`.
+fn columns(headers: &[String], lang: Lang) -> Vec<Column<'_>> {
+    let mut cols: Vec<Column<'_>> = COLUMNS
+        .iter()
+        .zip(headers)
+        .map(|(c, h)| Column { header: h, ..*c })
+        .collect();
+    let risk = cols.len() - 1;
+    cols[risk].min = [Level::Low, Level::Medium, Level::High, Level::Critical]
+        .iter()
+        .map(|l| grid::width(&lang.level(*l)))
+        .fold(cols[risk].min, usize::max);
+    cols[risk].soft = cols[risk].soft.max(cols[risk].min);
+    cols
 }
 
 /// One row: the shown cells cut and padded to their widths, the risk
@@ -211,14 +237,17 @@ fn name(c: &Component, ambiguous: bool) -> String {
 /// Vendor → controller (country): the vendor alone when it is its own
 /// controller; `community` for a controller under no state; `unknown`
 /// for what no rule names.
-fn control(c: &Component) -> String {
+fn control(c: &Component, lang: Lang) -> String {
     let Some(vendor) = &c.vendor else {
-        return "unknown".to_owned();
+        return lang.t("table-unknown");
     };
     match &c.controller {
-        None => format!("{} → unknown", vendor.name),
+        None => format!("{} → {}", vendor.name, lang.t("table-unknown")),
         Some(p) => {
-            let country = p.country.as_deref().unwrap_or("community");
+            let country = p
+                .country
+                .clone()
+                .unwrap_or_else(|| lang.t("table-community"));
             if p.name == vendor.name {
                 format!("{} ({country})", p.name)
             } else {
@@ -232,13 +261,25 @@ fn control(c: &Component) -> String {
 /// `open source` (OSI-approved, no SPDX id known), `proprietary`, or
 /// `unknown`. `LicenseRef-…` ids are the package's own names for a
 /// licence and read as one of the three words.
-pub fn license(l: &LicenseReport) -> &str {
+/// The three words are in `lang`; SPDX ids stay as they are.
+pub fn license(l: &LicenseReport, lang: Lang) -> String {
+    match license_word(l) {
+        Ok(spdx) => spdx.to_owned(),
+        Err("proprietary") => lang.t("table-proprietary"),
+        Err("open source") => lang.t("table-open-source"),
+        Err(_) => lang.t("table-unknown"),
+    }
+}
+
+/// The SPDX id or expression (`Ok`), or the English word for what is
+/// known of the licence (`Err`).
+fn license_word(l: &LicenseReport) -> Result<&str, &'static str> {
     match (l.spdx.as_deref(), l.open_source) {
-        (Some(s), _) if s.to_ascii_lowercase().contains("proprietary") => "proprietary",
-        (Some(s), _) if !s.starts_with("LicenseRef-") => s,
-        (_, Some(true)) => "open source",
-        (_, Some(false)) => "proprietary",
-        (_, None) => "unknown",
+        (Some(s), _) if s.to_ascii_lowercase().contains("proprietary") => Err("proprietary"),
+        (Some(s), _) if !s.starts_with("LicenseRef-") => Ok(s),
+        (_, Some(true)) => Err("open source"),
+        (_, Some(false)) => Err("proprietary"),
+        (_, None) => Err("unknown"),
     }
 }
 
@@ -246,10 +287,10 @@ pub fn license(l: &LicenseReport) -> &str {
 /// lines, then the controllers by share and, for several images, one line
 /// per image.
 /// Summary lines longer than `width` wrap at spaces.
-pub fn summary_view(report: &Report, width: Option<usize>) -> String {
+pub fn summary_view(report: &Report, width: Option<usize>, lang: Lang) -> String {
     let s = &report.summary;
     let mut parts = String::new();
-    summary_parts(report, &mut parts);
+    summary_parts(report, lang, &mut parts);
     let mut out = String::new();
     for l in parts.lines() {
         for w in grid::wrap(l, width) {
@@ -259,17 +300,22 @@ pub fn summary_view(report: &Report, width: Option<usize>) -> String {
     let mut t = Table::new();
     t.load_style(STYLE)
         .set_content_arrangement(ContentArrangement::Disabled);
-    t.set_header(vec![
-        "controller",
-        "country",
-        "share of role weight",
-        "high and very-high roles",
-    ]);
+    t.set_header(
+        [
+            "summary-col-controller",
+            "summary-col-country",
+            "summary-col-share",
+            "summary-col-high-roles",
+        ]
+        .map(|id| lang.t(id)),
+    );
     for c in &s.model.concentration.controllers {
         t.add_row(vec![
             c.name.clone(),
-            c.country.clone().unwrap_or_else(|| "community".into()),
-            pct(c.share),
+            c.country
+                .clone()
+                .unwrap_or_else(|| lang.t("table-community")),
+            lang.pct(c.share),
             c.high_roles.join(", "),
         ]);
     }
@@ -277,134 +323,192 @@ pub fn summary_view(report: &Report, width: Option<usize>) -> String {
     if report.images.len() > 1 {
         for img in &report.images {
             let a = &img.summary;
-            let _ = writeln!(
-                out,
-                "Image {} ({}): index {}, weakest level {}, open source {} by count",
-                img.id,
-                img.root,
-                index(a.index),
-                a.weakest_level.map_or("n/a", |l| l.as_str()),
-                opt_pct(a.oss_share.count)
+            let weakest = a
+                .weakest_level
+                .map_or_else(|| lang.t("not-available"), |l| lang.level(l));
+            let line = lang.ta(
+                "summary-image",
+                &[
+                    ("id", img.id.into()),
+                    ("root", img.root.as_str().into()),
+                    ("index", lang.index(a.index).into()),
+                    ("weakest", weakest.into()),
+                    ("oss", lang.opt_pct(a.oss_share.count).into()),
+                ],
             );
+            let _ = writeln!(out, "{line}");
         }
     }
     visible(out)
 }
 
-fn summary_parts(report: &Report, out: &mut String) {
+/// The summary lines under the table and atop `sovscan summary`.
+fn summary_parts(report: &Report, lang: Lang, out: &mut String) {
     let (s, rules) = (&report.summary, &report.rules);
     let m = &s.model;
     for img in &report.images {
-        let _ = writeln!(
-            out,
-            "Image {}: {} ({}{})",
-            img.id,
-            img.root,
-            img.os.family.as_str(),
-            img.os
-                .name
-                .as_deref()
-                .map(|n| format!(", {n}"))
-                .unwrap_or_default()
+        let os = match img.os.name.as_deref() {
+            Some(n) => format!("{}, {n}", img.os.family.as_str()),
+            None => img.os.family.as_str().to_owned(),
+        };
+        let line = lang.ta(
+            "table-image",
+            &[
+                ("id", img.id.into()),
+                ("root", img.root.as_str().into()),
+                ("os", os.into()),
+            ],
         );
+        let _ = writeln!(out, "{line}");
     }
     let counted = if report.products.is_empty() {
-        format!("Components: {}", s.components)
+        lang.ta("table-components", &[("count", s.components.into())])
     } else {
-        format!(
-            "Products: {} from {}",
-            s.products,
-            count(s.components, "component", "components")
+        lang.ta(
+            "table-products",
+            &[
+                ("count", s.products.into()),
+                ("components", s.components.into()),
+            ],
         )
     };
-    let _ = writeln!(
-        out,
-        "{counted} ({} resolved, {} unknown vendor; coverage {})   Binaries: {} ({} not owned by a package)",
-        s.resolved,
-        s.unknown,
-        opt_pct(m.coverage),
-        s.binaries,
-        s.binaries_unowned
+    let line = lang.ta(
+        "table-counts",
+        &[
+            ("counted", counted.into()),
+            ("resolved", s.resolved.into()),
+            ("unknown", s.unknown.into()),
+            ("coverage", lang.opt_pct(m.coverage).into()),
+            ("binaries", s.binaries.into()),
+            ("unowned", s.binaries_unowned.into()),
+        ],
     );
-    let levels: Vec<String> = ["critical", "high", "unknown", "medium", "low"]
-        .iter()
-        .map(|l| format!("{l} {}", s.by_level.get(*l).copied().unwrap_or(0)))
-        .collect();
-    let _ = writeln!(
-        out,
-        "Risk: {}   weakest level: {}",
-        levels.join(" · "),
-        m.weakest_level.map_or("n/a", |l| l.as_str())
+    let _ = writeln!(out, "{line}");
+    let levels: Vec<String> = [
+        Level::Critical,
+        Level::High,
+        Level::Unknown,
+        Level::Medium,
+        Level::Low,
+    ]
+    .iter()
+    .map(|l| {
+        let n = s.by_level.get(l.as_str()).copied().unwrap_or(0);
+        format!("{} {n}", lang.level(*l))
+    })
+    .collect();
+    let weakest = m
+        .weakest_level
+        .map_or_else(|| lang.t("not-available"), |l| lang.level(l));
+    let line = lang.ta(
+        "table-risk",
+        &[
+            ("levels", levels.join(" · ").into()),
+            ("weakest", weakest.into()),
+        ],
     );
-    let _ = writeln!(
-        out,
-        "Sovereignty index: {} / 100 over {} workplace {} (role-weighted; docs/model.md)",
-        index(m.index),
-        m.workplace_components,
+    let _ = writeln!(out, "{line}");
+    let line = lang.ta(
         if report.products.is_empty() {
-            "components"
+            "table-index-components"
         } else {
-            "products"
-        }
+            "table-index-products"
+        },
+        &[
+            ("index", lang.index(m.index).into()),
+            ("count", m.workplace_components.into()),
+        ],
     );
+    let _ = writeln!(out, "{line}");
     let oss = &m.oss_share;
-    let _ = writeln!(
-        out,
-        "Open-source share of workplace software: {} by count, {} by role weight; target {} by {}",
-        opt_pct(oss.count),
-        opt_pct(oss.weighted),
-        pct(oss.target),
-        oss.target_year
+    let line = lang.ta(
+        "table-oss",
+        &[
+            ("count", lang.opt_pct(oss.count).into()),
+            ("weighted", lang.opt_pct(oss.weighted).into()),
+            ("target", lang.pct(oss.target).into()),
+            ("year", oss.target_year.to_string().into()),
+        ],
     );
+    let _ = writeln!(out, "{line}");
     let j = &m.jurisdictions;
-    let _ = writeln!(
-        out,
-        "Controller jurisdictions (role-weighted): EU/EEA {} · adequacy {} · US {} · CN/RU {} · other {} · community {} · unknown {}",
-        pct(j.eu.share),
-        pct(j.adequacy.share),
-        pct(j.us.share),
-        pct(j.cn_ru.share),
-        pct(j.other.share),
-        pct(j.community.share),
-        pct(j.unknown.share)
+    let line = lang.ta(
+        "table-jurisdictions",
+        &[
+            ("eu", lang.pct(j.eu.share).into()),
+            ("adequacy", lang.pct(j.adequacy.share).into()),
+            ("us", lang.pct(j.us.share).into()),
+            ("cnru", lang.pct(j.cn_ru.share).into()),
+            ("other", lang.pct(j.other.share).into()),
+            ("community", lang.pct(j.community.share).into()),
+            ("unknown", lang.pct(j.unknown.share).into()),
+        ],
     );
-    let c = &m.concentration;
+    let _ = writeln!(out, "{line}");
+    concentration_line(report, lang, out);
+    let line = lang.ta(
+        "table-problems",
+        &[
+            ("errors", s.errors.into()),
+            ("skipped", s.skipped.into()),
+            ("warnings", s.warnings.into()),
+            ("version", rules.version.as_str().into()),
+            ("date", date(&rules.date, lang).into()),
+        ],
+    );
+    let _ = writeln!(out, "{line}");
+}
+
+/// A date the report records as `2026-12-06`, in `lang`'s notation; as
+/// recorded when it is not a date.
+pub fn date(text: &str, lang: Lang) -> String {
+    crate::date::Date::parse(text).map_or_else(|| text.to_owned(), |d| lang.date(d))
+}
+
+/// A level the report records by its key (`critical`), named in `lang`;
+/// as recorded when it is not a level.
+pub fn level_name(key: &str, lang: Lang) -> String {
+    Level::parse(key).map_or_else(|| key.to_owned(), |l| lang.level(l))
+}
+
+/// Vendor concentration: the HHI, the three largest controllers and the
+/// single points of dependency.
+fn concentration_line(report: &Report, lang: Lang, out: &mut String) {
+    let c = &report.summary.model.concentration;
     let top: Vec<String> = c
         .controllers
         .iter()
         .take(3)
         .map(|x| {
-            format!(
-                "{} ({}) {}",
-                x.name,
-                x.country.as_deref().unwrap_or("community"),
-                pct(x.share)
-            )
+            let country = x
+                .country
+                .clone()
+                .unwrap_or_else(|| lang.t("table-community"));
+            format!("{} ({country}) {}", x.name, lang.pct(x.share))
         })
         .collect();
-    let _ = writeln!(
-        out,
-        "Vendor concentration: HHI {:.0}; largest: {}{}",
-        c.hhi,
-        if top.is_empty() {
-            "-".to_owned()
-        } else {
-            top.join(", ")
-        },
-        if c.single_points.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "; single points of dependency: {}",
-                c.single_points.join(", ")
-            )
-        }
+    let top = if top.is_empty() {
+        "-".to_owned()
+    } else {
+        top.join(", ")
+    };
+    let single = if c.single_points.is_empty() {
+        String::new()
+    } else {
+        lang.ta(
+            "table-single-points",
+            &[("names", c.single_points.join(", ").into())],
+        )
+    };
+    let line = lang.ta(
+        "table-concentration",
+        &[
+            ("hhi", format!("{:.0}", c.hhi).into()),
+            ("top", top.into()),
+            ("single", single.into()),
+        ],
     );
-    let _ = writeln!(
-        out,
-        "Errors: {} · skipped: {} · warnings: {}   Rules: {} ({})",
-        s.errors, s.skipped, s.warnings, rules.version, rules.date
-    );
+    let _ = writeln!(out, "{line}");
 }
 
 /// What `sovscan rules list` shows: entries whose id or name contains

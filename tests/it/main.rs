@@ -34,6 +34,9 @@ mod evidence;
 mod formats;
 /// CI gates, baselines and drift: the exit codes a pipeline relies on.
 mod gate;
+/// `--lang de`: the table, summary, explain, check, plan, diff and the
+/// gate's lines in German (snapshots).
+mod german;
 /// A hostile image tree: the scan completes, stays inside the root and
 /// lists every oddity it met.
 mod hostile;
