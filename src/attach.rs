@@ -228,12 +228,21 @@ fn owners(image: &Image, packages: Vec<Package>, binaries: &[Binary]) -> (Vec<At
         by_dir: HashMap::new(),
     };
     let mut resolver = DirResolver::new(&image.fs);
+    let manifests = language_manifests(&packages, &mut resolver);
+    let mut listed_by: HashMap<usize, usize> = HashMap::new();
     let mut units = Vec::with_capacity(packages.len());
     for (i, mut p) in packages.into_iter().enumerate() {
         let files = std::mem::take(&mut p.files);
+        let system = !p.source.is_language();
         for f in &files {
-            if let Some(&bi) = bin_at.get(resolver.canonical(f).as_str()) {
+            let canon = resolver.canonical(f);
+            if let Some(&bi) = bin_at.get(canon.as_str()) {
                 owners.by_file[bi].get_or_insert(i);
+            }
+            if system && let Some(langs) = manifests.get(canon.as_str()) {
+                for &l in langs {
+                    listed_by.entry(l).or_insert(i);
+                }
             }
         }
         for d in &p.dirs {
@@ -253,7 +262,30 @@ fn owners(image: &Image, packages: Vec<Package>, binaries: &[Binary]) -> (Vec<At
             signing: None,
         });
     }
+    for (l, owner) in listed_by {
+        let key = units[owner].package.key();
+        units[l].package.properties.insert(prop::MEMBER_OF, key);
+    }
     (units, owners)
+}
+
+/// The manifest of each language package (its first evidence: a JAR, a
+/// `METADATA`, a `package.json`), canonical path → package indices. A
+/// language package whose manifest a system package lists (the JAR of
+/// Debian's `libcommons-lang3-java`, the `.dist-info` of a `python3-*`)
+/// is a part of that package, not a second product: it becomes a member
+/// of its product (`member_of`, as an embedded module is).
+fn language_manifests(
+    packages: &[Package],
+    resolver: &mut DirResolver,
+) -> HashMap<String, Vec<usize>> {
+    let mut out: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, p) in packages.iter().enumerate() {
+        if let (true, Some(ev)) = (p.source.is_language(), p.evidence.first()) {
+            out.entry(resolver.canonical(&ev.path)).or_default().push(i);
+        }
+    }
+    out
 }
 
 /// Directories that say where a file sits, not what product it belongs to.
@@ -678,6 +710,56 @@ mod tests {
         assert_eq!(
             group.properties.get(prop::INSTALL_PATH).map(String::as_str),
             Some("srv/x")
+        );
+    }
+
+    #[test]
+    fn a_language_package_whose_manifest_a_system_package_lists_is_its_member() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("usr/share/java")).unwrap();
+        let image = Image::open(root.path()).unwrap();
+        let jar = "usr/share/java/commons-lang3.jar";
+        let lang = |source, name: &str, manifest: &str| {
+            let mut p = Package::new(source, name, Evidence::new(manifest, "test", "x"));
+            p.files = vec![manifest.to_owned()];
+            p
+        };
+        let mut deb = package(
+            "libcommons-lang3-java",
+            &["/usr/share/java/commons-lang3.jar"],
+            &[],
+        );
+        deb.arch = Some("all".into());
+        let packages = vec![
+            deb,
+            lang(Source::Maven, "org.apache.commons:commons-lang3", jar),
+            // A JAR no system package lists, and a language package listing
+            // another's manifest (a wheel's RECORD naming a JAR): neither
+            // is a member of anything.
+            lang(
+                Source::Maven,
+                "py4j",
+                "usr/local/share/py4j/py4j0.10.9.7.jar",
+            ),
+            lang(
+                Source::Pypi,
+                "py4j",
+                "usr/local/share/py4j/py4j0.10.9.7.jar",
+            ),
+        ];
+        let units = attach(&image, packages, &[]);
+        let member_of: Vec<Option<&str>> = units
+            .iter()
+            .map(|u| {
+                u.package
+                    .properties
+                    .get(prop::MEMBER_OF)
+                    .map(String::as_str)
+            })
+            .collect();
+        assert_eq!(
+            member_of,
+            [None, Some("dpkg:libcommons-lang3-java:all"), None, None]
         );
     }
 

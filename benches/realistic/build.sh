@@ -40,14 +40,20 @@
 #           built into OUT/debian-lang from a copy of OUT/debian (built first
 #           when missing): `python3` and `libcommons-lang3-java` from Debian
 #           (a dpkg-owned interpreter and a dpkg-owned JAR with Maven
-#           metadata); pinned manylinux wheels pip-installed by the host's
-#           pip into /usr/local/lib/python3.11/dist-packages (`pip install
+#           metadata), `grub-efi-amd64-bin` and `grub-efi-amd64-signed`
+#           (GRUB's ELF modules /usr/lib/grub/x86_64-efi/*.mod and the
+#           signed grubx64.efi.signed: binaries without an exec bit or a
+#           binary suffix; nothing is installed into a boot sector); pinned
+#           manylinux wheels pip-installed by the host's pip into /usr/local/lib/python3.11/dist-packages (`pip install
 #           --target`, pip's own layout with RECORD and INSTALLER), among
 #           them the proprietary hdbcli (SAP) and nvidia-cuda-runtime-cu12,
-#           and py4j whose wheel carries a JAR (/usr/local/share/py4j); an
+#           py4j whose wheel carries a JAR (/usr/local/share/py4j), and uv
+#           (Astral) whose executables (/usr/local/bin/uv, uvx) are Rust
+#           built with `cargo auditable`; an
 #           npm project /srv/webapp (`npm install --ignore-scripts` of
 #           @sentry/cli, esbuild, sharp: their Linux binaries come as
-#           optional dependency packages) with its package-lock.json; and an
+#           optional dependency packages; esbuild's is Go with module build
+#           information) with its package-lock.json; and an
 #           Electron-style app folder /opt/Chat whose resources/app.asar is
 #           packed by @electron/asar from a package.json and electron-log.
 #
@@ -180,9 +186,9 @@ build_macos() {
 }
 
 # Language-ecosystem packages of the debian-lang tree (issue 11), pinned.
-LANG_DEB_PACKAGES=(python3 libcommons-lang3-java)
+LANG_DEB_PACKAGES=(python3 libcommons-lang3-java grub-efi-amd64-bin grub-efi-amd64-signed)
 LANG_WHEELS=(hdbcli==2.30.27 nvidia-cuda-runtime-cu12==12.9.79 requests==2.32.3 urllib3==2.2.3
-    certifi==2024.8.30 idna==3.10 charset-normalizer==3.4.0 numpy==2.1.3 py4j==0.10.9.7)
+    certifi==2024.8.30 idna==3.10 charset-normalizer==3.4.0 numpy==2.1.3 py4j==0.10.9.7 uv==0.13.9)
 LANG_NPM=(@sentry/cli@2.39.1 esbuild@0.24.2 sharp@0.33.5)
 ELECTRON_NPM=(electron-log@5.2.4)
 ASAR_TOOL=@electron/asar@3.2.17
@@ -224,7 +230,17 @@ build_debian_lang() {
         rm -rf "$site/share"
         sed -i 's,^share/,../../../share/,' "$site"/*.dist-info/RECORD
     fi
-    rm -rf "$site/bin"
+    # Scripts: pip into the prefix would have put them in /usr/local/bin,
+    # and --target records them as ../../bin/X (relative to its temporary
+    # lib/python). uv's wheel carries the uv and uvx executables, Rust
+    # built with `cargo auditable` (a .dep-v0 section: the one registry
+    # package found with one, see docs/embedded.md).
+    if [ -d "$site/bin" ]; then
+        mkdir -p "$root.tmp/usr/local/bin"
+        cp -a "$site/bin/." "$root.tmp/usr/local/bin/"
+        rm -rf "$site/bin"
+        sed -i 's,^\.\./\.\./bin/,../../../bin/,' "$site"/*.dist-info/RECORD
+    fi
     log "debian-lang: npm project /srv/webapp: ${LANG_NPM[*]}"
     local app=$root.tmp/srv/webapp
     mkdir -p "$app"

@@ -46,7 +46,22 @@ Checks (PASS / FAIL / SKIP; exit 1 when any FAILs, unless --no-assert):
            and the binaries of their platform packages are attached to npm
            components; the Debian JAR (commons-lang3) and the JAR of the
            py4j wheel are maven components; the Electron app /opt/Chat is
-           one. Prints the language packages per ecosystem.
+           one. Prints the language packages per ecosystem. Since the
+           embedded-data part: esbuild's Go binary has its build
+           information read (main module github.com/evanw/esbuild, its
+           modules as go components in esbuild's product), uv's
+           executables their `cargo auditable` crates (cargo components
+           in uv's product), esbuild and uv resolve to their vendors with
+           MIT and MIT OR Apache-2.0; the Debian JAR's maven component is
+           a member of its dpkg package's product, not a product of its
+           own.
+  debian, debian-lang
+           at least 99 % of the regular ELF files dpkg's file lists
+           (var/lib/dpkg/info/*.list) name are binary records attached to
+           that dpkg package; the packages with unattached files are named.
+  all      binaries found by content: every .pyd, .node, .efi.signed file,
+           GRUB module (usr/lib/grub/*/*.mod) and, on macos, every Mach-O
+           file without an exec bit is a binary record (counts printed).
 """
 
 import argparse
@@ -265,6 +280,151 @@ def check_signers(checks, tree, sovscan, path):
                   f"{pct(share)}" + (f"; unknown: {names}" if names else ""))
 
 
+def canon(root, path):
+    """The report's path of `path` in the image: every directory resolved
+    inside `root` (usr-merge symlinks /lib -> usr/lib, absolute links taken
+    relative to the root), the final name kept; None past 40 links."""
+    parts = [x for x in path.split("/") if x not in ("", ".")]
+    out, hops = [], 0
+    for part in parts[:-1]:
+        out = out[:-1] if part == ".." else out + [part]
+        while os.path.islink(os.path.join(root, *out)):
+            hops += 1
+            if hops > 40:
+                return None
+            target = os.readlink(os.path.join(root, *out))
+            base = [] if target.startswith("/") else out[:-1]
+            out = []
+            for x in base + target.split("/"):
+                if x == "..":
+                    out = out[:-1]
+                elif x not in ("", "."):
+                    out.append(x)
+    return "/".join(out + parts[-1:])
+
+
+def magic(path, n=8):
+    try:
+        with open(path, "rb") as f:
+            return f.read(n)
+    except OSError:
+        return b""
+
+
+DPKG_ELF_TARGET = 0.99
+
+
+def check_dpkg_elf(checks, tree, root, report):
+    """The share of the regular ELF files dpkg's file lists name that are
+    binary records attached to that dpkg package (issue 11 acceptance)."""
+    info = os.path.join(root, "var/lib/dpkg/info")
+    comps = {c["id"]: c for c in report["components"]}
+    records = {b["path"]: b for b in report["binaries"]}
+    seen, total, missing = set(), 0, {}
+    for f in sorted(os.listdir(info)):
+        if not f.endswith(".list"):
+            continue
+        pkg, _, arch = f[:-len(".list")].partition(":")
+        for line in open(os.path.join(info, f), errors="replace"):
+            rel = canon(root, line.rstrip("\n"))
+            if not rel or rel in seen:
+                continue
+            full = os.path.join(root, rel)
+            if os.path.islink(full) or not os.path.isfile(full) or magic(full, 4) != b"\x7fELF":
+                continue
+            seen.add(rel)
+            total += 1
+            c = comps.get((records.get(rel) or {}).get("component"))
+            if not (c and c["source"] == "dpkg" and c["name"] == pkg and (not arch or c.get("arch") == arch)):
+                missing.setdefault(f[:-len(".list")], []).append(rel)
+    gone = sum(len(v) for v in missing.values())
+    share = (total - gone) / total if total else None
+    print(f"   dpkg-owned ELF files attached to their package: {total - gone} of {total} ({pct(share)})")
+    worst = sorted(missing.items(), key=lambda kv: -len(kv[1]))[:5]
+    checks.result(tree, f"at least {DPKG_ELF_TARGET * 100:.0f} % of the dpkg-owned ELF files are attached to their package",
+                  bool(total) and share >= DPKG_ELF_TARGET,
+                  f"{pct(share)}" + ("; unattached: " + ", ".join(f"{k} {len(v)} (e.g. {v[0]})" for k, v in worst)
+                                     if worst else ""))
+
+
+MACHO = (b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe")
+
+
+def is_macho(head):
+    if head[:4] in MACHO:
+        return True
+    # A fat header; a Java class file has the same magic and a version >= 45
+    # where the fat header has its (small) number of slices.
+    return head[:4] == b"\xca\xfe\xba\xbe" and 0 < int.from_bytes(head[4:8], "big") < 30
+
+
+def check_by_content(checks, tree, root, report):
+    """Binaries no suffix or exec bit gives away are records all the same."""
+    records = {b["path"] for b in report["binaries"]}
+    found = {}
+    for d, _, files in os.walk(root):
+        rd = os.path.relpath(d, root)
+        for f in files:
+            full = os.path.join(d, f)
+            if os.path.islink(full):
+                continue
+            rel = f if rd == "." else f"{rd}/{f}"
+            if f.endswith((".pyd", ".node")):
+                kind = f.rsplit(".", 1)[1]
+            elif f.endswith(".efi.signed"):
+                kind = "efi.signed"
+            elif f.endswith(".mod") and rel.startswith("usr/lib/grub/"):
+                kind = "grub module"
+            elif tree == "macos" and not os.access(full, os.X_OK):
+                kind = "Mach-O without exec bit"
+            else:
+                continue
+            head = magic(full)
+            if head[:4] == b"\x7fELF" or head[:2] == b"MZ" or is_macho(head):
+                found.setdefault(kind, []).append(rel)
+    missing = [p for ps in found.values() for p in ps if p not in records]
+    counts = ", ".join(f"{k} {sum(1 for p in v if p in records)}/{len(v)}" for k, v in sorted(found.items()))
+    checks.result(tree, "binaries found by content (no binary suffix or exec bit) are records",
+                  not missing, (counts or "none in this tree") + (f"; not records: {missing[:3]}" if missing else ""))
+
+
+def check_embedded(checks, report):
+    """esbuild's Go build information and uv's `cargo auditable` crates."""
+    comps = report["components"]
+    by_id = {c["id"]: c for c in comps}
+    by_key = {c["key"]: c for c in comps}
+
+    def product_of(c):
+        return next((p for p in report.get("products") or [] if c["id"] in p["members"]), None)
+
+    for path, field, name, vendor, lic in (
+            ("srv/webapp/node_modules/@esbuild/linux-x64/bin/esbuild", "go", "esbuild", "esbuild", "MIT"),
+            ("usr/local/bin/uv", "cargo", "uv", "astral", "MIT OR Apache-2.0")):
+        b = next((b for b in report["binaries"] if b["path"] == path), None)
+        data = (b or {}).get(field)
+        owner = by_id.get((b or {}).get("component"))
+        deps = [c for c in comps if c["source"] == field and (c.get("properties") or {}).get("embedded_in") == path]
+        home = product_of(owner) if owner else None
+        inside = [c for c in deps if home and c["id"] in home["members"]]
+        ident = (data or {}).get("main", {}).get("path") if field == "go" else \
+            next((p["name"] for p in (data or {}).get("packages", []) if p.get("root")), None)
+        checks.result("debian-lang", f"{path}: {field} data read, {len(deps)} {field} components in its product",
+                      bool(data) and bool(deps) and len(inside) == len(deps),
+                      f"main {ident}, owner {(owner or {}).get('source')}:{(owner or {}).get('name')}, "
+                      f"{len(inside)} of {len(deps)} in product {(home or {}).get('key')}; "
+                      f"e.g. {deps[0].get('purl') if deps else None}")
+        got = ((owner or {}).get("vendor") or {}).get("id"), (((owner or {}).get("license") or {}).get("spdx"))
+        checks.result("debian-lang", f"{path}: owner's vendor {vendor}, licence {lic}", got == (vendor, lic),
+                      f"vendor, licence = {got}")
+    jar = [c for c in comps if c["source"] == "maven" and "commons-lang3" in c["name"]]
+    parent = by_key.get(((jar[0].get("properties") or {}).get("member_of")) if jar else None)
+    home = product_of(jar[0]) if jar else None
+    checks.result("debian-lang", "the Debian JAR's maven component is a member of its dpkg package's product",
+                  bool(jar) and parent is not None and parent["source"] == "dpkg" and
+                  home is not None and parent["id"] in home["members"],
+                  f"member_of {(parent or {}).get('key')}, product {(home or {}).get('key')}")
+
+
 LANGUAGE_SOURCES = ("pypi", "npm", "nuget", "maven", "conda")
 
 
@@ -344,6 +504,11 @@ def main():
         figures(t, report, secs, rss)
         {"debian": check_debian, "debian-lang": check_debian_lang, "macos": check_macos}.get(
             t, lambda c, r: check_windows(c, r, root))(checks, report)
+        if t.startswith("debian"):
+            check_dpkg_elf(checks, t, root, report)
+        if t == "debian-lang":
+            check_embedded(checks, report)
+        check_by_content(checks, t, root, report)
         if t in ("windows", "macos"):
             check_signers(checks, t, sovscan, os.path.join(out, t + ".json"))
     print(f"checks: {checks.failed} failed" + ("" if a.keep else f"; reports in {out}"))

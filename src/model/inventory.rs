@@ -257,7 +257,9 @@ pub mod prop {
     /// binary's image path.
     pub const EMBEDDED_IN: &str = "embedded_in";
     /// For a module or crate a binary embeds: the key of the component
-    /// that ships the binary, whose product it is a member of.
+    /// that ships the binary, whose product it is a member of. For a
+    /// language package whose manifest a system package lists (a JAR or a
+    /// `.dist-info` a dpkg package installed): that package's key.
     pub const MEMBER_OF: &str = "member_of";
     /// For a language package: the folder of the project, application or
     /// environment that ships it (an npm project, an Electron app, a

@@ -8,9 +8,11 @@
 //! and qualifiers are sorted by key (the canonical form Syft and Trivy
 //! write too). Case follows each type's definition in the purl-spec
 //! (`types/*-definition.json`): the crate lower-cases what its type table
-//! says (deb, apk, rpm and golang namespaces, deb and npm names, pypi names
-//! with `_` as `-`); this module adds what the crate's table lacks (alpm
-//! namespace and name, golang and brew names, brew taps), and rejects what
+//! says (deb, apk, rpm namespaces, deb and npm names, pypi names with `_`
+//! as `-`); this module adds what the crate's table lacks (alpm namespace
+//! and name, brew names and taps) and keeps the case of Go module paths,
+//! which the crate's table (older than the spec's change) would lower-case
+//! (see [`golang`]); it rejects what
 //! a type forbids (a namespace on cargo, nuget, pypi) or requires (none on
 //! deb, rpm, apk, alpm, maven, golang) by returning `None`.
 //!
@@ -29,13 +31,17 @@ pub fn purl(
     version: Option<&str>,
     qualifiers: &[(&str, Option<&str>)],
 ) -> Option<String> {
-    let lower_all = matches!(ty, "alpm" | "golang" | "brew");
+    let lower_all = matches!(ty, "alpm" | "brew");
     let name = if lower_all {
         name.to_lowercase()
     } else {
         name.to_owned()
     };
-    let mut p = packageurl::PackageUrl::new(ty, name).ok()?;
+    // The packageurl crate lower-cases golang namespaces; the spec no
+    // longer does (see `golang`). Percent-encoding does not depend on the
+    // type, so a golang purl is built untyped and given its type after.
+    let as_ty = if ty == "golang" { "generic" } else { ty };
+    let mut p = packageurl::PackageUrl::new(as_ty, name).ok()?;
     if let Some(ns) = namespace.filter(|ns| !ns.is_empty()) {
         // Empty segments (`a//b`, a leading or trailing `/`) are not part of
         // a namespace (purl-spec, "Rules for each purl component").
@@ -61,7 +67,11 @@ pub fn purl(
         }
     }
     p.validate().ok()?;
-    Some(p.to_string())
+    let s = p.to_string();
+    match s.strip_prefix("pkg:generic/") {
+        Some(rest) if ty == "golang" => Some(format!("pkg:golang/{rest}")),
+        _ => Some(s),
+    }
 }
 
 /// The vendor namespace and the `distro` qualifier of a distribution's
@@ -115,9 +125,13 @@ pub fn maven(group: &str, artifact: &str, version: Option<&str>) -> Option<Strin
 
 /// `pkg:golang/MODULE@VERSION` from a module path (`github.com/spf13/cobra`):
 /// everything up to the last `/` is the namespace, the last segment the
-/// name, both lower-cased as the golang type definition asks. A path
-/// without a `/` (the standard library's `std`) has no namespace and no
-/// purl.
+/// name, both keeping their case (`github.com/BurntSushi/toml`). Go module
+/// paths are case-sensitive (the module proxy escapes capitals), and the
+/// purl-spec's golang definition marks namespace and name
+/// `case_sensitive: true` since 2026-05 (purl-spec f32dd7e, issue 871;
+/// its older note "shall be lowercased" is still beside it). Syft keeps the
+/// case, Trivy lower-cases; docs/formats.md. A path without a `/` (the
+/// standard library's `std`) has no namespace and no purl.
 pub fn golang(module: &str, version: Option<&str>) -> Option<String> {
     let (ns, name) = module.trim_matches('/').rsplit_once('/')?;
     purl("golang", Some(ns), name, version, &[])
@@ -292,7 +306,11 @@ mod tests {
     fn golang_module_paths_split_at_the_last_slash() {
         assert_eq!(
             golang("github.com/BurntSushi/toml", Some("v1.3.2")).as_deref(),
-            Some("pkg:golang/github.com/burntsushi/toml@v1.3.2")
+            Some("pkg:golang/github.com/BurntSushi/toml@v1.3.2")
+        );
+        assert_eq!(
+            golang("github.com/Azure/go autorest/autorest", Some("v0.11.29")).as_deref(),
+            Some("pkg:golang/github.com/Azure/go%20autorest/autorest@v0.11.29")
         );
         assert_eq!(
             golang(

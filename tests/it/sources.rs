@@ -511,3 +511,58 @@ fn embedded_go_modules_and_crates_are_members_of_the_binarys_product() {
     );
     assert!(nested.contains(&"pkg:cargo/serde@1.0.200"), "{nested:?}");
 }
+
+/// The rules name the realistic tree's embedded-data binaries by their own
+/// identity: esbuild's main module (the esbuild project, a vendor rule) and
+/// uv's root crate (the product `uv`, Astral); a Go module path keeps its
+/// case in the purl (purl-spec golang: case-sensitive).
+#[test]
+fn go_main_modules_and_root_crates_name_their_vendor() {
+    use sovscan::fingerprint::embedded::writer;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let go = writer::go_buildinfo(
+        "go1.23.1",
+        "path\tgithub.com/evanw/esbuild/cmd/esbuild\n\
+         mod\tgithub.com/evanw/esbuild\t(devel)\t\n\
+         dep\tgithub.com/BurntSushi/toml\tv1.4.0\th1:aaa=\n",
+    );
+    let dep = writer::dep_v0(
+        r#"{"packages":[
+        {"name":"uv","version":"0.13.9","source":"local","kind":"runtime","dependencies":[1],"root":true},
+        {"name":"adler2","version":"2.0.1","source":"crates.io","kind":"runtime","dependencies":[]}]}"#,
+    );
+    write(
+        &root.join("opt/esbuild/bin/esbuild"),
+        &writer::elf_with_sections(&[(".go.buildinfo", &go)]),
+        0o644,
+    );
+    write(
+        &root.join("opt/uv/bin/uv"),
+        &writer::elf_with_sections(&[(".dep-v0", &dep)]),
+        0o755,
+    );
+    let r = scan_json(&[root]);
+    assert_eq!(r["errors"], serde_json::json!([]));
+    let owner = |path: &str| {
+        let b = binary(&r, path);
+        r["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == b["component"])
+            .unwrap()
+            .clone()
+    };
+    let esbuild = owner("opt/esbuild/bin/esbuild");
+    assert_eq!(esbuild["vendor"]["id"], "esbuild");
+    let uv = owner("opt/uv/bin/uv");
+    assert_eq!(uv["vendor"]["id"], "astral");
+    assert_eq!(uv["product"]["id"], "uv");
+    let toml = component(&r, "go", "github.com/BurntSushi/toml");
+    assert_eq!(toml["purl"], "pkg:golang/github.com/BurntSushi/toml@v1.4.0");
+    assert_eq!(
+        component(&r, "cargo", "adler2")["properties"]["member_of"],
+        uv["key"]
+    );
+}
