@@ -38,8 +38,14 @@ pub enum Lang {
 
 /// The message files, per language in the same order: `(area, text)`.
 /// A new area is one file in each language folder and one line in each list.
-const EN: &[(&str, &str)] = &[("common", include_str!("en/common.ftl"))];
-const DE: &[(&str, &str)] = &[("common", include_str!("de/common.ftl"))];
+const EN: &[(&str, &str)] = &[
+    ("common", include_str!("en/common.ftl")),
+    ("report", include_str!("en/report.ftl")),
+];
+const DE: &[(&str, &str)] = &[
+    ("common", include_str!("de/common.ftl")),
+    ("report", include_str!("de/report.ftl")),
+];
 
 impl Lang {
     /// Every language, for tests and `--help`.
