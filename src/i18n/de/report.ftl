@@ -30,6 +30,7 @@ single-point = einzelne Abhängigkeit
 rep-evidence = Fundstelle
 rep-match = Treffer
 no-match = keine Regel hat gegriffen
+rep-more-items = … { $count } weitere (--appendix full)
 rep-confidence = Konfidenz
 
 ## Abschnittstitel und ihre Einträge im Inhaltsverzeichnis.

@@ -30,6 +30,7 @@ single-point = single point
 rep-evidence = evidence
 rep-match = match
 no-match = no rule matched
+rep-more-items = … { $count } more (--appendix full)
 rep-confidence = confidence
 
 ## Section titles and their entries in the table of contents.

@@ -11,6 +11,11 @@ use std::collections::BTreeMap;
 /// How many products the summary appendix lists with their evidence.
 const SUMMARY_ITEMS: usize = 20;
 
+/// How many pieces of evidence and rule matches the summary appendix shows
+/// per product (a Debian package has one per file list, copyright file,
+/// desktop entry...; the rest are counted).
+const SUMMARY_EVIDENCE: usize = 2;
+
 pub(super) fn unresolved(f: &Facts) -> Section {
     let blocks = if f.unresolved.is_empty() {
         vec![para(f.t("unresolved-none"))]
@@ -156,9 +161,21 @@ pub(super) fn model(f: &Facts) -> Section {
     )
 }
 
+/// The first `cap` items, and a muted `… 3 more` for the rest.
+fn capped(f: &Facts, mut items: Vec<Vec<Inline>>, cap: usize) -> Vec<Vec<Inline>> {
+    if items.len() > cap {
+        let more = items.len() - cap;
+        items.truncate(cap);
+        items.push(vec![Inline::Muted(vec![text(
+            f.ta("rep-more-items", &[("count", n(more))]),
+        )])]);
+    }
+    items
+}
+
 /// The products with their evidence: Markdown a heading and a list each,
-/// HTML one table.
-fn evidence_blocks(f: &Facts, products: &[&Component]) -> Vec<Block> {
+/// HTML one table; at most `cap` pieces of evidence and matches each.
+fn evidence_blocks(f: &Facts, products: &[&Component], cap: usize) -> Vec<Block> {
     let mut md_blocks = Vec::new();
     let mut rows = Vec::new();
     let no_match = f.t("no-match");
@@ -173,23 +190,26 @@ fn evidence_blocks(f: &Facts, products: &[&Component]) -> Vec<Block> {
                 ("controller", ctl.clone().into()),
             ],
         ))]];
-        for e in &c.evidence {
+        let found = c.evidence.iter().map(|e| {
             let mut item = vec![text(format!("{}: ", f.t("rep-evidence")))];
             item.extend(evidence(e, true));
-            items.push(item);
-        }
+            item
+        });
+        items.extend(capped(f, found.collect(), cap));
         let matched = match &c.matched {
             None => {
                 items.push(vec![text(format!("{}: {no_match}", f.t("rep-match")))]);
                 vec![Block::Para(vec![Inline::Muted(vec![text(&no_match)])])]
             }
             Some(m) => {
-                for h in &m.evidence {
+                let hits = m.evidence.iter().map(|h| {
                     let mut item = vec![text(format!("{}: ", f.t("rep-match")))];
                     item.extend(hit(f, h));
-                    items.push(item);
-                }
-                vec![list(m.evidence.iter().map(|h| hit(f, h)).collect())]
+                    item
+                });
+                items.extend(capped(f, hits.collect(), cap));
+                let hits = m.evidence.iter().map(|h| hit(f, h)).collect();
+                vec![list(capped(f, hits, cap))]
             }
         };
         md_blocks.push(Block::Heading(vec![text(format!(
@@ -207,7 +227,7 @@ fn evidence_blocks(f: &Facts, products: &[&Component]) -> Vec<Block> {
             vec![Block::Para(vec![badge(f, c.risk.level)])],
             cell(ctl),
             vec![Block::List(List {
-                items: c.evidence.iter().map(|e| evidence(e, true)).collect(),
+                items: capped(f, c.evidence.iter().map(|e| evidence(e, true)).collect(), cap),
                 run_in: false,
             })],
             matched,
@@ -238,7 +258,7 @@ fn evidence_blocks(f: &Facts, products: &[&Component]) -> Vec<Block> {
 /// evidence and every rule match.
 pub(super) fn appendix(f: &Facts) -> Section {
     let mut blocks = vec![para(f.t("appendix-intro"))];
-    blocks.extend(evidence_blocks(f, &f.all));
+    blocks.extend(evidence_blocks(f, &f.all, usize::MAX));
     appendix_section(f, blocks)
 }
 
@@ -266,7 +286,7 @@ pub(super) fn appendix_summary(f: &Facts) -> Section {
         Block::Table(table(columns, rows)),
         Block::Heading(vec![text(f.ta("appendix-top", &[("count", n(shown))]))]),
     ];
-    blocks.extend(evidence_blocks(f, &f.all[..shown]));
+    blocks.extend(evidence_blocks(f, &f.all[..shown], SUMMARY_EVIDENCE));
     if f.all.len() > shown {
         blocks.push(Block::Para(vec![Inline::Muted(vec![text(
             f.ta("appendix-more", &[("count", n(f.all.len() - shown))]),
