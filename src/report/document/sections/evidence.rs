@@ -227,7 +227,11 @@ fn evidence_blocks(f: &Facts, products: &[&Component], cap: usize) -> Vec<Block>
             vec![Block::Para(vec![badge(f, c.risk.level)])],
             cell(ctl),
             vec![Block::List(List {
-                items: capped(f, c.evidence.iter().map(|e| evidence(e, true)).collect(), cap),
+                items: capped(
+                    f,
+                    c.evidence.iter().map(|e| evidence(e, true)).collect(),
+                    cap,
+                ),
                 run_in: false,
             })],
             matched,
