@@ -182,6 +182,9 @@ codes! {
     PlanEffort = "P024",
     /// A `plan.keep` `until` that is not a date.
     PlanDate = "P025",
+    /// A `[report]` text (organisation, period) that is empty, longer than
+    /// 200 characters or holds a control character.
+    ReportText = "P026",
 }
 
 impl fmt::Display for Code {

@@ -38,6 +38,23 @@ struct PolicyFile {
     #[serde(default)]
     allow: Vec<Spanned<AllowDef>>,
     plan: Option<plan_keys::PlanDef>,
+    report: Option<ReportDef>,
+}
+
+/// `[report]`: the cover of the sovereignty report.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ReportDef {
+    organisation: Option<Spanned<String>>,
+    period: Option<Spanned<String>>,
+}
+
+/// `[report]` of the policy, checked: what the sovereignty report's cover
+/// names (`--organisation` and `--period` override it).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReportSettings {
+    pub organisation: Option<String>,
+    pub period: Option<String>,
 }
 
 /// What a CI gate refuses.
@@ -167,6 +184,8 @@ pub struct Policy {
     pub path: Option<String>,
     /// `[plan]`: the settings of a migration plan.
     pub plan: PlanSettings,
+    /// `[report]`: the cover of the sovereignty report.
+    pub report: ReportSettings,
 }
 
 impl Policy {
@@ -220,6 +239,12 @@ impl Policy {
         }
         if let Some(d) = file.plan {
             p.plan = cx.plan(d);
+        }
+        if let Some(d) = file.report {
+            p.report = ReportSettings {
+                organisation: cx.report_text("organisation", d.organisation),
+                period: cx.report_text("period", d.period),
+            };
         }
         if cx.errors.is_empty() {
             Ok(p)
@@ -495,6 +520,19 @@ impl Reader<'_> {
     }
 
     /// An `expires` date (no time).
+    /// A `[report]` text: 1 to 200 characters, no control characters.
+    fn report_text(&mut self, key: &str, v: Option<Spanned<String>>) -> Option<String> {
+        let v = v?;
+        let t = v.get_ref().trim();
+        if t.is_empty() || t.chars().count() > 200 || t.chars().any(char::is_control) {
+            let msg =
+                format!("report.{key} must be 1 to 200 characters without control characters");
+            self.err(v.span(), Code::ReportText, msg);
+            return None;
+        }
+        Some(t.to_owned())
+    }
+
     fn expires(&mut self, e: &Spanned<Datetime>) -> Option<Date> {
         let v = e.get_ref();
         let date = Date::parse(&v.to_string()).filter(|_| v.time.is_none());
@@ -650,6 +688,37 @@ expires = 2028-01-01
         );
         assert_eq!(at_bound.len(), 1, "{at_bound:?}");
         assert_eq!(at_bound[0].0, Code::PolicySyntax);
+    }
+
+    /// `[report]` names the cover; a text that is empty, too long or holds
+    /// a control character is located; an unknown key is an error as
+    /// everywhere in the policy.
+    #[test]
+    fn the_report_table_names_the_cover() {
+        let p = ok("[report]\norganisation = \"Bezirksamt Mitte\"\nperiod = \" 2026 \"\n");
+        assert_eq!(
+            p.report,
+            ReportSettings {
+                organisation: Some("Bezirksamt Mitte".into()),
+                period: Some("2026".into()),
+            }
+        );
+        assert_eq!(ok("").report, ReportSettings::default());
+        let long = format!("[report]\nperiod = \"{}\"\n", "x".repeat(201));
+        for text in [
+            "[report]\norganisation = \"  \"\n",
+            "[report]\nperiod = \"a\\tb\"\n",
+            &long,
+        ] {
+            let e = errors(text);
+            assert_eq!(e.len(), 1, "{e:?}");
+            assert!(
+                e[0].starts_with("p.toml:2:") && e[0].ends_with("[P026]"),
+                "{e:?}"
+            );
+        }
+        let e = errors("[report]\ndate = \"x\"\n");
+        assert!(e[0].contains("unknown field `date`"), "{e:?}");
     }
 
     #[test]

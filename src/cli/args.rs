@@ -6,6 +6,7 @@ use crate::i18n::Lang;
 use crate::model::inventory::Family;
 use crate::model::risk::Level;
 use crate::report;
+use crate::report::Appendix;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -191,6 +192,22 @@ pub struct OutputArgs {
     /// Add a "Measures" section with a migration plan to the md and html report (also when the policy has [plan]). See docs/plan.md.
     #[arg(long)]
     pub plan: bool,
+    #[command(flatten)]
+    pub doc: DocArgs,
+}
+
+/// The cover and the appendix of the sovereignty report (md, html).
+#[derive(Args, Debug, Clone, Default)]
+pub struct DocArgs {
+    /// The organisation named on the report's cover (overrides [report] organisation of the policy).
+    #[arg(long, value_name = "NAME")]
+    pub organisation: Option<String>,
+    /// The period the report covers, as text (overrides [report] period of the policy), e.g. "2026" or "Q3 2026".
+    #[arg(long, value_name = "TEXT")]
+    pub period: Option<String>,
+    /// How much evidence the md and html report append: none, summary (counts per source and the worst products) or full (every product).
+    #[arg(long, value_name = "WHAT", value_enum, default_value_t = Appendix::Summary)]
+    pub appendix: Appendix,
 }
 
 /// A level by name, offering the names in `--help` and completions.
@@ -388,6 +405,8 @@ pub struct ReportArgs {
     /// The rule database that names laws, gates and alternatives (as for the scan).
     #[command(flatten)]
     pub rules: RuleArgs,
+    #[command(flatten)]
+    pub doc: DocArgs,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

@@ -22,7 +22,7 @@ mod summary;
 mod term;
 
 pub use args::{
-    AssessArgs, CheckArgs, CheckFormat, Cli, Command, CoverageArgs, DiffArgs, DiffFormat,
+    AssessArgs, CheckArgs, CheckFormat, Cli, Command, CoverageArgs, DiffArgs, DiffFormat, DocArgs,
     ExplainArgs, Format, ListArgs, OutputArgs, PlanArgs, PlanFormat, ReportArgs, RuleArgs,
     RulesCommand, ScanArgs, ScanOpts, SummaryArgs,
 };

@@ -2,7 +2,8 @@
 //! that wrote it would have.
 
 use super::inputs::{load_policy, load_rules, read_report};
-use super::{Error, ReportArgs, print_stdout};
+use super::{DocArgs, Error, ReportArgs, print_stdout};
+use crate::assess::policy::Policy;
 use crate::i18n::Lang;
 use crate::report::{self, output};
 use std::process::ExitCode;
@@ -22,9 +23,26 @@ pub fn run(args: ReportArgs, lang: Lang) -> Result<ExitCode, Error> {
         width: super::term::width(args.wide),
         color: super::term::color(),
         lang,
+        appendix: args.doc.appendix,
+        cover: cover(&args.doc, &policy),
+        baseline: None,
     };
     if let Some(bytes) = output::write(&[out], &saved, &opts)? {
         print_stdout(&bytes)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The report's cover: the flags, else the policy's `[report]`.
+pub(super) fn cover(doc: &DocArgs, policy: &Policy) -> report::Cover {
+    let flag = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+    };
+    report::Cover {
+        organisation: flag(&doc.organisation).or_else(|| policy.report.organisation.clone()),
+        period: flag(&doc.period).or_else(|| policy.report.period.clone()),
+    }
 }

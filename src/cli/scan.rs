@@ -53,6 +53,9 @@ pub(super) fn deliver(
         color: super::term::color(),
         plan: plan.map(std::sync::Arc::new),
         lang,
+        appendix: out.doc.appendix,
+        cover: super::report::cover(&out.doc, &pol),
+        baseline: baseline.map(|(_, b)| std::sync::Arc::new(b)),
     };
     if let Some(bytes) = output::write(&outputs, &report, &render_opts)? {
         print_stdout(&bytes)?;

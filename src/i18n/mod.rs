@@ -46,6 +46,7 @@ const EN: &[(&str, &str)] = &[
     ("plan", include_str!("en/plan.ftl")),
     ("diff", include_str!("en/diff.ftl")),
     ("gate", include_str!("en/gate.ftl")),
+    ("report", include_str!("en/report.ftl")),
 ];
 const DE: &[(&str, &str)] = &[
     ("common", include_str!("de/common.ftl")),
@@ -55,6 +56,7 @@ const DE: &[(&str, &str)] = &[
     ("plan", include_str!("de/plan.ftl")),
     ("diff", include_str!("de/diff.ftl")),
     ("gate", include_str!("de/gate.ftl")),
+    ("report", include_str!("de/report.ftl")),
 ];
 
 impl Lang {

@@ -41,10 +41,10 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Result<Vec<u8>, RenderEr
 /// The document in Markdown, ending in one newline.
 pub fn markdown(d: &Document) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "# {}\n", esc(d.title));
+    let _ = writeln!(o, "# {}\n", esc(&d.title));
     blocks(&d.lead, &mut o);
     for s in &d.sections {
-        let _ = writeln!(o, "## {}\n", esc(s.title));
+        let _ = writeln!(o, "## {}\n", esc(&s.title));
         blocks(&s.blocks, &mut o);
     }
     while o.ends_with("\n\n") {
@@ -68,7 +68,7 @@ fn block(b: &Block, o: &mut String) {
             inlines(x, o);
             o.push_str("\n\n");
         }
-        Block::Heading(x) => {
+        Block::Heading(x) | Block::AnchoredHeading(_, x) => {
             o.push_str("### ");
             inlines(x, o);
             o.push_str("\n\n");
@@ -100,7 +100,7 @@ fn block(b: &Block, o: &mut String) {
                 "### {}. {} — {}\n",
                 a.number,
                 esc(&a.title),
-                a.level.as_str()
+                esc(&a.level_name)
             );
             for e in a
                 .entries
@@ -210,11 +210,13 @@ fn inlines(xs: &[Inline], o: &mut String) {
             Inline::Code(t) => {
                 let _ = write!(o, "`{t}`");
             }
-            Inline::Muted(x) | Inline::Only(Backend::Markdown, x) => inlines(x, o),
+            Inline::Muted(x) | Inline::Link(_, x) | Inline::Only(Backend::Markdown, x) => {
+                inlines(x, o)
+            }
             Inline::Cite(t) => {
                 let _ = write!(o, "\\[{}\\]", esc(t));
             }
-            Inline::Badge(l) => o.push_str(l.as_str()),
+            Inline::Badge(_, name) => o.push_str(&esc(name)),
             Inline::Break => o.push_str("<br>"),
             Inline::Swatch(_) | Inline::Only(Backend::Html, _) => {}
         }

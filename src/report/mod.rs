@@ -70,6 +70,34 @@ pub struct RenderOptions {
     /// The language of the human-readable formats (`--lang`); the machine
     /// formats ignore it.
     pub lang: crate::i18n::Lang,
+    /// How much evidence the sovereignty report appends (`--appendix`).
+    pub appendix: Appendix,
+    /// Who and which period the sovereignty report is for (`[report]` of
+    /// the policy, `--organisation`, `--period`).
+    pub cover: Cover,
+    /// An earlier report of the same image(s) (`--baseline`): the
+    /// management summary shows the trend against it.
+    pub baseline: Option<std::sync::Arc<crate::model::report::Report>>,
+}
+
+/// How much of the evidence the sovereignty report appends.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Appendix {
+    /// No appendix.
+    None,
+    /// The number of products and evidence items per source, and the
+    /// worst products with their evidence (the default).
+    #[default]
+    Summary,
+    /// Every product with every piece of evidence and every rule match.
+    Full,
+}
+
+/// The cover of the sovereignty report.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cover {
+    pub organisation: Option<String>,
+    pub period: Option<String>,
 }
 
 impl Default for RenderOptions {
@@ -82,6 +110,9 @@ impl Default for RenderOptions {
             color: false,
             plan: None,
             lang: crate::i18n::Lang::En,
+            appendix: Appendix::Summary,
+            cover: Cover::default(),
+            baseline: None,
         }
     }
 }

@@ -208,7 +208,7 @@ fn the_html_report_renders_in_chromium_without_any_network_request() {
     let deps = dom
         .split("id=\"dependencies\"")
         .nth(1)
-        .and_then(|s| s.split("id=\"unresolved\"").next())
+        .and_then(|s| s.split("</section>").next())
         .expect("the dependencies section");
     assert_eq!(deps.matches("<article class=\"dep\"").count(), 9);
     for name in [
@@ -227,7 +227,8 @@ fn the_html_report_renders_in_chromium_without_any_network_request() {
             "{name} missing from the critical and high list"
         );
     }
-    assert!(deps.contains("<strong>CLOUD Act</strong>"));
+    assert!(deps.contains("<a href=\"#law-us-cloud-act\">CLOUD Act</a>"));
+    assert!(dom.contains("<h3 id=\"law-us-cloud-act\"><strong>CLOUD Act</strong>"));
     assert!(
         deps.contains("<strong>LibreOffice</strong>"),
         "an alternative to Office"

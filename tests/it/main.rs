@@ -22,6 +22,9 @@ mod calibration;
 /// The command line: exit codes, one-line errors, rule-file diagnostics,
 /// atomic output files.
 mod cli;
+/// The sovereignty report for a council: summary first, cover, laws once,
+/// `--appendix`, German in Chromium.
+mod council;
 /// `sovscan rules coverage`: signers of a saved scan the rules don't know.
 mod coverage;
 /// Root detection by marker files.

@@ -46,12 +46,15 @@ fn markdown_of_demo_linux_has_every_section_and_the_figures() {
     assert_eq!(
         headings,
         [
+            "## Management summary",
             "## Image",
             "## Key figures",
             "## Jurisdiction mix",
             "## Vendor concentration",
             "## Levels by category",
             "## Critical and high dependencies",
+            "## Medium dependencies on US, Chinese or Russian vendors",
+            "## Laws with reach abroad",
             "## Unresolved products",
             "## Model in force",
             "## Appendix: evidence",
@@ -62,7 +65,7 @@ fn markdown_of_demo_linux_has_every_section_and_the_figures() {
         md.contains("/fixtures/demo-linux | linux, Debian GNU/Linux 12"),
         "{md}"
     );
-    assert!(md.contains("rule database 2026."));
+    assert!(md.contains("- Rule database: 2026."));
     assert!(md.contains("| Sovereignty index | **74.5 / 100**"));
     assert!(md.contains("| Weakest level | **high** |"));
     assert!(md.contains("42.1 % of workplace products (target 70.0 % by 2032)"));
@@ -89,7 +92,7 @@ fn markdown_of_demo_linux_has_every_section_and_the_figures() {
         .split("## Critical and high dependencies")
         .nth(1)
         .unwrap()
-        .split("## Unresolved products")
+        .split("## Medium dependencies")
         .next()
         .unwrap();
     assert_eq!(section.matches("\n### ").count(), high, "{section}");
@@ -108,8 +111,14 @@ fn markdown_of_demo_linux_has_every_section_and_the_figures() {
         teams.contains("- **Controller:** Microsoft (US)"),
         "{teams}"
     );
-    assert!(teams.contains("**CLOUD Act** (us.cloud\\_act): SCA obligations reach data"));
-    assert!(teams.contains("**FISA Section 702**"));
+    // The laws by name; their text once, in "Laws with reach abroad".
+    assert!(teams.contains(
+        "laws with reach abroad: Stored Communications Act, CLOUD Act, FISA Section 702"
+    ));
+    let laws = md.split("## Laws with reach abroad").nth(1).unwrap();
+    assert!(laws.contains("**CLOUD Act** (us.cloud\\_act)"));
+    assert!(laws.contains("\nSCA obligations reach data"));
+    assert_eq!(md.matches("SCA obligations reach data").count(), 1);
     assert!(teams.contains("JUR-US-CONTROL D1 = 3: US-controlled"));
     assert!(teams.contains("OPS-REMOTE-CUTOFF D4 = 4"));
     assert!(teams.contains("- **Assessment:** exposure "));
@@ -130,16 +139,18 @@ fn markdown_of_demo_linux_has_every_section_and_the_figures() {
     assert!(unresolved.contains("| vendor-tool 2.1 | binary | unknown role | opt/vendor-tool<br>opt/vendor-tool/bin/tool |"), "{unresolved}");
     assert!(unresolved.contains("org.freedesktop.Platform"));
 
-    // The appendix lists every product with its members' evidence.
+    // The appendix (summary, the default) lists the 20 worst products with
+    // their members' evidence.
     let appendix = md.split("## Appendix: evidence").nth(1).unwrap();
     let n = v["products"].as_array().unwrap().len();
-    assert_eq!(appendix.matches("\n### ").count(), n);
+    assert_eq!(appendix.matches("\n### ").count(), n.min(20) + 1);
+    assert!(appendix.contains(&format!("{} more products", n - 20)));
     assert!(
         appendix
             .contains("- match: product:microsoft-teams — package name “teams” matches “teams”")
     );
     assert!(
-        md.ends_with(")\n") || md.ends_with("matched\n"),
+        md.ends_with("them all.\n") && !md.ends_with("\n\n"),
         "one trailing newline"
     );
 }

@@ -3,7 +3,6 @@
 //! by id, from the rule database when one is given (laws, gates,
 //! controllers in a chain, categories, alternatives).
 
-use crate::fmt::num;
 use crate::i18n::Lang;
 use crate::model::report::{Component, ImageReport, Report};
 use crate::model::risk::Level;
@@ -22,8 +21,12 @@ pub struct Facts<'a> {
     pub critical_high: Vec<&'a Component>,
     /// Components with no controller.
     pub unresolved: Vec<&'a Component>,
-    /// Category → counts per level (in [`Level::WORST_FIRST`] order),
-    /// categories with the worst components first.
+    /// Medium ones whose controller is in the US, China or Russia (short
+    /// cards: a US-reduction plan must cover them too), worst first.
+    pub medium_foreign: Vec<&'a Component>,
+    /// Category → counts per level (in [`Level::WORST_FIRST`] order) of the
+    /// workplace products (docs/model.md), categories with the worst
+    /// components first.
     pub by_category: Vec<(String, [usize; 5])>,
     /// The language the report is written in (`--lang`).
     pub lang: Lang,
@@ -71,8 +74,17 @@ impl<'a> Facts<'a> {
             .copied()
             .filter(|c| c.controller.is_none())
             .collect();
+        let medium_foreign = all
+            .iter()
+            .copied()
+            .filter(|c| c.risk.level == Level::Medium && us_cn_ru(c))
+            .collect();
         let mut cats: BTreeMap<String, [usize; 5]> = BTreeMap::new();
-        for c in &all {
+        // Without the database every product counts (no category is known
+        // not to be a workplace one).
+        let workplace =
+            |c: &Component| db.is_none_or(|db| crate::assess::aggregate::is_workplace(c, db));
+        for c in all.iter().filter(|c| workplace(c)) {
             let i = Level::WORST_FIRST
                 .iter()
                 .position(|l| *l == c.risk.level)
@@ -88,9 +100,30 @@ impl<'a> Facts<'a> {
             db,
             all,
             critical_high,
+            medium_foreign,
             unresolved,
             by_category,
         }
+    }
+
+    /// The message `id` in the report's language.
+    pub fn t(&self, id: &str) -> String {
+        self.lang.t(id)
+    }
+
+    /// The message `id` with arguments.
+    pub fn ta(&self, id: &str, args: &[(&str, crate::i18n::FluentValue<'_>)]) -> String {
+        self.lang.ta(id, args)
+    }
+
+    /// A model figure in the report's notation (`1,65`).
+    pub fn num(&self, x: f64) -> String {
+        self.lang.num(x)
+    }
+
+    /// A level's name in the report's language.
+    pub fn level(&self, l: Level) -> String {
+        self.lang.level(l)
     }
 
     /// The category's name from the database, else its id.
@@ -145,9 +178,9 @@ impl<'a> Facts<'a> {
                 };
                 format!(
                     "{name} ({}{})",
-                    country.as_deref().unwrap_or("no country"),
+                    country.unwrap_or_else(|| self.t("rep-no-country")),
                     since
-                        .map(|s| format!(", controlled by the next since {s}"))
+                        .map(|s| self.ta("chain-since", &[("date", s.into())]))
                         .unwrap_or_default()
                 )
             })
@@ -204,17 +237,28 @@ impl<'a> Facts<'a> {
                 let detail = self.db.and_then(|db| {
                     let p = db.product(&a.id)?;
                     let ctl = &db.vendors[db.controller(p.vendor)];
-                    Some(format!(
-                        "{}, {}, controller {} ({})",
-                        self.category_name(&p.category),
-                        match db.license_is_open(&p.license) {
-                            Some(true) => "open source",
-                            Some(false) => "proprietary",
-                            None => "licence not stated",
-                        },
-                        ctl.name,
-                        ctl.country.as_deref().unwrap_or("community")
-                    ))
+                    let licence = match db.license_is_open(&p.license) {
+                        Some(true) => "licence-open",
+                        Some(false) => "licence-proprietary",
+                        None => "licence-not-stated",
+                    };
+                    Some(
+                        self.ta(
+                            "alternative-detail",
+                            &[
+                                ("category", self.category_name(&p.category).into()),
+                                ("licence", self.t(licence).into()),
+                                ("controller", ctl.name.clone().into()),
+                                (
+                                    "country",
+                                    ctl.country
+                                        .clone()
+                                        .unwrap_or_else(|| self.t("rep-community"))
+                                        .into(),
+                                ),
+                            ],
+                        ),
+                    )
                 });
                 Alternative {
                     name: a.name.clone(),
@@ -225,37 +269,45 @@ impl<'a> Facts<'a> {
     }
 
     /// "exposure 2.24 × impact 3 = 6.71 → high", or the unknown sentence.
-    pub fn score_line(c: &Component) -> String {
+    pub fn score_line(&self, c: &Component) -> String {
         let r = &c.risk;
+        let level = self.level(r.level);
         match (r.exposure, r.score) {
-            (Some(e), Some(sc)) => format!(
-                "exposure {} × impact {} = {} → {}",
-                num(e),
-                crate::fmt::json(&r.dimensions.map(|d| d.d7)),
-                num(sc),
-                r.level.as_str()
+            (Some(e), Some(sc)) => self.ta(
+                "score-line",
+                &[
+                    ("exposure", self.num(e).into()),
+                    (
+                        "impact",
+                        crate::fmt::json(&r.dimensions.map(|d| d.d7)).into(),
+                    ),
+                    ("score", self.num(sc).into()),
+                    ("level", level.into()),
+                ],
             ),
-            _ => format!("no vendor identified → {}", r.level.as_str()),
+            _ => self.ta("score-line-unknown", &[("level", level.into())]),
         }
     }
 
     /// The thresholds in force, as one phrase.
     pub fn thresholds(&self) -> String {
         let t = &self.report.model.params.thresholds;
-        format!(
-            "medium from {}, high from {}, critical from {}",
-            num(t.medium),
-            num(t.high),
-            num(t.critical)
+        self.ta(
+            "thresholds",
+            &[
+                ("medium", self.num(t.medium).into()),
+                ("high", self.num(t.high).into()),
+                ("critical", self.num(t.critical).into()),
+            ],
         )
     }
 
     /// The weights in force, as one phrase.
     pub fn weights(&self) -> String {
-        dimension_names()
+        self.dimension_names()
             .iter()
             .zip(self.report.model.params.weights.all())
-            .map(|((_, label), w)| format!("{label} {}", num(w)))
+            .map(|((_, label), w)| format!("{label} {}", self.num(w)))
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -293,31 +345,61 @@ pub fn image_line(img: &ImageReport) -> String {
     os
 }
 
-/// The controller for lists: `Microsoft (US)`.
-pub fn controller_short(c: &Component) -> String {
-    match &c.controller {
-        None => "unknown".to_owned(),
-        Some(p) => format!(
-            "{} ({})",
-            p.name,
-            p.country.as_deref().unwrap_or("no country")
-        ),
+impl Facts<'_> {
+    /// The controller for lists: `Microsoft (US)`.
+    pub fn controller_short(&self, c: &Component) -> String {
+        match &c.controller {
+            None => self.t("rep-unknown"),
+            Some(p) => format!(
+                "{} ({})",
+                p.name,
+                p.country
+                    .clone()
+                    .unwrap_or_else(|| self.t("rep-no-country"))
+            ),
+        }
+    }
+
+    /// The licence as one phrase.
+    pub fn license(&self, c: &Component) -> String {
+        let l = &c.license;
+        let text = l.spdx.as_deref().or(l.stated.as_deref());
+        let (open, prop) = (self.t("licence-open"), self.t("licence-proprietary"));
+        match (text, l.open_source) {
+            (Some(t), Some(false)) if t.eq_ignore_ascii_case("proprietary") => prop,
+            (Some(t), Some(true)) => format!("{t} ({open})"),
+            (Some(t), Some(false)) => format!("{t} ({prop})"),
+            (Some(t), None) => t.to_owned(),
+            (None, Some(true)) => open,
+            (None, Some(false)) => prop,
+            (None, None) => self.t("licence-not-stated"),
+        }
+    }
+
+    /// How HHI reads, after docs/model.md.
+    pub fn hhi_reading(&self, hhi: f64) -> String {
+        self.t(if hhi > 2500.0 {
+            "hhi-high"
+        } else if hhi >= 1500.0 {
+            "hhi-moderate"
+        } else {
+            "hhi-low"
+        })
+    }
+
+    /// D1..D7 as the report names them, short and long (D7 is the impact
+    /// of the role).
+    pub fn dimension_names(&self) -> [(&'static str, String); 7] {
+        ["D1", "D2", "D3", "D4", "D5", "D6", "D7"]
+            .map(|d| (d, self.t(&format!("dim-{}", d.to_lowercase()))))
     }
 }
 
-/// The licence as one phrase.
-pub fn license(c: &Component) -> String {
-    let l = &c.license;
-    let text = l.spdx.as_deref().or(l.stated.as_deref());
-    match (text, l.open_source) {
-        (Some(t), Some(false)) if t.eq_ignore_ascii_case("proprietary") => "proprietary".into(),
-        (Some(t), Some(true)) => format!("{t} (open source)"),
-        (Some(t), Some(false)) => format!("{t} (proprietary)"),
-        (Some(t), None) => t.to_owned(),
-        (None, Some(true)) => "open source".into(),
-        (None, Some(false)) => "proprietary".into(),
-        (None, None) => "not stated".into(),
-    }
+/// Whether the component's controller is in the US, China or Russia.
+pub fn us_cn_ru(c: &Component) -> bool {
+    c.jurisdiction
+        .as_ref()
+        .is_some_and(|j| matches!(j.country.as_str(), "US" | "CN" | "RU"))
 }
 
 /// The component's name and version: `Microsoft Teams classic 1.7`.
@@ -343,31 +425,4 @@ pub fn product(c: &Component) -> Option<&str> {
         .as_ref()
         .map(|p| p.name.as_str())
         .filter(|p| *p != c.name)
-}
-
-/// How HHI reads, after docs/model.md.
-pub fn hhi_reading(hhi: f64) -> &'static str {
-    if hhi > 2500.0 {
-        "highly concentrated"
-    } else if hhi >= 1500.0 {
-        "moderately concentrated"
-    } else {
-        "not concentrated"
-    }
-}
-
-/// D1..D7 as the report names them, short and long (D7 is the impact of
-/// the role).
-pub fn dimension_names() -> [(&'static str, &'static str); 7] {
-    use crate::model::risk::Dimension::{self, *};
-    let [d1, d2, d3, d4, d5, d6] = [D1, D2, D3, D4, D5, D6].map(Dimension::label);
-    [
-        ("D1", d1),
-        ("D2", d2),
-        ("D3", d3),
-        ("D4", d4),
-        ("D5", d5),
-        ("D6", d6),
-        ("D7", "D7 role and privilege (impact)"),
-    ]
 }

@@ -13,7 +13,8 @@
 //!
 //! Trust: a `String` in a block may come from the image (a package name
 //! can be `<script>`) and the back-ends always escape it; only this
-//! module's own words (`&'static str`) may be written as they are.
+//! module's own words may be written as they are, and since they come from
+//! the message files (`src/i18n/*/report.ftl`) they are escaped too.
 //!
 //! - `facts`: what the report shows about each component, read from the
 //!   typed report and the database (order, chains, laws, alternatives);
@@ -38,9 +39,11 @@ pub struct Document {
     /// The language it is written in (HTML `lang`, PDF metadata).
     pub lang: crate::i18n::Lang,
     /// The top heading.
-    pub title: &'static str,
+    pub title: String,
     /// What the report is about (the image roots), for the HTML page title.
     pub subject: String,
+    /// The name of the table of contents (HTML `aria-label`).
+    pub contents: String,
     /// The paragraphs under the title (HTML: in the page header).
     pub lead: Vec<Block>,
     pub sections: Vec<Section>,
@@ -57,8 +60,8 @@ pub struct Section {
     /// The anchor of its heading.
     pub heading_id: &'static str,
     /// Its entry in the HTML table of contents.
-    pub nav: &'static str,
-    pub title: &'static str,
+    pub nav: String,
+    pub title: String,
     pub blocks: Vec<Block>,
 }
 
@@ -67,6 +70,8 @@ pub enum Block {
     Para(Vec<Inline>),
     /// A small heading inside a section.
     Heading(Vec<Inline>),
+    /// A small heading that [`Inline::Link`]s point to (HTML `id`).
+    AnchoredHeading(String, Vec<Inline>),
     List(List),
     Table(Table),
     /// Named values: Markdown lists them as `label: value`, HTML as a table
@@ -105,11 +110,15 @@ pub enum Inline {
     Muted(Vec<Inline>),
     /// A citation of a law: `[18 U.S.C. §2713]`.
     Cite(String),
-    /// A risk level (HTML: a coloured badge; Markdown: its name).
-    Badge(Level),
+    /// A risk level and its name in the document's language (HTML: a
+    /// coloured badge; Markdown: its name).
+    Badge(Level, String),
     /// The colour key of the i-th jurisdiction bucket, as the charts use it
     /// (HTML only).
     Swatch(usize),
+    /// A reference to an anchor of the document (`law-us.cloud_act`):
+    /// HTML a link, Markdown its text.
+    Link(String, Vec<Inline>),
     /// A line break inside a paragraph or cell.
     Break,
     /// Inlines for one back-end only.
@@ -128,7 +137,7 @@ pub struct List {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     /// HTML only (GitHub Markdown tables have no caption).
-    pub caption: Option<&'static str>,
+    pub caption: Option<String>,
     /// Column widths in percent for a table of long texts that may break
     /// anywhere (HTML); empty: automatic layout.
     pub widths: Vec<u8>,
@@ -146,24 +155,24 @@ pub struct Column {
     /// Paths: set in monospace (HTML).
     pub path: bool,
     /// A longer name for the header, as a tooltip (HTML).
-    pub title: Option<&'static str>,
+    pub title: Option<String>,
 }
 
 /// One named value of a [`Block::Fields`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
-    pub label: &'static str,
+    pub label: String,
     pub value: Vec<Inline>,
     pub only: Option<Backend>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Card {
-    pub title: &'static str,
+    pub title: String,
     /// The big figure.
     pub figure: Vec<Inline>,
     /// A unit after the figure, smaller (`/ 100`).
-    pub unit: Option<&'static str>,
+    pub unit: Option<String>,
     pub meter: Option<Meter>,
     pub text: Vec<Inline>,
 }
@@ -174,7 +183,7 @@ pub struct Meter {
     pub value: Option<f64>,
     pub target: Option<f64>,
     /// What the meter shows, for screen readers.
-    pub label: &'static str,
+    pub label: String,
     pub kind: MeterKind,
 }
 
@@ -189,7 +198,7 @@ pub enum MeterKind {
 pub struct Figure {
     /// Figures are numbered in order, from 1.
     pub number: usize,
-    pub caption: &'static str,
+    pub caption: String,
     pub chart: Chart,
 }
 
@@ -200,12 +209,12 @@ pub enum Chart {
     /// Parts of one whole as one bar, with a legend (the jurisdiction mix):
     /// the i-th part has the colour of [`Inline::Swatch`] i.
     Shares {
-        title: &'static str,
+        title: String,
         /// The chart's values as text, for screen readers.
         desc: String,
         parts: Vec<Bar>,
         /// Shown when every part is zero.
-        empty: &'static str,
+        empty: String,
     },
     /// One bar per row, largest first (the controllers); marked rows in
     /// the warning colour, with `mark` after their value.
@@ -213,7 +222,7 @@ pub enum Chart {
         title: String,
         desc: String,
         rows: Vec<Bar>,
-        mark: &'static str,
+        mark: String,
     },
     /// The migration plan's timeline: share and index per year against the
     /// target (`report::html::charts::timeline_svg`).
@@ -221,9 +230,11 @@ pub enum Chart {
     /// Stacked bars of counts per risk level (the categories), with a
     /// legend of the levels.
     Levels {
-        title: &'static str,
+        title: String,
         desc: String,
         rows: Vec<LevelBar>,
+        /// The levels' names, in [`Level::WORST_FIRST`] order.
+        legend: Vec<String>,
     },
 }
 
@@ -252,6 +263,8 @@ pub struct Article {
     pub number: usize,
     pub title: String,
     pub level: Level,
+    /// The level's name in the document's language.
+    pub level_name: String,
     /// The verdict under the heading (HTML; Markdown gives it as an entry).
     pub verdict: String,
     pub entries: Vec<Entry>,
@@ -337,7 +350,7 @@ pub fn build(report: &Report, opts: &super::RenderOptions) -> Document {
     let units = report.units(false);
     let mut facts = facts::Facts::new(report, &units, opts.db.as_deref());
     facts.lang = opts.lang;
-    sections::document(&facts, opts.plan.as_deref())
+    sections::document(&facts, opts)
 }
 
 #[cfg(test)]
@@ -416,6 +429,13 @@ mod tests {
         .unwrap()
     }
 
+    fn section<'a>(doc: &'a Document, id: &str) -> &'a Section {
+        doc.sections
+            .iter()
+            .find(|s| s.id == id)
+            .unwrap_or_else(|| panic!("no section {id}"))
+    }
+
     fn labels(a: &Article, backend: Backend) -> Vec<&str> {
         a.entries
             .iter()
@@ -432,7 +452,7 @@ mod tests {
         let floor = "FLOOR-HOSTILE-STATE-NETWORKED-ROLE";
         r.components[1].risk.gates = vec!["GATE-HOSTILE-STATE-CRITICAL-ROLE".into(), floor.into()];
         let doc = build(&r, &with_db(db));
-        let Block::Article(a) = &doc.sections[5].blocks[1] else {
+        let Block::Article(a) = &section(&doc, "dependencies").blocks[1] else {
             panic!("one explained dependency")
         };
         let md_labels = labels(a, Backend::Markdown);
@@ -448,23 +468,29 @@ mod tests {
     fn a_dependency_is_explained_once_with_each_formats_variant() {
         let db = RuleDb::embedded().unwrap();
         let r = report(&db);
-        let doc = build(&r, &with_db(db));
+        let opts = crate::report::RenderOptions {
+            appendix: crate::report::Appendix::Full,
+            ..with_db(db)
+        };
+        let doc = build(&r, &opts);
         let ids: Vec<&str> = doc.sections.iter().map(|s| s.id).collect();
         assert_eq!(
             ids,
             [
+                "summary",
                 "image",
                 "figures",
                 "jurisdictions",
                 "concentration",
                 "categories",
                 "dependencies",
+                "laws",
                 "unresolved",
                 "model",
                 "appendix"
             ]
         );
-        let deps = &doc.sections[5].blocks;
+        let deps = &section(&doc, "dependencies").blocks;
         let [Block::Only(Backend::Html, _), Block::Article(a)] = deps.as_slice() else {
             panic!("one explained dependency: {deps:?}")
         };
@@ -536,6 +562,7 @@ mod tests {
             number: 2,
             title: "a_b".into(),
             level: Level::High,
+            level_name: "high".into(),
             verdict: "score → high".into(),
             entries: vec![
                 Entry::new(
@@ -547,13 +574,13 @@ mod tests {
                     Backend::Html,
                     "Table",
                     vec![Block::Table(Table {
-                        caption: Some("ignored in a definition"),
+                        caption: Some("ignored in a definition".into()),
                         widths: Vec::new(),
                         columns: vec![Column {
                             head: vec![text("n")],
                             numeric: true,
                             path: false,
-                            title: Some("count"),
+                            title: Some("count".into()),
                         }],
                         rows: vec![vec![vec![para("3")]]],
                     })],
@@ -565,14 +592,15 @@ mod tests {
     fn one_section(blocks: Vec<Block>) -> Document {
         Document {
             lang: crate::i18n::Lang::En,
-            title: "T",
+            title: "T".into(),
             subject: "s".into(),
+            contents: "Contents".into(),
             lead: Vec::new(),
             sections: vec![Section {
                 id: "x",
                 heading_id: "h-x",
-                nav: "X",
-                title: "X",
+                nav: "X".into(),
+                title: "X".into(),
                 blocks,
             }],
             footer: vec![text("f")],
@@ -582,7 +610,7 @@ mod tests {
     #[test]
     fn markdown_runs_lists_in_nests_them_or_breaks_them_in_cells() {
         let cells = Block::Table(Table {
-            caption: Some("HTML only"),
+            caption: Some("HTML only".into()),
             widths: Vec::new(),
             columns: vec![
                 Column {

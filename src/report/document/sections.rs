@@ -1,100 +1,139 @@
-//! The sections of the sovereignty report, in order, with their words
-//! (`docs/formats.md` lists what each shows).
+//! The sections of the sovereignty report, in order (`docs/formats.md`
+//! lists what each shows). Every word comes from the message files
+//! (`src/i18n/<lang>/report.ftl`), every number and date through
+//! [`crate::i18n::Lang`].
+//!
+//! - this file: the cover, the key figures, the jurisdiction mix, the
+//!   concentration and the levels by category;
+//! - `summary`: the one-page management summary that opens the report;
+//! - `cards`: the explained dependencies and the laws they refer to;
+//! - `evidence`: the unresolved products, the model and the appendix;
+//! - `measures`: the migration plan.
 
+mod cards;
+mod evidence;
 mod measures;
+mod summary;
 
-use super::facts::{self, Facts, dimension_names};
+use super::facts::{self, Facts};
 use super::{
-    Article, Backend, Bar, Block, Card, Chart, Column, Document, Entry, Field, Figure, Inline,
-    LevelBar, List, Meter, MeterKind, Section, Table, html, md, name_in_bold, para, text,
+    Backend, Bar, Block, Card, Chart, Column, Document, Field, Figure, Inline, LevelBar, List,
+    Meter, MeterKind, Section, Table, html, md, para, text,
 };
-use crate::fmt::{index, num, opt_pct, pct, points};
+use crate::i18n::FluentValue;
 use crate::model::aggregates::{Concentration, Share};
-use crate::model::inventory::Evidence;
-use crate::model::report::{Component, MatchEvidence};
-use crate::model::risk::{AppliedMitigation, Dimension, Level};
+use crate::model::risk::Level;
+use crate::report::{Appendix, RenderOptions};
 
 /// The jurisdiction buckets of the aggregates, in the order the report
-/// lists them.
+/// lists them (message ids).
 const BLOCS: [&str; 7] = [
-    "EU/EEA",
-    "EU adequacy",
-    "US",
-    "CN/RU",
-    "other third countries",
-    "community (no controlling company)",
-    "unknown",
+    "bloc-eu",
+    "bloc-adequacy",
+    "bloc-us",
+    "bloc-cn-ru",
+    "bloc-other",
+    "bloc-community",
+    "bloc-unknown",
 ];
 
-const NO_MATCH: &str = "no rule matched";
-
-/// The whole report.
-pub fn document(f: &Facts, plan: Option<&crate::model::plan::Plan>) -> Document {
+/// The whole report: the management summary first, then the details,
+/// then the evidence as `opts.appendix` asks.
+pub fn document(f: &Facts, opts: &RenderOptions) -> Document {
     let r = f.report;
+    let plan = opts.plan.as_deref();
     let roots: Vec<&str> = r.images.iter().map(|i| i.root.as_str()).collect();
     let mut sections = vec![
+        summary::summary(f, plan, opts.baseline.as_deref()),
         image(f),
         key_figures(f),
         jurisdictions(f),
         concentration(f),
         categories(f),
-        dependencies(f),
-        unresolved(f),
+        cards::dependencies(f),
     ];
+    sections.extend(cards::medium(f));
+    sections.extend(cards::laws(f));
+    sections.push(evidence::unresolved(f));
     // The plan, when one was asked for, before the model and the appendix.
-    sections.extend(plan.map(measures::measures));
-    sections.extend([model(f), appendix(f)]);
+    sections.extend(plan.map(|p| measures::measures(f, p)));
+    sections.push(evidence::model(f));
+    match opts.appendix {
+        Appendix::None => {}
+        Appendix::Summary => sections.push(evidence::appendix_summary(f)),
+        Appendix::Full => sections.push(evidence::appendix(f)),
+    }
     Document {
         lang: f.lang,
-        title: "Sovereignty report",
+        title: f.t("report-title"),
         subject: roots.join(", "),
-        lead: lead(f, &roots),
+        contents: f.t("contents"),
+        lead: lead(f, &roots, &opts.cover),
         sections,
-        footer: vec![text(format!(
-            "Produced by {} {} (report schema {}), offline and read-only. The figures follow the model in docs/model.md; the JSON report holds every detail.",
-            r.tool.name, r.tool.version, r.schema_version
+        footer: vec![text(f.ta(
+            "footer",
+            &[
+                ("tool", format!("{} {}", r.tool.name, r.tool.version).into()),
+                ("schema", r.schema_version.clone().into()),
+            ],
         ))],
     }
 }
 
-fn lead(f: &Facts, roots: &[&str]) -> Vec<Block> {
+/// The scan's date in the report's notation, or the text as saved.
+fn scan_date(f: &Facts) -> Option<String> {
+    let d = &f.report.scan.date;
+    (!d.is_empty())
+        .then(|| crate::date::Date::parse(d).map_or_else(|| d.clone(), |d| f.lang.date(d)))
+}
+
+/// The cover: the question the report answers, then organisation, period,
+/// date and rule database.
+fn lead(f: &Facts, roots: &[&str], cover: &crate::report::Cover) -> Vec<Block> {
     let r = f.report;
     let one = roots.len() == 1;
-    let by = format!("{} {}", r.tool.name, r.tool.version);
-    let rules = format!("rule database {} ({})", r.rules.version, r.rules.date);
-    vec![
-        Block::Para(vec![
-            text("How dependent "),
-            md(vec![text(if one {
-                "is this workstation image"
-            } else {
-                "are these workstation images"
-            })]),
-            html(vec![
-                text(if one { "is " } else { "are " }),
-                Inline::Strong(vec![text(roots.join(", "))]),
-            ]),
-            text(" on foreign-controlled software vendors?"),
-            md(vec![
-                text(format!(
-                    " Produced by {by} with {rules}; the model is documented in "
-                )),
-                Inline::Code("docs/model.md".into()),
-                text("."),
-            ]),
-        ]),
-        Block::Only(
-            Backend::Html,
-            vec![para(format!("{by} · {rules} · model: docs/model.md"))],
-        ),
-    ]
+    let mut question = vec![text(f.t(if one {
+        "lead-question-one"
+    } else {
+        "lead-question-many"
+    }))];
+    question.push(html(vec![
+        text(" "),
+        Inline::Strong(vec![text(roots.join(", "))]),
+    ]));
+    let field = |label: &str, value: String| Field {
+        label: f.t(label),
+        value: vec![text(value)],
+        only: None,
+    };
+    let mut fields = Vec::new();
+    if let Some(o) = &cover.organisation {
+        fields.push(field("cover-organisation", o.clone()));
+    }
+    if let Some(p) = &cover.period {
+        fields.push(field("cover-period", p.clone()));
+    }
+    if let Some(d) = scan_date(f) {
+        fields.push(field("cover-date", d));
+    }
+    let rules_date = crate::date::Date::parse(&r.rules.date)
+        .map_or_else(|| r.rules.date.clone(), |d| f.lang.date(d));
+    fields.push(field(
+        "cover-rules",
+        format!("{} ({rules_date})", r.rules.version),
+    ));
+    fields.push(field(
+        "cover-tool",
+        format!("{} {}", r.tool.name, r.tool.version),
+    ));
+    vec![Block::Para(question), Block::Fields(fields)]
 }
 
 fn section(
     id: &'static str,
     heading_id: &'static str,
-    nav: &'static str,
-    title: &'static str,
+    nav: String,
+    title: String,
     blocks: Vec<Block>,
 ) -> Section {
     Section {
@@ -106,8 +145,20 @@ fn section(
     }
 }
 
+/// A section whose navigation entry is its title.
+fn titled(
+    f: &Facts,
+    id: &'static str,
+    heading_id: &'static str,
+    msg: &str,
+    blocks: Vec<Block>,
+) -> Section {
+    let title = f.t(msg);
+    section(id, heading_id, title.clone(), title, blocks)
+}
+
 /// A column of text.
-fn col(head: &str) -> Column {
+fn col(head: impl Into<String>) -> Column {
     Column {
         head: vec![text(head)],
         numeric: false,
@@ -117,7 +168,7 @@ fn col(head: &str) -> Column {
 }
 
 /// A column of numbers.
-fn num_col(head: &str) -> Column {
+fn num_col(head: impl Into<String>) -> Column {
     Column {
         numeric: true,
         ..col(head)
@@ -125,7 +176,7 @@ fn num_col(head: &str) -> Column {
 }
 
 /// A column of paths.
-fn path_col(head: &str) -> Column {
+fn path_col(head: impl Into<String>) -> Column {
     Column {
         path: true,
         ..col(head)
@@ -146,9 +197,13 @@ fn table(columns: Vec<Column>, rows: Vec<Vec<Vec<Block>>>) -> Table {
     }
 }
 
-/// A risk level, or `n/a` when there is none.
-fn level_or_na(l: Option<Level>) -> Inline {
-    l.map_or_else(|| text("n/a"), Inline::Badge)
+/// A risk level as a badge, or `n/a` when there is none.
+fn level_or_na(f: &Facts, l: Option<Level>) -> Inline {
+    l.map_or_else(|| text(f.t("not-available")), |l| badge(f, l))
+}
+
+fn badge(f: &Facts, l: Level) -> Inline {
+    Inline::Badge(l, f.level(l))
 }
 
 /// Counts per level, worst first: `critical 0 · high 9 · ...`.
@@ -157,10 +212,15 @@ fn levels_line(f: &Facts) -> String {
         .iter()
         .map(|l| {
             let n = f.report.summary.by_level.get(l.as_str()).unwrap_or(&0);
-            format!("{} {n}", l.as_str())
+            format!("{} {n}", f.level(*l))
         })
         .collect::<Vec<_>>()
         .join(" · ")
+}
+
+/// A count as a message argument.
+fn n(x: usize) -> FluentValue<'static> {
+    FluentValue::from(x)
 }
 
 fn image(f: &Facts) -> Section {
@@ -181,18 +241,18 @@ fn image(f: &Facts) -> Section {
         })
         .collect();
     let columns = vec![
-        col("image"),
-        path_col("root"),
-        col("operating system"),
-        path_col("identified by"),
-        num_col("products"),
-        num_col("binaries"),
+        col(f.t("col-image")),
+        path_col(f.t("col-root")),
+        col(f.t("col-os")),
+        path_col(f.t("col-identified-by")),
+        num_col(f.t("col-products")),
+        num_col(f.t("col-binaries")),
     ];
-    section(
+    titled(
+        f,
         "image",
         "h-image",
-        "Image",
-        "Image",
+        "sec-image",
         vec![Block::Table(table(columns, rows))],
     )
 }
@@ -205,7 +265,21 @@ fn key_figures(f: &Facts) -> Section {
     if f.report.images.len() > 1 {
         blocks.push(per_image(f));
     }
-    section("figures", "h-figures", "Key figures", "Key figures", blocks)
+    titled(f, "figures", "h-figures", "sec-figures", blocks)
+}
+
+/// The gap to the open-source target: ` (target reached)`, ` (17.1 points
+/// below the target)`, or nothing when the share is not defined.
+fn target_gap(f: &Facts) -> String {
+    let oss = &f.report.summary.model.oss_share;
+    oss.weighted.map_or_else(String::new, |w| {
+        if w >= oss.target {
+            format!(" ({})", f.t("target-reached"))
+        } else {
+            let points = f.lang.decimal(&crate::fmt::points(w, oss.target));
+            format!(" ({})", f.ta("target-below", &[("points", points.into())]))
+        }
+    })
 }
 
 /// The key figures as a table of figure and value (Markdown).
@@ -213,65 +287,74 @@ fn figures_table(f: &Facts) -> Block {
     let sm = &f.report.summary;
     let m = &sm.model;
     let oss = &m.oss_share;
-    let gap = oss.weighted.map_or_else(String::new, |w| {
-        if w >= oss.target {
-            " (target reached)".to_owned()
-        } else {
-            format!(" ({} points below the target)", points(w, oss.target))
-        }
-    });
-    let rows: Vec<(&str, Vec<Inline>)> = vec![
+    let l = f.lang;
+    let rows: Vec<(String, Vec<Inline>)> = vec![
         (
-            "Sovereignty index",
+            f.t("fig-index"),
             vec![
-                Inline::Strong(vec![text(format!("{} / 100", index(m.index)))]),
+                Inline::Strong(vec![text(format!("{} / 100", l.index(m.index)))]),
                 text(format!(
-                    " (100: no exposure; role-weighted over {} workplace products)",
-                    m.workplace_components
+                    " ({})",
+                    f.ta("fig-index-note", &[("count", n(m.workplace_components))])
                 )),
             ],
         ),
         (
-            "Weakest level",
-            vec![Inline::Strong(vec![level_or_na(m.weakest_level)])],
+            f.t("fig-weakest"),
+            vec![Inline::Strong(vec![level_or_na(f, m.weakest_level)])],
         ),
         (
-            "Open-source share by count",
-            vec![text(format!(
-                "{} of workplace products (target {} by {})",
-                opt_pct(oss.count),
-                pct(oss.target),
-                oss.target_year
+            f.t("fig-oss-count"),
+            vec![text(f.ta(
+                "fig-oss-count-value",
+                &[
+                    ("share", l.opt_pct(oss.count).into()),
+                    ("target", l.pct(oss.target).into()),
+                    ("year", oss.target_year.to_string().into()),
+                ],
             ))],
         ),
         (
-            "Open-source share by role weight",
-            vec![text(format!("{}{gap}", opt_pct(oss.weighted)))],
-        ),
-        ("Products by level", vec![text(levels_line(f))]),
-        (
-            "Products",
+            f.t("fig-oss-weight"),
             vec![text(format!(
-                "{} from {} components ({} resolved to a controller, {} unknown vendor; coverage {})",
-                sm.products,
-                sm.components,
-                sm.resolved,
-                sm.unknown,
-                opt_pct(m.coverage)
+                "{}{}",
+                l.opt_pct(oss.weighted),
+                target_gap(f)
+            ))],
+        ),
+        (f.t("fig-levels"), vec![text(levels_line(f))]),
+        (
+            f.t("fig-products"),
+            vec![text(f.ta(
+                "fig-products-value",
+                &[
+                    ("products", n(sm.products)),
+                    ("components", n(sm.components)),
+                    ("resolved", n(sm.resolved)),
+                    ("unknown", n(sm.unknown)),
+                    ("coverage", l.opt_pct(m.coverage).into()),
+                ],
             ))],
         ),
         (
-            "Binaries",
-            vec![text(format!(
-                "{} ({} not owned by a package)",
-                sm.binaries, sm.binaries_unowned
+            f.t("fig-binaries"),
+            vec![text(f.ta(
+                "fig-binaries-value",
+                &[
+                    ("binaries", n(sm.binaries)),
+                    ("unowned", n(sm.binaries_unowned)),
+                ],
             ))],
         ),
         (
-            "Problems",
-            vec![text(format!(
-                "{} errors, {} skipped, {} warnings (listed in the JSON report)",
-                sm.errors, sm.skipped, sm.warnings
+            f.t("fig-problems"),
+            vec![text(f.ta(
+                "fig-problems-value",
+                &[
+                    ("errors", n(sm.errors)),
+                    ("skipped", n(sm.skipped)),
+                    ("warnings", n(sm.warnings)),
+                ],
             ))],
         ),
     ];
@@ -279,7 +362,10 @@ fn figures_table(f: &Facts) -> Block {
         .into_iter()
         .map(|(label, value)| vec![cell(label), vec![Block::Para(value)]])
         .collect();
-    Block::Table(table(vec![col("figure"), col("value")], rows))
+    Block::Table(table(
+        vec![col(f.t("col-figure")), col(f.t("col-value"))],
+        rows,
+    ))
 }
 
 /// The key figures as cards (HTML).
@@ -287,68 +373,78 @@ fn cards(f: &Facts) -> Vec<Card> {
     let sm = &f.report.summary;
     let m = &sm.model;
     let oss = &m.oss_share;
+    let l = f.lang;
     let to_go = oss
         .weighted
         .filter(|w| *w < oss.target)
-        .map(|w| format!(": {} points to go", points(w, oss.target)))
+        .map(|w| {
+            let points = l.decimal(&crate::fmt::points(w, oss.target));
+            f.ta("card-oss-to-go", &[("points", points.into())])
+        })
         .unwrap_or_default();
     vec![
         Card {
-            title: "Sovereignty index",
-            figure: vec![text(index(m.index))],
-            unit: Some("/ 100"),
+            title: f.t("fig-index"),
+            figure: vec![text(l.index(m.index))],
+            unit: Some("/ 100".to_owned()),
             meter: Some(Meter {
                 value: m.index.map(|i| i / 100.0),
                 target: None,
-                label: "sovereignty index",
+                label: f.t("fig-index"),
                 kind: MeterKind::Index,
             }),
-            text: vec![text(format!(
-                "100 means no exposure; role-weighted over {} workplace products.",
-                m.workplace_components
-            ))],
+            text: vec![text(
+                f.ta("card-index-text", &[("count", n(m.workplace_components))]),
+            )],
         },
         Card {
-            title: "Weakest level",
-            figure: vec![level_or_na(m.weakest_level)],
+            title: f.t("fig-weakest"),
+            figure: vec![level_or_na(f, m.weakest_level)],
             unit: None,
             meter: None,
             text: vec![text(levels_line(f))],
         },
         Card {
-            title: "Open-source share",
-            figure: vec![text(opt_pct(oss.weighted))],
+            title: f.t("card-oss"),
+            figure: vec![text(l.opt_pct(oss.weighted))],
             unit: None,
             meter: Some(Meter {
                 value: oss.weighted,
                 target: Some(oss.target),
-                label: "open-source share against the target",
+                label: f.t("card-oss-meter"),
                 kind: MeterKind::OpenSource,
             }),
             text: vec![
-                text(format!(
-                    "by role weight; {} by count. Target ",
-                    opt_pct(oss.count)
+                text(f.ta("card-oss-text", &[("count", l.opt_pct(oss.count).into())])),
+                text(" "),
+                Inline::Strong(vec![text(l.pct(oss.target))]),
+                text(" "),
+                text(f.ta(
+                    "card-oss-by",
+                    &[
+                        ("year", oss.target_year.to_string().into()),
+                        ("togo", to_go.into()),
+                    ],
                 )),
-                Inline::Strong(vec![text(pct(oss.target))]),
-                text(format!(" by {}{to_go}.", oss.target_year)),
             ],
         },
         Card {
-            title: "Coverage",
-            figure: vec![text(opt_pct(m.coverage))],
+            title: f.t("card-coverage"),
+            figure: vec![text(l.opt_pct(m.coverage))],
             unit: None,
             meter: None,
-            text: vec![text(format!(
-                "{} products from {} components, {} resolved to a controller, {} with an unknown vendor. {} binaries ({} not owned by a package). {} errors, {} skipped.",
-                sm.products,
-                sm.components,
-                sm.resolved,
-                sm.unknown,
-                sm.binaries,
-                sm.binaries_unowned,
-                sm.errors,
-                sm.skipped
+            text: vec![text(f.ta(
+                "card-coverage-text",
+                &[
+                    ("products", n(sm.products)),
+                    ("components", n(sm.components)),
+                    ("resolved", n(sm.resolved)),
+                    ("unknown", n(sm.unknown)),
+                    ("binaries", n(sm.binaries)),
+                    ("unowned", n(sm.binaries_unowned)),
+                    ("errors", n(sm.errors)),
+                    ("skipped", n(sm.skipped)),
+                ],
             ))],
         },
     ]
@@ -356,6 +452,7 @@ fn cards(f: &Facts) -> Vec<Card> {
 
 /// One row per image, for reports of several images.
 fn per_image(f: &Facts) -> Block {
+    let l = f.lang;
     let rows = f
         .report
         .images
@@ -367,24 +464,37 @@ fn per_image(f: &Facts) -> Block {
                     text(format!("{} ", img.id)),
                     Inline::Path(img.root.clone()),
                 ])],
-                cell(index(a.index)),
-                vec![Block::Para(vec![level_or_na(a.weakest_level)])],
-                cell(opt_pct(a.oss_share.count)),
-                cell(opt_pct(a.oss_share.weighted)),
+                cell(l.index(a.index)),
+                vec![Block::Para(vec![level_or_na(f, a.weakest_level)])],
+                cell(l.opt_pct(a.oss_share.count)),
+                cell(l.opt_pct(a.oss_share.weighted)),
             ]
         })
         .collect();
     let columns = vec![
-        col("image"),
-        num_col("index"),
-        col("weakest level"),
-        num_col("open source by count"),
-        num_col("open source by role weight"),
+        col(f.t("col-image")),
+        num_col(f.t("col-index")),
+        col(f.t("col-weakest")),
+        num_col(f.t("col-oss-count")),
+        num_col(f.t("col-oss-weight")),
     ];
     Block::Table(Table {
-        caption: Some("Per image"),
+        caption: Some(f.t("per-image")),
         ..table(columns, rows)
     })
+}
+
+/// `Figure 1. …` in the report's language.
+fn figure(f: &Facts, number: usize, caption: &str, chart: Chart) -> Figure {
+    Figure {
+        number,
+        caption: format!(
+            "{} {}",
+            f.ta("rep-figure", &[("number", n(number))]),
+            f.t(caption)
+        ),
+        chart,
+    }
 }
 
 fn jurisdictions(f: &Facts) -> Section {
@@ -402,47 +512,44 @@ fn jurisdictions(f: &Facts) -> Section {
         .iter()
         .zip(buckets)
         .map(|(label, b)| Bar {
-            label: (*label).to_owned(),
+            label: f.t(label),
             share: b.share,
-            value: pct(b.share),
+            value: f.lang.pct(b.share),
             marked: false,
         })
         .collect();
-    let rows = BLOCS
+    let rows = parts
         .iter()
         .zip(buckets)
         .enumerate()
-        .map(|(i, (label, b))| {
+        .map(|(i, (bar, b))| {
             vec![
-                vec![Block::Para(vec![Inline::Swatch(i), text(*label)])],
+                vec![Block::Para(vec![Inline::Swatch(i), text(&bar.label)])],
                 cell(b.count.to_string()),
-                cell(pct(b.share)),
+                cell(&bar.value),
             ]
         })
         .collect();
-    let mut share = num_col("share");
-    share.head.push(md(vec![text(" (role-weighted)")]));
-    let figure = Figure {
-        number: 1,
-        caption: "Jurisdictions of the ultimate controllers, weighted by the role of each workplace product.",
-        chart: Chart::Shares {
-            title: "Jurisdiction mix",
-            desc: described(&parts),
-            parts,
-            empty: "no workplace products",
-        },
+    let mut share = num_col(f.t("col-share"));
+    share
+        .head
+        .push(md(vec![text(format!(" ({})", f.t("role-weighted")))]));
+    let chart = Chart::Shares {
+        title: f.t("sec-jurisdictions"),
+        desc: described(&parts),
+        parts,
+        empty: f.t("no-workplace-products"),
     };
     let blocks = vec![
-        Block::Only(
-            Backend::Markdown,
-            vec![para(
-                "The ultimate controllers' jurisdictions, weighted by the role of each workplace product.",
-            )],
-        ),
+        Block::Only(Backend::Markdown, vec![para(f.t("jurisdictions-md"))]),
         Block::Columns(vec![
-            Block::Figure(figure),
+            Block::Figure(figure(f, 1, "fig1-caption", chart)),
             Block::Table(table(
-                vec![col("jurisdiction"), num_col("products"), share],
+                vec![
+                    col(f.t("col-jurisdiction")),
+                    num_col(f.t("col-products")),
+                    share,
+                ],
                 rows,
             )),
         ]),
@@ -450,8 +557,8 @@ fn jurisdictions(f: &Facts) -> Section {
     section(
         "jurisdictions",
         "h-jur",
-        "Jurisdictions",
-        "Jurisdiction mix",
+        f.t("nav-jurisdictions"),
+        f.t("sec-jurisdictions"),
         blocks,
     )
 }
@@ -466,20 +573,20 @@ fn described(bars: &[Bar]) -> String {
 
 fn concentration(f: &Facts) -> Section {
     let c = &f.report.summary.model.concentration;
-    let reading = facts::hhi_reading(c.hhi);
+    let reading = f.hhi_reading(c.hhi);
     let mut p = vec![
-        text("Herfindahl–Hirschman index "),
-        Inline::Strong(vec![text(num(c.hhi))]),
-        text(" of 10,000"),
+        text(f.t("hhi")),
+        text(" "),
+        Inline::Strong(vec![text(f.num(c.hhi))]),
+        text(" "),
+        text(f.t("hhi-of")),
         md(vec![text(format!(" ({reading})."))]),
         html(vec![text(format!(": {reading}."))]),
         text(" "),
     ];
     if c.single_points.is_empty() {
-        p.push(md(vec![text("No single point of dependency.")]));
-        p.push(html(vec![text(
-            "No controller is a single point of dependency.",
-        )]));
+        p.push(md(vec![text(f.t("no-single-point-md"))]));
+        p.push(html(vec![text(f.t("no-single-point"))]));
     } else {
         let names: Vec<String> = c
             .single_points
@@ -487,58 +594,60 @@ fn concentration(f: &Facts) -> Section {
             .map(|id| f.controller_name(id))
             .collect();
         p.extend([
-            text("Single points of dependency (three or more high or very-high roles): "),
+            text(format!("{} ", f.t("single-points"))),
             Inline::Strong(vec![text(names.join(", "))]),
             text("."),
         ]);
     }
     let mut blocks = vec![Block::Para(p)];
     if !c.controllers.is_empty() {
-        blocks.push(Block::Figure(controllers_chart(c)));
+        blocks.push(Block::Figure(controllers_chart(f, c)));
+        let none = f.t("rep-none");
         let rows = c
             .controllers
             .iter()
             .map(|x| {
                 vec![
                     cell(&x.name),
-                    cell(x.country.as_deref().unwrap_or("none")),
-                    cell(pct(x.share)),
+                    cell(x.country.clone().unwrap_or_else(|| none.clone())),
+                    cell(f.lang.pct(x.share)),
                     cell(x.high_roles.join(", ")),
                 ]
             })
             .collect();
         let columns = vec![
-            col("controller"),
-            col("country"),
-            num_col("share of role weight"),
-            col("high and very-high roles"),
+            col(f.t("col-controller")),
+            col(f.t("col-country")),
+            num_col(f.t("col-weight-share")),
+            col(f.t("col-high-roles")),
         ];
         blocks.push(Block::Table(table(columns, rows)));
     }
     section(
         "concentration",
         "h-conc",
-        "Concentration",
-        "Vendor concentration",
+        f.t("nav-concentration"),
+        f.t("sec-concentration"),
         blocks,
     )
 }
 
 /// The largest twelve controllers, then the rest as one bar.
-fn controllers_chart(c: &Concentration) -> Figure {
+fn controllers_chart(f: &Facts, c: &Concentration) -> Figure {
     let bar = |label: String, share: f64, marked: bool| Bar {
         label,
         share,
-        value: pct(share),
+        value: f.lang.pct(share),
         marked,
     };
+    let none = f.t("rep-none");
     let mut rows: Vec<Bar> = c
         .controllers
         .iter()
         .take(12)
         .map(|x| {
             bar(
-                format!("{} ({})", x.name, x.country.as_deref().unwrap_or("none")),
+                format!("{} ({})", x.name, x.country.as_deref().unwrap_or(&none)),
                 x.share,
                 c.single_points.contains(&x.id),
             )
@@ -546,18 +655,19 @@ fn controllers_chart(c: &Concentration) -> Figure {
         .collect();
     if let Some(rest) = c.controllers.get(12..).filter(|r| !r.is_empty()) {
         let share = rest.iter().map(|x| x.share).sum();
-        rows.push(bar(format!("{} others", rest.len()), share, false));
+        rows.push(bar(
+            f.ta("rep-others", &[("count", n(rest.len()))]),
+            share,
+            false,
+        ));
     }
-    Figure {
-        number: 2,
-        caption: "Controllers' shares of the role weight of the resolved workplace products (largest first; single points of dependency in red).",
-        chart: Chart::Bars {
-            title: format!("Vendor concentration, HHI {}", num(c.hhi)),
-            desc: described(&rows),
-            rows,
-            mark: " · single point",
-        },
-    }
+    let chart = Chart::Bars {
+        title: format!("{}, HHI {}", f.t("sec-concentration"), f.num(c.hhi)),
+        desc: described(&rows),
+        rows,
+        mark: format!(" · {}", f.t("single-point")),
+    };
+    figure(f, 2, "fig2-caption", chart)
 }
 
 fn categories(f: &Facts) -> Section {
@@ -576,7 +686,7 @@ fn categories(f: &Facts) -> Section {
                 .iter()
                 .zip(b.counts)
                 .filter(|(_, n)| *n > 0)
-                .map(|(l, n)| format!("{n} {}", l.as_str()))
+                .map(|(l, n)| format!("{n} {}", f.level(*l)))
                 .collect();
             format!("{}: {}", b.label, parts.join(", "))
         })
@@ -591,573 +701,31 @@ fn categories(f: &Facts) -> Section {
             row
         })
         .collect();
-    let mut columns = vec![col("category")];
-    columns.extend(Level::WORST_FIRST.iter().map(|l| num_col(l.as_str())));
-    columns.push(num_col("total"));
-    let figure = Figure {
-        number: 3,
-        caption: "Products per category, by risk level (all products, worst categories first).",
-        chart: Chart::Levels {
-            title: "Levels by category",
-            desc,
-            rows: bars,
-        },
+    let mut columns = vec![col(f.t("col-category"))];
+    columns.extend(Level::WORST_FIRST.iter().map(|l| num_col(f.level(*l))));
+    columns.push(num_col(f.t("col-total")));
+    let chart = Chart::Levels {
+        title: f.t("sec-categories"),
+        desc,
+        rows: bars,
+        legend: Level::WORST_FIRST.iter().map(|l| f.level(*l)).collect(),
     };
-    section(
+    titled(
+        f,
         "categories",
         "h-cat",
-        "Levels by category",
-        "Levels by category",
-        vec![Block::Figure(figure), Block::Table(table(columns, rows))],
-    )
-}
-
-fn dependencies(f: &Facts) -> Section {
-    let mut blocks = Vec::new();
-    if f.critical_high.is_empty() {
-        blocks.push(para("None: no product is rated critical or high."));
-    } else {
-        blocks.push(Block::Only(
-            Backend::Html,
-            vec![para(format!(
-                "{} products, worst first. Each with its explanation: who controls it, which laws reach that controller, which rules of the model fired, how the level follows, and the alternatives the rule database knows.",
-                f.critical_high.len()
-            ))],
-        ));
-    }
-    for (i, c) in f.critical_high.iter().enumerate() {
-        blocks.push(Block::Article(dependency(f, c, i + 1)));
-    }
-    section(
-        "dependencies",
-        "h-dep",
-        "Critical and high",
-        "Critical and high dependencies",
-        blocks,
-    )
-}
-
-/// One critical or high dependency with its explanation.
-fn dependency(f: &Facts, c: &Component, number: usize) -> Article {
-    let mut product = Vec::new();
-    if let Some(p) = facts::product(c) {
-        product.extend([text(p), md(vec![text(", ")]), html(vec![text("; ")])]);
-    }
-    product.push(text(format!(
-        "{}; licence {}",
-        f.category_name(&c.category),
-        facts::license(c)
-    )));
-    let mut entries = vec![
-        Entry::new("Product and role", vec![Block::Para(product)]),
-        controller(f, c),
-        jurisdiction(f, c),
-    ];
-    entries.extend(rules_fired(c));
-    entries.extend(dimensions(f, c));
-    entries.push(Entry::only(
-        Backend::Markdown,
-        "Assessment",
-        vec![para(Facts::score_line(c))],
-    ));
-    entries.extend(gates(f, c));
-    entries.push(alternatives(f, c));
-    entries.push(Entry::new(
-        "Evidence",
-        vec![Block::List(List {
-            items: c.evidence.iter().map(|e| evidence(e, false)).collect(),
-            run_in: true,
-        })],
-    ));
-    Article {
-        number,
-        title: facts::heading(c),
-        level: c.risk.level,
-        verdict: Facts::score_line(c),
-        entries,
-    }
-}
-
-/// The controller, and the chain that leads to it (HTML names the chain
-/// only when there is one to follow).
-fn controller(f: &Facts, c: &Component) -> Entry {
-    let chain = f.chain(c);
-    let mut v = name_in_bold(&facts::controller_short(c)).to_vec();
-    v.push(match chain.as_slice() {
-        [] => md(vec![text("; chain: not identified")]),
-        [one] => md(vec![text(format!("; chain: {one}"))]),
-        _ => text(format!("; chain: {}", chain.join(" → "))),
-    });
-    Entry::new("Controller", vec![Block::Para(v)])
-}
-
-fn jurisdiction(f: &Facts, c: &Component) -> Entry {
-    let Some(j) = &c.jurisdiction else {
-        return Entry::new("Jurisdiction", vec![para("none (no controlling company)")]);
-    };
-    let laws = f.laws(c);
-    if laws.is_empty() {
-        return Entry::new(
-            "Jurisdiction",
-            vec![para(format!(
-                "{}; no law with extraterritorial reach on record",
-                j.country
-            ))],
-        );
-    }
-    let items = laws
-        .into_iter()
-        .map(|l| {
-            let mut item = vec![
-                Inline::Strong(vec![text(l.name)]),
-                md(vec![text(format!(" ({})", l.id))]),
-            ];
-            if let Some(e) = l.effect {
-                item.push(text(format!(": {e}")));
-            }
-            if let Some(ci) = l.citation {
-                item.extend([text(" "), Inline::Cite(ci)]);
-            }
-            item
-        })
-        .collect();
-    Entry::new(
-        "Jurisdiction",
+        "sec-categories",
         vec![
-            para(format!("{}; laws with reach abroad:", j.country)),
-            Block::List(List {
-                items,
-                run_in: false,
-            }),
-        ],
-    )
-}
-
-/// A dimension's short name: `D3`.
-fn dim(d: Dimension) -> String {
-    d.as_str().to_uppercase()
-}
-
-/// The rules that fired (Markdown: a list, with the mitigations; HTML: a
-/// table, the mitigations apart).
-fn rules_fired(c: &Component) -> Vec<Entry> {
-    let r = &c.risk;
-    let mitigations: Vec<Vec<Inline>> = r.mitigations.iter().map(mitigation).collect();
-    let mut items: Vec<Vec<Inline>> = r
-        .rules
-        .iter()
-        .map(|x| {
-            vec![
-                Inline::RuleId(x.id.clone()),
-                text(format!(
-                    " {} = {}: {}",
-                    dim(x.dimension),
-                    x.score,
-                    x.rationale
-                )),
-            ]
-        })
-        .collect();
-    items.extend(mitigations.iter().cloned());
-    let rows = r
-        .rules
-        .iter()
-        .map(|x| {
-            vec![
-                vec![Block::Para(vec![Inline::RuleId(x.id.clone())])],
-                cell(x.dimension.label()),
-                cell(x.score.to_string()),
-                cell(&x.rationale),
-            ]
-        })
-        .collect();
-    let columns = vec![
-        col("rule"),
-        col("dimension"),
-        num_col("score"),
-        col("rationale"),
-    ];
-    let mut entries = vec![Entry::new(
-        "Rules fired",
-        vec![
-            Block::Only(
-                Backend::Markdown,
-                vec![Block::List(List {
-                    items,
-                    run_in: false,
-                })],
-            ),
-            Block::Only(Backend::Html, vec![Block::Table(table(columns, rows))]),
-        ],
-    )];
-    if !mitigations.is_empty() {
-        entries.push(Entry::only(
-            Backend::Html,
-            "Mitigations",
-            vec![Block::List(List {
-                items: mitigations,
-                run_in: false,
-            })],
-        ));
-    }
-    entries
-}
-
-fn mitigation(m: &AppliedMitigation) -> Vec<Inline> {
-    vec![
-        md(vec![text("mitigation for ")]),
-        text(format!(
-            "{}: {} {} → {} ({}; approved by {} until {})",
-            m.target,
-            dim(m.dimension),
-            m.from,
-            m.to,
-            m.justification,
-            m.approver,
-            m.expires
-        )),
-    ]
-}
-
-/// D1..D7 (HTML: a table with the exposure and score, and the weights and
-/// thresholds that made them).
-fn dimensions(f: &Facts, c: &Component) -> Option<Entry> {
-    let d = c.risk.dimensions?;
-    let scores: Vec<u8> = d.scores().into_iter().chain([d.d7]).collect();
-    let names = dimension_names();
-    let line = names
-        .iter()
-        .zip(&scores)
-        .map(|((id, _), s)| format!("{id} {s}"))
-        .collect::<Vec<_>>()
-        .join(" · ");
-    let mut columns: Vec<Column> = names
-        .iter()
-        .map(|(id, label)| Column {
-            title: Some(label),
-            ..num_col(id)
-        })
-        .collect();
-    columns.extend([num_col("exposure"), num_col("score")]);
-    let mut row: Vec<Vec<Block>> = scores.iter().map(|s| cell(s.to_string())).collect();
-    for x in [c.risk.exposure, c.risk.score] {
-        row.push(cell(x.map_or_else(|| "-".to_owned(), num)));
-    }
-    Some(Entry::new(
-        "Dimensions",
-        vec![
-            Block::Only(Backend::Markdown, vec![para(line)]),
-            Block::Only(
-                Backend::Html,
-                vec![
-                    Block::Table(table(columns, vec![row])),
-                    para(format!(
-                        "weights D1..D6: {}; levels: {}",
-                        f.weights(),
-                        f.thresholds()
-                    )),
-                ],
-            ),
-        ],
-    ))
-}
-
-/// The gates that raised the level (Markdown: one entry each): hard gates
-/// to critical, floors to their level.
-fn gates(f: &Facts, c: &Component) -> Vec<Entry> {
-    let gates = &c.risk.gates;
-    let why = |g: &str| {
-        f.gate_rationale(g)
-            .unwrap_or_else(|| "the level is critical".into())
-    };
-    let title = |g: &str| match f.gate_level(g) {
-        Some(l) if l != Level::Critical => format!("Floor {g} (at least {})", l.as_str()),
-        _ => format!("Hard gate {g}"),
-    };
-    let mut entries: Vec<Entry> = gates
-        .iter()
-        .map(|g| Entry::only(Backend::Markdown, title(g), vec![para(why(g))]))
-        .collect();
-    if !gates.is_empty() {
-        let items = gates
-            .iter()
-            .map(|g| vec![Inline::Code(g.clone()), text(format!(": {}", why(g)))])
-            .collect();
-        let floors = gates
-            .iter()
-            .any(|g| f.gate_level(g).is_some_and(|l| l != Level::Critical));
-        entries.push(Entry::only(
-            Backend::Html,
-            if floors {
-                "Gates and floors"
-            } else {
-                "Hard gates"
-            },
-            vec![Block::List(List {
-                items,
-                run_in: false,
-            })],
-        ));
-    }
-    entries
-}
-
-fn alternatives(f: &Facts, c: &Component) -> Entry {
-    let alts = f.alternatives(c);
-    if alts.is_empty() {
-        return Entry::new("Alternatives", vec![para("none in the rule database")]);
-    }
-    let items = alts
-        .into_iter()
-        .map(|a| {
-            let mut item = name_in_bold(&a.name).to_vec();
-            if let Some(d) = a.detail {
-                item.push(text(format!(": {d}")));
-            }
-            item
-        })
-        .collect();
-    Entry::new(
-        "Alternatives",
-        vec![Block::List(List {
-            items,
-            run_in: false,
-        })],
-    )
-}
-
-/// One piece of evidence: its path, then kind and detail (in Markdown only
-/// where `detailed`).
-fn evidence(e: &Evidence, detailed: bool) -> Vec<Inline> {
-    let rest = vec![
-        text(" "),
-        Inline::Muted(vec![text(format!("[{}] {}", e.kind, e.detail))]),
-    ];
-    let mut item = vec![Inline::Path(e.path.clone())];
-    if detailed {
-        item.extend(rest);
-    } else {
-        item.push(html(rest));
-    }
-    item
-}
-
-fn unresolved(f: &Facts) -> Section {
-    let blocks = if f.unresolved.is_empty() {
-        vec![para("None: every product was resolved to a controller.")]
-    } else {
-        let rows = f
-            .unresolved
-            .iter()
-            .map(|c| {
-                vec![
-                    cell(facts::title(c)),
-                    cell(c.source.as_str()),
-                    cell(f.category_name(&c.category)),
-                    vec![Block::List(List {
-                        items: c.evidence.iter().map(|e| evidence(e, false)).collect(),
-                        run_in: false,
-                    })],
-                ]
-            })
-            .collect();
-        let columns = vec![
-            col("product"),
-            col("source"),
-            col("category"),
-            col("evidence"),
-        ];
-        vec![
-            Block::Para(vec![
-                text("No rule identified the vendor of these"),
-                html(vec![text(format!(" {}", f.unresolved.len()))]),
-                text(format!(
-                    " products; they count with the highest exposure ({}) in the index until a rule names them.",
-                    num(f.report.model.params.unknown_exposure)
-                )),
-            ]),
+            Block::Figure(figure(f, 3, "fig3-caption", chart)),
             Block::Table(table(columns, rows)),
-        ]
-    };
-    section(
-        "unresolved",
-        "h-unres",
-        "Unresolved",
-        "Unresolved products",
-        blocks,
+        ],
     )
 }
 
-fn model(f: &Facts) -> Section {
-    let r = f.report;
-    let p = &r.model.params;
-    let oss = &r.summary.model.oss_share;
-    let field = |label, value: String, only| Field {
-        label,
-        value: vec![text(value)],
-        only,
-    };
-    let (md, html) = (Some(Backend::Markdown), Some(Backend::Html));
-    let fields = vec![
-        field("Weights", f.weights(), md),
-        field("Weights (D1..D6)", f.weights(), html),
-        field("Risk score = exposure × impact; levels", f.thresholds(), md),
-        field(
-            "Levels",
-            format!("risk score = exposure × impact; {}", f.thresholds()),
-            html,
-        ),
-        field(
-            "Exposure of an unresolved product",
-            format!(
-                "{}; single point of dependency from {} high or very-high roles",
-                num(p.unknown_exposure),
-                p.single_point_roles
-            ),
-            md,
-        ),
-        field(
-            "Unresolved products",
-            format!("counted with exposure {}", num(p.unknown_exposure)),
-            html,
-        ),
-        field(
-            "Single point of dependency",
-            format!(
-                "a controller with {} or more high or very-high roles",
-                p.single_point_roles
-            ),
-            html,
-        ),
-        field(
-            "Open-source target",
-            format!("{} by {}", pct(oss.target), oss.target_year),
-            None,
-        ),
-        field(
-            "Policy",
-            format!(
-                "{}; mitigations in force: {}",
-                r.model.policy.as_deref().unwrap_or("none"),
-                r.model.mitigations
-            ),
-            None,
-        ),
-        field(
-            "Rule database",
-            format!(
-                "{} ({}), {} files",
-                r.rules.version,
-                r.rules.date,
-                r.rules.files.len()
-            ),
-            None,
-        ),
-    ];
-    section(
-        "model",
-        "h-model",
-        "Model",
-        "Model in force",
-        vec![Block::Fields(fields)],
-    )
-}
-
-fn appendix(f: &Facts) -> Section {
-    let mut md_blocks = Vec::new();
-    let mut rows = Vec::new();
-    for c in &f.all {
-        let level = c.risk.level.as_str();
-        let ctl = facts::controller_short(c);
-        let mut items = vec![vec![text(format!(
-            "id: {}; source {}; category {}; controller {ctl}",
-            c.id,
-            c.source,
-            f.category_name(&c.category)
-        ))]];
-        for e in &c.evidence {
-            let mut item = vec![text("evidence: ")];
-            item.extend(evidence(e, true));
-            items.push(item);
-        }
-        let matched = match &c.matched {
-            None => {
-                items.push(vec![text(format!("match: {NO_MATCH}"))]);
-                vec![Block::Para(vec![Inline::Muted(vec![text(NO_MATCH)])])]
-            }
-            Some(m) => {
-                for h in &m.evidence {
-                    let mut item = vec![text("match: ")];
-                    item.extend(hit(h));
-                    items.push(item);
-                }
-                vec![Block::List(List {
-                    items: m.evidence.iter().map(hit).collect(),
-                    run_in: false,
-                })]
-            }
-        };
-        md_blocks.push(Block::Heading(vec![text(format!(
-            "{} ({level})",
-            facts::heading(c)
-        ))]));
-        md_blocks.push(Block::List(List {
-            items,
-            run_in: false,
-        }));
-        rows.push(vec![
-            vec![Block::Para(vec![
-                text(facts::heading(c)),
-                Inline::Break,
-                Inline::Id(c.id.clone()),
-            ])],
-            vec![Block::Para(vec![Inline::Badge(c.risk.level)])],
-            cell(ctl),
-            vec![Block::List(List {
-                items: c.evidence.iter().map(|e| evidence(e, true)).collect(),
-                run_in: false,
-            })],
-            matched,
-        ]);
-    }
-    let columns = ["product", "level", "controller", "evidence", "match"]
-        .map(col)
-        .to_vec();
-    let blocks = vec![
-        para(
-            "Every product, worst first: where its members were found and which rule patterns identified it.",
-        ),
-        Block::Only(Backend::Markdown, md_blocks),
-        Block::Only(
-            Backend::Html,
-            vec![Block::Table(Table {
-                widths: vec![22, 9, 13, 30, 26],
-                ..table(columns, rows)
-            })],
-        ),
-    ];
-    section(
-        "appendix",
-        "h-app",
-        "Evidence",
-        "Appendix: evidence",
-        blocks,
-    )
-}
-
-/// One match of a rule pattern.
-fn hit(h: &MatchEvidence) -> Vec<Inline> {
-    vec![
-        md(vec![text(format!("{} — ", h.rule))]),
-        html(vec![Inline::Code(h.rule.clone()), text(": ")]),
-        text(format!(
-            "{} “{}” matches “{}” ({}",
-            h.field,
-            h.value,
-            h.pattern,
-            h.confidence.as_str()
-        )),
-        md(vec![text(" confidence")]),
-        text(")"),
-    ]
+/// A list of one-line items.
+fn list(items: Vec<Vec<Inline>>) -> Block {
+    Block::List(List {
+        items,
+        run_in: false,
+    })
 }

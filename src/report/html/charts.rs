@@ -20,7 +20,7 @@ pub fn meter(m: &Meter, o: &mut String) {
     let _ = write!(
         o,
         r##"<svg viewBox="0 0 {W} 22" width="{W}" height="22" role="img" aria-label="{}"><rect x="0" y="5" width="{W}" height="12" rx="3" fill="#e5e7eb"/><rect x="0" y="5" width="{:.1}" height="12" rx="3" fill="{colour}"/>"##,
-        esc(m.label),
+        esc(&m.label),
         v * W
     );
     if let Some(t) = m.target {
@@ -48,7 +48,12 @@ pub fn chart(n: usize, chart: &Chart, o: &mut String) {
             rows,
             mark,
         } => bars(n, title, desc, rows, mark, o),
-        Chart::Levels { title, desc, rows } => levels(n, title, desc, rows, o),
+        Chart::Levels {
+            title,
+            desc,
+            rows,
+            legend,
+        } => levels(n, title, desc, rows, legend, o),
         Chart::Timeline(plan) => timeline_svg(plan, o),
     }
     o.push_str("</svg>\n");
@@ -148,7 +153,8 @@ fn bars(n: usize, title: &str, desc: &str, rows: &[Bar], mark: &str, o: &mut Str
 }
 
 /// Stacked bars of counts per level, with a legend of the levels above.
-fn levels(n: usize, title: &str, desc: &str, rows: &[LevelBar], o: &mut String) {
+fn levels(n: usize, title: &str, desc: &str, rows: &[LevelBar], legend: &[String], o: &mut String) {
+    let name = |i: usize| legend.get(i).map_or("", String::as_str);
     const W: f64 = 720.0;
     const LABEL: f64 = 220.0;
     const ROW: f64 = 24.0;
@@ -157,13 +163,13 @@ fn levels(n: usize, title: &str, desc: &str, rows: &[LevelBar], o: &mut String) 
     let bar_w = W - LABEL - 50.0;
     open(n, W, 30.0 + rows.len() as f64 * ROW + 4.0, title, desc, o);
     let mut lx = LABEL;
-    for l in Level::WORST_FIRST {
+    for (i, l) in Level::WORST_FIRST.into_iter().enumerate() {
         let _ = write!(
             o,
             r##"<rect x="{lx:.1}" y="4" width="14" height="14" fill="{}"/><text x="{:.1}" y="16" font-size="13" fill="#1f2937">{}</text>"##,
             level_colour(l),
             lx + 19.0,
-            l.as_str()
+            esc(name(i))
         );
         lx += 90.0;
     }
@@ -179,7 +185,7 @@ fn levels(n: usize, title: &str, desc: &str, rows: &[LevelBar], o: &mut String) 
             esc(&short(&b.label, 30))
         );
         let mut x = LABEL;
-        for (l, count) in Level::WORST_FIRST.iter().zip(b.counts) {
+        for (i, (l, count)) in Level::WORST_FIRST.iter().zip(b.counts).enumerate() {
             if count == 0 {
                 continue;
             }
@@ -189,7 +195,7 @@ fn levels(n: usize, title: &str, desc: &str, rows: &[LevelBar], o: &mut String) 
                 r##"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="18" fill="{}" stroke="#ffffff" stroke-width="1"><title>{}: {count} {}</title></rect>"##,
                 level_colour(*l),
                 esc(&b.label),
-                l.as_str()
+                esc(name(i))
             );
             if w >= 16.0 {
                 let _ = write!(

@@ -113,11 +113,11 @@ footer{max-width:72rem;margin:0 auto;padding:1rem 2rem 2rem;color:var(--muted);f
 }
 "#;
 
-fn badge(l: Level) -> String {
+fn badge(l: Level, name: &str) -> String {
     format!(
         r#"<span class="badge" style="background:{}">{}</span>"#,
         level_colour(l),
-        l.as_str()
+        esc(name)
     )
 }
 
@@ -136,13 +136,17 @@ pub fn page(d: &Document) -> String {
     // Nothing may load from anywhere: styles are inline, images are inline SVG.
     o.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n");
     o.push_str("<meta name=\"referrer\" content=\"no-referrer\">\n");
-    let _ = writeln!(o, "<title>{}: {}</title>", esc(d.title), esc(&d.subject));
+    let _ = writeln!(o, "<title>{}: {}</title>", esc(&d.title), esc(&d.subject));
     let _ = writeln!(o, "<style>{CSS}</style>\n</head>\n<body>");
-    let _ = writeln!(o, "<header class=\"top\">\n<h1>{}</h1>", esc(d.title));
+    let _ = writeln!(o, "<header class=\"top\">\n<h1>{}</h1>", esc(&d.title));
     blocks(&d.lead, &mut o);
-    o.push_str("</header>\n<nav class=\"toc\" aria-label=\"Contents\">");
+    let _ = write!(
+        o,
+        "</header>\n<nav class=\"toc\" aria-label=\"{}\">",
+        esc(&d.contents)
+    );
     for s in &d.sections {
-        let _ = write!(o, "<a href=\"#{}\">{}</a>", s.id, esc(s.nav));
+        let _ = write!(o, "<a href=\"#{}\">{}</a>", s.id, esc(&s.nav));
     }
     o.push_str("</nav>\n<main>\n");
     for s in &d.sections {
@@ -161,7 +165,7 @@ fn section(s: &Section, o: &mut String) {
         s.id,
         s.heading_id,
         s.heading_id,
-        esc(s.title)
+        esc(&s.title)
     );
     blocks(&s.blocks, o);
     o.push_str("</section>\n");
@@ -186,6 +190,11 @@ fn block(b: &Block, o: &mut String) {
             inlines(x, o);
             o.push_str("</h3>\n");
         }
+        Block::AnchoredHeading(id, x) => {
+            let _ = write!(o, "<h3 id=\"{}\">", esc(id));
+            inlines(x, o);
+            o.push_str("</h3>\n");
+        }
         Block::List(_) => {
             flow(std::slice::from_ref(b), o);
             o.push('\n');
@@ -197,7 +206,7 @@ fn block(b: &Block, o: &mut String) {
                 .iter()
                 .filter(|f| document::shows(f.only, Backend::Html))
             {
-                let _ = write!(o, "<tr><th scope=\"row\">{}</th><td>", esc(f.label));
+                let _ = write!(o, "<tr><th scope=\"row\">{}</th><td>", esc(&f.label));
                 inlines(&f.value, o);
                 o.push_str("</td></tr>\n");
             }
@@ -254,7 +263,7 @@ fn table(t: &Table, compact: bool, o: &mut String) {
         "<table>"
     });
     o.push_str(nl);
-    if let Some(c) = t.caption.filter(|_| !compact) {
+    if let Some(c) = t.caption.as_deref().filter(|_| !compact) {
         let _ = writeln!(o, "<caption>{}</caption>", esc(c));
     }
     if fixed {
@@ -281,7 +290,7 @@ fn head(columns: &[Column], o: &mut String) {
         if c.numeric {
             o.push_str(" class=\"n\"");
         }
-        if let Some(t) = c.title {
+        if let Some(t) = &c.title {
             let _ = write!(o, " title=\"{}\"", esc(t));
         }
         o.push('>');
@@ -309,10 +318,10 @@ fn card(c: &Card, o: &mut String) {
     let _ = write!(
         o,
         "<div class=\"card\"><h3>{}</h3><p class=\"big\">",
-        esc(c.title)
+        esc(&c.title)
     );
     inlines(&c.figure, o);
-    if let Some(u) = c.unit {
+    if let Some(u) = &c.unit {
         let _ = write!(
             o,
             " <span class=\"muted\" style=\"font-size:1rem\">{}</span>",
@@ -331,12 +340,9 @@ fn card(c: &Card, o: &mut String) {
 fn figure(f: &Figure, o: &mut String) {
     o.push_str("<figure>\n");
     charts::chart(f.number, &f.chart, o);
-    // The caption is this module's own words, written as they are.
-    let _ = writeln!(
-        o,
-        "<figcaption>Figure {}. {}</figcaption>\n</figure>",
-        f.number, f.caption
-    );
+    // The caption starts with its number in the document's language
+    // (`Figure 1.`, `Abbildung 1.`).
+    let _ = writeln!(o, "<figcaption>{}</figcaption>\n</figure>", esc(&f.caption));
 }
 
 fn article(a: &Article, o: &mut String) {
@@ -345,7 +351,7 @@ fn article(a: &Article, o: &mut String) {
         "<article class=\"dep\" id=\"dep-{n}\" style=\"border-left-color:{}\">\n<h3>{n}. {} {}</h3>\n<p class=\"score\">{}</p>\n<dl>",
         level_colour(a.level),
         esc(&a.title),
-        badge(a.level),
+        badge(a.level, &a.level_name),
         esc(&a.verdict),
         n = a.number,
     );
@@ -382,13 +388,18 @@ fn inlines(xs: &[Inline], o: &mut String) {
             Inline::Cite(t) => {
                 let _ = write!(o, "<cite>{}</cite>", esc(t));
             }
-            Inline::Badge(l) => o.push_str(&badge(*l)),
+            Inline::Badge(l, name) => o.push_str(&badge(*l, name)),
             Inline::Swatch(i) => {
                 let _ = write!(
                     o,
                     "<span aria-hidden=\"true\" style=\"color:{}\">■</span> ",
                     BLOC_COLOURS[i % BLOC_COLOURS.len()]
                 );
+            }
+            Inline::Link(anchor, x) => {
+                let _ = write!(o, "<a href=\"#{}\">", esc(anchor));
+                inlines(x, o);
+                o.push_str("</a>");
             }
             Inline::Break => o.push_str("<br>"),
             Inline::Only(Backend::Html, x) => inlines(x, o),
