@@ -4,8 +4,8 @@
 //! scan that wrote it; plus the views that read reports (`diff`,
 //! `explain`, and `table::summary_view`).
 //!
-//! The sovereignty report is built once as a [`document`] that `md` and
-//! `html` render; [`crate::fmt`] is the one place that shows numbers, shares and
+//! The sovereignty report is built once as a [`document`] that `md`,
+//! `html` and `pdf` render; [`crate::fmt`] is the one place that shows numbers, shares and
 //! shortened names to people.
 
 pub mod check;
@@ -21,6 +21,8 @@ pub mod json;
 pub mod md;
 pub mod ndjson;
 pub mod output;
+pub mod palette;
+pub mod pdf;
 pub mod plan;
 pub mod sarif;
 pub mod table;
@@ -37,6 +39,8 @@ pub struct OutputFormat {
     /// One line for `--help` and the docs.
     pub about: &'static str,
     pub render: fn(&Report, &RenderOptions) -> Result<Vec<u8>, RenderError>,
+    /// Bytes that are not text (PDF): never written to a terminal.
+    pub binary: bool,
 }
 
 /// Options some renderers take; the defaults are the command line's.
@@ -84,6 +88,8 @@ pub enum RenderError {
     Json(#[from] serde_json::Error),
     #[error("cannot write CSV: {0}")]
     Csv(#[from] ::csv::Error),
+    #[error("cannot write the PDF: {0}")]
+    Pdf(String),
 }
 
 /// Every output format, in the order `--help` lists them.
@@ -92,41 +98,55 @@ pub static FORMATS: &[OutputFormat] = &[
         name: "table",
         about: "one row per product (--components: per component), worst risk first, then a summary (terminal)",
         render: table::render,
+        binary: false,
     },
     OutputFormat {
         name: "json",
         about: "the full report: the JSON contract (docs/json.md)",
         render: json::render,
+        binary: false,
     },
     OutputFormat {
         name: "cyclonedx",
         about: "CycloneDX 1.6 JSON SBOM: one component per product, its members nested, with sovscan:* properties",
         render: cyclonedx::render,
+        binary: false,
     },
     OutputFormat {
         name: "sarif",
         about: "SARIF 2.1.0: one result per product (--components: per component) at or above --sarif-min-level",
         render: sarif::render,
+        binary: false,
     },
     OutputFormat {
         name: "ndjson",
         about: "one product (--components: component) per line, with image_root (for DuckDB, Spark, jq)",
         render: ndjson::render,
+        binary: false,
     },
     OutputFormat {
         name: "csv",
         about: "one row per product (--components: per component) (RFC 4180), for spreadsheets",
         render: csv::render,
+        binary: false,
     },
     OutputFormat {
         name: "md",
         about: "the sovereignty report in Markdown: figures, critical and high dependencies explained, evidence",
         render: md::render,
+        binary: false,
     },
     OutputFormat {
         name: "html",
         about: "the sovereignty report as one self-contained HTML file with inline SVG charts (no external requests)",
         render: html::render,
+        binary: false,
+    },
+    OutputFormat {
+        name: "pdf",
+        about: "the sovereignty report as PDF/A-2b (A4, embedded fonts, vector charts); binary: to a file or a pipe",
+        render: pdf::render,
+        binary: true,
     },
 ];
 
