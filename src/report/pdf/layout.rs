@@ -282,7 +282,7 @@ fn pieces(text: &str) -> Vec<&str> {
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         let next_is_space = chars.peek().is_some_and(|(_, n)| *n == ' ');
-        if (c == ' ' && !next_is_space) || (matches!(c, '/' | ',' | ';') && !next_is_space) {
+        if matches!(c, ' ' | '/' | ',' | ';') && !next_is_space {
             out.push(&text[start..i + c.len_utf8()]);
             start = i + c.len_utf8();
         }
@@ -385,13 +385,15 @@ pub fn line_units(lines: &[Line], x: f32) -> Vec<Unit> {
         .collect()
 }
 
+/// An entry of the document outline: its text, page index and y.
+pub type OutlineEntry = (String, usize, f32);
+
 /// The pages: units put one below the other.
 #[derive(Debug, Default)]
 pub struct Pager {
     pub pages: Vec<Vec<Op>>,
     y: f32,
-    /// (text, page index, y) of each outline entry.
-    pub outline: Vec<(String, usize, f32)>,
+    pub outline: Vec<OutlineEntry>,
 }
 
 impl Pager {

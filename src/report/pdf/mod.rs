@@ -19,8 +19,8 @@ use super::document::{self, Article, Backend, Block, Card, Column, Document, Inl
 use super::palette::{bloc_colour, level_colour};
 use super::{RenderError, RenderOptions, Report};
 use layout::{
-    Line, MARGIN, MUTED, Metrics, Op, PAGE_W, Pager, RULE, Run, SOFT, Style, Unit, WIDTH,
-    line_units, wrap,
+    Line, MARGIN, MUTED, Metrics, Op, OutlineEntry, PAGE_W, Pager, RULE, Run, SOFT, Style, Unit,
+    WIDTH, line_units, wrap,
 };
 use std::rc::Rc;
 
@@ -71,7 +71,7 @@ pub fn pdf(d: &Document, date: (u16, u8, u8)) -> Result<Vec<u8>, String> {
 }
 
 /// The laid-out pages, with footers, and the outline.
-fn pages(d: &Document) -> (Vec<Vec<Op>>, Vec<(String, usize, f32)>) {
+fn pages(d: &Document) -> (Vec<Vec<Op>>, Vec<OutlineEntry>) {
     let mut units = Vec::new();
     let title = line_units(&wrap(&[run(d.title, H1)], WIDTH), MARGIN);
     units.extend(title);

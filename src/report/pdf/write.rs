@@ -4,7 +4,7 @@
 //! and the title in the metadata. krilla validates PDF/A-2b while it writes
 //! and fails rather than write a file that breaks it.
 
-use super::layout::{BOLD, Op, PAGE_H, PAGE_W, REGULAR};
+use super::layout::{BOLD, Op, OutlineEntry, PAGE_H, PAGE_W, REGULAR};
 use crate::report::palette::rgb;
 use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::metadata::Metadata;
@@ -36,11 +36,7 @@ fn colour(hex: &str) -> krilla::color::rgb::Color {
 }
 
 /// The PDF of `pages` (ops in points from the page's top left).
-pub fn pdf(
-    pages: &[Vec<Op>],
-    outline: &[(String, usize, f32)],
-    info: Info,
-) -> Result<Vec<u8>, String> {
+pub fn pdf(pages: &[Vec<Op>], outline: &[OutlineEntry], info: Info) -> Result<Vec<u8>, String> {
     let settings = SerializeSettings {
         configuration: krilla::configure::Configuration::new_with_validator(
             krilla::configure::Validator::A2_B,
