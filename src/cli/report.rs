@@ -11,6 +11,10 @@ use std::process::ExitCode;
 pub fn run(args: ReportArgs, lang: Lang) -> Result<ExitCode, Error> {
     // The output is checked before anything is read, as for `scan -o`.
     let out = output::single(&args.format, args.output)?;
+    output::check_stdout(
+        std::slice::from_ref(&out),
+        super::term::stdout_is_terminal(),
+    )?;
     let saved = read_report(&args.input)?;
     let db = load_rules(&args.rules)?;
     let policy = load_policy(args.policy.as_deref(), &db, false)?;

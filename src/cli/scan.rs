@@ -28,6 +28,7 @@ pub(super) fn deliver(
     produce: impl FnOnce() -> Result<(RuleDb, Policy, Report), Error>,
 ) -> Result<ExitCode, Error> {
     let outputs = output::plan(&out.format, &out.output, quiet)?;
+    output::check_stdout(&outputs, super::term::stdout_is_terminal())?;
     let baseline = match &out.baseline {
         Some(p) => Some((p.display().to_string(), read_report(p)?)),
         None => None,

@@ -1,5 +1,6 @@
 //! What the terminal on stdout can show: its width and whether it takes
-//! colours. Only the table asks.
+//! colours (the table asks), and whether it is a terminal at all (a
+//! binary format is refused there).
 
 use std::io::IsTerminal;
 
@@ -28,6 +29,11 @@ pub fn width(wide: bool) -> Option<usize> {
             .or_else(terminal)
             .unwrap_or(crate::report::DEFAULT_WIDTH),
     )
+}
+
+/// Whether stdout is a terminal (a binary format is not written there).
+pub fn stdout_is_terminal() -> bool {
+    std::io::stdout().is_terminal()
 }
 
 /// Colours on stdout: a terminal that is not `TERM=dumb`, and `NO_COLOR`

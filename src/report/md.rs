@@ -112,8 +112,8 @@ fn block(b: &Block, o: &mut String) {
             o.push('\n');
         }
         Block::Only(Backend::Markdown, x) => blocks(x, o),
-        // Charts and cards are HTML's (the tables carry their data).
-        Block::Cards(_) | Block::Figure(_) | Block::Only(Backend::Html, _) => {}
+        // Charts and cards are HTML's and PDF's (the tables carry their data).
+        Block::Cards(_) | Block::Figure(_) | Block::Only(Backend::Html | Backend::Pdf, _) => {}
     }
 }
 
@@ -218,7 +218,7 @@ fn inlines(xs: &[Inline], o: &mut String) {
             }
             Inline::Badge(_, name) => o.push_str(&esc(name)),
             Inline::Break => o.push_str("<br>"),
-            Inline::Swatch(_) | Inline::Only(Backend::Html, _) => {}
+            Inline::Swatch(_) | Inline::Only(Backend::Html | Backend::Pdf, _) => {}
         }
     }
 }

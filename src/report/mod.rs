@@ -4,8 +4,8 @@
 //! scan that wrote it; plus the views that read reports (`diff`,
 //! `explain`, and `table::summary_view`).
 //!
-//! The sovereignty report is built once as a [`document`] that `md` and
-//! `html` render; [`crate::fmt`] is the one place that shows numbers, shares and
+//! The sovereignty report is built once as a [`document`] that `md`,
+//! `html` and `pdf` render; [`crate::fmt`] is the one place that shows numbers, shares and
 //! shortened names to people.
 
 pub mod check;
@@ -21,6 +21,8 @@ pub mod json;
 pub mod md;
 pub mod ndjson;
 pub mod output;
+pub mod palette;
+pub mod pdf;
 pub mod plan;
 pub mod sarif;
 pub mod table;
@@ -41,6 +43,8 @@ pub struct OutputFormat {
     /// a file output never holds the whole rendering in memory (`None`:
     /// the format is rendered whole, then written).
     pub stream: Option<StreamFn>,
+    /// Bytes that are not text (PDF): never written to a terminal.
+    pub binary: bool,
 }
 
 /// A format's streaming renderer: [`OutputFormat::stream`].
@@ -126,6 +130,8 @@ pub enum RenderError {
     Json(#[from] serde_json::Error),
     #[error("cannot write CSV: {0}")]
     Csv(#[from] ::csv::Error),
+    #[error("cannot write the PDF: {0}")]
+    Pdf(String),
 }
 
 /// Every output format, in the order `--help` lists them.
@@ -135,48 +141,63 @@ pub static FORMATS: &[OutputFormat] = &[
         about: "one row per product (--components: per component), worst risk first, then a summary (terminal)",
         render: table::render,
         stream: None,
+        binary: false,
     },
     OutputFormat {
         name: "json",
         about: "the full report: the JSON contract (docs/json.md)",
         render: json::render,
         stream: Some(json::stream),
+        binary: false,
     },
     OutputFormat {
         name: "cyclonedx",
         about: "CycloneDX 1.6 JSON SBOM: one component per product, its members nested, with sovscan:* properties",
         render: cyclonedx::render,
         stream: None,
+        binary: false,
     },
     OutputFormat {
         name: "sarif",
         about: "SARIF 2.1.0: one result per product (--components: per component) at or above --sarif-min-level",
         render: sarif::render,
         stream: None,
+        binary: false,
     },
     OutputFormat {
         name: "ndjson",
         about: "one product (--components: component) per line, with image_root (for DuckDB, Spark, jq)",
         render: ndjson::render,
         stream: None,
+        binary: false,
     },
     OutputFormat {
         name: "csv",
         about: "one row per product (--components: per component) (RFC 4180), for spreadsheets",
         render: csv::render,
         stream: None,
+        binary: false,
     },
     OutputFormat {
         name: "md",
         about: "the sovereignty report in Markdown: figures, critical and high dependencies explained, evidence",
         render: md::render,
         stream: None,
+        binary: false,
     },
     OutputFormat {
         name: "html",
         about: "the sovereignty report as one self-contained HTML file with inline SVG charts (no external requests)",
         render: html::render,
         stream: None,
+        binary: false,
+    },
+    OutputFormat {
+        name: "pdf",
+        about: "the sovereignty report as PDF/A-2b (A4, embedded fonts, vector charts); binary: to a file or a pipe",
+        render: pdf::render,
+        stream: None,
+        binary: true,
     },
 ];
 

@@ -47,6 +47,10 @@ pub enum OutputError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "-f {0}: a binary format is not written to a terminal; write it to a file with -o {0}=FILE, or redirect stdout"
+    )]
+    BinaryToTerminal(&'static str),
     #[error("{format} output: {source}")]
     Render {
         format: &'static str,
@@ -106,6 +110,16 @@ pub fn plan(
         });
     }
     Ok(outputs)
+}
+
+/// Refuses a binary format (PDF) on stdout when stdout is a terminal: it
+/// would fill the screen with bytes and can confuse the terminal. A pipe or
+/// a redirect takes it.
+pub fn check_stdout(outputs: &[Output], stdout_is_terminal: bool) -> Result<(), OutputError> {
+    match outputs.iter().find(|o| o.path.is_none() && o.format.binary) {
+        Some(o) if stdout_is_terminal => Err(OutputError::BinaryToTerminal(o.format.name)),
+        _ => Ok(()),
+    }
 }
 
 /// The format `-f NAME` names.
@@ -344,5 +358,13 @@ mod tests {
         for e in [err(&["nope=x"]), err(&["json="])] {
             assert!(!e.contains('\n'));
         }
+        // A PDF goes to a file or a pipe, never to a terminal.
+        let to_stdout = plan("pdf", &[], false).unwrap();
+        let e = check_stdout(&to_stdout, true).unwrap_err().to_string();
+        assert!(e.contains("-o pdf=FILE"), "{e}");
+        assert!(check_stdout(&to_stdout, false).is_ok());
+        let to_file = plan("pdf", &os(&[&format!("{d}/r.pdf")]), false).unwrap();
+        assert!(check_stdout(&to_file, true).is_ok());
+        assert!(check_stdout(&plan("html", &[], false).unwrap(), true).is_ok());
     }
 }

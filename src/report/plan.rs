@@ -441,10 +441,7 @@ fn timeline(p: &Plan, o: &mut String) {
     o.push_str("<figure>");
     super::html::charts::timeline_svg(p, o);
     o.push_str("</svg>\n<figcaption>Open-source share and index after each phase; the dashed line is the target share, the dotted line the target year.</figcaption></figure>\n<table><thead><tr><th>year</th><th>open source (role weight)</th><th>index</th></tr></thead><tbody>\n");
-    for (i, (year, share, idx)) in super::html::charts::timeline_points(p)
-        .into_iter()
-        .enumerate()
-    {
+    for (i, (year, share, idx)) in super::palette::timeline_points(p).into_iter().enumerate() {
         let when = if i == 0 {
             "now".to_owned()
         } else {

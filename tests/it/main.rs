@@ -60,6 +60,9 @@ mod macos;
 /// The assessment model: worked examples of docs/model.md, properties
 /// (proptest), policy overrides.
 mod model;
+/// The PDF report read back by poppler: text, fonts, pages, page 1 as
+/// PNG, German text.
+mod pdf_report;
 /// PE fingerprints and Authenticode signers on the demo Windows image.
 mod pe;
 /// `sovscan plan` and `sovscan check`: plans on the demo images whose

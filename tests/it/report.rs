@@ -156,7 +156,7 @@ fn markdown_of_demo_linux_has_every_section_and_the_figures() {
 }
 
 /// Every format `scan -o` writes.
-const FORMATS: [&str; 8] = [
+const FORMATS: [&str; 9] = [
     "json",
     "table",
     "cyclonedx",
@@ -165,6 +165,7 @@ const FORMATS: [&str; 8] = [
     "csv",
     "md",
     "html",
+    "pdf",
 ];
 
 /// `sovscan report SCAN.json -f F` gives, for every format, the bytes the

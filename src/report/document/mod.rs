@@ -1,6 +1,6 @@
 //! The sovereignty report as one document: built once from the typed
 //! report (and the rule database, for the names and texts the report refers
-//! to by id), as typed blocks that `md.rs` and `html.rs` render. Every
+//! to by id), as typed blocks that `md.rs`, `html/` and `pdf/` render. Every
 //! sentence of the report is written here, once; the back-ends know only
 //! their markup and their escaping.
 //!
@@ -31,6 +31,16 @@ use crate::model::risk::Level;
 pub enum Backend {
     Markdown,
     Html,
+    /// The PDF is the printed page: it shows the HTML variants too (charts,
+    /// cards, the wording for a page), and what is only for it.
+    Pdf,
+}
+
+impl Backend {
+    /// Whether this back-end shows a part meant for `only`.
+    pub fn sees(self, only: Backend) -> bool {
+        self == only || (self == Backend::Pdf && only == Backend::Html)
+    }
 }
 
 /// The whole report.
@@ -326,7 +336,7 @@ fn name_in_bold(name: &str) -> [Inline; 2] {
 
 /// Whether a part for `only` is shown by `backend`.
 pub fn shows(only: Option<Backend>, backend: Backend) -> bool {
-    only.is_none_or(|b| b == backend)
+    only.is_none_or(|b| backend.sees(b))
 }
 
 /// The blocks `backend` shows, with its variants unwrapped.
@@ -334,7 +344,7 @@ pub fn visible(blocks: &[Block], backend: Backend) -> Vec<&Block> {
     let mut out = Vec::new();
     for b in blocks {
         match b {
-            Block::Only(only, inner) if *only == backend => out.extend(visible(inner, backend)),
+            Block::Only(only, inner) if backend.sees(*only) => out.extend(visible(inner, backend)),
             Block::Only(..) => {}
             b => out.push(b),
         }

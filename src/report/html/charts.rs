@@ -2,19 +2,22 @@
 //! every text a chart shows (titles, descriptions, labels, values) comes
 //! from the document and is escaped here like all report text.
 
-use super::{BLOC_COLOURS, esc, level_colour};
+use super::esc;
 use crate::fmt::short;
 use crate::model::plan::Plan;
 use crate::model::risk::Level;
 use crate::report::document::{Bar, Chart, LevelBar, Meter, MeterKind};
+use crate::report::palette::{
+    self, INDEX, OPEN_SOURCE, WARNING, bloc_colour, level_colour, timeline_points,
+};
 use std::fmt::Write;
 
 /// A horizontal meter 0..1 with an optional target mark.
 pub fn meter(m: &Meter, o: &mut String) {
     const W: f64 = 240.0;
     let colour = match m.kind {
-        MeterKind::Index => "#1d4ed8",
-        MeterKind::OpenSource => "#166534",
+        MeterKind::Index => INDEX,
+        MeterKind::OpenSource => OPEN_SOURCE,
     };
     let v = m.value.unwrap_or(0.0).clamp(0.0, 1.0);
     let _ = write!(
@@ -74,7 +77,7 @@ fn shares(n: usize, title: &str, desc: &str, parts: &[Bar], empty: &str, o: &mut
     const W: f64 = 640.0;
     let legend_rows = parts.len().div_ceil(2);
     open(n, W, 60.0 + legend_rows as f64 * 24.0, title, desc, o);
-    let colour = |i: usize| BLOC_COLOURS[i % BLOC_COLOURS.len()];
+    let colour = bloc_colour;
     let total: f64 = parts.iter().map(|b| b.share).sum();
     if total <= 0.0 {
         let _ = writeln!(
@@ -136,7 +139,7 @@ fn bars(n: usize, title: &str, desc: &str, rows: &[Bar], mark: &str, o: &mut Str
     for (i, b) in rows.iter().enumerate() {
         let y = 4.0 + i as f64 * ROW;
         let w = (b.share / max * bar_w).max(1.0);
-        let colour = if b.marked { "#b91c1c" } else { "#1d4ed8" };
+        let colour = if b.marked { WARNING } else { INDEX };
         let _ = writeln!(
             o,
             r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="13" fill="#1f2937"><title>{}</title>{}</text><rect x="{LABEL}" y="{y:.1}" width="{w:.1}" height="18" rx="2" fill="{colour}"/><text x="{:.1}" y="{:.1}" font-size="13" fill="#1f2937">{}{}</text>"##,
@@ -217,26 +220,6 @@ fn levels(n: usize, title: &str, desc: &str, rows: &[LevelBar], legend: &[String
     }
 }
 
-/// (year, open-source share by role weight in %, index) now and after
-/// each phase.
-pub(crate) fn timeline_points(p: &Plan) -> Vec<(u16, f64, f64)> {
-    let now = (
-        p.start_year - 1,
-        100.0 * p.baseline.oss_share_weighted.unwrap_or(0.0),
-        p.baseline.index.unwrap_or(0.0),
-    );
-    std::iter::once(now)
-        .chain(p.phases.iter().map(|ph| {
-            let f = &ph.figures;
-            (
-                ph.year,
-                100.0 * f.oss_share_weighted.unwrap_or(0.0),
-                f.index.unwrap_or(0.0),
-            )
-        }))
-        .collect()
-}
-
 /// The timeline chart as an open `<svg>` (the caller closes it): years on
 /// the x axis, the open-source share (by role weight) and the index (on
 /// the same 0..100 scale) now and after each phase, the target as a dashed
@@ -245,12 +228,7 @@ pub(crate) fn timeline_points(p: &Plan) -> Vec<(u16, f64, f64)> {
 pub fn timeline_svg(p: &Plan, o: &mut String) {
     let (w, hgt, left, top, bottom) = (640.0, 280.0, 48.0, 16.0, 40.0);
     // "now" stands one step before the first year of the plan.
-    let first = p.start_year - 1;
-    let last = p
-        .phases
-        .last()
-        .map_or(p.target_year, |ph| ph.year)
-        .max(p.target_year);
+    let (first, last) = palette::timeline_years(p);
     let span = f64::from((last - first).max(1));
     let x = |year: u16| left + (w - left - 16.0) * f64::from(year - first) / span;
     let y = |v: f64| top + (hgt - top - bottom) * (1.0 - v / 100.0);
@@ -290,7 +268,7 @@ pub fn timeline_svg(p: &Plan, o: &mut String) {
         hgt - bottom,
         tx = x(p.target_year)
     );
-    for (series, colour) in [(1usize, "#166534"), (2, "#1d4ed8")] {
+    for (series, colour) in [(1usize, OPEN_SOURCE), (2, INDEX)] {
         let path: Vec<String> = points
             .iter()
             .map(|pt| {

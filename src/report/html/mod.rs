@@ -15,6 +15,7 @@ pub(crate) mod charts;
 use super::document::{
     self, Article, Backend, Block, Card, Column, Document, Figure, Inline, Section, Table,
 };
+use super::palette::{bloc_colour, level_colour};
 use super::{RenderError, RenderOptions, Report};
 use crate::model::risk::Level;
 use std::fmt::Write;
@@ -39,23 +40,6 @@ pub fn esc(text: &str) -> String {
     }
     o
 }
-
-/// Colour of a level (white text on it has at least 4.5:1 contrast).
-fn level_colour(l: Level) -> &'static str {
-    match l {
-        Level::Critical => "#7f1d1d",
-        Level::High => "#b93c0a",
-        Level::Unknown => "#4b5563",
-        Level::Medium => "#8a5a06",
-        Level::Low => "#166534",
-    }
-}
-
-/// Colours of the jurisdiction buckets ([`Inline::Swatch`] and the parts
-/// of a shares chart), in the report's order.
-const BLOC_COLOURS: [&str; 7] = [
-    "#1d4ed8", "#0e7490", "#b91c1c", "#581c87", "#a16207", "#166534", "#6b7280",
-];
 
 const CSS: &str = r#"
 :root{--ink:#1f2937;--muted:#4b5563;--line:#d1d5db;--soft:#f3f4f6;--accent:#1d4ed8}
@@ -227,7 +211,7 @@ fn block(b: &Block, o: &mut String) {
         }
         Block::Article(a) => article(a, o),
         Block::Only(Backend::Html, x) => blocks(x, o),
-        Block::Only(Backend::Markdown, _) => {}
+        Block::Only(Backend::Markdown | Backend::Pdf, _) => {}
     }
 }
 
@@ -393,7 +377,7 @@ fn inlines(xs: &[Inline], o: &mut String) {
                 let _ = write!(
                     o,
                     "<span aria-hidden=\"true\" style=\"color:{}\">■</span> ",
-                    BLOC_COLOURS[i % BLOC_COLOURS.len()]
+                    bloc_colour(*i)
                 );
             }
             Inline::Link(anchor, x) => {
@@ -403,7 +387,7 @@ fn inlines(xs: &[Inline], o: &mut String) {
             }
             Inline::Break => o.push_str("<br>"),
             Inline::Only(Backend::Html, x) => inlines(x, o),
-            Inline::Only(Backend::Markdown, _) => {}
+            Inline::Only(Backend::Markdown | Backend::Pdf, _) => {}
         }
     }
 }
