@@ -20,6 +20,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, Error> {
         components: args.components,
         width: super::term::width(args.wide),
         color: super::term::color(),
+        policy: Some(std::sync::Arc::new(policy)),
     };
     if let Some(bytes) = output::write(&[out], &saved, &opts)? {
         print_stdout(&bytes)?;

@@ -51,6 +51,7 @@ pub(super) fn deliver(
         width: super::term::width(out.wide),
         color: super::term::color(),
         plan: plan.map(std::sync::Arc::new),
+        policy: Some(std::sync::Arc::new(pol.clone())),
     };
     if let Some(bytes) = output::write(&outputs, &report, &render_opts)? {
         print_stdout(&bytes)?;

@@ -15,12 +15,14 @@ pub mod cyclonedx;
 pub mod diff;
 pub mod document;
 pub mod explain;
+pub mod fleet;
 pub mod grid;
 pub mod html;
 pub mod json;
 pub mod md;
 pub mod ndjson;
 pub mod output;
+pub mod parquet;
 pub mod plan;
 pub mod sarif;
 pub mod table;
@@ -60,6 +62,9 @@ pub struct RenderOptions {
     /// A migration plan for the sovereignty report's "Measures" section
     /// (`--plan`, or a policy with `[plan]`).
     pub plan: Option<std::sync::Arc<crate::model::plan::Plan>>,
+    /// The policy in force, for the role weights Parquet and CSV write
+    /// (without it: the database's).
+    pub policy: Option<std::sync::Arc<crate::assess::policy::Policy>>,
 }
 
 impl Default for RenderOptions {
@@ -71,6 +76,7 @@ impl Default for RenderOptions {
             width: Some(DEFAULT_WIDTH),
             color: false,
             plan: None,
+            policy: None,
         }
     }
 }
@@ -84,6 +90,8 @@ pub enum RenderError {
     Json(#[from] serde_json::Error),
     #[error("cannot write CSV: {0}")]
     Csv(#[from] ::csv::Error),
+    #[error("cannot write Parquet: {0}")]
+    Parquet(String),
 }
 
 /// Every output format, in the order `--help` lists them.
@@ -117,6 +125,11 @@ pub static FORMATS: &[OutputFormat] = &[
         name: "csv",
         about: "one row per product (--components: per component) (RFC 4180), for spreadsheets",
         render: csv::render,
+    },
+    OutputFormat {
+        name: "parquet",
+        about: "one row per product (--components: per component), flat columns (docs/formats.md), for DuckDB and Spark",
+        render: parquet::render,
     },
     OutputFormat {
         name: "md",
