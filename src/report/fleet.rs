@@ -108,7 +108,16 @@ fn figure_rows(f: &Figures, l: &Labels) -> Vec<(String, String)> {
             if f.concentration.single_points.is_empty() {
                 l.none.to_owned()
             } else {
-                f.concentration.single_points.join(", ")
+                // By name: the controllers list holds every one of them.
+                let name = |id: &String| {
+                    f.concentration
+                        .controllers
+                        .iter()
+                        .find(|c| c.id == *id)
+                        .map_or(id.clone(), |c| c.name.clone())
+                };
+                let names: Vec<String> = f.concentration.single_points.iter().map(name).collect();
+                names.join(", ")
             },
         ),
         (
