@@ -323,6 +323,42 @@ fn a_trend_over_three_dated_scans_shows_the_changes_by_key() {
         trend[1]["target_line"].as_f64().unwrap(),
         round(4, s0 + (0.7 - s0) / 8.0)
     );
+    // A saved plan from 2024: its share after the phases of each year.
+    let plan_path = dir.path().join("plan.json");
+    let out = sovscan()
+        .args(["plan", "-f", "json", "--from", "2024", "--by", "2032", "-o"])
+        .arg(&plan_path)
+        .arg(&scans[0])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan: Value = serde_json::from_str(&std::fs::read_to_string(&plan_path).unwrap()).unwrap();
+    let with_plan = fleet_json(&[
+        manifest.as_os_str(),
+        "--plan".as_ref(),
+        plan_path.as_os_str(),
+    ]);
+    for (t, year) in with_plan["trend"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip([2024, 2025, 2026])
+    {
+        let phase = plan["phases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .rev()
+            .find(|p| p["year"].as_u64().unwrap() <= year);
+        let expected =
+            phase.map_or(&plan["baseline"], |p| &p["figures"])["oss_share_weighted"].clone();
+        assert_eq!(t["plan"], expected, "{year}");
+    }
+    assert!(f["trend"][0]["plan"].is_null());
     // By quarter; and a directory of the scans is one image of one seat.
     let q = fleet_json(&[
         manifest.as_os_str(),
