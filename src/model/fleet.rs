@@ -3,6 +3,7 @@
 //! overall, with the trend per year or quarter. A document of its own with
 //! its own `fleet_version`: fields may be added, never renamed.
 
+pub use super::aggregates::{Concentration, ControllerShare};
 use super::risk::Level;
 use serde::{Deserialize, Serialize};
 
@@ -111,6 +112,9 @@ pub struct Figures {
     /// Role- and seat-weighted shares of the controllers' blocs, keys as
     /// the scan's `jurisdictions`.
     pub jurisdictions: Blocs,
+    /// As the scan's: each controller's share of the seat- and
+    /// role-weighted workplace products, the HHI, and the controllers
+    /// holding `single_point_roles` high roles on some seat.
     pub concentration: Concentration,
     pub weakest_level: Option<Level>,
     /// Products at level critical, most seats first.
@@ -136,27 +140,6 @@ pub struct Blocs {
     pub other: f64,
     pub community: f64,
     pub unknown: f64,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Concentration {
-    /// Herfindahl–Hirschman index of the controllers' seat-weighted role
-    /// shares, 0..10,000.
-    pub hhi: f64,
-    /// Largest share first.
-    pub controllers: Vec<ControllerShare>,
-    /// Controllers holding at least `single_point_roles` high or very-high
-    /// roles on some seat.
-    pub single_points: Vec<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ControllerShare {
-    pub id: String,
-    pub name: String,
-    pub country: Option<String>,
-    pub share: f64,
-    pub high_roles: Vec<String>,
 }
 
 /// A product and the seats it reaches.

@@ -42,6 +42,8 @@ pub struct Labels {
     pub changes: &'static str,
     pub image: &'static str,
     pub target: &'static str,
+    pub year: &'static str,
+    pub quarter: &'static str,
 }
 
 pub const EN: Labels = Labels {
@@ -78,6 +80,8 @@ pub const EN: Labels = Labels {
     changes: "Changes per image",
     image: "image",
     target: "target",
+    year: "year",
+    quarter: "quarter",
 };
 
 fn figure_rows(f: &Figures, l: &Labels) -> Vec<(String, String)> {
@@ -190,18 +194,7 @@ pub fn table(r: &FleetReport) -> String {
             .map(|n| format!(": {n}"))
             .unwrap_or_default()
     );
-    let _ = writeln!(
-        o,
-        "{} {} · {} {} ({}) · {} {} {}",
-        l.period,
-        period_word(r),
-        l.rules,
-        r.rules.version,
-        r.rules.date,
-        l.target,
-        fmt::pct(r.target.share),
-        r.target.year
-    );
+    let _ = writeln!(o, "{}", heading(r, l));
     let _ = writeln!(o, "\n{}", l.overall);
     for (k, v) in figure_rows(&r.overall, l) {
         let _ = writeln!(o, "  {k:<40} {v}");
@@ -240,11 +233,23 @@ pub fn table(r: &FleetReport) -> String {
     o
 }
 
-fn period_word(r: &FleetReport) -> &'static str {
-    match r.period {
-        crate::model::fleet::Period::Year => "year",
-        crate::model::fleet::Period::Quarter => "quarter",
-    }
+/// The line under the title: the trend's period, the rule database, the
+/// target.
+fn heading(r: &FleetReport, l: &Labels) -> String {
+    let period = match r.period {
+        crate::model::fleet::Period::Year => l.year,
+        crate::model::fleet::Period::Quarter => l.quarter,
+    };
+    format!(
+        "{} {period} · {} {} ({}) · {} {} {}",
+        l.period,
+        l.rules,
+        r.rules.version,
+        r.rules.date,
+        l.target,
+        fmt::pct(r.target.share),
+        r.target.year
+    )
 }
 
 /// The Markdown view.
@@ -262,15 +267,8 @@ pub fn markdown(r: &FleetReport) -> String {
     );
     let _ = writeln!(
         o,
-        "{} {} · {} {} ({}) · {} {} {}\n\n## {}\n\n| | |\n|---|---|",
-        l.period,
-        period_word(r),
-        l.rules,
-        r.rules.version,
-        r.rules.date,
-        l.target,
-        fmt::pct(r.target.share),
-        r.target.year,
+        "{}\n\n## {}\n\n| | |\n|---|---|",
+        heading(r, l),
         l.overall
     );
     for (k, v) in figure_rows(&r.overall, l) {

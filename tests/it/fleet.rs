@@ -358,6 +358,7 @@ fn a_trend_over_three_dated_scans_shows_the_changes_by_key() {
             phase.map_or(&plan["baseline"], |p| &p["figures"])["oss_share_weighted"].clone();
         assert_eq!(t["plan"], expected, "{year}");
     }
+    assert!(with_plan["trend"][0]["plan"].is_number());
     assert!(f["trend"][0]["plan"].is_null());
     // By quarter; and a directory of the scans is one image of one seat.
     let q = fleet_json(&[
@@ -396,6 +397,25 @@ fn documented_sql() -> String {
     rest.split_once("```").unwrap().0.to_owned()
 }
 
+/// The rows of a DuckDB query, one line each, values separated by spaces
+/// (Python's `print`).
+fn duckdb(sql: &str) -> String {
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import duckdb, sys\nfor row in duckdb.sql(sys.argv[1]).fetchall(): print(*row)",
+            sql,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 #[test]
 fn duckdb_reproduces_the_fleet_figures_from_the_parquet_file() {
     let has_duckdb = std::process::Command::new("python3")
@@ -429,20 +449,7 @@ fn duckdb_reproduces_the_fleet_figures_from_the_parquet_file() {
         format!("parquet={}", pq.display()).as_ref(),
     ]);
     let sql = documented_sql().replace("fleet.parquet", &pq.display().to_string());
-    let out = std::process::Command::new("python3")
-        .args([
-            "-c",
-            "import duckdb, sys\nfor row in duckdb.sql(sys.argv[1]).fetchall(): print(*row)",
-            &sql,
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let got = String::from_utf8(out.stdout).unwrap();
+    let got = duckdb(&sql);
     let expected = format!(
         "{} {}\n",
         f["overall"]["index"].as_f64().unwrap(),
@@ -455,15 +462,7 @@ fn duckdb_reproduces_the_fleet_figures_from_the_parquet_file() {
          sum(len(signers)) > 0, min(signers[1].count) >= 1 FROM '{}' WHERE image = 'desk-windows'",
         pq.display()
     );
-    let out = std::process::Command::new("python3")
-        .args([
-            "-c",
-            "import duckdb, sys\nprint(*duckdb.sql(sys.argv[1]).fetchall()[0])",
-            &q,
-        ])
-        .output()
-        .unwrap();
-    let got = String::from_utf8(out.stdout).unwrap();
+    let got = duckdb(&q);
     let windows: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("windows.json")).unwrap())
             .unwrap();
