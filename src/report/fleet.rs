@@ -3,6 +3,7 @@
 //! seats, the trend and the changes by key. Every human-readable word is in
 //! [`Labels`] (one set, [`EN`]), so that a translation is one more set.
 
+use super::md::esc;
 use crate::fmt;
 use crate::model::fleet::{Affected, Figures, FleetReport, TrendPoint};
 use std::fmt::Write as _;
@@ -147,7 +148,14 @@ fn affected(o: &mut String, title: &str, list: &[Affected], l: &Labels, md: bool
     for a in list {
         let ctl = a.controller.as_deref().unwrap_or("—");
         if md {
-            let _ = writeln!(o, "| {} | {ctl} | {} | {} |", a.name, a.seats, a.images);
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} |",
+                esc(&a.name),
+                esc(ctl),
+                a.seats,
+                a.images
+            );
         } else {
             let _ = writeln!(
                 o,
@@ -262,7 +270,7 @@ pub fn markdown(r: &FleetReport) -> String {
         l.title,
         r.name
             .as_deref()
-            .map(|n| format!(": {n}"))
+            .map(|n| format!(": {}", esc(n)))
             .unwrap_or_default()
     );
     let _ = writeln!(
@@ -272,7 +280,7 @@ pub fn markdown(r: &FleetReport) -> String {
         l.overall
     );
     for (k, v) in figure_rows(&r.overall, l) {
-        let _ = writeln!(o, "| {k} | {v} |");
+        let _ = writeln!(o, "| {k} | {} |", esc(&v));
     }
     let _ = writeln!(
         o,
@@ -284,7 +292,7 @@ pub fn markdown(r: &FleetReport) -> String {
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} | {} |",
-            d.name,
+            esc(&d.name),
             f.seats,
             fmt::index(f.index),
             fmt::opt_pct(f.oss_share.weighted),
@@ -301,7 +309,7 @@ pub fn markdown(r: &FleetReport) -> String {
     for t in &r.trend {
         let keys = |v: &[crate::model::fleet::Seats]| {
             v.iter()
-                .map(|s| format!("`{}` ({})", s.key, s.seats))
+                .map(|s| format!("{} ({})", esc(&s.key), s.seats))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
@@ -323,13 +331,13 @@ pub fn markdown(r: &FleetReport) -> String {
             let _ = writeln!(
                 o,
                 "- {} {} → {}: {} {}; {} {}",
-                c.image,
+                esc(&c.image),
                 c.from,
                 c.to,
                 l.added,
-                c.added.join(", "),
+                esc(&c.added.join(", ")),
                 l.removed,
-                c.removed.join(", ")
+                esc(&c.removed.join(", "))
             );
         }
     }

@@ -46,47 +46,24 @@ fn csv_rows(scan: &Path) -> Vec<CsvRow> {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
-    let mut rows = Vec::new();
-    for rec in csv_records(&text).into_iter().skip(1) {
-        let get = |n: &str| rec[col(n)].clone();
-        rows.push(CsvRow {
-            key: get("key"),
-            level: get("risk_level"),
-            workplace: get("workplace") == "true",
-            weight: get("role_weight").parse().unwrap(),
-            exposure: get("exposure").parse().unwrap_or(4.0),
-            open: get("open_source") == "true",
-            bloc: get("jurisdiction_bloc"),
-        });
-    }
-    rows
-}
-
-/// RFC 4180 records: quoted fields may hold commas and quotes.
-fn csv_records(text: &str) -> Vec<Vec<String>> {
-    let mut out = Vec::new();
-    for line in text.split("\r\n").filter(|l| !l.is_empty()) {
-        let (mut fields, mut cur, mut quoted, mut chars) =
-            (Vec::new(), String::new(), false, line.chars().peekable());
-        while let Some(c) = chars.next() {
-            match (c, quoted) {
-                ('"', true) if chars.peek() == Some(&'"') => {
-                    cur.push('"');
-                    chars.next();
-                }
-                ('"', _) => quoted = !quoted,
-                (',', false) => fields.push(std::mem::take(&mut cur)),
-                _ => cur.push(c),
+    let mut rdr = csv::Reader::from_reader(out.stdout.as_slice());
+    let header: Vec<String> = rdr.headers().unwrap().iter().map(str::to_owned).collect();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    rdr.records()
+        .map(|r| {
+            let rec = r.unwrap();
+            let get = |n: &str| rec[col(n)].to_owned();
+            CsvRow {
+                key: get("key"),
+                level: get("risk_level"),
+                workplace: get("workplace") == "true",
+                weight: get("role_weight").parse().unwrap(),
+                exposure: get("exposure").parse().unwrap_or(4.0),
+                open: get("open_source") == "true",
+                bloc: get("jurisdiction_bloc"),
             }
-        }
-        fields.push(cur);
-        out.push(fields);
-    }
-    out
+        })
+        .collect()
 }
 
 fn round(decimals: i32, x: f64) -> f64 {
@@ -521,14 +498,16 @@ fn a_scan_writes_parquet_and_csv_with_the_planner_columns() {
         .success();
     let bytes = std::fs::read(&pq).unwrap();
     assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"));
-    let text = std::fs::read_to_string(&csv).unwrap();
-    let recs = csv_records(&text);
-    assert!(recs[0].ends_with(&[
-        "key".to_owned(),
-        "alternatives".into(),
-        "workplace".into(),
-        "role_weight".into()
-    ]));
+    let mut rdr = csv::Reader::from_path(&csv).unwrap();
+    let header: Vec<String> = rdr.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(
+        header[27..],
+        ["key", "alternatives", "workplace", "role_weight"]
+    );
+    let recs: Vec<Vec<String>> = rdr
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
     let anydesk = recs.iter().find(|r| r[27] == "product:anydesk").unwrap();
     assert_eq!(
         anydesk[28..],
