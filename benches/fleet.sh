@@ -19,8 +19,10 @@ N=${N:-10000}
 RUNS=${RUNS:-3}
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "needs GNU time: apt-get install -y time" >&2; exit 2; }
-cargo build --release --quiet
-BIN=${CARGO_TARGET_DIR:-target}/release/sovscan
+if [ -z "${BIN:-}" ]; then   # BIN=path/to/sovscan measures another build
+    cargo build --release --quiet
+    BIN=${CARGO_TARGET_DIR:-target}/release/sovscan
+fi
 WORK=${CARGO_TARGET_DIR:-target}/scratch/fleet-bench
 rm -rf "$WORK"
 mkdir -p "$WORK"
