@@ -42,6 +42,11 @@ impl Date {
             .map(|t| Self(t.date()))
     }
 
+    /// Days since 1970-01-01 (negative before), Parquet's `DATE`.
+    pub fn days_since_epoch(self) -> i32 {
+        self.0.to_julian_day() - 2_440_588
+    }
+
     /// The same day `years` later. 29 February becomes 1 March in a common
     /// year: "later than" comparisons (the only ones the model makes) come
     /// out as for the 29 February that year doesn't have. Past the

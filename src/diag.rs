@@ -185,6 +185,17 @@ codes! {
     /// A `[report]` text (organisation, period) that is empty, longer than
     /// 200 characters or holds a control character.
     ReportText = "P026",
+
+    /// The fleet manifest cannot be read.
+    FleetUnreadable = "F001",
+    /// Not TOML, or not the manifest format: syntax, an unknown key, a
+    /// missing key, a value of the wrong type.
+    FleetSyntax = "F002",
+    /// Tables and arrays nested deeper than the bound (24 levels).
+    FleetTooDeep = "F003",
+    /// A value the manifest can't use: no images, an empty name or
+    /// department, a name twice, no seats, no scans.
+    FleetValue = "F004",
 }
 
 impl fmt::Display for Code {
@@ -321,14 +332,14 @@ mod tests {
         for s in &strs {
             assert!(
                 s.len() == 4
-                    && matches!(&s[..1], "R" | "P")
+                    && matches!(&s[..1], "R" | "P" | "F")
                     && s[1..].bytes().all(|b| b.is_ascii_digit()),
                 "{s}"
             );
         }
         // Numbering runs 001, 002... per prefix with no gap: a new code
         // takes the next number, none is ever renumbered.
-        for prefix in ["R", "P"] {
+        for prefix in ["R", "P", "F"] {
             let nums: Vec<usize> = strs
                 .iter()
                 .filter(|s| s.starts_with(prefix))
@@ -358,6 +369,7 @@ mod tests {
         for (prefix, page) in [
             ("R", include_str!("../docs/rules.md")),
             ("P", include_str!("../docs/policy.md")),
+            ("F", include_str!("../docs/fleet.md")),
         ] {
             let in_code: BTreeSet<String> = Code::ALL
                 .iter()

@@ -23,6 +23,7 @@
 pub mod aggregate;
 pub mod check;
 pub mod component;
+pub mod fleet;
 pub mod gate;
 pub mod license;
 pub mod plan;

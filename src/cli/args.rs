@@ -59,6 +59,9 @@ pub enum Command {
     /// The check before procurement: a product's control chain, laws, level for its role, GDPR-relevant traits and alternatives, without an image.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// An administration's figures over many images weighted by seats, per department, with the trend per year or quarter (a fleet manifest or a directory of saved scans).
+    #[command(after_help = FLEET_EXAMPLES)]
+    Fleet(FleetArgs),
     /// Re-render a saved scan (sovscan scan -f json) without rescanning, in any format scan writes (default: the HTML sovereignty report).
     #[command(after_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
@@ -102,6 +105,13 @@ const PLAN_EXAMPLES: &str = "Examples:
       With the policy's [plan] (capacity, products kept, preferences); a timeline chart.
   sovscan plan scan.json --replace microsoft-teams=element-desktop
       What-if: the figures with that switch applied, without a plan.";
+const FLEET_EXAMPLES: &str = "Examples:
+  sovscan fleet fleet.toml
+      Seat-weighted index, open-source share, jurisdictions and concentration, per department and overall.
+  sovscan fleet fleet.toml --period quarter -o json=fleet.json -o parquet=fleet.parquet
+      The JSON report and one Parquet row per product of every scan, for DuckDB or Spark.
+  sovscan fleet scans/ --plan plan.json
+      Every saved scan in scans/ (one seat each), with the plan's share per year beside the trend.";
 const CHECK_EXAMPLES: &str = "Examples:
   sovscan check zoom
   sovscan check \"Microsoft Teams\" -f md
@@ -483,4 +493,42 @@ fn parse_share(s: &str) -> Result<f64, String> {
             "`{s}` is not a share between 0 and 1 (0.7 for 70 %)"
         )),
     }
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FleetFormat {
+    Table,
+    Json,
+    Md,
+    Parquet,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FleetPeriod {
+    Year,
+    Quarter,
+}
+
+#[derive(Args, Debug)]
+pub struct FleetArgs {
+    /// A fleet manifest (TOML, docs/fleet.md) or a directory of saved scans (sovscan scan -f json).
+    #[arg(value_name = "FLEET.toml|DIR")]
+    pub input: PathBuf,
+    /// Output format on stdout, and of a plain -o FILE.
+    #[arg(short, long, value_enum, default_value_t = FleetFormat::Table)]
+    pub format: FleetFormat,
+    /// Write FILE (atomically) instead of stdout; FORMAT=FILE writes another format (table, json, md, parquet). Repeatable.
+    #[arg(short, long, value_name = "[FORMAT=]FILE")]
+    pub output: Vec<String>,
+    /// Group the trend by year or quarter (default: the manifest's period, else year).
+    #[arg(long, value_enum)]
+    pub period: Option<FleetPeriod>,
+    /// A saved plan (sovscan plan -f json): its open-source share per year beside the trend.
+    #[arg(long, value_name = "PLAN.json")]
+    pub plan: Option<PathBuf>,
+    /// Policy file (TOML): role weights and the open-source target.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
 }

@@ -144,5 +144,8 @@ A policy (\fB\-\-policy\fR): model weights and targets, mitigations, the CI gate
 Extra rule files (\fB\-\-rules\fR), layered on the rule database embedded in the binary (docs/rules.md).
 .TP
 \fIscan.json\fR
-A saved report (\fB\-f json\fR or \fB\-o json=scan.json\fR), read by \fBsummary\fR, \fBexplain\fR, \fBdiff\fR, \fBreport\fR, \fBrules coverage\fR and \fB\-\-baseline\fR (docs/json.md).
+A saved report (\fB\-f json\fR or \fB\-o json=scan.json\fR), read by \fBsummary\fR, \fBexplain\fR, \fBdiff\fR, \fBreport\fR, \fBfleet\fR, \fBrules coverage\fR and \fB\-\-baseline\fR (docs/json.md).
+.TP
+\fIfleet.toml\fR
+A fleet manifest (\fBsovscan fleet\fR): the images of an administration with their saved scans, department, seats and tags (docs/fleet.md).
 "#;

@@ -13,6 +13,7 @@ mod check;
 mod diff;
 mod docs;
 mod explain;
+mod fleet;
 mod inputs;
 mod plan;
 mod report;
@@ -23,8 +24,8 @@ mod term;
 
 pub use args::{
     AssessArgs, CheckArgs, CheckFormat, Cli, Command, CoverageArgs, DiffArgs, DiffFormat, DocArgs,
-    ExplainArgs, Format, ListArgs, OutputArgs, PlanArgs, PlanFormat, ReportArgs, RuleArgs,
-    RulesCommand, ScanArgs, ScanOpts, SummaryArgs,
+    ExplainArgs, FleetArgs, FleetFormat, FleetPeriod, Format, ListArgs, OutputArgs, PlanArgs,
+    PlanFormat, ReportArgs, RuleArgs, RulesCommand, ScanArgs, ScanOpts, SummaryArgs,
 };
 pub use inputs::{load_policy, load_rules, read_report, scan_roots};
 
@@ -137,6 +138,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Diff(args) => diff::run(args, cli.lang),
         Command::Report(args) => report::run(args, cli.lang),
         Command::Plan(args) => plan::run(args, cli.lang),
+        Command::Fleet(args) => fleet::run(args),
         Command::Check(args) => check::run(args, cli.lang),
         Command::Rules(RulesCommand::Check {
             paths,

@@ -30,6 +30,7 @@ pub fn run(args: ReportArgs, lang: Lang) -> Result<ExitCode, Error> {
         appendix: args.doc.appendix,
         cover: cover(&args.doc, &policy),
         baseline: None,
+        policy: Some(std::sync::Arc::new(policy)),
     };
     if let Some(bytes) = output::write(&[out], &saved, &opts)? {
         print_stdout(&bytes)?;

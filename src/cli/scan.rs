@@ -57,6 +57,7 @@ pub(super) fn deliver(
         appendix: out.doc.appendix,
         cover: super::report::cover(&out.doc, &pol),
         baseline: baseline.map(|(_, b)| std::sync::Arc::new(b)),
+        policy: Some(std::sync::Arc::new(pol.clone())),
     };
     if let Some(bytes) = output::write(&outputs, &report, &render_opts)? {
         print_stdout(&bytes)?;

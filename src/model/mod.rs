@@ -25,6 +25,7 @@
 
 pub mod aggregates;
 pub mod binary;
+pub mod fleet;
 pub mod inventory;
 pub mod plan;
 pub mod purl;

@@ -7,9 +7,11 @@
 //! cells starting with `=`, `+`, `-` or `@` should import as text.
 
 use super::{RenderError, RenderOptions};
+use crate::assess::aggregate::is_workplace;
+use crate::assess::policy::Policy;
 use crate::model::report::{Component, Report};
 
-pub const HEADER: [&str; 28] = [
+pub const HEADER: [&str; 31] = [
     "image",
     "id",
     "name",
@@ -39,6 +41,11 @@ pub const HEADER: [&str; 28] = [
     "evidence",
     // Last, so that readers by position keep working (schema 1.2).
     "key",
+    // Appended (2026-12), never moved: what a planner needs to reproduce the index
+    // and the open-source share (docs/formats.md).
+    "alternatives",
+    "workplace",
+    "role_weight",
 ];
 
 pub fn render(report: &Report, opts: &RenderOptions) -> Result<Vec<u8>, RenderError> {
@@ -46,9 +53,23 @@ pub fn render(report: &Report, opts: &RenderOptions) -> Result<Vec<u8>, RenderEr
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
     w.write_record(HEADER)?;
+    let default = Policy::default();
+    let policy = opts.policy.as_deref().unwrap_or(&default);
     for c in report.units(opts.components).iter() {
         let root = report.images.get(c.image).map_or("", |i| i.root.as_str());
-        w.write_record(row(root, c))?;
+        let mut r = row(root, c);
+        // `alternatives`: product ids separated by spaces; `workplace` and
+        // `role_weight` need the rule database (empty without it).
+        let ids: Vec<&str> = c.alternatives.iter().map(|a| a.id.as_str()).collect();
+        r.push(ids.join(" "));
+        match opts.db.as_deref() {
+            Some(db) => {
+                r.push(is_workplace(c, db).to_string());
+                r.push(policy.role_weight(db, &c.category).to_string());
+            }
+            None => r.extend([String::new(), String::new()]),
+        }
+        w.write_record(r)?;
     }
     w.into_inner()
         .map_err(|e| RenderError::Csv(csv::Error::from(e.into_error())))

@@ -15,6 +15,7 @@ pub mod cyclonedx;
 pub mod diff;
 pub mod document;
 pub mod explain;
+pub mod fleet;
 pub mod grid;
 pub mod html;
 pub mod json;
@@ -22,6 +23,7 @@ pub mod md;
 pub mod ndjson;
 pub mod output;
 pub mod palette;
+pub mod parquet;
 pub mod pdf;
 pub mod plan;
 pub mod sarif;
@@ -82,6 +84,9 @@ pub struct RenderOptions {
     /// An earlier report of the same image(s) (`--baseline`): the
     /// management summary shows the trend against it.
     pub baseline: Option<std::sync::Arc<crate::model::report::Report>>,
+    /// The policy in force, for the role weights Parquet and CSV write
+    /// (without it: the database's).
+    pub policy: Option<std::sync::Arc<crate::assess::policy::Policy>>,
 }
 
 /// How much of the evidence the sovereignty report appends.
@@ -117,6 +122,7 @@ impl Default for RenderOptions {
             appendix: Appendix::Summary,
             cover: Cover::default(),
             baseline: None,
+            policy: None,
         }
     }
 }
@@ -132,6 +138,8 @@ pub enum RenderError {
     Csv(#[from] ::csv::Error),
     #[error("cannot write the PDF: {0}")]
     Pdf(String),
+    #[error("cannot write Parquet: {0}")]
+    Parquet(String),
 }
 
 /// Every output format, in the order `--help` lists them.
@@ -177,6 +185,13 @@ pub static FORMATS: &[OutputFormat] = &[
         render: csv::render,
         stream: None,
         binary: false,
+    },
+    OutputFormat {
+        name: "parquet",
+        about: "one row per product (--components: per component), flat columns (docs/formats.md), for DuckDB and Spark",
+        render: parquet::render,
+        stream: None,
+        binary: true,
     },
     OutputFormat {
         name: "md",

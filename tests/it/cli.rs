@@ -313,6 +313,7 @@ fn man_pages_for_every_subcommand() {
         "sovscan-completions.1",
         "sovscan-diff.1",
         "sovscan-explain.1",
+        "sovscan-fleet.1",
         "sovscan-man.1",
         "sovscan-plan.1",
         "sovscan-report.1",

@@ -516,7 +516,7 @@ fn one_scan_writes_every_format() {
     let header: Vec<String> = rdr.headers().unwrap().iter().map(str::to_owned).collect();
     assert_eq!(
         header.join(","),
-        "image,id,name,version,arch,source,category,product,vendor,vendor_country,controller,controller_country,jurisdiction_bloc,license,open_source,risk_level,exposure,score,d1,d2,d3,d4,d5,d6,d7,confidence,evidence,key"
+        "image,id,name,version,arch,source,category,product,vendor,vendor_country,controller,controller_country,jurisdiction_bloc,license,open_source,risk_level,exposure,score,d1,d2,d3,d4,d5,d6,d7,confidence,evidence,key,alternatives,workplace,role_weight"
     );
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), n);

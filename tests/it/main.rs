@@ -32,6 +32,9 @@ mod detect;
 /// Attribution by each file's own evidence: hard links, and directory
 /// groups decided by their files' verified signatures.
 mod evidence;
+/// `sovscan fleet`: seat-weighted figures against a hand computation, the
+/// trend over dated scans, Parquet read by DuckDB, manifest errors.
+mod fleet;
 /// CycloneDX and SARIF against the official schemas, several outputs from
 /// one scan, NDJSON and CSV records, determinism, bad `-o` values.
 mod formats;

@@ -13,7 +13,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-fn demo(name: &str) -> PathBuf {
+pub(crate) fn demo(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
         .join(name)
@@ -112,7 +112,12 @@ fn dpkg_stanza(package: &str, version: &str) -> String {
 /// The image root of `demo-linux` with products removed and packages
 /// added: `removed` are the product ids whose members (from the saved scan
 /// `report`) go, `added` the dpkg package names that come.
-fn built_image(report: &Value, removed: &[&str], added: &[&str], into: &Path) -> PathBuf {
+pub(crate) fn built_image(
+    report: &Value,
+    removed: &[&str],
+    added: &[&str],
+    into: &Path,
+) -> PathBuf {
     let root = into.join("root");
     let status = std::process::Command::new("cp")
         .arg("-a")
