@@ -1064,7 +1064,7 @@ expires = 2027-06-30
         for (text, expected) in [
             (
                 "[models]\noss_target = 0.5\n",
-                "p.toml:1:2: unknown field `models`, expected one of `model`, `mitigation`, `deny`, `allow`, `plan` [P002]",
+                "p.toml:1:2: unknown field `models`, expected one of `model`, `mitigation`, `deny`, `allow`, `plan`, `report` [P002]",
             ),
             (
                 "[[mitigation]]\nvendor = \"zoom\"\nd7 = 1\n",

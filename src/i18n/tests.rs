@@ -48,6 +48,22 @@ fn languages_have_the_same_messages() {
     }
 }
 
+/// One bundle holds every area, so an id may be in one file only (a
+/// second one would silently shadow or be refused).
+#[test]
+fn an_id_lives_in_one_file() {
+    for lang in Lang::ALL {
+        let mut seen = std::collections::BTreeMap::new();
+        for (area, text) in lang.files() {
+            for id in ids(lang, area, text) {
+                if let Some(first) = seen.insert(id.clone(), *area) {
+                    panic!("{}: `{id}` in {first}.ftl and {area}.ftl", lang.tag());
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn every_message_formats_without_errors_in_every_language() {
     for lang in Lang::ALL {

@@ -41,10 +41,16 @@ fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
 
 /// Scans the demo Windows image to a PDF and its JSON; their paths.
 fn scan(dir: &Path) -> (PathBuf, serde_json::Value) {
+    scan_with(dir, &[])
+}
+
+/// [`scan`] with more arguments (`--lang de`).
+fn scan_with(dir: &Path, extra: &[&str]) -> (PathBuf, serde_json::Value) {
     let pdf = dir.join("report.pdf");
     let json = dir.join("scan.json");
     sovscan()
         .args(["scan", "-q", "--no-progress"])
+        .args(extra)
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/fixtures/demo-windows"
@@ -193,6 +199,63 @@ fn page_one_renders_to_png() {
     assert!(colours.len() > 30, "{} colours", colours.len());
     let share = ink as f64 / f64::from(info.width * info.height);
     assert!((0.05..0.6).contains(&share), "{share}");
+}
+
+/// `--lang de`: page 1 renders, and its text is German, with the figures
+/// of the JSON report in German notation (decimal comma, day-first date).
+#[test]
+fn a_german_pdf_has_german_headings_and_decimal_commas_on_page_one() {
+    if !have_poppler() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (pdf, report) = scan_with(dir.path(), &["--lang", "de"]);
+    let prefix = dir.path().join("seite");
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-f", "1", "-l", "1", "-r", "50", "-png", "-singlefile"])
+        .arg(&pdf)
+        .arg(&prefix)
+        .output()
+        .expect("pdftoppm runs");
+    assert!(out.status.success() && out.stderr.is_empty(), "{out:?}");
+    assert!(
+        std::fs::metadata(prefix.with_extension("png"))
+            .unwrap()
+            .len()
+            > 1000
+    );
+
+    let page1 = words(&poppler("pdftotext", &["-f", "1", "-l", "1"], &pdf));
+    let summary = &report["summary"];
+    let index = format!("{:.1} / 100", summary["index"].as_f64().unwrap()).replace('.', ",");
+    let share = format!(
+        "{:.1} %",
+        100.0 * summary["oss_share"]["weighted"].as_f64().unwrap()
+    )
+    .replace('.', ",");
+    let date = report["scan"]["date"]
+        .as_str()
+        .and_then(|d| d.get(..10))
+        .map(|d| format!("{}.{}.{}", &d[8..10], &d[5..7], &d[..4]))
+        .expect("the scan's date");
+    for want in [
+        "Souveränitätsbericht",
+        "Zusammenfassung für die Leitung",
+        "Souveränitätsindex",
+        index.as_str(),
+        "Open-Source-Anteil",
+        share.as_str(),
+        date.as_str(),
+    ] {
+        assert!(page1.contains(want), "page 1 lacks {want:?}: {page1}");
+    }
+    for english in [
+        "Sovereignty report",
+        "Management summary",
+        "Open-source share",
+    ] {
+        assert!(!page1.contains(english), "page 1 has {english:?}: {page1}");
+    }
 }
 
 /// German text with umlauts, ß, typographic quotes, a dash and the euro

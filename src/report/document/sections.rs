@@ -241,7 +241,7 @@ fn image(f: &Facts) -> Section {
         })
         .collect();
     let columns = vec![
-        col(f.t("col-image")),
+        col(f.t("rep-col-image")),
         path_col(f.t("col-root")),
         col(f.t("col-os")),
         path_col(f.t("col-identified-by")),
@@ -472,7 +472,7 @@ fn per_image(f: &Facts) -> Block {
         })
         .collect();
     let columns = vec![
-        col(f.t("col-image")),
+        col(f.t("rep-col-image")),
         num_col(f.t("col-index")),
         col(f.t("col-weakest")),
         num_col(f.t("col-oss-count")),
@@ -701,7 +701,7 @@ fn categories(f: &Facts) -> Section {
             row
         })
         .collect();
-    let mut columns = vec![col(f.t("col-category"))];
+    let mut columns = vec![col(f.t("rep-col-category"))];
     columns.extend(Level::WORST_FIRST.iter().map(|l| num_col(f.level(*l))));
     columns.push(num_col(f.t("col-total")));
     let chart = Chart::Levels {

@@ -35,9 +35,9 @@ pub(super) fn unresolved(f: &Facts) -> Section {
             })
             .collect();
         let columns = vec![
-            col(f.t("col-product")),
+            col(f.t("rep-col-product")),
             col(f.t("col-source")),
-            col(f.t("col-category")),
+            col(f.t("rep-col-category")),
             col(f.t("col-evidence")),
         ];
         let exposure = f.num(f.report.model.params.unknown_exposure);
@@ -238,7 +238,7 @@ fn evidence_blocks(f: &Facts, products: &[&Component], cap: usize) -> Vec<Block>
         ]);
     }
     let columns = [
-        "col-product",
+        "rep-col-product",
         "col-level",
         "col-controller",
         "col-evidence",

@@ -70,7 +70,7 @@ pub(in crate::report::document) fn measures(f: &Facts, p: &Plan) -> Section {
         None => f.t("plan-not-reached"),
     };
     blocks.push(para(f.ta(
-        "plan-target",
+        "rep-plan-target",
         &[
             ("target", l.pct(p.target_share).into()),
             ("year", p.target_year.to_string().into()),
@@ -92,7 +92,7 @@ pub(in crate::report::document) fn measures(f: &Facts, p: &Plan) -> Section {
         "fig4-caption",
         Chart::Timeline(Box::new(p.clone())),
     )));
-    let now = f.t("plan-now");
+    let now = f.t("rep-plan-now");
     let rows = std::iter::once((now, p.start_year, String::new(), &p.baseline))
         .chain(p.phases.iter().map(|ph| {
             let switches: Vec<String> = ph
@@ -101,7 +101,7 @@ pub(in crate::report::document) fn measures(f: &Facts, p: &Plan) -> Section {
                 .map(|r| format!("{} → {}", r.from_name, r.to_name))
                 .collect();
             (
-                f.ta("plan-phase", &[("number", super::n(ph.number))]),
+                f.ta("rep-plan-phase", &[("number", super::n(ph.number))]),
                 ph.year,
                 switches.join("; "),
                 &ph.figures,
@@ -134,7 +134,7 @@ pub(in crate::report::document) fn measures(f: &Facts, p: &Plan) -> Section {
     ];
     blocks.push(Block::Table(table(columns, rows)));
     if !p.kept.is_empty() {
-        blocks.push(Block::Heading(vec![text(f.t("plan-stays"))]));
+        blocks.push(Block::Heading(vec![text(f.t("rep-plan-stays"))]));
         blocks.push(Block::List(List {
             items: p
                 .kept
