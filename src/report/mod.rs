@@ -263,7 +263,17 @@ pub fn temp_beside(path: &std::path::Path) -> std::io::Result<tempfile::NamedTem
 
 /// Makes a finished temporary an ordinary file, syncs it and renames it
 /// onto `path`.
+///
+/// A `path` that is a device or a pipe (`-o /dev/null`, `-o /dev/stdout`,
+/// a FIFO) is written into instead: a rename would replace the device node
+/// with a file (as root, `/dev/null` itself).
 pub fn persist(tmp: tempfile::NamedTempFile, path: &std::path::Path) -> std::io::Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let mut from = tmp.reopen()?;
+        let mut to = std::fs::OpenOptions::new().write(true).open(path)?;
+        std::io::copy(&mut from, &mut to)?;
+        return Ok(());
+    }
     // tempfile creates 0600; a report is an ordinary file.
     use std::os::unix::fs::PermissionsExt;
     tmp.as_file()

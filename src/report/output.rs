@@ -296,6 +296,27 @@ mod tests {
         v.iter().map(OsString::from).collect()
     }
 
+    /// `-o /dev/null` or a FIFO: the node is written into, never replaced
+    /// by a renamed file (as root, a rename would replace `/dev/null`).
+    #[test]
+    fn a_pipe_or_device_is_written_into_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("out.fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        super::super::write_atomic(&fifo, b"{\"report\": 1}\n").unwrap();
+        assert_eq!(reader.join().unwrap(), b"{\"report\": 1}\n");
+        let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+        assert!(kind.is_fifo(), "still a FIFO");
+        // Nothing left beside it.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
     #[test]
     fn plans_files_and_stdout() {
         let dir = tempfile::tempdir().unwrap();

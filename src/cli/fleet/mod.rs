@@ -369,15 +369,7 @@ fn write_outputs(
         drop(w);
         let Some(tmp) = tmp else { continue };
         match path {
-            Some(p) => {
-                // tempfile creates 0600; a report is an ordinary file.
-                use std::os::unix::fs::PermissionsExt;
-                let f = tmp.as_file();
-                f.set_permissions(std::fs::Permissions::from_mode(0o644))
-                    .and_then(|()| f.sync_all())
-                    .map_err(cannot)?;
-                tmp.persist(&p).map_err(|e| cannot(e.error))?;
-            }
+            Some(p) => crate::report::persist(tmp, &p).map_err(cannot)?,
             None => stdout = Some(std::fs::read(tmp.path()).map_err(cannot)?),
         }
     }
