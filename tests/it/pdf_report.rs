@@ -39,6 +39,20 @@ fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
     String::from_utf8(out.stdout).expect("UTF-8")
 }
 
+/// Renders page 1 of `pdf` to `PREFIX.png` at 50 dpi with `pdftoppm`; its
+/// path. poppler says on stderr what it could not draw: there must be
+/// nothing.
+fn page_one_png(pdf: &Path, prefix: &Path) -> PathBuf {
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-f", "1", "-l", "1", "-r", "50", "-png", "-singlefile"])
+        .arg(pdf)
+        .arg(prefix)
+        .output()
+        .expect("pdftoppm runs");
+    assert!(out.status.success() && out.stderr.is_empty(), "{out:?}");
+    prefix.with_extension("png")
+}
+
 /// Scans the demo Windows image to a PDF and its JSON; their paths.
 fn scan(dir: &Path) -> (PathBuf, serde_json::Value) {
     scan_with(dir, &[])
@@ -172,16 +186,7 @@ fn page_one_renders_to_png() {
     }
     let dir = tempfile::tempdir().unwrap();
     let (pdf, _) = scan(dir.path());
-    let prefix = dir.path().join("page");
-    let out = std::process::Command::new("pdftoppm")
-        .args(["-f", "1", "-l", "1", "-r", "50", "-png", "-singlefile"])
-        .arg(&pdf)
-        .arg(&prefix)
-        .output()
-        .expect("pdftoppm runs");
-    // poppler says on stderr what it could not draw; there must be nothing.
-    assert!(out.status.success() && out.stderr.is_empty(), "{out:?}");
-    let png = prefix.with_extension("png");
+    let png = page_one_png(&pdf, &dir.path().join("page"));
     let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).unwrap()));
     let mut reader = decoder.read_info().expect("a PNG");
     let mut buf = vec![0; reader.output_buffer_size().expect("a sane PNG size")];
@@ -210,20 +215,8 @@ fn a_german_pdf_has_german_headings_and_decimal_commas_on_page_one() {
     }
     let dir = tempfile::tempdir().unwrap();
     let (pdf, report) = scan_with(dir.path(), &["--lang", "de"]);
-    let prefix = dir.path().join("seite");
-    let out = std::process::Command::new("pdftoppm")
-        .args(["-f", "1", "-l", "1", "-r", "50", "-png", "-singlefile"])
-        .arg(&pdf)
-        .arg(&prefix)
-        .output()
-        .expect("pdftoppm runs");
-    assert!(out.status.success() && out.stderr.is_empty(), "{out:?}");
-    assert!(
-        std::fs::metadata(prefix.with_extension("png"))
-            .unwrap()
-            .len()
-            > 1000
-    );
+    let png = page_one_png(&pdf, &dir.path().join("seite"));
+    assert!(std::fs::metadata(png).unwrap().len() > 1000);
 
     let page1 = words(&poppler("pdftotext", &["-f", "1", "-l", "1"], &pdf));
     let summary = &report["summary"];
