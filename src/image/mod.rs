@@ -1,6 +1,7 @@
 //! An image root: confined access to it ([`RootFs`], [`read`]) and what
 //! kind of system it holds ([`os`]).
 
+pub mod disk;
 pub mod fd;
 pub mod os;
 pub mod read;
