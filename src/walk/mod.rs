@@ -333,6 +333,7 @@ where
             return;
         }
     };
+    let mut tally = Tally::default();
     let mut buf = Vec::with_capacity(32 << 10);
     let mut entries = rustix::fs::RawDir::new(fd.as_fd(), buf.spare_capacity_mut());
     while let Some(entry) = entries.next() {
@@ -376,7 +377,30 @@ where
                 }
             }
         }
-        handle_entry(s, sh, &fd, name, ft, child_rel);
+        handle_entry(s, sh, &fd, name, ft, child_rel, &mut tally);
+    }
+    tally.add_to(sh.counters);
+}
+
+/// One directory's counts, added to the shared [`Counters`] once when it
+/// is done: an atomic add per file on a counter both workers write would
+/// bounce its cache line between the cores.
+#[derive(Default)]
+struct Tally {
+    files: u64,
+    dirs: u64,
+    symlinks: u64,
+    bytes: u64,
+    sniffed: u64,
+}
+
+impl Tally {
+    fn add_to(&self, c: &Counters) {
+        c.files.fetch_add(self.files, Relaxed);
+        c.dirs.fetch_add(self.dirs, Relaxed);
+        c.symlinks.fetch_add(self.symlinks, Relaxed);
+        c.bytes.fetch_add(self.bytes, Relaxed);
+        c.sniffed.fetch_add(self.sniffed, Relaxed);
     }
 }
 
@@ -387,16 +411,17 @@ fn handle_entry<'s, F>(
     name: &CStr,
     ft: FileType,
     rel: String,
+    tally: &mut Tally,
 ) where
     F: Fn(Candidate) + Sync,
 {
     match ft {
         FileType::Symlink => {
-            sh.counters.symlinks.fetch_add(1, Relaxed);
+            tally.symlinks += 1;
             check_link(sh, dir.as_fd(), name, &rel);
         }
         FileType::Directory => {
-            sh.counters.dirs.fetch_add(1, Relaxed);
+            tally.dirs += 1;
             if !sh.opts.cross_filesystems {
                 match mount_of(dir.as_fd(), name) {
                     Ok(m) if !m.same(&sh.root_mount) => {
@@ -422,7 +447,7 @@ fn handle_entry<'s, F>(
             };
             s.spawn(move |s| visit_dir(s, sh, next));
         }
-        FileType::RegularFile => handle_file(s, sh, dir.as_fd(), name, rel),
+        FileType::RegularFile => handle_file(s, sh, dir.as_fd(), name, rel, tally),
         other => {
             let what = match other {
                 FileType::Fifo => "FIFO (not opened)",
@@ -445,10 +470,11 @@ fn handle_file<'s, F>(
     dir: BorrowedFd<'_>,
     name: &CStr,
     rel: String,
+    tally: &mut Tally,
 ) where
     F: Fn(Candidate) + Sync,
 {
-    sh.counters.files.fetch_add(1, Relaxed);
+    tally.files += 1;
     let st = match rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW) {
         Ok(st) => st,
         Err(e) => {
@@ -456,19 +482,20 @@ fn handle_file<'s, F>(
             return;
         }
     };
-    sh.counters.bytes.fetch_add(st.st_size as u64, Relaxed);
+    let size = st.st_size as u64;
+    tally.bytes += size;
     // Hook: language-ecosystem manifests, kept by name for `collect::lang`.
-    if let Some(m) = manifests::manifest(&rel, st.st_size as u64) {
+    if let Some(m) = manifests::manifest(&rel, size) {
         sh.manifests
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(m);
     }
     let named = is_candidate(st.st_mode, name.to_bytes());
-    if (st.st_size as u64) < MIN_BINARY && !named {
+    if size < MIN_BINARY && !named {
         return;
     }
-    sh.counters.sniffed.fetch_add(1, Relaxed);
+    tally.sniffed += 1;
     let file = match rustix::fs::openat(
         dir,
         name,
@@ -486,18 +513,12 @@ fn handle_file<'s, F>(
         }
         Err(_) => return,
     };
-    // The entry may have been swapped since it was listed: what counts is
-    // what was opened, and only a regular file is read.
-    let meta = match file.metadata() {
-        Ok(m) if m.is_file() => m,
-        Ok(_) => return,
-        Err(e) => {
-            sh.error(&rel, e);
-            return;
-        }
-    };
-    let mut head = vec![0u8; HEAD];
-    let n = match read_head(&file, &mut head) {
+    // The head is read before the descriptor is checked: reading at most
+    // `HEAD` bytes of whatever was opened (`O_NONBLOCK`, no link followed)
+    // is harmless, and most files stop here, so their `fstat` is saved
+    // (open, read, close: the floor's three calls after the walk's stat).
+    let mut head = [0u8; HEAD];
+    let n = match read_head(&file, &mut head, size) {
         Ok(n) => n,
         Err(e) => {
             if named {
@@ -506,12 +527,23 @@ fn handle_file<'s, F>(
             return;
         }
     };
-    head.truncate(n);
+    let head = &head[..n];
     if let Some(filter) = sh.opts.head_filter
-        && !filter(&head, named)
+        && !filter(head, named)
     {
         return;
     }
+    // The entry may have been swapped since it was listed: what counts is
+    // what was opened, and only a regular file is a candidate.
+    let meta = match file.metadata() {
+        Ok(m) if m.is_file() => m,
+        Ok(_) => return,
+        Err(e) => {
+            sh.error(&rel, e);
+            return;
+        }
+    };
+    let head = head.to_vec();
     if meta.nlink() > 1 {
         let key = (meta.dev(), meta.ino());
         let first = sh
@@ -553,9 +585,15 @@ fn handle_file<'s, F>(
 
 /// The first bytes of a file, by `pread` at offset 0 (a short file gives
 /// fewer).
-fn read_head(file: &File, buf: &mut [u8]) -> std::io::Result<usize> {
+fn read_head(file: &File, buf: &mut [u8], size: u64) -> std::io::Result<usize> {
     let mut n = 0;
+    // A file no longer than the buffer is done after its size (one `pread`,
+    // not a second one that returns 0); a file that grew is read on.
+    let want = buf.len().min(usize::try_from(size).unwrap_or(usize::MAX));
     while n < buf.len() {
+        if n > 0 && n >= want {
+            break;
+        }
         match file.read_at(&mut buf[n..], n as u64) {
             Ok(0) => break,
             Ok(k) => n += k,
