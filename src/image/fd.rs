@@ -21,10 +21,11 @@
 
 use rustix::fs::{Mode, OFlags, ResolveFlags};
 use rustix::io::Errno;
+use std::ffi::CStr;
 use std::io;
 use std::os::fd::{BorrowedFd, OwnedFd};
 use std::path::Path;
-use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering::Relaxed};
 
 /// Flags of every open of an image file to read it: never blocking on a
 /// FIFO, never taking a terminal, never leaking into a child.
@@ -96,7 +97,11 @@ pub fn open_in_root(
                 return Some(Ok(fd));
             }
             Err(Errno::AGAIN) => continue,
-            Err(Errno::NOSYS | Errno::PERM) if OPENAT2.load(Relaxed) != YES => {
+            // Under `O_NOATIME` an `EPERM` may be the flag's: the caller
+            // retries without it, and that call decides.
+            Err(Errno::NOSYS | Errno::PERM)
+                if OPENAT2.load(Relaxed) != YES && !flags.contains(OFlags::NOATIME) =>
+            {
                 OPENAT2.store(NO, Relaxed);
                 return None;
             }
@@ -104,6 +109,42 @@ pub fn open_in_root(
         }
     }
     Some(Err(Errno::AGAIN.into()))
+}
+
+/// Whether opens ask for `O_NOATIME`: yes until the kernel refuses it once
+/// (`EPERM`: the caller neither owns the file nor has `CAP_FOWNER`).
+static NOATIME: AtomicBool = AtomicBool::new(true);
+
+/// Whether opens still ask for `O_NOATIME`.
+pub fn noatime() -> bool {
+    NOATIME.load(Relaxed)
+}
+
+/// The kernel refused `O_NOATIME`: opens go without it from now on.
+pub fn drop_noatime() {
+    NOATIME.store(false, Relaxed);
+}
+
+/// `openat(dir, name, flags | O_NOATIME)`, the walk's open of every file
+/// and directory: reading a file or listing a directory updates its access
+/// time under the usual `relatime` mount option (the first read after a
+/// change), and a read-only inventory should leave even that alone: it
+/// also saves writing back the inodes of a whole tree on its first scan.
+/// The kernel allows `O_NOATIME` only to the file's owner or a process
+/// with `CAP_FOWNER` (root); on its first refusal the flag is dropped for
+/// the rest of the process and the open retried without it.
+pub fn openat_noatime(
+    dir: BorrowedFd<'_>,
+    name: &CStr,
+    flags: OFlags,
+) -> rustix::io::Result<OwnedFd> {
+    if NOATIME.load(Relaxed) {
+        match rustix::fs::openat(dir, name, flags | OFlags::NOATIME, Mode::empty()) {
+            Err(Errno::PERM) => drop_noatime(),
+            r => return r,
+        }
+    }
+    rustix::fs::openat(dir, name, flags, Mode::empty())
 }
 
 /// Raises the soft limit of open descriptors to the hard limit, once: the

@@ -215,12 +215,33 @@ impl RootFs {
     /// descriptor walk of [`RootFs::resolve`] where the kernel has none, or
     /// when a case-insensitive root needs another spelling). `flags`: one
     /// of [`fd::READ`], [`fd::DIR`], [`fd::PATH`].
+    ///
+    /// A file or directory opened to be read is opened with `O_NOATIME`
+    /// while the kernel allows it ([`fd::openat_noatime`]); an I/O error
+    /// under the flag is tried once more without it, and drops it for the
+    /// process when that succeeds.
     pub fn open(
         &self,
         image_path: impl AsRef<Path>,
         flags: OFlags,
     ) -> Result<OwnedFd, ResolveError> {
         let path = image_path.as_ref();
+        if fd::noatime() && !flags.contains(OFlags::PATH) {
+            match self.open_with(path, flags | OFlags::NOATIME) {
+                Err(ResolveError::Io(_)) => {
+                    let r = self.open_with(path, flags);
+                    if r.is_ok() {
+                        fd::drop_noatime();
+                    }
+                    return r;
+                }
+                r => return r,
+            }
+        }
+        self.open_with(path, flags)
+    }
+
+    fn open_with(&self, path: &Path, flags: OFlags) -> Result<OwnedFd, ResolveError> {
         let root = self.root_fd()?;
         match fd::open_in_root(root, path, flags) {
             Some(Ok(fd)) => return Ok(fd),

@@ -322,7 +322,7 @@ where
     F: Fn(Candidate) + Sync,
 {
     let flags = fd::DIR | OFlags::NOFOLLOW;
-    let opened = rustix::fs::openat(&*dir.parent, &dir.name, flags, rustix::fs::Mode::empty());
+    let opened = fd::openat_noatime(dir.parent.as_fd(), &dir.name, flags);
     drop(dir.parent);
     let rel = dir.rel;
     let fd = match opened {
@@ -496,12 +496,7 @@ fn handle_file<'s, F>(
         return;
     }
     tally.sniffed += 1;
-    let file = match rustix::fs::openat(
-        dir,
-        name,
-        READ | OFlags::NOFOLLOW,
-        rustix::fs::Mode::empty(),
-    ) {
+    let file = match fd::openat_noatime(dir, name, READ | OFlags::NOFOLLOW) {
         Ok(fd) => File::from(fd),
         // A file that can't be opened is an error where its mode or name
         // says binary; any other unreadable file is passed over quietly, as

@@ -300,3 +300,70 @@ fn mz_files_without_a_pe_header_are_counted_not_errors() {
     assert_eq!(stats["binaries_parsed"], 1);
     assert_eq!(stats["not_binaries"], 3);
 }
+
+/// Sets a path's access time to 2020 and its modification time to 2021:
+/// under `relatime` the next read of it updates the access time.
+fn age(path: &Path) {
+    use rustix::fs::{AtFlags, CWD, Timespec, Timestamps, utimensat};
+    let at = |secs| Timespec {
+        tv_sec: secs,
+        tv_nsec: 0,
+    };
+    let times = Timestamps {
+        last_access: at(1_577_836_800),
+        last_modification: at(1_609_459_200),
+    };
+    utimensat(CWD, path, &times, AtFlags::empty()).unwrap();
+}
+
+fn atime(path: &Path) -> i64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).unwrap().atime()
+}
+
+#[test]
+fn the_walk_leaves_access_times_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let data = root.join("opt/data");
+    write(&data.join("blob.bin"), &[7u8; 4096], 0o644);
+    write(&data.join("tool"), &elf(&[9; 20], None), 0o755);
+    let os_release = root.join("etc/os-release");
+    write(&os_release, b"ID=debian\nVERSION_ID=\"12\"\n", 0o644);
+    // The premise, so that this test can fail: on this file system a read
+    // of an aged file updates its access time.
+    age(&data.join("blob.bin"));
+    std::fs::read(data.join("blob.bin")).unwrap();
+    if atime(&data.join("blob.bin")) == 1_577_836_800 {
+        eprintln!("skipped: this file system does not update access times (noatime)");
+        return;
+    }
+    let aged = [
+        &data,
+        &data.join("blob.bin"),
+        &data.join("tool"),
+        &os_release,
+    ];
+    for p in aged {
+        age(p);
+    }
+    let r = scan_json(&[root]);
+    assert_eq!(binary_paths(&r), ["opt/data/tool"]);
+    assert_eq!(r["images"][0]["os"]["id"], "debian");
+    // Opened with O_NOATIME (the tests run as the files' owner): the
+    // directory listed, the file sniffed, the binary read whole and the
+    // file a collector read keep their access times; the same where the
+    // kernel's `openat2` is not used.
+    for p in aged {
+        assert_eq!(atime(p), 1_577_836_800, "{}", p.display());
+    }
+    sovscan()
+        .env("SOVSCAN_NO_OPENAT2", "1")
+        .args(["scan", "-q", "-f", "json"])
+        .arg(root)
+        .assert()
+        .success();
+    for p in aged {
+        assert_eq!(atime(p), 1_577_836_800, "fallback: {}", p.display());
+    }
+}
