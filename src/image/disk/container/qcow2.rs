@@ -274,7 +274,7 @@ impl Mapped for Qcow2 {
             // count of additional 512-byte sectors.
             let shift = 62 - (self.cluster_bits - 8);
             let host = entry & ((1u64 << shift) - 1);
-            let sectors = ((entry & !COMPRESSED) >> shift) + 1;
+            let sectors = ((entry & (COMPRESSED - 1)) >> shift) + 1;
             let len = (sectors * 512 - (host & 511)).min(self.cluster() + 1024);
             let file_size = self.meta.file().size();
             if host >= file_size {
