@@ -182,6 +182,7 @@ fn a_read_touches_only_the_metadata_and_the_data_it_needs() {
             opened_with < 300 * 1024,
             "{name}: opening read {opened_with} bytes"
         );
+        eprintln!("{name}: open {opened_with} B, one 4 KiB read {one_read} B of the file");
     }
 }
 

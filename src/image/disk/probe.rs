@@ -185,6 +185,15 @@ mod tests {
     }
 
     #[test]
+    fn exfat_is_not_taken_for_fat() {
+        let mut x = vec![0u8; 4096];
+        x[..3].copy_from_slice(&[0xEB, 0x76, 0x90]);
+        x[3..11].copy_from_slice(b"EXFAT   ");
+        x[510..512].copy_from_slice(&[0x55, 0xAA]);
+        assert_eq!(probe(&x), Content::FileSystem(FsKind::ExFat));
+    }
+
+    #[test]
     fn xfs_and_btrfs_magics() {
         let mut x = vec![0u8; 4096];
         x[..4].copy_from_slice(b"XFSB");
