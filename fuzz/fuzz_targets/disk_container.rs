@@ -13,7 +13,10 @@ fn main() {
     sovscan_fuzz::abort_on_unisolated_panics();
     afl::fuzz_nohook!(|data: &[u8]| {
         let parent: Arc<dyn ReadAt> = Arc::new(vec![0x5a_u8; 64 * 1024]);
-        let opts = Options { parent: Some(parent), dir: None };
+        let opts = Options {
+            parent: Some(parent),
+            dir: None,
+        };
         let Ok(opened) = open_source(Arc::new(SparseDisk::new(data)), opts) else {
             return;
         };
@@ -24,7 +27,10 @@ fn main() {
         let from_input = data[tail..]
             .chunks_exact(8)
             .map(|c| u64::from_le_bytes(c.try_into().unwrap()) % size.max(1));
-        for at in [0, size / 2, size.saturating_sub(1000)].into_iter().chain(from_input) {
+        for at in [0, size / 2, size.saturating_sub(1000)]
+            .into_iter()
+            .chain(from_input)
+        {
             let _ = disk.read_at(&mut buf, at);
         }
     });

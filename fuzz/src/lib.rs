@@ -110,7 +110,10 @@ pub struct SparseDisk {
 impl SparseDisk {
     pub fn new(data: &[u8]) -> Self {
         let Some(mut rest) = data.strip_prefix(b"SPRS") else {
-            return Self { size: data.len() as u64, runs: vec![(0, data.to_vec())] };
+            return Self {
+                size: data.len() as u64,
+                runs: vec![(0, data.to_vec())],
+            };
         };
         let mut take = |n: usize| -> Option<&[u8]> {
             let (head, tail) = rest.split_at_checked(n)?;
@@ -118,7 +121,9 @@ impl SparseDisk {
             Some(head)
         };
         // At most 1 TiB: offsets are not checked against anything else.
-        let size = take(8).map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap())).min(1 << 40);
+        let size = take(8)
+            .map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap()))
+            .min(1 << 40);
         let mut runs = Vec::new();
         while let (Some(o), Some(l)) = (take(8), take(4)) {
             let offset = u64::from_le_bytes(o.try_into().unwrap());
@@ -135,7 +140,9 @@ impl sovscan::image::disk::ReadAt for SparseDisk {
         if offset >= self.size {
             return Ok(0);
         }
-        let n = buf.len().min((self.size - offset).min(usize::MAX as u64) as usize);
+        let n = buf
+            .len()
+            .min((self.size - offset).min(usize::MAX as u64) as usize);
         let out = &mut buf[..n];
         out.fill(0);
         let end = offset + n as u64;

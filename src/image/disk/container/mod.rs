@@ -275,3 +275,33 @@ pub(crate) fn inflate(input: &[u8], cap: usize, zlib: bool) -> Result<Vec<u8>, S
         Err(e) => Err(format!("bad deflate data: {e}")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A header of random values behind each magic: opening and reading
+        /// give errors, never a panic or a runaway allocation (the AFL
+        /// targets `disk_container` and `disk_partition` go further).
+        #[test]
+        fn random_headers_never_panic(
+            magic in 0usize..4,
+            body in proptest::collection::vec(any::<u8>(), 0..8192),
+            offsets in proptest::collection::vec(any::<u64>(), 1..8),
+        ) {
+            let magics: [&[u8]; 4] = [qcow2::MAGIC, vhdx::MAGIC, vmdk::SPARSE_MAGIC, b"# Disk DescriptorFile\nRW 8 FLAT \"x\" 0\n"];
+            let mut data = magics[magic].to_vec();
+            data.extend(&body);
+            if let Ok(opened) = open_source(Arc::new(data), Options::default()) {
+                let size = opened.disk.size();
+                let mut buf = vec![0u8; 70_000];
+                for o in offsets {
+                    let _ = opened.disk.read_at(&mut buf, o % size.max(1));
+                }
+                let _ = super::super::partition::read(opened.disk);
+            }
+        }
+    }
+}
