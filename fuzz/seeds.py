@@ -83,6 +83,87 @@ def embedded_seeds():
             zlib.compress(audit, 9)]
 
 
+def sparse(data):
+    """A disk image in the SPRS form of fuzz/src/lib.rs (SparseDisk): the
+    size, then each run of non-zero 512-byte sectors with its offset."""
+    out = [b"SPRS", struct.pack("<Q", len(data))]
+    at = 0
+    while at < len(data):
+        if not any(data[at:at + 512]):
+            at += 512
+            continue
+        start = at
+        while at < len(data) and any(data[at:at + 512]):
+            at += 512
+        run = data[start:at]
+        out += [struct.pack("<QI", start, len(run)), run]
+    return b"".join(out)
+
+
+def tool(name):
+    for d in os.environ.get("PATH", "").split(os.pathsep) + ["/usr/sbin", "/sbin"]:
+        p = os.path.join(d, name)
+        if os.path.isfile(p) and os.access(p, os.X_OK):
+            return p
+    return None
+
+
+def mbr_seed():
+    """An MBR with a primary and an extended partition holding two logical
+    ones, written here so the partition target has a seed without tools."""
+    d = bytearray(64 * 1024)
+    def entry(base, slot, kind, start, count):
+        struct.pack_into("<B3xB3xII", d, base + 446 + 16 * slot, 0, kind, start, count)
+    entry(0, 0, 0x83, 8, 16)
+    entry(0, 1, 0x05, 32, 64)
+    entry(32 * 512, 0, 0x07, 1, 8)
+    entry(32 * 512, 1, 0x05, 16, 16)
+    entry(48 * 512, 0, 0x0C, 1, 8)
+    for s in (0, 32, 48):
+        d[s * 512 + 510:s * 512 + 512] = b"\x55\xaa"
+    d[8 * 512 + 3:8 * 512 + 11] = b"NTFS    "
+    return bytes(d)
+
+
+def disk_seeds():
+    """Seeds of the disk targets: small images made by qemu-img and sgdisk
+    from a 1 MiB disk (when installed: .ci/run installs them), SPRS-encoded."""
+    import subprocess
+    import tempfile
+    containers, tables = [], [sparse(mbr_seed()), mbr_seed()[:25 * 1024]]
+    raw_disk = bytearray(1024 * 1024)
+    raw_disk[510:512] = b"\x55\xaa"
+    raw_disk[4096:4096 + 3000] = bytes((i * 7 + 3) % 251 for i in range(3000))
+    raw_disk[700000:700100] = b"sovscan" * 14 + b"xx"
+    with tempfile.TemporaryDirectory() as t:
+        raw = os.path.join(t, "disk.raw")
+        with open(raw, "wb") as f:
+            f.write(raw_disk)
+        if tool("sgdisk"):
+            gpt = os.path.join(t, "gpt.img")
+            with open(gpt, "wb") as f:
+                f.truncate(1024 * 1024)
+            subprocess.run([tool("sgdisk"), "-o", "-n1:34:+256K", "-t1:ef00", "-n2:0:+256K", "-t2:0700",
+                            "-n3:0:0", "-t3:8300", gpt], check=True, capture_output=True)
+            tables.append(sparse(open(gpt, "rb").read()))
+        qemu = tool("qemu-img")
+        if qemu:
+            for name, fmt, opts in [("a.qcow2", "qcow2", ["-o", "cluster_size=4096"]),
+                                    ("c.qcow2", "qcow2", ["-c", "-o", "cluster_size=4096,compat=0.10"]),
+                                    ("a.vhdx", "vhdx", ["-o", "subformat=dynamic,block_size=1M"]),
+                                    ("a.vmdk", "vmdk", ["-o", "subformat=monolithicSparse"]),
+                                    ("s.vmdk", "vmdk", ["-o", "subformat=streamOptimized"])]:
+                out = os.path.join(t, name)
+                subprocess.run([qemu, "convert", "-q", "-f", "raw", "-O", fmt] + opts + [raw, out],
+                               check=True, capture_output=True)
+                containers.append(sparse(open(out, "rb").read()))
+        else:
+            print("seeds.py: qemu-img is missing (qemu-utils): container seeds are raw only",
+                  file=sys.stderr)
+    containers.append(bytes(raw_disk[:4096 + 3000]))
+    return containers, tables
+
+
 def pure_seeds():
     by_magic = {"elf": [], "pe": [], "macho": [], "regf": [], "plist": [],
                 "cms": [], "os_release": []}
@@ -105,6 +186,7 @@ def pure_seeds():
     by_magic["rules"] = sorted(rules, key=os.path.getsize)
     by_magic["policy"] = [os.path.join(REPO, "tests/compat/policy.toml")]
     by_magic["embedded"] = embedded_seeds()
+    by_magic["disk_container"], by_magic["disk_partition"] = disk_seeds()
     by_magic["license"] = [b"GPL-2+ with OpenSSL exception, and Expat", b"MIT", b"GPL-2.0-or-later OR (Apache-2.0 AND BSD-3-Clause)",
                            b"LGPLv2+ and (MPL-2.0 or proprietary)", b"(((MIT)))"]
     return by_magic

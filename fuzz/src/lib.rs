@@ -95,3 +95,70 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// A disk image for the disk targets: the input itself, or, when it
+/// starts with `SPRS`, a sparse image written as runs (`SPRS`, the size as
+/// a little-endian u64, then runs of offset u64, length u32 and bytes) so
+/// that a VHDX (whose structures lie a megabyte apart) fits in a seed of a
+/// few kilobytes. What no run covers reads as zeros; nothing the size of
+/// the image is ever allocated.
+pub struct SparseDisk {
+    size: u64,
+    runs: Vec<(u64, Vec<u8>)>,
+}
+
+impl SparseDisk {
+    pub fn new(data: &[u8]) -> Self {
+        let Some(mut rest) = data.strip_prefix(b"SPRS") else {
+            return Self {
+                size: data.len() as u64,
+                runs: vec![(0, data.to_vec())],
+            };
+        };
+        let mut take = |n: usize| -> Option<&[u8]> {
+            let (head, tail) = rest.split_at_checked(n)?;
+            rest = tail;
+            Some(head)
+        };
+        // At most 1 TiB: offsets are not checked against anything else.
+        let size = take(8)
+            .map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap()))
+            .min(1 << 40);
+        let mut runs = Vec::new();
+        while let (Some(o), Some(l)) = (take(8), take(4)) {
+            let offset = u64::from_le_bytes(o.try_into().unwrap());
+            let len = u32::from_le_bytes(l.try_into().unwrap()) as usize;
+            let Some(bytes) = take(len) else { break };
+            runs.push((offset, bytes.to_vec()));
+        }
+        Self { size, runs }
+    }
+}
+
+impl sovscan::image::disk::ReadAt for SparseDisk {
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+        if offset >= self.size {
+            return Ok(0);
+        }
+        let n = buf
+            .len()
+            .min((self.size - offset).min(usize::MAX as u64) as usize);
+        let out = &mut buf[..n];
+        out.fill(0);
+        let end = offset + n as u64;
+        for (start, bytes) in &self.runs {
+            let stop = start.saturating_add(bytes.len() as u64);
+            if *start < end && stop > offset {
+                let from = offset.max(*start);
+                let to = end.min(stop);
+                out[(from - offset) as usize..(to - offset) as usize]
+                    .copy_from_slice(&bytes[(from - start) as usize..(to - start) as usize]);
+            }
+        }
+        Ok(n)
+    }
+
+    fn size(&self) -> u64 {
+        self.size
+    }
+}

@@ -29,6 +29,11 @@ mod council;
 mod coverage;
 /// Root detection by marker files.
 mod detect;
+/// Disk containers (raw, qcow2, VHDX, VMDK) and partition tables (GPT,
+/// MBR) on images built with qemu-img, sgdisk, sfdisk and mkfs.
+mod disk;
+/// Helpers building those images with Debian's tools.
+mod disk_support;
 /// Attribution by each file's own evidence: hard links, and directory
 /// groups decided by their files' verified signatures.
 mod evidence;

@@ -7,8 +7,18 @@
 //! around a seek position, and nothing is read that a layer above did not
 //! ask for (the scan stays lazy on a 60 GB image).
 
+pub mod container;
+mod counting;
+mod error;
+pub mod guid;
+pub mod partition;
+pub mod probe;
+
 use std::io::{self, Read, Seek, SeekFrom};
 use std::sync::Arc;
+
+pub use counting::CountingReader;
+pub use error::DiskError;
 
 /// A byte source read at offsets: a host file, a container's virtual
 /// disk, a partition of it.
