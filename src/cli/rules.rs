@@ -16,6 +16,11 @@ pub fn check(paths: &[PathBuf], no_default: bool, all: bool) -> Result<ExitCode,
         rules: paths.to_vec(),
         no_default_rules: no_default,
     })?;
+    // The embedded database alone compiles its patterns on first use:
+    // validating it whole compiles them all.
+    db.matcher
+        .compile()
+        .map_err(|d| Error::Diagnostics(vec![d]))?;
     let embedded: Vec<String> = rules::embedded_sources()
         .into_iter()
         .map(|s| s.name)
