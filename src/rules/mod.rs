@@ -554,6 +554,21 @@ bundle_ids = ["de.acme.*"]
         lazy.matcher.compile().unwrap();
         assert_eq!(lazy.vendors.len(), checked.vendors.len());
         assert_eq!(lazy.products.len(), checked.products.len());
+        // Sets compiled on first use match as sets compiled at load.
+        let fresh = RuleDb::embedded().unwrap();
+        let facts = Facts {
+            names: vec![("package name", "firefox-esr")],
+            suppliers: vec![(
+                "maintainer",
+                "Debian Mozilla Team <team@tracker.debian.org>",
+            )],
+            binaries: vec!["chrome.exe"],
+            signers: vec![("Microsoft Corporation", true)],
+            ..Default::default()
+        };
+        let hits = fresh.matcher.matches(&facts);
+        assert!(hits.len() >= 3, "{hits:?}");
+        assert_eq!(hits, checked.matcher.matches(&facts));
     }
 
     #[test]
