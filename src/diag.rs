@@ -272,7 +272,9 @@ impl std::error::Error for Diagnostic {}
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
+    // Bytes, not chars: `\n` is never part of a longer UTF-8 sequence, and
+    // a byte count vectorises (this runs for every rule entry's `at`).
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, col)
 }

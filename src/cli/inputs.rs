@@ -17,6 +17,10 @@ use std::path::{Path, PathBuf};
 /// Loads the embedded database and the `--rules` layers. Every error of
 /// every file is collected; the first few are shown.
 pub fn load_rules(args: &RuleArgs) -> Result<RuleDb, Error> {
+    if args.rules.is_empty() && !args.no_default_rules {
+        // Its patterns compile on first use (`rules/matcher.rs`).
+        return RuleDb::embedded().map_err(Error::Diagnostics);
+    }
     let mut layers = Vec::new();
     if !args.no_default_rules {
         layers.push(rules::embedded_sources());

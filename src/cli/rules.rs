@@ -12,10 +12,16 @@ use std::process::ExitCode;
 /// Validates rule files layered on the embedded database (or alone). With
 /// PATH, only the warnings about PATH's files are shown, unless `all`.
 pub fn check(paths: &[PathBuf], no_default: bool, all: bool) -> Result<ExitCode, Error> {
-    let db = load_rules(&RuleArgs {
-        rules: paths.to_vec(),
-        no_default_rules: no_default,
-    })?;
+    let db = if paths.is_empty() && !no_default {
+        // Checked whole, as `--rules` files are (every glob parsed, every
+        // set compiled); a scan compiles the embedded sets on first use.
+        rules::load(vec![rules::embedded_sources()]).map_err(Error::Diagnostics)?
+    } else {
+        load_rules(&RuleArgs {
+            rules: paths.to_vec(),
+            no_default_rules: no_default,
+        })?
+    };
     let embedded: Vec<String> = rules::embedded_sources()
         .into_iter()
         .map(|s| s.name)

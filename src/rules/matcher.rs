@@ -2,6 +2,13 @@
 //! `GlobSet` per field, so matching a component costs one automaton pass per
 //! fact, not a loop over rules. Domains are a hash lookup per suffix.
 //!
+//! Each glob is parsed (and so checked) when the rules load, but a field's
+//! `GlobSet` is compiled on its first use: compiling all of them is most of
+//! the start-up cost (issue 15), and a scan that never matches a field (an
+//! empty directory, a macOS image without packages) never pays for it.
+//! [`Matcher::compile`] compiles every field at once, for loads that must
+//! report a set that cannot compile (`--rules`, `sovscan rules check`).
+//!
 //! Precedence (documented in `docs/rules.md`): a hit's confidence first
 //! (package name and metadata: high; supplier string and domain: medium;
 //! binary file name: low), then product rules before vendor rules, then the
@@ -9,11 +16,12 @@
 //! order is total, so the result never depends on scheduling.
 
 use super::schema::PatternsDef;
-use crate::diag::Code;
+use crate::diag::{Code, Diagnostic};
 use crate::model::risk::Confidence;
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::OnceLock;
 use toml::Spanned;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -82,18 +90,36 @@ pub struct Matcher {
     team_ids: HashMap<String, Vec<Pat>>,
 }
 
+/// One field's patterns, and their set once compiled.
 #[derive(Debug, Default)]
 struct Field {
-    set: GlobSet,
+    set: OnceLock<Result<GlobSet, globset::Error>>,
     pats: Vec<Pat>,
 }
 
 impl Field {
+    fn compiled(&self) -> &Result<GlobSet, globset::Error> {
+        self.set.get_or_init(|| {
+            let mut b = GlobSetBuilder::new();
+            for p in &self.pats {
+                b.add(parse_glob(&p.pattern)?);
+            }
+            b.build()
+        })
+    }
+
     fn hits(&self, field: &str, value: &str, conf: Confidence, out: &mut Vec<Hit>) {
         if self.pats.is_empty() {
             return;
         }
-        for i in self.set.matches(value) {
+        // A set that cannot compile only reaches here from the embedded
+        // database, which a test compiles whole (`rules::tests`); every
+        // other load compiled it already and refused it with `R`-codes.
+        let set = match self.compiled() {
+            Ok(set) => set,
+            Err(e) => panic!("the rule patterns do not compile: {e}"),
+        };
+        for i in set.matches(value) {
             let p = &self.pats[i];
             out.push(Hit {
                 target: p.target,
@@ -109,6 +135,31 @@ impl Field {
 }
 
 impl Matcher {
+    /// Compiles every field's set now, as a load of rule files people
+    /// write must, to report a set that cannot compile where it loads.
+    /// A set that cannot compile (only a regex past its size bound) is
+    /// `R028`, naming no file: the set is made of all of them.
+    pub fn compile(&self) -> Result<(), Diagnostic> {
+        for f in [
+            &self.packages,
+            &self.suppliers,
+            &self.binaries,
+            &self.metadata,
+            &self.signers,
+            &self.bundle_ids,
+        ] {
+            if let Err(e) = f.compiled() {
+                let msg = format!("cannot compile patterns: {e}");
+                return Err(Diagnostic::whole_file(
+                    "(rules)",
+                    Code::PatternsUncompiled,
+                    msg,
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Every hit for the facts, best first.
     pub fn matches(&self, facts: &Facts) -> Vec<Hit> {
         let mut out = Vec::new();
@@ -217,20 +268,25 @@ fn kind_rank(h: &Hit) -> u8 {
 
 /// Collects patterns during validation.
 pub(super) struct Builder {
-    packages: (GlobSetBuilder, Vec<Pat>),
-    suppliers: (GlobSetBuilder, Vec<Pat>),
-    binaries: (GlobSetBuilder, Vec<Pat>),
-    metadata: (GlobSetBuilder, Vec<Pat>),
-    signers: (GlobSetBuilder, Vec<Pat>),
-    bundle_ids: (GlobSetBuilder, Vec<Pat>),
+    packages: Vec<Pat>,
+    suppliers: Vec<Pat>,
+    binaries: Vec<Pat>,
+    metadata: Vec<Pat>,
+    signers: Vec<Pat>,
+    bundle_ids: Vec<Pat>,
     domains: HashMap<String, Vec<Pat>>,
     team_ids: HashMap<String, Vec<Pat>>,
     order: u32,
+    /// Whether each glob is parsed now, to report a bad one where it is
+    /// written; else it is parsed when its field compiles.
+    check: bool,
 }
 
-impl Default for Builder {
-    fn default() -> Self {
-        let slot = || (GlobSetBuilder::new(), Vec::new());
+impl Builder {
+    /// `check`: parse every glob now (see [`Builder::check`]); the
+    /// embedded database is parsed whole by a test instead.
+    pub(super) fn new(check: bool) -> Self {
+        let slot = Vec::new;
         Self {
             packages: slot(),
             suppliers: slot(),
@@ -241,6 +297,7 @@ impl Default for Builder {
             domains: HashMap::new(),
             team_ids: HashMap::new(),
             order: 0,
+            check,
         }
     }
 }
@@ -274,9 +331,11 @@ impl Builder {
         name: &str,
     ) {
         let esc = globset::escape(name);
+        let check = self.check;
         for form in [esc.clone(), format!("{esc} <*")] {
             let spanned = Spanned::new(0..0, form.clone());
             glob(
+                check,
                 &mut self.suppliers,
                 report,
                 file,
@@ -298,6 +357,7 @@ impl Builder {
     ) {
         let order = self.order;
         self.order += 1;
+        let check = self.check;
         for (slot, globs) in [
             (&mut self.packages, &p.packages),
             (&mut self.suppliers, &p.suppliers),
@@ -307,7 +367,7 @@ impl Builder {
             (&mut self.bundle_ids, &p.bundle_ids),
         ] {
             for g in globs {
-                glob(slot, report, file, target, order, g, g.get_ref());
+                glob(check, slot, report, file, target, order, g, g.get_ref());
             }
         }
         // A vendor's legal names identify it in supplier fields verbatim
@@ -316,6 +376,7 @@ impl Builder {
             let esc = globset::escape(name);
             let exact_name = Spanned::new(0..0, esc.clone());
             glob(
+                check,
                 &mut self.signers,
                 report,
                 file,
@@ -379,28 +440,43 @@ impl Builder {
         }
     }
 
-    pub(super) fn build(self) -> Result<Matcher, globset::Error> {
-        fn field(b: (GlobSetBuilder, Vec<Pat>)) -> Result<Field, globset::Error> {
-            Ok(Field {
-                set: b.0.build()?,
-                pats: b.1,
-            })
+    /// The matcher, its sets not compiled yet ([`Matcher::compile`]).
+    pub(super) fn build(self) -> Matcher {
+        fn field(pats: Vec<Pat>) -> Field {
+            Field {
+                set: OnceLock::new(),
+                pats,
+            }
         }
-        Ok(Matcher {
-            packages: field(self.packages)?,
-            suppliers: field(self.suppliers)?,
-            binaries: field(self.binaries)?,
-            metadata: field(self.metadata)?,
-            signers: field(self.signers)?,
-            bundle_ids: field(self.bundle_ids)?,
+        Matcher {
+            packages: field(self.packages),
+            suppliers: field(self.suppliers),
+            binaries: field(self.binaries),
+            metadata: field(self.metadata),
+            signers: field(self.signers),
+            bundle_ids: field(self.bundle_ids),
             domains: self.domains,
             team_ids: self.team_ids,
-        })
+        }
     }
 }
 
+/// A rule glob as every field compiles it: case-insensitive, `*` crossing
+/// `/`, `\` escaping.
+fn parse_glob(pattern: &str) -> Result<Glob, globset::Error> {
+    GlobBuilder::new(pattern)
+        .case_insensitive(true)
+        .literal_separator(false)
+        .backslash_escape(true)
+        .build()
+}
+
+/// Adds one pattern to a field; with `check`, a glob that does not parse
+/// is reported instead.
+#[allow(clippy::too_many_arguments)]
 fn glob(
-    slot: &mut (GlobSetBuilder, Vec<Pat>),
+    check: bool,
+    slot: &mut Vec<Pat>,
     report: &mut Report,
     file: usize,
     target: Target,
@@ -412,31 +488,20 @@ fn glob(
         report(file, at.span(), Code::EmptyPattern, "empty pattern".into());
         return;
     }
-    match GlobBuilder::new(pattern)
-        .case_insensitive(true)
-        .literal_separator(false)
-        .backslash_escape(true)
-        .build()
-    {
-        Ok(g) => {
-            slot.0.add(g);
-            slot.1.push(Pat {
-                target,
-                pattern: pattern.to_owned(),
-                specificity: pattern
-                    .chars()
-                    .filter(|c| !matches!(c, '*' | '?' | '[' | ']' | '{' | '}'))
-                    .count() as u32,
-                order,
-            });
-        }
-        Err(e) => report(
-            file,
-            at.span(),
-            Code::InvalidGlob,
-            format!("invalid pattern `{pattern}`: {}", e.kind()),
-        ),
+    if check && let Err(e) = parse_glob(pattern) {
+        let msg = format!("invalid pattern `{pattern}`: {}", e.kind());
+        report(file, at.span(), Code::InvalidGlob, msg);
+        return;
     }
+    slot.push(Pat {
+        target,
+        pattern: pattern.to_owned(),
+        specificity: pattern
+            .chars()
+            .filter(|c| !matches!(c, '*' | '?' | '[' | ']' | '{' | '}'))
+            .count() as u32,
+        order,
+    });
 }
 
 /// The domain of each e-mail address in a supplier string

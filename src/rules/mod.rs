@@ -206,9 +206,11 @@ pub struct RuleDb {
 }
 
 impl RuleDb {
-    /// The database built into the binary.
+    /// The database built into the binary, its patterns compiled on first
+    /// use (`matcher.rs`): a test (`the_embedded_patterns_compile`) compiles
+    /// them all, so no scan can meet a set that does not.
     pub fn embedded() -> Result<Self, Vec<Diagnostic>> {
-        load(vec![embedded_sources()])
+        load::load_as(vec![embedded_sources()], false)
     }
 
     pub fn vendor(&self, id: &str) -> Option<&Vendor> {
@@ -539,6 +541,34 @@ bundle_ids = ["de.acme.*"]
             }),
             None
         );
+    }
+
+    /// The embedded database loads without its nesting check and glob
+    /// parsing, and its sets compile on first use; this is what
+    /// guarantees they can: loaded as `--rules` files are, it is clean.
+    #[test]
+    fn the_embedded_patterns_compile() {
+        let checked = load(vec![embedded_sources()]).unwrap();
+        checked.matcher.compile().unwrap();
+        let lazy = RuleDb::embedded().unwrap();
+        lazy.matcher.compile().unwrap();
+        assert_eq!(lazy.vendors.len(), checked.vendors.len());
+        assert_eq!(lazy.products.len(), checked.products.len());
+        // Sets compiled on first use match as sets compiled at load.
+        let fresh = RuleDb::embedded().unwrap();
+        let facts = Facts {
+            names: vec![("package name", "firefox-esr")],
+            suppliers: vec![(
+                "maintainer",
+                "Debian Mozilla Team <team@tracker.debian.org>",
+            )],
+            binaries: vec!["chrome.exe"],
+            signers: vec![("Microsoft Corporation", true)],
+            ..Default::default()
+        };
+        let hits = fresh.matcher.matches(&facts);
+        assert!(hits.len() >= 3, "{hits:?}");
+        assert_eq!(hits, checked.matcher.matches(&facts));
     }
 
     #[test]

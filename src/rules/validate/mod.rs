@@ -28,8 +28,9 @@ use toml::value::Datetime;
 
 /// Checks every table and, when the database, the patterns and the model
 /// are there at all, builds the database. The caller decides by the
-/// diagnostics in `ctx` whether it may be used.
-pub(super) fn validate(ctx: &mut Ctx, t: Tables) -> Option<RuleDb> {
+/// diagnostics in `ctx` whether it may be used. `compile`: whether the
+/// patterns are compiled now ([`parties::patterns`]).
+pub(super) fn validate(ctx: &mut Ctx, t: Tables, compile: bool) -> Option<RuleDb> {
     let meta = database(ctx, &t)?;
     let (licenses, license_index) = reference::licenses(&t.licenses);
     let categories = reference::categories(&t.categories);
@@ -38,7 +39,7 @@ pub(super) fn validate(ctx: &mut Ctx, t: Tables) -> Option<RuleDb> {
     let mut vendors = parties::vendors(ctx, &t);
     parties::control_chains(ctx, &t.vendors, &mut vendors);
     let products = parties::products(ctx, &t, &license_index);
-    let matcher = parties::patterns(ctx, &t)?;
+    let matcher = parties::patterns(ctx, &t, compile)?;
     let model = model::model(ctx, &t)?;
     let alternative_gaps = alternatives::gaps(
         ctx,

@@ -2,7 +2,7 @@
 //! and the patterns that recognise both in an image.
 
 use super::{country_code, date, warning_laws};
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Code;
 use crate::model::plan::Effort;
 use crate::rules::layers::{At, Ctx, Table, Tables};
 use crate::rules::matcher::{self, Matcher};
@@ -268,10 +268,13 @@ fn migration(ctx: &mut Ctx, file: usize, m: &Spanned<MigrationDef>) -> Migration
     }
 }
 
-/// Every vendor's and product's patterns, compiled into one matcher; a bad
-/// glob, domain or Team ID is an error where it is written.
-pub(super) fn patterns(ctx: &mut Ctx, t: &Tables) -> Option<Matcher> {
-    let mut builder = matcher::Builder::default();
+/// Every vendor's and product's patterns, into one matcher; a bad glob,
+/// domain or Team ID is an error where it is written. With `compile`, the
+/// globs are parsed and the matcher's sets compiled now, and a set that
+/// cannot compile is an error; without (the embedded database, which a
+/// test loads with `compile`), each set compiles on its first use.
+pub(super) fn patterns(ctx: &mut Ctx, t: &Tables, compile: bool) -> Option<Matcher> {
+    let mut builder = matcher::Builder::new(compile);
     let mut report =
         |file: usize, span: Range<usize>, code: Code, msg: String| ctx.err(file, span, code, msg);
     for (i, a) in t.vendors.items.iter().enumerate() {
@@ -286,13 +289,10 @@ pub(super) fn patterns(ctx: &mut Ctx, t: &Tables) -> Option<Matcher> {
         let target = Target::Product(i as u32);
         builder.add(&mut report, a.file, target, &a.def.get_ref().patterns, &[]);
     }
-    match builder.build() {
-        Ok(m) => Some(m),
-        Err(e) => {
-            let msg = format!("cannot compile patterns: {e}");
-            let d = Diagnostic::whole_file("(rules)", Code::PatternsUncompiled, msg);
-            ctx.errors.push(d);
-            None
-        }
+    let m = builder.build();
+    if compile && let Err(d) = m.compile() {
+        ctx.errors.push(d);
+        return None;
     }
+    Some(m)
 }
