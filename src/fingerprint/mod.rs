@@ -19,6 +19,7 @@ pub mod elf;
 mod elf_parts;
 pub mod embedded;
 pub mod macho;
+mod macho_parts;
 pub mod pe;
 mod pe_version;
 
@@ -225,10 +226,12 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
     // Read into a buffer with bounded `pread`s, never mapped: a file cut
     // short while a mapping of it is read raises SIGBUS, which kills the
     // whole scan; here it is a short read, and an error entry for the file.
-    // ELF: only the parts that are parsed (`elf_parts`).
+    // ELF and Mach-O: only the parts that are parsed (`elf_parts`,
+    // `macho_parts`).
     let data = match format {
         Format::Elf => elf_parts::read(file, opened),
-        _ => read_whole(file, opened),
+        Format::Macho => macho_parts::read(file, opened),
+        Format::Pe => read_whole(file, opened),
     };
     let data = match data {
         Ok(d) => d,
