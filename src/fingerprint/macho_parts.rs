@@ -61,13 +61,9 @@ fn read_from(
     first: u64,
 ) -> Result<Vec<u8>, WholeReadError> {
     let len = opened.len();
-    if len < whole_below {
+    let Some(mut buf) = super::part_buffer(opened, whole_below)? else {
         return super::read_whole(file, opened);
-    }
-    let want = usize::try_from(len).map_err(|_| WholeReadError::TooLarge(len))?;
-    // Zeroed memory comes from the allocator already zeroed (calloc), and a
-    // large block is mapped: pages no part lands in stay untouched.
-    let mut buf = vec![0u8; want];
+    };
     let read =
         |buf: &mut Vec<u8>, (at, size): (u64, u64)| super::read_range(file, buf, at, size, len);
     read(&mut buf, (0, first))?;
@@ -193,32 +189,9 @@ fn slice_parts(m: &MachO, base: u64, out: &mut Vec<(u64, u64)>) {
 mod tests {
     use super::*;
     use crate::fingerprint::embedded::writer;
-    use crate::model::binary::{Binary, Format};
+    use crate::fingerprint::part_tests::{fixtures, parsed};
+    use crate::model::binary::Format;
     use std::path::{Path, PathBuf};
-
-    fn macho_files(dir: &Path, out: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap().flatten() {
-            let t = e.file_type().unwrap();
-            if t.is_dir() {
-                macho_files(&e.path(), out);
-            } else if t.is_file() {
-                let head = std::fs::read(e.path()).unwrap_or_default();
-                if matches!(
-                    crate::fingerprint::sniff(&head),
-                    crate::fingerprint::Sniff::Binary(Format::Macho)
-                ) {
-                    out.push(e.path());
-                }
-            }
-        }
-    }
-
-    fn parsed(path: &Path, data: &[u8]) -> String {
-        let mut bin = Binary::new(path.display().to_string(), Format::Macho, data.len() as u64);
-        let mut problems = Vec::new();
-        let outcome = super::super::macho::read(data, &mut bin, &mut problems);
-        format!("{outcome:?} {bin:?} {problems:?}")
-    }
 
     /// A universal binary of two thin ones, each at a 4 KiB boundary.
     fn fat(slices: &[(u32, &[u8])]) -> Vec<u8> {
@@ -275,9 +248,7 @@ mod tests {
     /// their parts as from all of it.
     #[test]
     fn parts_parse_as_the_whole_file_does() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let mut files = Vec::new();
-        macho_files(&root, &mut files);
+        let mut files = fixtures(Format::Macho);
         assert!(files.len() >= 10, "{} Mach-O fixtures", files.len());
         let dir = tempfile::tempdir().unwrap();
         let built = built(dir.path());
@@ -294,8 +265,8 @@ mod tests {
                 sparse.push(path.clone());
             }
             assert_eq!(
-                parsed(path, &parts),
-                parsed(path, &whole),
+                parsed(path, Format::Macho, &parts),
+                parsed(path, Format::Macho, &whole),
                 "{}",
                 path.display()
             );
@@ -303,7 +274,7 @@ mod tests {
         // The built files' code is never read, and their build information is.
         for path in &built {
             assert!(sparse.contains(path), "{}", path.display());
-            let text = parsed(path, &std::fs::read(path).unwrap());
+            let text = parsed(path, Format::Macho, &std::fs::read(path).unwrap());
             assert!(text.contains("go1.22.5") && text.contains("tool"), "{text}");
         }
     }
