@@ -307,8 +307,17 @@ fn collect_and_walk(image: &Image, opts: &Options, progress: &Progress) -> Found
     let (mut inventory, mut walked) = rayon::join(
         || collect::run(image),
         || {
-            let walked = walk::walk(&image.fs, &walk_opts, counters, &on_candidate);
+            let mut walked = walk::walk(&image.fs, &walk_opts, counters, &on_candidate);
+            // The walk's counts are taken when it ends: the held files' too.
+            let counts = || {
+                let (b, n) = (&counters.binaries, &counters.not_binaries);
+                (b.load(Relaxed), n.load(Relaxed))
+            };
+            let before = counts();
             deferred.run(&fingerprint_one);
+            let after = counts();
+            walked.stats.binaries_parsed += after.0 - before.0;
+            walked.stats.not_binaries += after.1 - before.1;
             walked
         },
     );
@@ -452,6 +461,26 @@ mod tests {
             file,
             meta,
         }
+    }
+
+    /// A large PE file, fingerprinted after the walk, is in the image's
+    /// binaries and counted in its stats as any other.
+    #[test]
+    fn a_large_pe_file_is_found_and_counted() {
+        use crate::fingerprint::embedded::writer;
+        let dir = tempfile::tempdir().unwrap();
+        let code = vec![0xc3u8; 2 << 20];
+        let pe = writer::pe_with_sections(&[(".text", &code)]);
+        std::fs::write(dir.path().join("big.exe"), &pe).unwrap();
+        std::fs::write(dir.path().join("small.exe"), writer::pe_with_sections(&[])).unwrap();
+        let image = crate::image::Image::open_as(dir.path(), None).unwrap();
+        let progress = crate::progress::Progress::hidden();
+        let found = super::collect_and_walk(&image, &super::Options::default(), &progress);
+        let mut paths: Vec<&str> = found.binaries.iter().map(|b| b.path.as_str()).collect();
+        paths.sort();
+        assert_eq!(paths, ["/big.exe", "/small.exe"]);
+        assert_eq!(found.walked.stats.binaries_parsed, 2);
+        assert_eq!(found.walked.stats.not_binaries, 0);
     }
 
     /// Large PE files wait and then go largest first (one worker here, so
