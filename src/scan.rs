@@ -478,7 +478,7 @@ mod tests {
         let found = super::collect_and_walk(&image, &super::Options::default(), &progress);
         let mut paths: Vec<&str> = found.binaries.iter().map(|b| b.path.as_str()).collect();
         paths.sort();
-        assert_eq!(paths, ["/big.exe", "/small.exe"]);
+        assert_eq!(paths, ["big.exe", "small.exe"]);
         assert_eq!(found.walked.stats.binaries_parsed, 2);
         assert_eq!(found.walked.stats.not_binaries, 0);
     }
