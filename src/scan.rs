@@ -273,24 +273,31 @@ struct Found {
 }
 
 /// Collects the packages and walks the tree at the same time, fingerprinting
-/// candidate binaries as the walk finds them.
+/// candidate binaries as the walk finds them; large PE files wait until the
+/// walk is done and then go largest first ([`Deferred`]).
 fn collect_and_walk(image: &Image, opts: &Options, progress: &Progress) -> Found {
     let counters = progress.counters();
     let found: Mutex<Vec<Binary>> = Mutex::new(Vec::new());
     let problems: Mutex<Vec<Problem>> = Mutex::new(Vec::new());
-    let on_candidate = |c: walk::Candidate| match fingerprint::fingerprint(&c, opts.max_binary_size)
-    {
-        fingerprint::Outcome::NotBinary => {
-            counters.not_binaries.fetch_add(1, Relaxed);
-        }
-        fingerprint::Outcome::Binary(b, p) => {
-            counters.binaries.fetch_add(1, Relaxed);
-            lock(&found).push(*b);
-            if !p.is_empty() {
-                lock(&problems).extend(p);
+    let fingerprint_one =
+        |c: walk::Candidate| match fingerprint::fingerprint(&c, opts.max_binary_size) {
+            fingerprint::Outcome::NotBinary => {
+                counters.not_binaries.fetch_add(1, Relaxed);
             }
+            fingerprint::Outcome::Binary(b, p) => {
+                counters.binaries.fetch_add(1, Relaxed);
+                lock(&found).push(*b);
+                if !p.is_empty() {
+                    lock(&problems).extend(p);
+                }
+            }
+            fingerprint::Outcome::Failed(p) => lock(&problems).push(p),
+        };
+    let deferred = Deferred::default();
+    let on_candidate = |c: walk::Candidate| {
+        if let Some(c) = deferred.offer(c) {
+            fingerprint_one(c);
         }
-        fingerprint::Outcome::Failed(p) => lock(&problems).push(p),
     };
     // Binaries are found by their first bytes, whatever their names.
     let walk_opts = walk::Options {
@@ -299,7 +306,20 @@ fn collect_and_walk(image: &Image, opts: &Options, progress: &Progress) -> Found
     };
     let (mut inventory, mut walked) = rayon::join(
         || collect::run(image),
-        || walk::walk(&image.fs, &walk_opts, counters, &on_candidate),
+        || {
+            let mut walked = walk::walk(&image.fs, &walk_opts, counters, &on_candidate);
+            // The walk's counts are taken when it ends: the held files' too.
+            let counts = || {
+                let (b, n) = (&counters.binaries, &counters.not_binaries);
+                (b.load(Relaxed), n.load(Relaxed))
+            };
+            let before = counts();
+            deferred.run(&fingerprint_one);
+            let after = counts();
+            walked.stats.binaries_parsed += after.0 - before.0;
+            walked.stats.not_binaries += after.1 - before.1;
+            walked
+        },
     );
     // Language packages, from the manifests the walk found by name; after
     // the package databases, so a file a database lists stays its own.
@@ -316,6 +336,69 @@ fn collect_and_walk(image: &Image, opts: &Options, progress: &Progress) -> Found
         walked,
         binaries,
         errors,
+    }
+}
+
+/// Large PE files, held (open) until the walk is done, then fingerprinted
+/// largest first on every worker.
+///
+/// Reading, parsing and above all hashing a PE file for its Authenticode
+/// digest cost in proportion to its size, and the digest is most of the
+/// cpu time of a Windows image. Fingerprinted where the walk finds them, a
+/// 100 MB `node.exe` met last keeps one core busy while the other idles.
+/// Taken in order of size, largest first, from one queue, the workers end
+/// within about the time of the smallest of them of each other (the
+/// longest-processing-time rule). The walk's own work (small files,
+/// directories) and the package collectors fill the cores meanwhile.
+///
+/// Every PE file from [`DEFER_FROM`] bytes is held, not only those with a
+/// certificate table: finding the table would cost a read of the PE
+/// headers per file, and an unsigned file's read and parse also grow with
+/// its size. Memory stays bounded: a held file is its descriptor and its
+/// first bytes, at most [`MAX_DEFERRED`] of them (more are fingerprinted at
+/// once, as before), and only one file per worker is read at a time.
+#[derive(Default)]
+struct Deferred(Mutex<Vec<walk::Candidate>>);
+
+/// PE files of this size and more wait for the end of the walk.
+const DEFER_FROM: u64 = 1 << 20;
+/// At most this many files wait, each with its descriptor open.
+const MAX_DEFERRED: usize = 256;
+
+impl Deferred {
+    /// Holds a large PE file and returns `None`, or gives the candidate
+    /// back to be fingerprinted now.
+    fn offer(&self, c: walk::Candidate) -> Option<walk::Candidate> {
+        let large_pe = c.size >= DEFER_FROM
+            && fingerprint::sniff(&c.head)
+                == fingerprint::Sniff::Binary(crate::model::binary::Format::Pe);
+        if !large_pe {
+            return Some(c);
+        }
+        let mut held = lock(&self.0);
+        if held.len() >= MAX_DEFERRED {
+            return Some(c);
+        }
+        held.push(c);
+        None
+    }
+
+    /// Fingerprints the held files, largest first, on every worker of the
+    /// pool; returns when all are done.
+    fn run(&self, fingerprint_one: &(impl Fn(walk::Candidate) + Sync)) {
+        let mut held = std::mem::take(&mut *lock(&self.0));
+        held.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.rel.cmp(&b.rel)));
+        let queue = Mutex::new(held.into_iter());
+        let next = || lock(&queue).next();
+        rayon::scope(|s| {
+            for _ in 0..rayon::current_num_threads() {
+                s.spawn(|_| {
+                    while let Some(c) = next() {
+                        fingerprint_one(c);
+                    }
+                });
+            }
+        });
     }
 }
 
@@ -351,7 +434,99 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 #[cfg(test)]
 mod tests {
-    use super::unique_ids;
+    use super::{DEFER_FROM, Deferred, MAX_DEFERRED, unique_ids};
+    use crate::walk::Candidate;
+    use std::fs::File;
+    use std::io::Write;
+    use std::os::unix::fs::MetadataExt;
+    use std::path::Path;
+    use std::sync::Mutex;
+
+    /// A sparse file of `size` bytes starting with `head`, as the walk
+    /// hands it over.
+    fn candidate(dir: &Path, name: &str, head: &[u8], size: u64) -> Candidate {
+        let path = dir.join(name);
+        let mut f = File::create(&path).unwrap();
+        f.write_all(head).unwrap();
+        f.set_len(size).unwrap();
+        let file = File::open(&path).unwrap();
+        let meta = file.metadata().unwrap();
+        Candidate {
+            head: head.to_vec(),
+            rel: format!("/{name}"),
+            size,
+            mode: meta.mode(),
+            dev: meta.dev(),
+            ino: meta.ino(),
+            file,
+            meta,
+        }
+    }
+
+    /// A large PE file, fingerprinted after the walk, is in the image's
+    /// binaries and counted in its stats as any other.
+    #[test]
+    fn a_large_pe_file_is_found_and_counted() {
+        use crate::fingerprint::embedded::writer;
+        let dir = tempfile::tempdir().unwrap();
+        let code = vec![0xc3u8; 2 << 20];
+        let pe = writer::pe_with_sections(&[(".text", &code)]);
+        std::fs::write(dir.path().join("big.exe"), &pe).unwrap();
+        std::fs::write(dir.path().join("small.exe"), writer::pe_with_sections(&[])).unwrap();
+        let image = crate::image::Image::open_as(dir.path(), None).unwrap();
+        let progress = crate::progress::Progress::hidden();
+        let found = super::collect_and_walk(&image, &super::Options::default(), &progress);
+        let mut paths: Vec<&str> = found.binaries.iter().map(|b| b.path.as_str()).collect();
+        paths.sort();
+        assert_eq!(paths, ["big.exe", "small.exe"]);
+        assert_eq!(found.walked.stats.binaries_parsed, 2);
+        assert_eq!(found.walked.stats.not_binaries, 0);
+    }
+
+    /// Large PE files wait and then go largest first (one worker here, so
+    /// the order is the queue's); others, and any past the bound, are
+    /// given back at once.
+    #[test]
+    fn large_pe_files_wait_and_go_largest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut pe = b"MZ".to_vec();
+        pe.resize(64, 0);
+        let deferred = Deferred::default();
+        let sizes = [("b.dll", 1), ("a.exe", 3), ("c.exe", 2), ("d.dll", 2)];
+        for (name, mib) in sizes {
+            let c = candidate(dir.path(), name, &pe, mib * DEFER_FROM);
+            assert!(deferred.offer(c).is_none(), "{name}");
+        }
+        let small = candidate(dir.path(), "small.dll", &pe, DEFER_FROM - 1);
+        assert!(deferred.offer(small).is_some());
+        let elf = candidate(
+            dir.path(),
+            "big.so",
+            b"\x7fELF\x02\x01\x01\0",
+            4 * DEFER_FROM,
+        );
+        assert!(deferred.offer(elf).is_some());
+        let order = Mutex::new(Vec::new());
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        pool.install(|| deferred.run(&|c: Candidate| order.lock().unwrap().push(c.rel)));
+        assert_eq!(
+            order.into_inner().unwrap(),
+            ["/a.exe", "/c.exe", "/d.dll", "/b.dll"]
+        );
+        // Emptied by the run; the bound holds descriptors in check.
+        for i in 0..MAX_DEFERRED {
+            let c = candidate(dir.path(), &format!("{i}.dll"), &pe, DEFER_FROM);
+            assert!(deferred.offer(c).is_none());
+        }
+        let over = candidate(dir.path(), "over.dll", &pe, DEFER_FROM);
+        assert_eq!(
+            deferred.offer(over).map(|c| c.rel).as_deref(),
+            Some("/over.dll")
+        );
+    }
 
     #[test]
     fn repeated_ids_are_numbered_in_order() {

@@ -53,13 +53,9 @@ fn read_from(
     first: u64,
 ) -> Result<Vec<u8>, WholeReadError> {
     let len = opened.len();
-    if len < whole_below {
+    let Some(mut buf) = super::part_buffer(opened, whole_below)? else {
         return super::read_whole(file, opened);
-    }
-    let want = usize::try_from(len).map_err(|_| WholeReadError::TooLarge(len))?;
-    // Zeroed memory comes from the allocator already zeroed (calloc), and a
-    // large block is mapped: pages no part lands in stay untouched.
-    let mut buf = vec![0u8; want];
+    };
     super::read_range(file, &mut buf, 0, first, len)?;
     let Some((ctx, tables)) = tables(&buf) else {
         return super::read_whole(file, opened);
@@ -180,38 +176,15 @@ fn named(buf: &[u8], ctx: Ctx) -> Vec<(u64, u64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::binary::{Binary, Format};
-    use std::path::{Path, PathBuf};
-
-    fn elf_files(dir: &Path, out: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap().flatten() {
-            let t = e.file_type().unwrap();
-            if t.is_dir() {
-                elf_files(&e.path(), out);
-            } else if t.is_file() {
-                let head = std::fs::read(e.path()).unwrap_or_default();
-                if head.starts_with(b"\x7fELF") {
-                    out.push(e.path());
-                }
-            }
-        }
-    }
-
-    fn parsed(path: &Path, data: &[u8]) -> String {
-        let mut bin = Binary::new(path.display().to_string(), Format::Elf, data.len() as u64);
-        let mut problems = Vec::new();
-        let outcome = super::super::elf::read(data, &mut bin, &mut problems);
-        format!("{outcome:?} {bin:?} {problems:?}")
-    }
+    use crate::fingerprint::part_tests::{fixtures, parsed};
+    use crate::model::binary::Format;
 
     /// Every ELF file of the fixtures (shared libraries, executables, Go
     /// and Rust binaries with embedded build information, notes, broken
     /// ones) parses to the same record from its parts as from all of it.
     #[test]
     fn parts_parse_as_the_whole_file_does() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let mut files = Vec::new();
-        elf_files(&root, &mut files);
+        let files = fixtures(Format::Elf);
         assert!(files.len() >= 10, "{} ELF fixtures", files.len());
         let mut sparse = 0;
         for path in &files {
@@ -225,8 +198,8 @@ mod tests {
                 sparse += 1;
             }
             assert_eq!(
-                parsed(path, &parts),
-                parsed(path, &whole),
+                parsed(path, Format::Elf, &parts),
+                parsed(path, Format::Elf, &whole),
                 "{}",
                 path.display()
             );

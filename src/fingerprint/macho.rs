@@ -32,7 +32,11 @@ const CSSLOT_SIGNATURESLOT: u32 = 0x10000;
 const CS_ADHOC: u32 = 0x2;
 const CS_SUPPORTSTEAMID: u32 = 0x20200;
 /// More slices than this in a fat header is not a real binary.
-const MAX_SLICES: usize = 32;
+pub(super) const MAX_SLICES: usize = 32;
+/// The sections copied out of a slice (Go build information, `cargo
+/// auditable` data); [`macho_parts`](super::macho_parts) reads them too.
+pub(super) const GO_SECTION: &str = "__go_buildinfo";
+pub(super) const DEP_SECTION: &str = ".dep-v0";
 /// Bound on SuperBlob index entries: real signatures have fewer than ten.
 const MAX_BLOBS: u32 = 64;
 
@@ -173,8 +177,8 @@ fn read_slice(m: &MachO, bytes: &[u8], problems: &mut Vec<String>) -> (Slice, Sl
         id_dylib: None,
         dylibs: Vec::new(),
         min_os: None,
-        go: named_section(m, bytes, "__go_buildinfo"),
-        dep: named_section(m, bytes, ".dep-v0"),
+        go: named_section(m, bytes, GO_SECTION),
+        dep: named_section(m, bytes, DEP_SECTION),
     };
     let mut signature = None;
     for lc in &m.load_commands {

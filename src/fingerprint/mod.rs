@@ -19,6 +19,7 @@ pub mod elf;
 mod elf_parts;
 pub mod embedded;
 pub mod macho;
+mod macho_parts;
 pub mod pe;
 mod pe_version;
 
@@ -225,10 +226,12 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
     // Read into a buffer with bounded `pread`s, never mapped: a file cut
     // short while a mapping of it is read raises SIGBUS, which kills the
     // whole scan; here it is a short read, and an error entry for the file.
-    // ELF: only the parts that are parsed (`elf_parts`).
+    // ELF and Mach-O: only the parts that are parsed (`elf_parts`,
+    // `macho_parts`).
     let data = match format {
         Format::Elf => elf_parts::read(file, opened),
-        _ => read_whole(file, opened),
+        Format::Macho => macho_parts::read(file, opened),
+        Format::Pe => read_whole(file, opened),
     };
     let data = match data {
         Ok(d) => d,
@@ -307,6 +310,22 @@ pub fn read_whole(file: &File, opened: &std::fs::Metadata) -> Result<Vec<u8>, Wh
     Ok(buf)
 }
 
+/// A zeroed buffer of an open file's size (`opened`) to read it in part
+/// into, or `None` for a file below `whole_below` bytes, which is read
+/// whole. Zeroed memory comes from the allocator already zeroed (calloc),
+/// and a large block is mapped: pages no part lands in stay untouched.
+fn part_buffer(
+    opened: &std::fs::Metadata,
+    whole_below: u64,
+) -> Result<Option<Vec<u8>>, WholeReadError> {
+    let len = opened.len();
+    if len < whole_below {
+        return Ok(None);
+    }
+    let want = usize::try_from(len).map_err(|_| WholeReadError::TooLarge(len))?;
+    Ok(Some(vec![0u8; want]))
+}
+
 /// Reads `size` bytes at `at` into the same place of `buf` (the file's
 /// size, `len`, as opened), with `pread`s of at most [`CHUNK`] bytes; a
 /// range past the end of the file is clamped to it. A short read means
@@ -365,6 +384,46 @@ fn unchanged(file: &File, opened: &std::fs::Metadata) -> Result<(), WholeReadErr
 
 /// The largest single `pread` of a binary.
 const CHUNK: usize = 8 << 20;
+
+/// What the tests of reading in part (`elf_parts`, `macho_parts`) share.
+#[cfg(test)]
+mod part_tests {
+    use crate::model::binary::{Binary, Format};
+    use std::path::{Path, PathBuf};
+
+    /// Every file under the fixtures whose first bytes are those of a
+    /// `format` binary.
+    pub fn fixtures(format: Format) -> Vec<PathBuf> {
+        fn walk(dir: &Path, format: Format, out: &mut Vec<PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap().flatten() {
+                let t = e.file_type().unwrap();
+                if t.is_dir() {
+                    walk(&e.path(), format, out);
+                } else if t.is_file() {
+                    let head = std::fs::read(e.path()).unwrap_or_default();
+                    if super::sniff(&head) == super::Sniff::Binary(format) {
+                        out.push(e.path());
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+            format,
+            &mut out,
+        );
+        out
+    }
+
+    /// The record, outcome and problems `data` parses to, as text.
+    pub fn parsed(path: &Path, format: Format, data: &[u8]) -> String {
+        let mut bin = Binary::new(path.display().to_string(), format, data.len() as u64);
+        let mut problems = Vec::new();
+        let outcome = super::parse(data, &mut bin, &mut problems);
+        format!("{outcome:?} {bin:?} {problems:?}")
+    }
+}
 
 #[cfg(test)]
 mod tests {
