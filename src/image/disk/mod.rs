@@ -7,6 +7,8 @@
 //! around a seek position, and nothing is read that a layer above did not
 //! ask for (the scan stays lazy on a 60 GB image).
 
+pub mod fs;
+
 use std::io::{self, Read, Seek, SeekFrom};
 use std::sync::Arc;
 
