@@ -29,6 +29,8 @@ mod council;
 mod coverage;
 /// Root detection by marker files.
 mod detect;
+/// NTFS, ext4 and FAT images read through DiskFs, no mount.
+mod disk_fs;
 /// Attribution by each file's own evidence: hard links, and directory
 /// groups decided by their files' verified signatures.
 mod evidence;

@@ -156,7 +156,10 @@ impl Ext4Fs {
             inodes_count,
             inode_tables,
         };
-        fs.inode(ROOT_INODE)?;
+        let root = fs.inode(ROOT_INODE)?;
+        if root.kind() != Kind::Dir {
+            return Err(FsError::corrupt(root.what(), "the root is not a directory"));
+        }
         Ok(fs)
     }
 

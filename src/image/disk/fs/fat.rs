@@ -11,14 +11,14 @@
 //! a hang; every call runs under [`guarded`].
 
 use super::{DirEntry, DiskFs, FsError, Kind, MAX_DIR_ENTRIES, NodeId, Result, guarded};
-use crate::image::disk::{Cursor, ReadAt};
+use crate::image::disk::ReadAt;
 use std::collections::HashMap;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::sync::{Arc, Mutex};
 
-/// Most bytes one listing may read (a directory of a million entries
-/// is 32 MiB, plus its cluster chain).
-const LIST_BUDGET: u64 = 256 << 20;
+/// Most bytes one listing may read: a directory of 500,000 entries with
+/// long names, far more than an EFI system partition holds.
+const LIST_BUDGET: u64 = 64 << 20;
 
 /// Whether a boot sector is a FAT one: the 0x55AA signature, a jump, a
 /// power-of-two sector size and cluster size, and a FAT count.
@@ -35,10 +35,30 @@ pub(super) fn looks_like_fat(head: &[u8]) -> bool {
 }
 
 /// The partition as `fatfs` wants it: seekable, "writable" (every write
-/// fails), and reading at most `budget` bytes.
+/// fails), and serving at most `budget` bytes. `fatfs` reads a directory
+/// entry field by field, so reads go through one cached 4 KiB block
+/// (the budget counts the bytes served, so a loop inside one cached
+/// cluster still runs out).
 struct Budgeted {
-    inner: Cursor<Arc<dyn ReadAt>>,
+    src: Arc<dyn ReadAt>,
+    pos: u64,
     budget: u64,
+    block_at: u64,
+    block: Vec<u8>,
+}
+
+const BLOCK: u64 = 4096;
+
+impl Budgeted {
+    fn new(src: Arc<dyn ReadAt>, budget: u64) -> Self {
+        Self {
+            src,
+            pos: 0,
+            budget,
+            block_at: u64::MAX,
+            block: Vec::new(),
+        }
+    }
 }
 
 impl Read for Budgeted {
@@ -48,7 +68,25 @@ impl Read for Budgeted {
                 "read budget exhausted (a cluster chain that loops?)",
             ));
         }
-        let n = self.inner.read(buf)?;
+        let n = if buf.len() as u64 >= BLOCK {
+            self.src.read_at(buf, self.pos)?
+        } else {
+            let at = self.pos - self.pos % BLOCK;
+            if at != self.block_at {
+                self.block.resize(BLOCK as usize, 0);
+                let got = self.src.read_at(&mut self.block, at)?;
+                self.block.truncate(got);
+                self.block_at = at;
+            }
+            let from = (self.pos - at) as usize;
+            if from >= self.block.len() {
+                return Ok(0);
+            }
+            let n = buf.len().min(self.block.len() - from);
+            buf[..n].copy_from_slice(&self.block[from..from + n]);
+            n
+        };
+        self.pos += n as u64;
         self.budget -= n as u64;
         Ok(n)
     }
@@ -56,7 +94,13 @@ impl Read for Budgeted {
 
 impl Seek for Budgeted {
     fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
-        self.inner.seek(to)
+        let next = match to {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::End(d) => self.src.size().checked_add_signed(d),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        self.pos = next.ok_or_else(|| io::Error::other("seek before the start"))?;
+        Ok(self.pos)
     }
 }
 
@@ -99,10 +143,7 @@ fn fat_err(what: &str, e: io::Error) -> FsError {
 
 impl Inner {
     fn mount(&self, budget: u64) -> Result<Fs> {
-        let disk = Budgeted {
-            inner: Cursor::new(self.src.clone()),
-            budget,
-        };
+        let disk = Budgeted::new(self.src.clone(), budget);
         fatfs::FileSystem::new(disk, fatfs::FsOptions::new())
             .map_err(|e| fat_err("FAT boot sector", e))
     }
@@ -235,6 +276,12 @@ impl FatFile {
                 break;
             }
             done += n;
+        }
+        if done < want {
+            return Err(FsError::corrupt(
+                what,
+                "the cluster chain ends before the file's size",
+            ));
         }
         Ok(done)
     }

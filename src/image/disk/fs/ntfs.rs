@@ -282,6 +282,12 @@ impl NtfsData {
             }
             done += got;
         }
+        if done < want {
+            return Err(FsError::corrupt(
+                record(n),
+                "the data runs end before the file's size",
+            ));
+        }
         Ok(done)
     }
 }
