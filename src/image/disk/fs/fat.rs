@@ -16,9 +16,9 @@ use std::collections::HashMap;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::sync::{Arc, Mutex};
 
-/// Most bytes one listing may read: a directory of 500,000 entries with
+/// Most bytes one listing may read: a directory of 100,000 entries with
 /// long names, far more than an EFI system partition holds.
-const LIST_BUDGET: u64 = 64 << 20;
+const LIST_BUDGET: u64 = 16 << 20;
 
 /// Whether a boot sector is a FAT one: the 0x55AA signature, a jump, a
 /// power-of-two sector size and cluster size, and a FAT count.
