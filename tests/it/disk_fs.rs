@@ -650,3 +650,121 @@ fn fat_damage_is_an_error_not_a_hang() {
         }
     }
 }
+
+// ------------------------------------------------------- random damage
+
+/// The whole tree (bounded), the head and the tail of each file, the links.
+fn light_walk(fs: &dyn DiskFs) {
+    let mut todo = vec![(fs.root(), 0usize)];
+    let mut count = 0;
+    let mut buf = [0u8; 4096];
+    while let Some((dir, depth)) = todo.pop() {
+        let Ok(entries) = fs.list(dir) else { continue };
+        for e in entries {
+            count += 1;
+            assert!(count < 100_000, "a walk that does not end");
+            match e.kind {
+                Kind::Dir if depth < 64 => todo.push((e.node, depth + 1)),
+                Kind::File => {
+                    if let Ok(r) = fs.open(e.node) {
+                        let _ = r.read_at(&mut buf, 0);
+                        let _ = r.read_at(&mut buf, r.size().saturating_sub(5000));
+                    }
+                }
+                Kind::Symlink => {
+                    let _ = fs.read_link(e.node);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// xorshift: the same damage on every run.
+fn next(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
+/// Damages the metadata area of `clean` (its first `span` bytes) at 16
+/// random places, `rounds` times, and walks each result: errors are fine,
+/// a panic fails the test, and every walk ends (the walk is bounded, so a
+/// hang would be inside the reader).
+fn survive_damage(
+    clean: &[u8],
+    span: usize,
+    rounds: usize,
+    open: impl Fn(Vec<u8>) -> Option<Box<dyn DiskFs>>,
+) {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let span = span.min(clean.len());
+    for _ in 0..rounds {
+        let mut bytes = clean.to_vec();
+        for _ in 0..16 {
+            let at = (next(&mut state) % span as u64) as usize;
+            bytes[at] = next(&mut state) as u8;
+        }
+        if let Some(fs) = open(bytes) {
+            light_walk(&*fs);
+            let _ = fs.lookup("/Program Files/App/rel-link.exe");
+            let _ = fs.lookup("/EFI/BOOT/BOOTX64.EFI");
+        }
+    }
+}
+
+#[test]
+fn random_damage_never_panics_or_hangs() {
+    if !ntfs_tools()
+        || !tools(&[
+            ("mke2fs", "e2fsprogs"),
+            ("mkfs.fat", "dosfstools"),
+            ("mcopy", "mtools"),
+        ])
+    {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    links_tree(&src);
+    esp_tree(&src);
+    let ntfs = std::fs::read(make_ntfs(&src, tmp.path(), 4)).unwrap();
+    let (mft, _) = mft_record_offset(&ntfs, 0);
+    // The boot sector and the MFT's first 64 records.
+    let mut near_mft = ntfs.clone();
+    survive_damage(&ntfs, 512, 20, |b| {
+        dfs::NtfsFs::new(Arc::new(b)).ok().map(|f| Box::new(f) as _)
+    });
+    let tail = near_mft.split_off(mft);
+    survive_damage(&tail, 64 * 1024, 50, |b| {
+        let mut whole = near_mft.clone();
+        whole.extend_from_slice(&b);
+        dfs::NtfsFs::new(Arc::new(whole))
+            .ok()
+            .map(|f| Box::new(f) as _)
+    });
+
+    let ext4 = tmp.path().join("ext4.img");
+    make_ext4(&src, &ext4, &[]);
+    let ext4 = std::fs::read(ext4).unwrap();
+    survive_damage(&ext4, 256 * 1024, 80, |b| {
+        dfs::Ext4Fs::new(Arc::new(b)).ok().map(|f| Box::new(f) as _)
+    });
+
+    let fat = tmp.path().join("fat.img");
+    run(Command::new("mkfs.fat")
+        .args(["-C", "-F", "12"])
+        .arg(&fat)
+        .arg("4000")
+        .stdout(std::process::Stdio::null()));
+    run(Command::new("mcopy")
+        .args(["-s", "-i"])
+        .arg(&fat)
+        .arg(src.join("EFI"))
+        .arg("::/"));
+    let fat = std::fs::read(fat).unwrap();
+    survive_damage(&fat, 64 * 1024, 80, |b| {
+        dfs::FatFs::new(Arc::new(b)).ok().map(|f| Box::new(f) as _)
+    });
+}

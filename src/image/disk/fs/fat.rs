@@ -122,7 +122,8 @@ type Fs = fatfs::FileSystem<Budgeted>;
 /// Node 0 is the root; every other node is a name in a parent.
 #[derive(Default)]
 struct Nodes {
-    names: Vec<(u64, String)>,
+    /// Parent, name, and the size its directory entry gives.
+    names: Vec<(u64, String, u64)>,
     ids: HashMap<(u64, String), u64>,
 }
 
@@ -158,7 +159,7 @@ impl Inner {
         let mut parts = Vec::new();
         let mut at = node.0;
         while at != 0 {
-            let Some((parent, name)) = nodes.names.get(at as usize - 1) else {
+            let Some((parent, name, _)) = nodes.names.get(at as usize - 1) else {
                 return Err(FsError::not_found(
                     format!("FAT node {}", node.0),
                     "unknown node",
@@ -171,16 +172,25 @@ impl Inner {
         Ok(parts.join("/"))
     }
 
-    fn intern(&self, parent: u64, name: &str) -> u64 {
+    fn intern(&self, parent: u64, name: &str, size: u64) -> u64 {
         let mut nodes = self.nodes();
         let key = (parent, name.to_owned());
         if let Some(&id) = nodes.ids.get(&key) {
+            nodes.names[id as usize - 1].2 = size;
             return id;
         }
-        nodes.names.push(key.clone());
+        nodes.names.push((parent, name.to_owned(), size));
         let id = nodes.names.len() as u64;
         nodes.ids.insert(key, id);
         id
+    }
+
+    fn size(&self, node: NodeId) -> u64 {
+        let nodes = self.nodes();
+        node.0
+            .checked_sub(1)
+            .and_then(|i| nodes.names.get(i as usize))
+            .map_or(0, |n| n.2)
     }
 
     fn list(&self, dir: NodeId) -> Result<Vec<DirEntry>> {
@@ -213,11 +223,12 @@ impl Inner {
             } else {
                 Kind::File
             };
-            let node = self.intern(dir.0, &name);
+            let size = if kind == Kind::Dir { 0 } else { entry.len() };
+            let node = self.intern(dir.0, &name, size);
             out.push(DirEntry {
                 name: name.into_bytes(),
                 kind,
-                size: if kind == Kind::Dir { 0 } else { entry.len() },
+                size,
                 node: NodeId(node),
                 links: 1,
                 file_id: node,
@@ -321,13 +332,13 @@ impl DiskFs for FatFs {
         let what = format!("FAT file /{path}");
         guarded(&what, || {
             let fs = self.inner.mount(LIST_BUDGET)?;
-            let f = fs
-                .root_dir()
+            // Opened once to tell a file from a directory and a name
+            // that went away; the size is the listed one (fatfs's
+            // `seek(End)` stops where a damaged chain ends).
+            fs.root_dir()
                 .open_file(&path)
                 .map_err(|e| fat_err(&what, e))?;
-            // The length is in the directory entry; `seek(End)` returns it.
-            let mut f = f;
-            let size = f.seek(SeekFrom::End(0)).map_err(|e| fat_err(&what, e))?;
+            let size = self.inner.size(node);
             Ok(Box::new(FatFile {
                 inner: self.inner.clone(),
                 path: path.clone(),

@@ -240,10 +240,10 @@ impl NtfsFs {
     pub fn new(src: Arc<dyn ReadAt>) -> Result<Self> {
         guarded("NTFS boot sector", || {
             let mut c = Cursor::new(src.clone());
-            let mut ntfs =
-                Ntfs::new(&mut c).map_err(|e| FsError::corrupt("NTFS boot sector", e))?;
-            ntfs.read_upcase_table(&mut c)
-                .map_err(|e| FsError::corrupt("NTFS $UpCase", e))?;
+            // The $UpCase table (128 KiB) is not read: nothing here
+            // compares names through the crate (`Zone.Identifier` is
+            // matched as Windows writes it).
+            let ntfs = Ntfs::new(&mut c).map_err(|e| FsError::corrupt("NTFS boot sector", e))?;
             let inner = Inner { src, ntfs };
             inner.file(&mut c, ROOT_RECORD)?;
             Ok(Self {
