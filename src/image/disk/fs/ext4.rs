@@ -206,7 +206,15 @@ impl Ext4Fs {
         // Extents beyond the file's size would not be read anyway; a tree
         // that claims more entries than the file has blocks is corrupt.
         let max_runs = (inode.size / self.block_size + 1).min(1 << 22) as usize;
-        self.walk_extents(inode, &inode.block, MAX_EXTENT_DEPTH, &mut runs, max_runs)?;
+        // Index blocks visited: a tree whose index entries all point to
+        // one block would otherwise be walked 340^4 times.
+        let mut visits = max_runs.saturating_mul(2).saturating_add(64);
+        let mut walk = Walk {
+            runs: &mut runs,
+            max_runs,
+            visits: &mut visits,
+        };
+        self.walk_extents(inode, &inode.block, MAX_EXTENT_DEPTH, &mut walk)?;
         runs.sort_by_key(|r| r.logical);
         if runs
             .windows(2)
@@ -222,8 +230,7 @@ impl Ext4Fs {
         inode: &Inode,
         node: &[u8],
         depth_left: u16,
-        runs: &mut Vec<Run>,
-        max_runs: usize,
+        walk: &mut Walk<'_>,
     ) -> Result<()> {
         let bad = |d: &str| FsError::corrupt(inode.what(), format!("extent tree: {d}"));
         if node.len() < 12 || le16(node, 0) != 0xF30A {
@@ -248,25 +255,30 @@ impl Ext4Fs {
                 };
                 let start = u64::from(le16(e, 6)) << 32 | u64::from(le32(e, 8));
                 let bytes = u64::from(len) * self.block_size;
-                let physical = start * self.block_size;
+                let physical = start.saturating_mul(self.block_size);
                 if !unwritten && physical.saturating_add(bytes) > self.src.size() {
                     return Err(bad("extent past the end of the partition"));
                 }
-                if runs.len() >= max_runs {
+                if walk.runs.len() >= walk.max_runs {
                     return Err(bad("more extents than the file has blocks"));
                 }
-                runs.push(Run {
+                walk.runs.push(Run {
                     logical,
                     len: bytes,
                     physical: (!unwritten).then_some(physical),
                 });
             } else {
-                let leaf = (u64::from(le16(e, 8)) << 32 | u64::from(le32(e, 4))) * self.block_size;
+                if *walk.visits == 0 {
+                    return Err(bad("more index blocks than the file has blocks"));
+                }
+                *walk.visits -= 1;
+                let leaf = (u64::from(le16(e, 8)) << 32 | u64::from(le32(e, 4)))
+                    .saturating_mul(self.block_size);
                 let mut child = vec![0u8; self.block_size as usize];
                 self.src
                     .read_exact_at(&mut child, leaf)
                     .map_err(|err| bad(&format!("index block: {err}")))?;
-                self.walk_extents(inode, &child, depth, runs, max_runs)?;
+                self.walk_extents(inode, &child, depth, walk)?;
             }
         }
         Ok(())
@@ -322,6 +334,13 @@ impl Ext4Fs {
     }
 }
 
+/// What one extent-tree walk collects, and its bounds.
+struct Walk<'a> {
+    runs: &'a mut Vec<Run>,
+    max_runs: usize,
+    visits: &'a mut usize,
+}
+
 fn read_all(r: &dyn ReadAt, what: &str) -> Result<Vec<u8>> {
     let mut data = vec![0u8; r.size() as usize];
     r.read_exact_at(&mut data, 0)
@@ -352,7 +371,22 @@ impl DiskFs for Ext4Fs {
                 "directory larger than 256 MiB",
             ));
         }
-        let data = read_all(&self.reader(&inode)?, &inode.what())?;
+        let runs = self.runs(&inode)?;
+        // Directories have no holes: a size their blocks don't cover is
+        // corrupt (and would allocate what the image claims).
+        let covered: u64 = runs
+            .iter()
+            .filter(|r| r.physical.is_some())
+            .map(|r| r.len)
+            .sum();
+        if inode.size > covered {
+            return Err(FsError::corrupt(
+                inode.what(),
+                "directory size past its blocks",
+            ));
+        }
+        let reader = RunReader::new(self.src.clone(), runs, inode.size);
+        let data = read_all(&reader, &inode.what())?;
         self.parse_dir(&inode, &data)?
             .into_iter()
             .map(|(name, ino)| self.entry(name, ino))

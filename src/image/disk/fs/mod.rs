@@ -12,6 +12,7 @@
 //! …", "ext4 inode 12: …"); the third-party readers run under
 //! [`crate::isolate::catch`] so a panic in them is an error too.
 
+mod budget;
 mod ext4;
 mod extents;
 mod fat;

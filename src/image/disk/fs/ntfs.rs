@@ -13,17 +13,24 @@
 //! documented symlink, junction and WSL-link layouts) are links with
 //! their target.
 
+use super::budget::Budgeted;
 use super::{
     DirEntry, DiskFs, FsError, Kind, MAX_DIR_ENTRIES, MAX_LINK_TARGET, MAX_ZONE_IDENTIFIER, NodeId,
     Result, guarded,
 };
-use crate::image::disk::{Cursor, ReadAt};
+use crate::image::disk::ReadAt;
 use ntfs::structured_values::{NtfsFileName, NtfsFileNamespace};
 use ntfs::{Ntfs, NtfsAttributeFlags, NtfsAttributeType, NtfsFile, NtfsReadSeek};
 use std::io::{self, SeekFrom};
 use std::sync::Arc;
 
-type Src = Cursor<Arc<dyn ReadAt>>;
+type Src = Budgeted;
+
+/// What one call may read: a listing (its index records, once each; a
+/// directory of 100,000 names is about 30 MiB), or a record with its
+/// attribute list and small values.
+const LIST_BUDGET: u64 = 256 << 20;
+const RECORD_BUDGET: u64 = 16 << 20;
 
 const ROOT_RECORD: u64 = 5;
 /// Records 0–23 are NTFS's own metadata files ($MFT … $Extend).
@@ -55,8 +62,8 @@ struct Facts {
 }
 
 impl Inner {
-    fn cursor(&self) -> Src {
-        Cursor::new(self.src.clone())
+    fn cursor(&self, budget: u64) -> Src {
+        Budgeted::new(self.src.clone(), budget)
     }
 
     fn file<'n>(&'n self, c: &mut Src, n: u64) -> Result<NtfsFile<'n>> {
@@ -67,7 +74,7 @@ impl Inner {
 
     /// The record's kind, size, link count and `Zone.Identifier`.
     fn facts(&self, n: u64) -> Result<Facts> {
-        let mut c = self.cursor();
+        let mut c = self.cursor(RECORD_BUDGET);
         let file = self.file(&mut c, n)?;
         let err = |e: ntfs::NtfsError| FsError::corrupt(record(n), e);
         let mut kind = if file.is_directory() {
@@ -128,13 +135,16 @@ impl Inner {
     }
 
     fn list(&self, dir: u64) -> Result<Vec<DirEntry>> {
-        let mut c = self.cursor();
+        let mut c = self.cursor(LIST_BUDGET);
         let file = self.file(&mut c, dir)?;
         let err =
             |e: ntfs::NtfsError| FsError::corrupt(format!("{}: directory index", record(dir)), e);
         let index = file.directory_index(&mut c).map_err(err)?;
         let mut entries = index.entries();
         let mut names: Vec<(String, u64)> = Vec::new();
+        // A valid index holds each (name, record) once: a repeat is a loop
+        // of index nodes, which the crate would follow for ever.
+        let mut once = std::collections::HashSet::new();
         while let Some(entry) = entries.next(&mut c) {
             let entry = entry.map_err(err)?;
             let Some(key) = entry.key() else { continue };
@@ -150,7 +160,14 @@ impl Inner {
             if names.len() >= MAX_DIR_ENTRIES {
                 return Err(FsError::corrupt(record(dir), "too many directory entries"));
             }
-            names.push((key.name().to_string_lossy(), n));
+            let name = key.name().to_string_lossy();
+            if !once.insert((name.clone(), n)) {
+                return Err(FsError::corrupt(
+                    format!("{}: directory index", record(dir)),
+                    "an entry seen twice (the index loops)",
+                ));
+            }
+            names.push((name, n));
         }
         names
             .into_iter()
@@ -170,7 +187,7 @@ impl Inner {
     }
 
     fn read_link(&self, n: u64) -> Result<Vec<u8>> {
-        let mut c = self.cursor();
+        let mut c = self.cursor(RECORD_BUDGET);
         let file = self.file(&mut c, n)?;
         let err = |e: ntfs::NtfsError| FsError::corrupt(record(n), e);
         let mut attrs = file.attributes();
@@ -239,7 +256,7 @@ impl NtfsFs {
     /// both), and the root directory's record.
     pub fn new(src: Arc<dyn ReadAt>) -> Result<Self> {
         guarded("NTFS boot sector", || {
-            let mut c = Cursor::new(src.clone());
+            let mut c = Budgeted::new(src.clone(), RECORD_BUDGET);
             // The $UpCase table (128 KiB) is not read: nothing here
             // compares names through the crate (`Zone.Identifier` is
             // matched as Windows writes it).
@@ -264,7 +281,9 @@ impl NtfsData {
     fn read(&self, buf: &mut [u8], offset: u64) -> Result<usize> {
         let n = self.record;
         let err = |e: ntfs::NtfsError| FsError::corrupt(record(n), e);
-        let mut c = self.inner.cursor();
+        let mut c = self
+            .inner
+            .cursor(RECORD_BUDGET.saturating_add(buf.len() as u64));
         let file = self.inner.file(&mut c, n)?;
         let item = file
             .data(&mut c, "")
@@ -322,7 +341,7 @@ impl DiskFs for NtfsFs {
     fn open(&self, node: NodeId) -> Result<Box<dyn ReadAt>> {
         let n = node.0;
         guarded(&record(n), || {
-            let mut c = self.inner.cursor();
+            let mut c = self.inner.cursor(RECORD_BUDGET);
             let file = self.inner.file(&mut c, n)?;
             if file.is_directory() {
                 return Err(FsError::not_found(record(n), "a directory, not a file"));
