@@ -768,3 +768,87 @@ fn random_damage_never_panics_or_hangs() {
         dfs::FatFs::new(Arc::new(b)).ok().map(|f| Box::new(f) as _)
     });
 }
+
+// ------------------------------------------------------------ laziness
+
+/// A source that counts the bytes read from it.
+struct Counting {
+    inner: Vec<u8>,
+    read: std::sync::atomic::AtomicU64,
+}
+
+impl ReadAt for Counting {
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+        let n = self.inner.read_at(buf, offset)?;
+        self.read
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+
+    fn size(&self) -> u64 {
+        self.inner.size()
+    }
+}
+
+/// Opening a file reads nothing of its data, and 4 KiB read from its
+/// middle costs 4 KiB plus the metadata on the way (a record or inode,
+/// extent or FAT blocks): the scan of a big image reads what it asks for.
+fn assert_lazy(img: &Path, path: &str, bound: u64) {
+    let src = Arc::new(Counting {
+        inner: std::fs::read(img).unwrap(),
+        read: Default::default(),
+    });
+    let fs = dfs::open(src.clone()).unwrap().unwrap();
+    let e = fs.lookup(path).unwrap().unwrap();
+    let r = fs.open(e.node).unwrap();
+    let before = src.read.load(std::sync::atomic::Ordering::Relaxed);
+    let mut buf = vec![0u8; 4096];
+    r.read_exact_at(&mut buf, e.size / 2).unwrap();
+    let cost = src.read.load(std::sync::atomic::Ordering::Relaxed) - before;
+    assert!(
+        (4096..=bound).contains(&cost),
+        "{}: 4 KiB of {path} read {cost} bytes of the image",
+        fs.name()
+    );
+}
+
+#[test]
+fn reads_are_lazy() {
+    if !ntfs_tools()
+        || !tools(&[
+            ("mke2fs", "e2fsprogs"),
+            ("mkfs.fat", "dosfstools"),
+            ("mcopy", "mtools"),
+        ])
+    {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    links_tree(&src);
+    esp_tree(&src);
+    // NTFS: the MFT record (1 KiB) is read again on each read, in cached
+    // 4 KiB blocks; then the data.
+    assert_lazy(
+        &make_ntfs(&src, tmp.path(), 8),
+        "/Program Files/App/app.exe",
+        16 * 1024,
+    );
+    let ext4 = tmp.path().join("ext4.img");
+    make_ext4(&src, &ext4, &[]);
+    assert_lazy(&ext4, "/EFI/BOOT/BOOTX64.EFI", 8 * 1024);
+    // FAT: the boot sector, the directories on the path, the FAT blocks of
+    // the chain up to the offset, then the data.
+    let fat = tmp.path().join("fat.img");
+    run(Command::new("mkfs.fat")
+        .args(["-C", "-F", "32"])
+        .arg(&fat)
+        .arg("40000")
+        .stdout(std::process::Stdio::null()));
+    run(Command::new("mcopy")
+        .args(["-s", "-i"])
+        .arg(&fat)
+        .arg(src.join("EFI"))
+        .arg("::/"));
+    assert_lazy(&fat, "/EFI/BOOT/BOOTX64.EFI", 64 * 1024);
+}
