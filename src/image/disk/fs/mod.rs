@@ -290,3 +290,30 @@ fn guarded<T>(structure: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
         ))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_fold_case_only_where_asked() {
+        assert!(same_name(b"System32", b"SYSTEM32", true));
+        assert!(!same_name(b"System32", b"SYSTEM32", false));
+        assert!(same_name("Straße".as_bytes(), "STRASSE".as_bytes(), true));
+        assert!(same_name("ÄPFEL".as_bytes(), "äpfel".as_bytes(), true));
+        assert!(!same_name(b"a", b"ab", true));
+        assert!(!same_name(b"\xff", b"\xfe", true));
+        assert_eq!(
+            components(b"//a/./b//"),
+            [b"a".to_vec(), b".".to_vec(), b"b".to_vec()]
+        );
+    }
+
+    #[test]
+    fn nothing_recognised_is_none() {
+        let src: Arc<dyn ReadAt> = Arc::new(vec![0u8; 4096]);
+        assert!(open(src).unwrap().is_none());
+        let src: Arc<dyn ReadAt> = Arc::new(Vec::new());
+        assert!(open(src).unwrap().is_none());
+    }
+}

@@ -387,3 +387,53 @@ impl Inner {
         Ok(attr.value_length())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `REPARSE_DATA_BUFFER` as Windows writes it: tag, length, then
+    /// the substitute and print names' offsets and lengths, (flags for a
+    /// symlink), and the UTF-16 path buffer.
+    fn reparse(tag: u32, substitute: &str, print: &str) -> Vec<u8> {
+        let sub: Vec<u8> = substitute
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let pr: Vec<u8> = print.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let mut b = tag.to_le_bytes().to_vec();
+        b.extend_from_slice(&[0; 4]);
+        for v in [0, sub.len(), sub.len(), pr.len()] {
+            b.extend_from_slice(&(v as u16).to_le_bytes());
+        }
+        if tag == TAG_SYMLINK {
+            b.extend_from_slice(&1u32.to_le_bytes());
+        }
+        b.extend_from_slice(&sub);
+        b.extend_from_slice(&pr);
+        b
+    }
+
+    #[test]
+    fn reparse_targets_are_paths_in_the_volume() {
+        let t = |b: &[u8]| reparse_target(b).map(|t| String::from_utf8(t).unwrap());
+        let junction = reparse(TAG_MOUNT_POINT, r"\??\C:\ProgramData", r"C:\ProgramData");
+        assert_eq!(t(&junction).as_deref(), Some("/ProgramData"));
+        let rel = reparse(TAG_SYMLINK, r"..\lib\app.dll", r"..\lib\app.dll");
+        assert_eq!(t(&rel).as_deref(), Some("../lib/app.dll"));
+        let root = reparse(TAG_SYMLINK, r"\??\D:", "");
+        assert_eq!(t(&root).as_deref(), Some("/"));
+        // No substitute name: the print name.
+        let print = reparse(TAG_SYMLINK, "", r"C:\Users");
+        assert_eq!(t(&print).as_deref(), Some("/Users"));
+        let mut lx = TAG_LX_SYMLINK.to_le_bytes().to_vec();
+        lx.extend_from_slice(&[0, 0, 0, 0, 2, 0, 0, 0]);
+        lx.extend_from_slice(b"/usr/bin/env");
+        assert_eq!(t(&lx).as_deref(), Some("/usr/bin/env"));
+        // A deduplicated file (no target) and cut buffers.
+        assert_eq!(t(&0x8000_0013u32.to_le_bytes()), None);
+        assert_eq!(t(&junction[..10]), None);
+        assert_eq!(t(&junction[..20]), None);
+        assert_eq!(t(&[]), None);
+    }
+}
