@@ -562,18 +562,11 @@ fn fat_12_16_32_read_as_their_source() {
         ("32", "40000", "fat32"),
     ] {
         let img = tmp.path().join(format!("fat{bits}.img"));
-        let _ = std::fs::remove_file(&img);
-        run(Command::new("mkfs.fat")
-            .args(["-C", "-F", bits])
-            .arg(&img)
-            .arg(kib)
-            .stdout(std::process::Stdio::null()));
-        let mut mcopy = Command::new("mcopy");
-        mcopy.args(["-s", "-i"]).arg(&img);
-        for e in std::fs::read_dir(&src).unwrap() {
-            mcopy.arg(e.unwrap().path());
-        }
-        run(mcopy.arg("::/"));
+        let items: Vec<PathBuf> = std::fs::read_dir(&src)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        make_fat(&img, bits, kib, &items);
         let fs = open_image(&img);
         assert_eq!(fs.name(), name);
         let (seen, errors) = walk_image(&*fs);
@@ -605,16 +598,7 @@ fn fat_damage_is_an_error_not_a_hang() {
     let src = tmp.path().join("src");
     esp_tree(&src);
     let img = tmp.path().join("fat.img");
-    run(Command::new("mkfs.fat")
-        .args(["-C", "-F", "16"])
-        .arg(&img)
-        .arg("20000")
-        .stdout(std::process::Stdio::null()));
-    run(Command::new("mcopy")
-        .args(["-s", "-i"])
-        .arg(&img)
-        .arg(src.join("EFI"))
-        .arg("::/"));
+    make_fat(&img, "16", "20000", &[src.join("EFI")]);
     let clean = std::fs::read(&img).unwrap();
     // Every FAT entry pointing to cluster 2 (every chain loops) and every
     // data cluster full of deleted entries: a directory that never ends,
@@ -652,6 +636,40 @@ fn fat_damage_is_an_error_not_a_hang() {
 }
 
 // ------------------------------------------------------- random damage
+
+/// The tools of all three file systems, and a tree with the links of
+/// [`links_tree`] and the ESP of [`esp_tree`] (in `tmp/src`).
+fn every_tool_and_a_mixed_tree() -> Option<(tempfile::TempDir, PathBuf)> {
+    let all = ntfs_tools()
+        && tools(&[
+            ("mke2fs", "e2fsprogs"),
+            ("mkfs.fat", "dosfstools"),
+            ("mcopy", "mtools"),
+        ]);
+    if !all {
+        return None;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    links_tree(&src);
+    esp_tree(&src);
+    Some((tmp, src))
+}
+
+/// A FAT image of `bits` (12, 16, 32) and `kib` KiB holding `items`.
+fn make_fat(img: &Path, bits: &str, kib: &str, items: &[PathBuf]) {
+    let _ = std::fs::remove_file(img);
+    run(Command::new("mkfs.fat")
+        .args(["-C", "-F", bits])
+        .arg(img)
+        .arg(kib)
+        .stdout(std::process::Stdio::null()));
+    run(Command::new("mcopy")
+        .args(["-s", "-i"])
+        .arg(img)
+        .args(items)
+        .arg("::/"));
+}
 
 /// The whole tree (bounded), the head and the tail of each file, the links.
 fn light_walk(fs: &dyn DiskFs) {
@@ -716,19 +734,9 @@ fn survive_damage(
 
 #[test]
 fn random_damage_never_panics_or_hangs() {
-    if !ntfs_tools()
-        || !tools(&[
-            ("mke2fs", "e2fsprogs"),
-            ("mkfs.fat", "dosfstools"),
-            ("mcopy", "mtools"),
-        ])
-    {
+    let Some((tmp, src)) = every_tool_and_a_mixed_tree() else {
         return;
-    }
-    let tmp = tempfile::tempdir().unwrap();
-    let src = tmp.path().join("src");
-    links_tree(&src);
-    esp_tree(&src);
+    };
     let ntfs = std::fs::read(make_ntfs(&src, tmp.path(), 4)).unwrap();
     let (mft, _) = mft_record_offset(&ntfs, 0);
     // The boot sector and the MFT's first 64 records.
@@ -753,16 +761,7 @@ fn random_damage_never_panics_or_hangs() {
     });
 
     let fat = tmp.path().join("fat.img");
-    run(Command::new("mkfs.fat")
-        .args(["-C", "-F", "12"])
-        .arg(&fat)
-        .arg("4000")
-        .stdout(std::process::Stdio::null()));
-    run(Command::new("mcopy")
-        .args(["-s", "-i"])
-        .arg(&fat)
-        .arg(src.join("EFI"))
-        .arg("::/"));
+    make_fat(&fat, "12", "4000", &[src.join("EFI")]);
     let fat = std::fs::read(fat).unwrap();
     survive_damage(&fat, 64 * 1024, 80, |b| {
         dfs::FatFs::new(Arc::new(b)).ok().map(|f| Box::new(f) as _)
@@ -814,19 +813,9 @@ fn assert_lazy(img: &Path, path: &str, bound: u64) {
 
 #[test]
 fn reads_are_lazy() {
-    if !ntfs_tools()
-        || !tools(&[
-            ("mke2fs", "e2fsprogs"),
-            ("mkfs.fat", "dosfstools"),
-            ("mcopy", "mtools"),
-        ])
-    {
+    let Some((tmp, src)) = every_tool_and_a_mixed_tree() else {
         return;
-    }
-    let tmp = tempfile::tempdir().unwrap();
-    let src = tmp.path().join("src");
-    links_tree(&src);
-    esp_tree(&src);
+    };
     // NTFS: the MFT record (1 KiB) is read again on each read, in cached
     // 4 KiB blocks; then the data.
     assert_lazy(
@@ -840,15 +829,6 @@ fn reads_are_lazy() {
     // FAT: the boot sector, the directories on the path, the FAT blocks of
     // the chain up to the offset, then the data.
     let fat = tmp.path().join("fat.img");
-    run(Command::new("mkfs.fat")
-        .args(["-C", "-F", "32"])
-        .arg(&fat)
-        .arg("40000")
-        .stdout(std::process::Stdio::null()));
-    run(Command::new("mcopy")
-        .args(["-s", "-i"])
-        .arg(&fat)
-        .arg(src.join("EFI"))
-        .arg("::/"));
+    make_fat(&fat, "32", "40000", &[src.join("EFI")]);
     assert_lazy(&fat, "/EFI/BOOT/BOOTX64.EFI", 64 * 1024);
 }
