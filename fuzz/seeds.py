@@ -10,8 +10,11 @@ extension.
 """
 import os
 import re
+import shutil
 import struct
+import subprocess
 import sys
+import tempfile
 import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -187,9 +190,68 @@ def pure_seeds():
     by_magic["policy"] = [os.path.join(REPO, "tests/compat/policy.toml")]
     by_magic["embedded"] = embedded_seeds()
     by_magic["disk_container"], by_magic["disk_partition"] = disk_seeds()
+    by_magic.update(fs_seeds())
     by_magic["license"] = [b"GPL-2+ with OpenSSL exception, and Expat", b"MIT", b"GPL-2.0-or-later OR (Apache-2.0 AND BSD-3-Clause)",
                            b"LGPLv2+ and (MPL-2.0 or proprietary)", b"(((MIT)))"]
     return by_magic
+
+
+def fs_seeds():
+    """Small file systems for the fs_* targets, built with Debian's tools
+    from a tiny tree (a file, a hard link, a symlink, an EFI loader):
+    ext4 of 64 KiB (its minimum), FAT of 60 KiB, the first 60 KiB of a 2 MiB NTFS
+    (its minimum is 1 MiB): the boot sector and the MFT's first records;
+    the root's index past the cut reads as an error. A missing tool gives
+    a bare boot sector or superblock as the seed, with a warning."""
+    out = {"fs_ext4": [], "fs_fat": [], "fs_ntfs": []}
+    tmp = tempfile.mkdtemp()
+    try:
+        src = os.path.join(tmp, "src")
+        os.makedirs(os.path.join(src, "EFI", "BOOT"))
+        os.makedirs(os.path.join(src, "etc"))
+        with open(os.path.join(src, "etc", "os-release"), "w") as f:
+            f.write('ID=debian\nVERSION_ID="12"\n')
+        with open(os.path.join(src, "EFI", "BOOT", "BOOTX64.EFI"), "wb") as f:
+            f.write(b"MZ" + bytes(range(256)) * 8)
+        os.symlink("os-release", os.path.join(src, "etc", "link"))
+        os.link(os.path.join(src, "etc", "os-release"), os.path.join(src, "etc", "hard"))
+
+        def build(target, size, cmds, keep=None):
+            img = os.path.join(tmp, target + ".img")
+            with open(img, "wb") as f:
+                f.truncate(size)
+            try:
+                for c in cmds:
+                    subprocess.run([a.replace("IMG", img) for a in c], check=True,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            except (OSError, subprocess.CalledProcessError) as e:
+                print(f"seeds.py: {target}: {e}; install ntfs-3g wimtools e2fsprogs dosfstools mtools",
+                      file=sys.stderr)
+                return
+            out[target].append(open(img, "rb").read()[:keep or size])
+
+        build("fs_ext4", 64 * 1024, [["mke2fs", "-q", "-F", "-t", "ext4", "-b", "1024", "-N", "32",
+                                      "-O", "^has_journal,^resize_inode", "-d", src, "IMG"]])
+        build("fs_fat", 60 * 1024, [["mkfs.fat", "IMG"],
+                                    ["mcopy", "-s", "-i", "IMG", os.path.join(src, "EFI"),
+                                     os.path.join(src, "etc"), "::/"]])
+        wim = os.path.join(tmp, "src.wim")
+        build("fs_ntfs", 2 << 20, [["mkntfs", "-F", "-f", "-q", "IMG"],
+                                   ["wimlib-imagex", "capture", src, wim],
+                                   ["wimlib-imagex", "apply", wim, "1", "IMG"]], keep=60 * 1024)
+    finally:
+        shutil.rmtree(tmp)
+    bare = bytearray(2048)
+    bare[3:11] = b"NTFS    "
+    bare[510:512] = b"\x55\xaa"
+    out["fs_ntfs"].append(bytes(bare))
+    bare = bytearray(2048)
+    bare[1080:1082] = b"\x53\xef"
+    out["fs_ext4"].append(bytes(bare))
+    bare = bytearray(1024)
+    bare[0], bare[11:14], bare[16], bare[510:512] = 0xEB, b"\x00\x02\x01", 2, b"\x55\xaa"
+    out["fs_fat"].append(bytes(bare))
+    return out
 
 
 def image_seeds(target_src):

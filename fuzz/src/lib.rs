@@ -162,3 +162,39 @@ impl sovscan::image::disk::ReadAt for SparseDisk {
         self.size
     }
 }
+
+/// Walks a file system read from the fuzz input the way a scan would,
+/// within bounds: 8 levels, 2,000 entries, the first 4 KiB and the last
+/// bytes of up to 64 files, every link, and a lookup through links.
+pub fn walk_disk_fs(fs: &dyn sovscan::image::disk::fs::DiskFs) {
+    use sovscan::image::disk::fs::Kind;
+    let mut todo = vec![(fs.root(), 0usize)];
+    let (mut seen, mut opened) = (0usize, 0usize);
+    let mut buf = vec![0u8; 4096];
+    while let Some((dir, depth)) = todo.pop() {
+        let Ok(entries) = fs.list(dir) else { continue };
+        for e in entries {
+            seen += 1;
+            if seen > 2000 {
+                return;
+            }
+            match e.kind {
+                Kind::Dir if depth < 8 => todo.push((e.node, depth + 1)),
+                Kind::File if opened < 64 => {
+                    opened += 1;
+                    if let Ok(r) = fs.open(e.node) {
+                        let _ = r.read_at(&mut buf, 0);
+                        let _ = r.read_at(&mut buf, r.size().saturating_sub(100));
+                    }
+                }
+                Kind::Symlink => {
+                    let _ = fs.read_link(e.node);
+                }
+                _ => {}
+            }
+        }
+    }
+    let _ = fs.lookup("/etc/os-release");
+    let _ = fs.lookup("/EFI/BOOT/BOOTX64.EFI");
+    let _ = fs.lookup("/Windows/System32/../System32/ntdll.dll");
+}

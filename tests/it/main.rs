@@ -34,6 +34,8 @@ mod detect;
 mod disk;
 /// Helpers building those images with Debian's tools.
 mod disk_support;
+/// NTFS, ext4 and FAT images read through DiskFs, no mount.
+mod disk_fs;
 /// Attribution by each file's own evidence: hard links, and directory
 /// groups decided by their files' verified signatures.
 mod evidence;

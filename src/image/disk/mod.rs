@@ -13,6 +13,7 @@ mod error;
 pub mod guid;
 pub mod partition;
 pub mod probe;
+pub mod fs;
 
 use std::io::{self, Read, Seek, SeekFrom};
 use std::sync::Arc;
