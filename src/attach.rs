@@ -20,10 +20,13 @@
 //! It reads facts only (paths, package manifests, binary notes); no rule is
 //! applied here.
 
+use crate::image::read::read_text;
 use crate::image::{DirResolver, Image};
 use crate::model::aggregates::Share;
 use crate::model::binary::{Binary, Flag};
-use crate::model::inventory::{Evidence, Family, Kind, Package, Problem, Source, prop};
+use crate::model::inventory::{
+    Evidence, Family, Kind, Package, Problem, Source, listed_paths, prop,
+};
 use crate::model::purl;
 use crate::model::report::ComponentFlag;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -213,8 +216,9 @@ impl Owners {
 }
 
 /// One unit per package, with its manifest's file count, and who owns
-/// which binary. Only the binaries are indexed; each package's file list is
-/// streamed past that index and dropped. The first package wins.
+/// which binary. Only the binaries are indexed; each package's file list
+/// (held, or read again from its [`Package::file_list`]) is streamed past
+/// that index and dropped. The first package wins.
 fn owners(image: &Image, packages: Vec<Package>, binaries: &[Binary]) -> (Vec<Attached>, Owners) {
     // Each name of a hard-linked file is a record of its own: a record is
     // owned by the package that lists its own path.
@@ -229,12 +233,33 @@ fn owners(image: &Image, packages: Vec<Package>, binaries: &[Binary]) -> (Vec<At
     };
     let mut resolver = DirResolver::new(&image.fs);
     let manifests = language_manifests(&packages, &mut resolver);
+    // Resolving a manifest path keeps its final name, so only a path named
+    // as a binary or a language manifest can match one: the others (most
+    // of what packages own) are counted and never resolved.
+    let names: HashSet<&str> = bin_at
+        .keys()
+        .copied()
+        .chain(manifests.keys().map(String::as_str))
+        .map(crate::paths::file_name)
+        .collect();
     let mut listed_by: HashMap<usize, usize> = HashMap::new();
     let mut units = Vec::with_capacity(packages.len());
     for (i, mut p) in packages.into_iter().enumerate() {
         let files = std::mem::take(&mut p.files);
+        // The collector read the list and reported a list it could not read;
+        // one that went away since lists nothing.
+        let listed = p
+            .file_list
+            .as_deref()
+            .and_then(|path| read_text(image, path).ok().flatten());
+        let listed = listed.iter().flat_map(|text| listed_paths(text));
         let system = !p.source.is_language();
-        for f in &files {
+        let mut count = 0;
+        for f in files.iter().map(String::as_str).chain(listed) {
+            count += 1;
+            if !may_match(f, &names) {
+                continue;
+            }
             let canon = resolver.canonical(f);
             if let Some(&bi) = bin_at.get(canon.as_str()) {
                 owners.by_file[bi].get_or_insert(i);
@@ -257,7 +282,7 @@ fn owners(image: &Image, packages: Vec<Package>, binaries: &[Binary]) -> (Vec<At
         units.push(Attached {
             package: p,
             binaries: Vec::new(),
-            files: files.len(),
+            files: count,
             install_dir: None,
             signing: None,
         });
@@ -267,6 +292,16 @@ fn owners(image: &Image, packages: Vec<Package>, binaries: &[Binary]) -> (Vec<At
         units[l].package.properties.insert(prop::MEMBER_OF, key);
     }
     (units, owners)
+}
+
+/// Whether manifest path `f` can resolve to a path named in `names`: its
+/// final name is one of them, or it has none of its own (`/usr/..`, `/.`),
+/// which only resolving tells.
+fn may_match(f: &str, names: &HashSet<&str>) -> bool {
+    match crate::paths::file_name(f) {
+        "" | "." | ".." => true,
+        name => names.contains(name),
+    }
 }
 
 /// The manifest of each language package (its first evidence: a JAR, a
@@ -710,6 +745,62 @@ mod tests {
         assert_eq!(
             group.properties.get(prop::INSTALL_PATH).map(String::as_str),
             Some("srv/x")
+        );
+    }
+
+    #[test]
+    fn a_file_list_in_the_image_is_read_when_attaching() {
+        let root = tempfile::tempdir().unwrap();
+        let r = root.path();
+        for d in ["usr/lib/x86_64-linux-gnu", "usr/bin", "var/lib/dpkg/info"] {
+            std::fs::create_dir_all(r.join(d)).unwrap();
+        }
+        std::os::unix::fs::symlink("usr/lib", r.join("lib")).unwrap();
+        // dpkg's own form: `/.`, the directories, the usrmerge name of a
+        // library, a path with `..` in it, and a file that is no binary.
+        std::fs::write(
+            r.join("var/lib/dpkg/info/foo.list"),
+            "/.\n/lib\n/lib/x86_64-linux-gnu\n/lib/x86_64-linux-gnu/libfoo.so.1\n\
+             /usr/bin/../bin/foo\n/usr/share/doc/foo/copyright\n\n",
+        )
+        .unwrap();
+        let image = Image::open(r).unwrap();
+        let bins = vec![
+            binary("usr/bin/foo", 1),
+            binary("usr/bin/other", 2),
+            binary("usr/lib/x86_64-linux-gnu/libfoo.so.1", 3),
+        ];
+        let mut foo = package("foo", &["/usr/bin/other"], &[]);
+        foo.file_list = Some("var/lib/dpkg/info/foo.list".into());
+        // A list that went away since the collector read it lists nothing.
+        let mut gone = package("gone", &[], &[]);
+        gone.file_list = Some("var/lib/dpkg/info/gone.list".into());
+        let units = attach(&image, vec![foo, gone], &bins);
+        let owned: Vec<(&str, Vec<&str>, usize)> = units
+            .iter()
+            .map(|u| {
+                (
+                    u.package.name.as_str(),
+                    u.binaries.iter().map(|&b| bins[b].path.as_str()).collect(),
+                    u.files,
+                )
+            })
+            .collect();
+        assert_eq!(
+            owned,
+            [
+                (
+                    "foo",
+                    vec![
+                        "usr/bin/foo",
+                        "usr/bin/other",
+                        "usr/lib/x86_64-linux-gnu/libfoo.so.1"
+                    ],
+                    // The held path and the six the list names.
+                    7
+                ),
+                ("gone", vec![], 0),
+            ]
         );
     }
 

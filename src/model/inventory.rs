@@ -377,6 +377,11 @@ pub struct Package {
     pub evidence: Vec<Evidence>,
     /// Files the package owns, as the manifest names them (`/usr/bin/x`).
     pub files: Vec<String>,
+    /// An image file listing (more) files the package owns, one manifest
+    /// path a line ([`listed_paths`]; dpkg's `info/NAME.list`). Attaching
+    /// reads it again and streams it past the binaries found, so the owned
+    /// paths of every package are never held at once.
+    pub file_list: Option<String>,
     /// Directories the package owns with everything below them, for formats
     /// that deploy into a tree of their own (flatpak, snap): image paths.
     pub dirs: Vec<String>,
@@ -396,9 +401,17 @@ impl Package {
             properties: Properties::default(),
             evidence: vec![evidence],
             files: Vec::new(),
+            file_list: None,
             dirs: Vec::new(),
         }
     }
+}
+
+/// The paths a [`Package::file_list`] names: its lines that start with `/`,
+/// but a lone `/`. dpkg lists `/.` and every directory too; they are kept,
+/// ownership lookups are by exact path so they cost nothing.
+pub fn listed_paths(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().filter(|l| l.starts_with('/') && l.len() > 1)
 }
 
 impl Package {

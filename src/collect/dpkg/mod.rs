@@ -17,7 +17,7 @@ pub use apt_lists::{Release, parse_release};
 
 use super::{Collector, join, list_dir, read_text};
 use crate::image::Image;
-use crate::model::inventory::{Evidence, Family, Inventory, Package, Source, prop};
+use crate::model::inventory::{Evidence, Family, Inventory, Package, Source, listed_paths, prop};
 use crate::model::purl::{Distro, purl};
 
 pub struct Dpkg;
@@ -187,7 +187,10 @@ fn parse_status(text: &str, path: &str, distro: &Distro, out: &mut Inventory) ->
     pkgs
 }
 
-/// Reads `info/NAME:ARCH.list` (Multi-Arch: same) or `info/NAME.list`.
+/// Finds `info/NAME:ARCH.list` (Multi-Arch: same) or `info/NAME.list` and
+/// counts the paths it lists. The paths are not kept: attaching reads the
+/// list again when binaries are known ([`Package::file_list`]), so memory
+/// doesn't grow with the files the packages own.
 fn read_file_list(image: &Image, pkg: &mut Package, out: &mut Inventory) {
     let mut candidates = Vec::with_capacity(2);
     if let Some(arch) = &pkg.arch {
@@ -197,18 +200,10 @@ fn read_file_list(image: &Image, pkg: &mut Package, out: &mut Inventory) {
     for path in candidates {
         match read_text(image, &path) {
             Ok(Some(text)) => {
-                // Directories are listed too; keep them, ownership lookups
-                // are by exact path so they cost nothing.
-                pkg.files = text
-                    .lines()
-                    .filter(|l| l.starts_with('/') && l.len() > 1)
-                    .map(str::to_owned)
-                    .collect();
-                pkg.evidence.push(Evidence::new(
-                    &path,
-                    "dpkg-list",
-                    format!("{} paths", pkg.files.len()),
-                ));
+                let count = listed_paths(&text).count();
+                pkg.evidence
+                    .push(Evidence::new(&path, "dpkg-list", format!("{count} paths")));
+                pkg.file_list = Some(path);
                 return;
             }
             Ok(None) => continue,
