@@ -27,8 +27,9 @@
 //!   `pread`; [`Options::head_filter`] decides.
 //!
 //! Descriptors: a pending directory holds its parent's descriptor until it
-//! has opened its own, a running task its own, and at most
-//! [`MAX_IN_FLIGHT`] candidates wait with their file open. Rayon runs tasks
+//! has opened its own, a running task its own and a directory's last
+//! [`BATCH`] candidates, and at most [`MAX_IN_FLIGHT`] candidates wait in
+//! batches with their file open. Rayon runs tasks
 //! depth first, so the descriptors open at once are about the depth of the
 //! tree times the workers, at worst (a chain of 2,500 directories needs
 //! two); the walk raises the soft `RLIMIT_NOFILE` to the hard limit first.
@@ -380,11 +381,15 @@ where
         handle_entry(s, sh, &fd, name, ft, child_rel, &mut tally);
     }
     tally.add_to(sh.counters);
+    if !tally.batch.is_empty() {
+        hand_on(s, sh, tally.batch);
+    }
 }
 
 /// One directory's counts, added to the shared [`Counters`] once when it
 /// is done: an atomic add per file on a counter both workers write would
-/// bounce its cache line between the cores.
+/// bounce its cache line between the cores. And its candidates not yet
+/// handed on ([`BATCH`]).
 #[derive(Default)]
 struct Tally {
     files: u64,
@@ -392,6 +397,7 @@ struct Tally {
     symlinks: u64,
     bytes: u64,
     sniffed: u64,
+    batch: Vec<Candidate>,
 }
 
 impl Tally {
@@ -566,15 +572,35 @@ fn handle_file<'s, F>(
         meta,
         head,
     };
+    tally.batch.push(cand);
+    if tally.batch.len() == BATCH {
+        hand_on(s, sh, std::mem::take(&mut tally.batch));
+    }
+}
+
+/// Candidates go to tasks in batches of this many: a rayon task per file
+/// costs more than fingerprinting a small one (a Windows tree's thousands
+/// of `MZ` stand-ins are decided by one 4-byte read each), while batches
+/// still spread a directory of thousands of libraries over every core.
+const BATCH: usize = 16;
+
+/// Hands a batch of candidates to a task of its own, or, with
+/// [`MAX_IN_FLIGHT`] files already waiting open in other batches,
+/// fingerprints them on the walking task.
+fn hand_on<'s, F>(s: &rayon::Scope<'s>, sh: &'s Shared<'s, F>, batch: Vec<Candidate>)
+where
+    F: Fn(Candidate) + Sync,
+{
     let f = sh.on_candidate;
-    if sh.in_flight.fetch_add(1, Relaxed) < MAX_IN_FLIGHT {
+    let n = batch.len();
+    if sh.in_flight.fetch_add(n, Relaxed) < MAX_IN_FLIGHT {
         s.spawn(move |_| {
-            f(cand);
-            sh.in_flight.fetch_sub(1, Relaxed);
+            batch.into_iter().for_each(f);
+            sh.in_flight.fetch_sub(n, Relaxed);
         });
     } else {
-        f(cand);
-        sh.in_flight.fetch_sub(1, Relaxed);
+        batch.into_iter().for_each(f);
+        sh.in_flight.fetch_sub(n, Relaxed);
     }
 }
 

@@ -32,10 +32,10 @@ mod detect;
 /// Disk containers (raw, qcow2, VHDX, VMDK) and partition tables (GPT,
 /// MBR) on images built with qemu-img, sgdisk, sfdisk and mkfs.
 mod disk;
-/// Helpers building those images with Debian's tools.
-mod disk_support;
 /// NTFS, ext4 and FAT images read through DiskFs, no mount.
 mod disk_fs;
+/// Helpers building those images with Debian's tools.
+mod disk_support;
 /// Attribution by each file's own evidence: hard links, and directory
 /// groups decided by their files' verified signatures.
 mod evidence;

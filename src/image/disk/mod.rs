@@ -10,10 +10,10 @@
 pub mod container;
 mod counting;
 mod error;
+pub mod fs;
 pub mod guid;
 pub mod partition;
 pub mod probe;
-pub mod fs;
 
 use std::io::{self, Read, Seek, SeekFrom};
 use std::sync::Arc;
