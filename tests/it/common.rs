@@ -109,6 +109,39 @@ pub fn sovscan() -> assert_cmd::Command {
     cmd
 }
 
+/// A command a test runs: sovscan (`assert_cmd`) or a tool from outside.
+pub trait Run: std::fmt::Debug {
+    fn output_of(&mut self) -> std::io::Result<std::process::Output>;
+}
+
+impl Run for assert_cmd::Command {
+    fn output_of(&mut self) -> std::io::Result<std::process::Output> {
+        self.output()
+    }
+}
+
+impl Run for std::process::Command {
+    fn output_of(&mut self) -> std::io::Result<std::process::Output> {
+        self.output()
+    }
+}
+
+/// Runs a command that must succeed and gives its output; on failure the
+/// message names the command, its exit status and its standard error.
+pub fn run_ok(cmd: &mut impl Run) -> std::process::Output {
+    let what = format!("{cmd:?}");
+    let out = cmd
+        .output_of()
+        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// Runs a JSON scan of `roots` and parses the report.
 pub fn scan_json(roots: &[&Path]) -> serde_json::Value {
     let mut cmd = sovscan();
@@ -116,19 +149,10 @@ pub fn scan_json(roots: &[&Path]) -> serde_json::Value {
     for r in roots {
         cmd.arg(r);
     }
-    let out = cmd
-        .timeout(std::time::Duration::from_secs(120))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "scan failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run_ok(cmd.timeout(std::time::Duration::from_secs(120)));
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-/// The paths of the binaries in a report, in report order.
 /// `sovscan scan -q -f json -o OUT ROOT`, which must succeed: a saved scan
 /// for the commands that read one.
 pub fn scan_to(out: &Path, root: impl AsRef<std::ffi::OsStr>) {
@@ -142,20 +166,11 @@ pub fn scan_to(out: &Path, root: impl AsRef<std::ffi::OsStr>) {
 
 /// `sovscan diff -f json OLD NEW`, which must succeed, parsed.
 pub fn diff_json(old: &Path, new: &Path) -> serde_json::Value {
-    let out = sovscan()
-        .args(["diff", "-f", "json"])
-        .arg(old)
-        .arg(new)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run_ok(sovscan().args(["diff", "-f", "json"]).arg(old).arg(new));
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// The paths of the binaries in a report, in report order.
 pub fn binary_paths(report: &serde_json::Value) -> Vec<&str> {
     report["binaries"]
         .as_array()

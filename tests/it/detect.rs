@@ -155,12 +155,11 @@ fn a_system_library_folder_alone_is_not_macos() {
         .arg(dir.path())
         .assert()
         .code(2);
-    let out = sovscan()
-        .args(["scan", "-q", "-f", "json", "--allow-empty"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let out = run_ok(
+        sovscan()
+            .args(["scan", "-q", "-f", "json", "--allow-empty"])
+            .arg(dir.path()),
+    );
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["images"][0]["os"]["family"], "directory");
     assert_eq!(r["warnings"], serde_json::json!([]));
@@ -171,15 +170,10 @@ fn os_option_overrides_detection_and_warns_when_the_markers_disagree() {
     let dir = tempfile::tempdir().unwrap();
     write(&dir.path().join("etc/os-release"), b"ID=debian\n", 0o644);
     let scan = |os: &str| -> serde_json::Value {
-        let out = sovscan()
-            .args(["scan", "-q", "-f", "json", "--allow-empty", "--os", os])
-            .arg(dir.path())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let out = run_ok(
+            sovscan()
+                .args(["scan", "-q", "-f", "json", "--allow-empty", "--os", os])
+                .arg(dir.path()),
         );
         serde_json::from_slice(&out.stdout).unwrap()
     };

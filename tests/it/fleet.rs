@@ -4,7 +4,7 @@
 //! Parquet file read by DuckDB with the SQL of docs/fleet.md, and the
 //! one-line errors of a bad manifest.
 
-use crate::common::{scan_to, sovscan};
+use crate::common::{run_ok, scan_to, sovscan};
 use crate::plan::{built_image, demo};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -12,17 +12,7 @@ use std::path::{Path, PathBuf};
 
 /// `sovscan fleet ARGS -f json`, which must succeed, parsed.
 fn fleet_json(args: &[&std::ffi::OsStr]) -> Value {
-    let out = sovscan()
-        .arg("fleet")
-        .args(args)
-        .args(["-f", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run_ok(sovscan().arg("fleet").args(args).args(["-f", "json"]));
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -40,12 +30,7 @@ struct CsvRow {
 
 /// The CSV of a saved scan (`sovscan report -f csv`), by the header's names.
 fn csv_rows(scan: &Path) -> Vec<CsvRow> {
-    let out = sovscan()
-        .args(["report", "-f", "csv"])
-        .arg(scan)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let out = run_ok(sovscan().args(["report", "-f", "csv"]).arg(scan));
     let mut rdr = csv::Reader::from_reader(out.stdout.as_slice());
     let header: Vec<String> = rdr.headers().unwrap().iter().map(str::to_owned).collect();
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
@@ -302,16 +287,11 @@ fn a_trend_over_three_dated_scans_shows_the_changes_by_key() {
     );
     // A saved plan from 2024: its share after the phases of each year.
     let plan_path = dir.path().join("plan.json");
-    let out = sovscan()
-        .args(["plan", "-f", "json", "--from", "2024", "--by", "2032", "-o"])
-        .arg(&plan_path)
-        .arg(&scans[0])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    run_ok(
+        sovscan()
+            .args(["plan", "-f", "json", "--from", "2024", "--by", "2032", "-o"])
+            .arg(&plan_path)
+            .arg(&scans[0]),
     );
     let plan: Value = serde_json::from_str(&std::fs::read_to_string(&plan_path).unwrap()).unwrap();
     let with_plan = fleet_json(&[
@@ -377,19 +357,11 @@ fn documented_sql() -> String {
 /// The rows of a DuckDB query, one line each, values separated by spaces
 /// (Python's `print`).
 fn duckdb(sql: &str) -> String {
-    let out = std::process::Command::new("python3")
-        .args([
-            "-c",
-            "import duckdb, sys\nfor row in duckdb.sql(sys.argv[1]).fetchall(): print(*row)",
-            sql,
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run_ok(std::process::Command::new("python3").args([
+        "-c",
+        "import duckdb, sys\nfor row in duckdb.sql(sys.argv[1]).fetchall(): print(*row)",
+        sql,
+    ]));
     String::from_utf8(out.stdout).unwrap()
 }
 

@@ -4,7 +4,7 @@
 //! CSV hold one record per component; output is deterministic; bad `-o`
 //! values fail before the scan.
 
-use crate::common;
+use crate::common::{self, run_ok};
 
 use serde_json::Value;
 use std::collections::HashMap;
@@ -98,17 +98,12 @@ fn assert_valid(validator: &jsonschema::Validator, doc: &Value, what: &str) {
 
 /// Scans `roots` writing `format` to stdout and returns it parsed.
 fn scan_as(format: &str, roots: &[&str], extra: &[&str]) -> Value {
-    let out = common::sovscan()
-        .args(["scan", "--no-progress", "-f", format])
-        .args(extra)
-        .args(roots)
-        .timeout(std::time::Duration::from_secs(120))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{format} scan of {roots:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        common::sovscan()
+            .args(["scan", "--no-progress", "-f", format])
+            .args(extra)
+            .args(roots)
+            .timeout(std::time::Duration::from_secs(120)),
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
@@ -462,20 +457,15 @@ fn one_scan_writes_every_format() {
     let dir = tempfile::tempdir().unwrap();
     let p = |f: &str| dir.path().join(f);
     let arg = |fmt: &str, f: &str| format!("{fmt}={}", p(f).display());
-    let out = common::sovscan()
-        .args(["scan", "--no-progress", "fixtures/demo-linux"])
-        .args(["-o", &arg("json", "scan.json")])
-        .args(["-o", &arg("cyclonedx", "bom.json")])
-        .args(["-o", &arg("sarif", "scan.sarif")])
-        .args(["-o", &arg("csv", "components.csv")])
-        .args(["-o", &arg("ndjson", "components.ndjson")])
-        .timeout(std::time::Duration::from_secs(120))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        common::sovscan()
+            .args(["scan", "--no-progress", "fixtures/demo-linux"])
+            .args(["-o", &arg("json", "scan.json")])
+            .args(["-o", &arg("cyclonedx", "bom.json")])
+            .args(["-o", &arg("sarif", "scan.sarif")])
+            .args(["-o", &arg("csv", "components.csv")])
+            .args(["-o", &arg("ndjson", "components.ndjson")])
+            .timeout(std::time::Duration::from_secs(120)),
     );
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
@@ -552,15 +542,10 @@ fn csv_quotes_commas_quotes_and_newlines() {
         &common::elf(b"\x01\x02\x03\x04", None),
         0o755,
     );
-    let out = common::sovscan()
-        .args(["scan", "--no-progress", "-f", "csv"])
-        .arg(&root)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        common::sovscan()
+            .args(["scan", "--no-progress", "-f", "csv"])
+            .arg(&root),
     );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("/desk, \"\"2026\"\"\nimage\","), "{text}");
@@ -582,30 +567,28 @@ fn csv_quotes_commas_quotes_and_newlines() {
 fn plain_output_file_keeps_its_meaning_and_quiet_silences_stdout() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("scan.json");
-    let out = common::sovscan()
-        .args([
-            "scan",
-            "--no-progress",
-            "-f",
-            "json",
-            "fixtures/plain-dir",
-            "-o",
-        ])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let out = run_ok(
+        common::sovscan()
+            .args([
+                "scan",
+                "--no-progress",
+                "-f",
+                "json",
+                "fixtures/plain-dir",
+                "-o",
+            ])
+            .arg(&file),
+    );
     assert!(out.stdout.is_empty(), "-o FILE: nothing on stdout");
     let v: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
     assert_eq!(v["schema_version"], "1.6");
 
     let csv_file = dir.path().join("c.csv");
-    let out = common::sovscan()
-        .args(["scan", "--no-progress", "-q", "fixtures/plain-dir", "-o"])
-        .arg(format!("csv={}", csv_file.display()))
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let out = run_ok(
+        common::sovscan()
+            .args(["scan", "--no-progress", "-q", "fixtures/plain-dir", "-o"])
+            .arg(format!("csv={}", csv_file.display())),
+    );
     assert!(out.stdout.is_empty(), "-q with -o: nothing on stdout");
     assert!(
         std::fs::read_to_string(&csv_file)
@@ -758,23 +741,18 @@ fn components_instead_of_products() {
     let dir = tempfile::tempdir().unwrap();
     let p = |f: &str| dir.path().join(f);
     let arg = |fmt: &str, f: &str| format!("{fmt}={}", p(f).display());
-    let out = common::sovscan()
-        .args([
-            "scan",
-            "--no-progress",
-            "--components",
-            "fixtures/demo-linux",
-        ])
-        .args(["-o", &arg("json", "scan.json")])
-        .args(["-o", &arg("csv", "components.csv")])
-        .args(["-o", &arg("ndjson", "components.ndjson")])
-        .args(["-o", &arg("table", "components.txt")])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    run_ok(
+        common::sovscan()
+            .args([
+                "scan",
+                "--no-progress",
+                "--components",
+                "fixtures/demo-linux",
+            ])
+            .args(["-o", &arg("json", "scan.json")])
+            .args(["-o", &arg("csv", "components.csv")])
+            .args(["-o", &arg("ndjson", "components.ndjson")])
+            .args(["-o", &arg("table", "components.txt")]),
     );
     let report: Value = serde_json::from_slice(&std::fs::read(p("scan.json")).unwrap()).unwrap();
     let components = report["components"].as_array().unwrap();

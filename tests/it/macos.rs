@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use crate::common::{binary, flags};
+use crate::common::{binary, flags, run_ok};
 
 use serde_json::Value;
 use std::path::Path;
@@ -329,15 +329,10 @@ fn hostile_superblobs_are_errors_not_panics() {
         0o755,
     );
 
-    let out = common::sovscan()
-        .args(["scan", "--no-progress", "-f", "json"])
-        .arg(d)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        common::sovscan()
+            .args(["scan", "--no-progress", "-f", "json"])
+            .arg(d),
     );
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panick"));
     let r = scan_dir(d);

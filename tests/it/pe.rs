@@ -3,7 +3,7 @@
 //! may or may not have its registry hives yet; these tests look at binaries
 //! and the components they attach to, whatever the root's family.
 
-use crate::common::{binary, flags};
+use crate::common::{binary, flags, run_ok};
 
 use crate::common::{scan_json, sovscan};
 use serde_json::Value;
@@ -149,16 +149,11 @@ as_of = 2024-12-01
 "#,
     )
     .unwrap();
-    let out = sovscan()
-        .args(["scan", "-f", "json", "--no-progress", "--rules"])
-        .arg(&rules)
-        .arg(demo())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        sovscan()
+            .args(["scan", "-f", "json", "--no-progress", "--rules"])
+            .arg(&rules)
+            .arg(demo()),
     );
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     let mixed = binary(&r, "Program Files/Acme Tools/mixed.dll");

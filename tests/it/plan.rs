@@ -8,7 +8,7 @@
 //! recorded in `var/lib/dpkg/status` as dpkg would write it; a fresh scan
 //! of that copy is compared with the phase.
 
-use crate::common::{scan_to, sovscan};
+use crate::common::{run_ok, scan_to, sovscan};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -21,18 +21,13 @@ pub(crate) fn demo(name: &str) -> PathBuf {
 
 /// `sovscan plan ARGS -f json` on the saved scan, parsed.
 fn plan_json(scan: &Path, args: &[&str]) -> Value {
-    let out = sovscan()
-        .arg("plan")
-        .arg(scan)
-        .args(args)
-        .args(["-f", "json"])
-        .timeout(Duration::from_secs(120))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "plan failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        sovscan()
+            .arg("plan")
+            .arg(scan)
+            .args(args)
+            .args(["-f", "json"])
+            .timeout(Duration::from_secs(120)),
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
@@ -532,15 +527,9 @@ fn plan_outputs_lead_with_the_target_and_csv_has_a_row_per_replacement() {
     let dir = tempfile::tempdir().unwrap();
     let scan = saved_scan(dir.path(), "demo-macos");
     let run = |format: &str| {
-        let out = sovscan()
-            .arg("plan")
-            .arg(&scan)
-            .args([
-                "--from", "2027", "--by", "2032", "--target", "0.7", "-f", format,
-            ])
-            .output()
-            .unwrap();
-        assert!(out.status.success());
+        let out = run_ok(sovscan().arg("plan").arg(&scan).args([
+            "--from", "2027", "--by", "2032", "--target", "0.7", "-f", format,
+        ]));
         String::from_utf8(out.stdout).unwrap()
     };
     let p = plan_json(
@@ -781,17 +770,7 @@ fn the_report_gains_a_measures_section_with_plan_or_a_policy_plan() {
     let dir = tempfile::tempdir().unwrap();
     let scan = saved_scan(dir.path(), "demo-windows");
     let render = |args: &[&str]| {
-        let out = sovscan()
-            .arg("report")
-            .arg(&scan)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = run_ok(sovscan().arg("report").arg(&scan).args(args));
         String::from_utf8(out.stdout).unwrap()
     };
     assert!(!render(&["-f", "md"]).contains("## Measures"));

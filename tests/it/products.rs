@@ -1,7 +1,7 @@
 //! Products, not packages (`docs/json.md` § products): what a planner counts
 //! on the demo images, and how the components fold into them.
 
-use crate::common;
+use crate::common::{self, run_ok};
 use serde_json::Value;
 use std::path::Path;
 
@@ -216,12 +216,11 @@ fn a_product_folds_the_same_from_a_saved_report_without_products() {
     old["schema_version"] = "1.2".into();
     let old_path = dir.path().join("old.json");
     std::fs::write(&old_path, serde_json::to_vec(&old).unwrap()).unwrap();
-    let out = common::sovscan()
-        .args(["report", "-f", "ndjson"])
-        .arg(&old_path)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let out = run_ok(
+        common::sovscan()
+            .args(["report", "-f", "ndjson"])
+            .arg(&old_path),
+    );
     let got: Vec<Value> = String::from_utf8(out.stdout)
         .unwrap()
         .lines()

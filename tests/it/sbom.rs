@@ -1,7 +1,7 @@
 //! `sovscan assess`: SBOMs from Syft and Trivy (run on the demo image by
 //! the test itself), an SPDX document and hostile inputs.
 
-use super::common::{require_tool, scan_json, sovscan};
+use super::common::{require_tool, run_ok, scan_json, sovscan};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -12,16 +12,10 @@ fn demo_linux() -> PathBuf {
 
 /// `sovscan assess -f json --components SBOM`, which must succeed.
 fn assess_json(sbom: &Path) -> Value {
-    let out = sovscan()
-        .args(["assess", "-q", "-f", "json", "--components"])
-        .arg(sbom)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "assess {} failed: {}",
-        sbom.display(),
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        sovscan()
+            .args(["assess", "-q", "-f", "json", "--components"])
+            .arg(sbom),
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
@@ -310,15 +304,10 @@ fn a_large_sbom_is_streamed_component_by_component() {
     }
     text.push_str("]}");
     std::fs::write(&path, text).unwrap();
-    let out = sovscan()
-        .args(["assess", "-q", "-f", "ndjson", "--components"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        sovscan()
+            .args(["assess", "-q", "-f", "ndjson", "--components"])
+            .arg(&path),
     );
     let rows = out
         .stdout

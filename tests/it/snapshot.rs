@@ -3,7 +3,7 @@
 //! here as a diff. After an intended change: `INSTA_UPDATE=always cargo test
 //! --test it snapshot::` (or `cargo insta review`), then read the diff.
 
-use crate::common;
+use crate::common::{self, run_ok};
 
 use std::path::Path;
 
@@ -19,12 +19,11 @@ fn demo_linux_report() {
 #[test]
 fn demo_linux_table() {
     // A pipe without COLUMNS: the table at 120 columns.
-    let out = common::sovscan()
-        .env_remove("COLUMNS")
-        .args(["scan", "--no-progress", "fixtures/demo-linux"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let out = run_ok(common::sovscan().env_remove("COLUMNS").args([
+        "scan",
+        "--no-progress",
+        "fixtures/demo-linux",
+    ]));
     insta::assert_snapshot!("demo-linux-table", String::from_utf8(out.stdout).unwrap());
 }
 
@@ -50,11 +49,13 @@ fn demo_windows_report() {
 
 /// Runs `sovscan scan -f FORMAT fixtures/demo-linux` and parses stdout.
 fn demo_linux_as(format: &str) -> serde_json::Value {
-    let out = common::sovscan()
-        .args(["scan", "--no-progress", "-f", format, "fixtures/demo-linux"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let out = run_ok(common::sovscan().args([
+        "scan",
+        "--no-progress",
+        "-f",
+        format,
+        "fixtures/demo-linux",
+    ]));
     serde_json::from_slice(&out.stdout).unwrap()
 }
 

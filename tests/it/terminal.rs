@@ -3,7 +3,7 @@
 //! keeps product, vendor → controller and risk, groups the unrated rows
 //! last, and colours levels only on a terminal without `NO_COLOR`.
 
-use crate::common;
+use crate::common::{self, run_ok};
 
 const IMAGES: [&str; 3] = ["demo-linux", "demo-macos", "demo-windows"];
 const WIDTHS: [usize; 3] = [80, 120, 200];
@@ -15,16 +15,10 @@ fn table(image: &str, columns: Option<usize>, extra: &[&str]) -> String {
     if let Some(c) = columns {
         cmd.env("COLUMNS", c.to_string());
     }
-    let out = cmd
-        .args(["scan", "--no-progress"])
-        .args(extra)
-        .arg(format!("fixtures/{image}"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        cmd.args(["scan", "--no-progress"])
+            .args(extra)
+            .arg(format!("fixtures/{image}")),
     );
     String::from_utf8(out.stdout).unwrap()
 }
@@ -66,17 +60,12 @@ fn no_line_is_wider_than_the_terminal() {
 fn several_images_fit_too() {
     for w in [80, 120] {
         let mut cmd = common::sovscan();
-        let out = cmd
-            .env("COLUMNS", w.to_string())
-            .args([
-                "scan",
-                "--no-progress",
-                "fixtures/demo-linux",
-                "fixtures/demo-macos",
-            ])
-            .output()
-            .unwrap();
-        assert!(out.status.success());
+        let out = run_ok(cmd.env("COLUMNS", w.to_string()).args([
+            "scan",
+            "--no-progress",
+            "fixtures/demo-linux",
+            "fixtures/demo-macos",
+        ]));
         let t = String::from_utf8(out.stdout).unwrap();
         assert!(t.starts_with("image  product"), "{t}");
         assert!(widest(&t) <= w, "{t}");

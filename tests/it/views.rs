@@ -15,12 +15,7 @@ fn summary_of_a_saved_scan_equals_the_scan_summary() {
     let dir = tempfile::tempdir().unwrap();
     let scan = saved_scan(dir.path());
     let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&scan).unwrap()).unwrap();
-    let out = sovscan()
-        .args(["summary", "-f", "json"])
-        .arg(&scan)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let out = run_ok(sovscan().args(["summary", "-f", "json"]).arg(&scan));
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(summary, report["summary"]);
 
@@ -198,20 +193,16 @@ fn rules_check_refuses_products_without_alternatives() {
 
 #[test]
 fn rules_list_searches_filters_by_category_and_writes_json() {
-    let out = sovscan()
-        .args([
-            "rules",
-            "list",
-            "--search",
-            "FIRE",
-            "--category",
-            "browser",
-            "-f",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let out = run_ok(sovscan().args([
+        "rules",
+        "list",
+        "--search",
+        "FIRE",
+        "--category",
+        "browser",
+        "-f",
+        "json",
+    ]));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v.get("vendors").is_none(), "--category lists products only");
     let ids: Vec<&str> = v["products"]
