@@ -100,6 +100,12 @@ pub fn read(path: &Path, cap: Cap, links: Links) -> io::Result<Vec<u8>> {
 /// refused past `cap` as [`read`].
 pub fn read_file(file: File, cap: Cap) -> io::Result<Vec<u8>> {
     let len = file.metadata()?.len();
+    read_stream(file, len, cap)
+}
+
+/// Reads a stream of `len` bytes (as its status says) whole, refused past
+/// `cap` as [`read`]: an image file of a host root or of a disk image.
+pub fn read_stream(file: impl Read, len: u64, cap: Cap) -> io::Result<Vec<u8>> {
     if len > cap.bytes {
         return Err(too_large(cap));
     }

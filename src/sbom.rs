@@ -138,6 +138,7 @@ fn add_sbom(
             subject: info.subject,
             components: info.components,
         }),
+        disk: None,
     });
 }
 

@@ -40,6 +40,9 @@ pub struct Options {
     pub date: Option<Date>,
     /// Scan every root as this family, whatever its markers say (`--os`).
     pub os: Option<Family>,
+    /// Which partition of a disk image file, and its parent (`--partition`,
+    /// `--parent`).
+    pub disk: crate::image::DiskOptions,
 }
 
 impl Default for Options {
@@ -50,6 +53,7 @@ impl Default for Options {
             policy: Policy::default(),
             date: None,
             os: None,
+            disk: Default::default(),
         }
     }
 }
@@ -63,10 +67,7 @@ pub fn scan(
     progress: &Progress,
 ) -> Result<Report, crate::image::OpenError> {
     let started = Instant::now();
-    let images: Vec<Image> = roots
-        .iter()
-        .map(|r| Image::open_as(r, opts.os))
-        .collect::<Result<_, _>>()?;
+    let images: Vec<Image> = crate::image::open_roots(roots, opts.os, &opts.disk)?;
     let params = opts.policy.params(db);
     let cx = context(db, &params, &opts.policy);
     let mut report = new_report(db, &params, &opts.policy);
@@ -226,7 +227,11 @@ fn scan_image(
         .collect();
     skipped.sort();
     report.skipped.extend(skipped);
-    let mut errs: Vec<ImageProblem> = errors.into_iter().map(|p| located(idx, p)).collect();
+    let mut errs: Vec<ImageProblem> = errors
+        .into_iter()
+        .chain(image.opened.errors.iter().cloned())
+        .map(|p| located(idx, p))
+        .collect();
     errs.sort();
     errs.dedup();
     report.errors.extend(errs);
@@ -242,6 +247,7 @@ fn scan_image(
     let mut warns: Vec<ImageProblem> = inventory
         .warnings
         .into_iter()
+        .chain(image.opened.warnings.iter().cloned())
         .map(|p| located(idx, p))
         .chain(detection)
         .collect();
@@ -260,6 +266,7 @@ fn scan_image(
         stats: walked.stats,
         summary: Default::default(),
         sbom: None,
+        disk: image.disk.clone(),
     });
 }
 
@@ -438,7 +445,6 @@ mod tests {
     use crate::walk::Candidate;
     use std::fs::File;
     use std::io::Write;
-    use std::os::unix::fs::MetadataExt;
     use std::path::Path;
     use std::sync::Mutex;
 
@@ -449,15 +455,15 @@ mod tests {
         let mut f = File::create(&path).unwrap();
         f.write_all(head).unwrap();
         f.set_len(size).unwrap();
-        let file = File::open(&path).unwrap();
-        let meta = file.metadata().unwrap();
+        let file = crate::image::ImageFile::host(File::open(&path).unwrap());
+        let meta = file.snapshot().unwrap();
         Candidate {
             head: head.to_vec(),
             rel: format!("/{name}"),
             size,
-            mode: meta.mode(),
-            dev: meta.dev(),
-            ino: meta.ino(),
+            mode: meta.mode,
+            dev: meta.dev,
+            ino: meta.ino,
             file,
             meta,
         }

@@ -148,7 +148,7 @@ pub enum Format {
 
 #[derive(Args, Debug)]
 pub struct ScanArgs {
-    /// Image roots: a Linux, Windows or macOS root file system, or any directory.
+    /// Image roots: a Linux, Windows or macOS root file system or any directory, or a disk image file (raw, qcow2, VHDX, VMDK; each partition with an NTFS, ext2/3/4 or FAT file system is a root of its own, FILE#pN).
     #[arg(required = true, value_name = "ROOT")]
     pub roots: Vec<PathBuf>,
     #[command(flatten)]
@@ -246,6 +246,12 @@ pub struct ScanOpts {
     /// Descend into other file systems and bind mounts below a root.
     #[arg(long)]
     pub cross_filesystems: bool,
+    /// In a disk image file, scan only partition N (1-based, as in FILE#pN; default: every partition with a file system sovscan reads).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub partition: Option<u32>,
+    /// The parent of a differencing VHDX, or the backing file of a qcow2 overlay (any container); read only when the image says it has one.
+    #[arg(long, value_name = "FILE")]
+    pub parent: Option<PathBuf>,
     /// Don't parse binaries larger than this many bytes (they are still listed).
     #[arg(long, value_name = "BYTES", default_value_t = fingerprint::DEFAULT_MAX_SIZE)]
     pub max_binary_size: u64,

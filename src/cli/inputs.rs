@@ -66,6 +66,10 @@ pub fn scan_roots(roots: &[PathBuf], args: &ScanOpts) -> Result<(RuleDb, Policy,
         max_binary_size: args.max_binary_size,
         date: Some(scan_date()?),
         os: args.os,
+        disk: crate::image::DiskOptions {
+            partition: args.partition,
+            parent: args.parent.clone(),
+        },
     };
     let jobs = args
         .jobs

@@ -135,8 +135,8 @@ enum DbError {
 /// Copies the database (and a sqlite write-ahead log beside it) out of the
 /// image and parses the copy.
 fn read_database(image: &Image, db: &str) -> Result<Vec<rpmdb::Package>, DbError> {
-    let meta = image.fs.metadata(db).map_err(std::io::Error::other)?;
-    if !meta.is_file() {
+    let meta = image.fs.stat(db).map_err(std::io::Error::other)?;
+    if meta.kind != rustix::fs::FileType::RegularFile {
         return Err(DbError::NotARegularFile);
     }
     let tmp = tempfile::tempdir().map_err(DbError::TempDir)?;
@@ -154,7 +154,7 @@ fn read_database(image: &Image, db: &str) -> Result<Vec<rpmdb::Package>, DbError
         })?;
     }
     preflight(&copy)?;
-    let mib = u32::try_from(meta.len() >> 20).unwrap_or(u32::MAX);
+    let mib = u32::try_from(meta.len >> 20).unwrap_or(u32::MAX);
     let limit = PARSE_BASE.saturating_add(PARSE_PER_MIB.saturating_mul(mib));
     isolated(limit, move || {
         rpmdb::read_packages(copy).map_err(DbError::Unreadable)

@@ -21,6 +21,7 @@
 //! parts (none, extended numbering, an unreadable table) is read whole.
 
 use super::WholeReadError;
+use crate::image::{ImageFile, Snapshot};
 use goblin::container::{Container, Ctx};
 use goblin::elf::Elf;
 use goblin::elf::program_header::{PT_DYNAMIC, PT_INTERP, PT_NOTE, ProgramHeader};
@@ -28,7 +29,6 @@ use goblin::elf::section_header::{
     SHT_DYNAMIC, SHT_DYNSYM, SHT_GNU_HASH, SHT_GNU_VERDEF, SHT_GNU_VERNEED, SHT_GNU_VERSYM,
     SHT_HASH, SHT_NOTE, SHT_PROGBITS, SHT_STRTAB, SHT_SYMTAB, SectionHeader,
 };
-use std::fs::File;
 
 /// Files up to this size are read whole: a few `pread`s more would cost
 /// more than the bytes they save.
@@ -40,19 +40,19 @@ const FIRST: u64 = 16 << 10;
 /// Reads the parts of an open ELF file that are parsed; a small file, or
 /// one whose headers don't allow it, whole. Checked against its `fstat` at
 /// open time (`opened`) as [`read_whole`](super::read_whole) does.
-pub fn read(file: &File, opened: &std::fs::Metadata) -> Result<Vec<u8>, WholeReadError> {
+pub fn read(file: &ImageFile, opened: &Snapshot) -> Result<Vec<u8>, WholeReadError> {
     read_from(file, opened, WHOLE_BELOW, FIRST)
 }
 
 /// [`read`], reading files below `whole_below` bytes whole and `first`
 /// bytes in the first step.
 fn read_from(
-    file: &File,
-    opened: &std::fs::Metadata,
+    file: &ImageFile,
+    opened: &Snapshot,
     whole_below: u64,
     first: u64,
 ) -> Result<Vec<u8>, WholeReadError> {
-    let len = opened.len();
+    let len = opened.len;
     let Some(mut buf) = super::part_buffer(opened, whole_below)? else {
         return super::read_whole(file, opened);
     };
@@ -188,8 +188,8 @@ mod tests {
         assert!(files.len() >= 10, "{} ELF fixtures", files.len());
         let mut sparse = 0;
         for path in &files {
-            let file = File::open(path).unwrap();
-            let opened = file.metadata().unwrap();
+            let file = ImageFile::host(std::fs::File::open(path).unwrap());
+            let opened = file.snapshot().unwrap();
             let whole = super::super::read_whole(&file, &opened).unwrap();
             // Only the ELF header first: every later step is exercised.
             let parts = read_from(&file, &opened, 0, 64).unwrap();

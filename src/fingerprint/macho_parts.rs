@@ -28,9 +28,9 @@
 
 use super::WholeReadError;
 use super::macho::{DEP_SECTION, GO_SECTION, MAX_SLICES};
+use crate::image::{ImageFile, Snapshot};
 use goblin::mach::load_command::CommandVariant;
 use goblin::mach::{Mach, MachO, MultiArch, SingleArch};
-use std::fs::File;
 
 /// Files up to this size are read whole: a few `pread`s more would cost
 /// more than the bytes they save.
@@ -48,19 +48,19 @@ const SIZEOFCMDS_AT: usize = 20;
 /// Reads the parts of an open Mach-O file that are parsed; a small file,
 /// or one whose headers don't allow it, whole. Checked against its `fstat`
 /// at open time (`opened`) as [`read_whole`](super::read_whole) does.
-pub fn read(file: &File, opened: &std::fs::Metadata) -> Result<Vec<u8>, WholeReadError> {
+pub fn read(file: &ImageFile, opened: &Snapshot) -> Result<Vec<u8>, WholeReadError> {
     read_from(file, opened, WHOLE_BELOW, FIRST)
 }
 
 /// [`read`], reading files below `whole_below` bytes whole and `first`
 /// bytes in the first step.
 fn read_from(
-    file: &File,
-    opened: &std::fs::Metadata,
+    file: &ImageFile,
+    opened: &Snapshot,
     whole_below: u64,
     first: u64,
 ) -> Result<Vec<u8>, WholeReadError> {
-    let len = opened.len();
+    let len = opened.len;
     let Some(mut buf) = super::part_buffer(opened, whole_below)? else {
         return super::read_whole(file, opened);
     };
@@ -92,7 +92,7 @@ fn read_from(
 /// each architecture's when fat (the architecture table read first).
 /// `None` where the header can't lead the way.
 fn slices(
-    file: &File,
+    file: &ImageFile,
     buf: &mut [u8],
     len: u64,
 ) -> Result<Option<Vec<(u64, u64)>>, WholeReadError> {
@@ -255,8 +255,8 @@ mod tests {
         files.extend(built.iter().cloned());
         let mut sparse = Vec::new();
         for path in &files {
-            let file = File::open(path).unwrap();
-            let opened = file.metadata().unwrap();
+            let file = ImageFile::host(std::fs::File::open(path).unwrap());
+            let opened = file.snapshot().unwrap();
             let whole = super::super::read_whole(&file, &opened).unwrap();
             // Only the first 8 bytes first: every later step is exercised.
             let parts = read_from(&file, &opened, 0, 8).unwrap();

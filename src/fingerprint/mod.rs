@@ -25,12 +25,12 @@ mod pe_version;
 
 use crate::formats::cms;
 use crate::formats::nesting::JsonError;
+use crate::image::{ImageFile, Snapshot};
 use crate::isolate::Panic;
 use crate::model::binary::{Binary, Flag, Format};
 use crate::model::inventory::Problem;
 use crate::walk::Candidate;
 use std::borrow::Cow;
-use std::fs::File;
 
 /// Why a binary, or a part of it, could not be read. Its text is the
 /// report's `errors[]` entry for the file (for a part, what follows the
@@ -211,7 +211,7 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
         ..Binary::new(&c.rel, format, c.size)
     };
     // The size of the file as opened: the walk's may be stale already.
-    let size = opened.len();
+    let size = opened.len;
     if size > max_size {
         bin.flag(Flag::NotParsed);
         let p = Problem::new(
@@ -262,8 +262,7 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
 /// header's `e_lfanew` (offset 0x3c) are `PE\0\0`. Read with one small
 /// `pread`, so a file that is no PE is not read whole. A DOS header cut
 /// short, or a pointer past the end of the file, is no PE header either.
-fn has_pe_header(file: &File, head: &[u8], size: u64) -> bool {
-    use std::os::unix::fs::FileExt;
+fn has_pe_header(file: &ImageFile, head: &[u8], size: u64) -> bool {
     let Some(ptr) = head.get(0x3c..0x40) else {
         return false;
     };
@@ -300,8 +299,8 @@ pub enum WholeReadError {
 /// Reads an open regular file whole, with `pread`s of at most [`CHUNK`]
 /// bytes, checking it against its `fstat` at open time (`opened`): the
 /// bytes are those of one unchanged file, or the read is an error.
-pub fn read_whole(file: &File, opened: &std::fs::Metadata) -> Result<Vec<u8>, WholeReadError> {
-    let len = opened.len();
+pub fn read_whole(file: &ImageFile, opened: &Snapshot) -> Result<Vec<u8>, WholeReadError> {
+    let len = opened.len;
     let want = usize::try_from(len).map_err(|_| WholeReadError::TooLarge(len))?;
     // Zeroed memory comes from the allocator already zeroed (calloc).
     let mut buf = vec![0u8; want];
@@ -314,11 +313,8 @@ pub fn read_whole(file: &File, opened: &std::fs::Metadata) -> Result<Vec<u8>, Wh
 /// into, or `None` for a file below `whole_below` bytes, which is read
 /// whole. Zeroed memory comes from the allocator already zeroed (calloc),
 /// and a large block is mapped: pages no part lands in stay untouched.
-fn part_buffer(
-    opened: &std::fs::Metadata,
-    whole_below: u64,
-) -> Result<Option<Vec<u8>>, WholeReadError> {
-    let len = opened.len();
+fn part_buffer(opened: &Snapshot, whole_below: u64) -> Result<Option<Vec<u8>>, WholeReadError> {
+    let len = opened.len;
     if len < whole_below {
         return Ok(None);
     }
@@ -331,13 +327,12 @@ fn part_buffer(
 /// range past the end of the file is clamped to it. A short read means
 /// the file shrank under the scan: an error.
 fn read_range(
-    file: &File,
+    file: &ImageFile,
     buf: &mut [u8],
     at: u64,
     size: u64,
     len: u64,
 ) -> Result<(), WholeReadError> {
-    use std::os::unix::fs::FileExt;
     let start = at.min(len) as usize;
     let end = at.saturating_add(size).min(len) as usize;
     let mut pos = start;
@@ -358,25 +353,17 @@ fn read_range(
 
 /// Checks an open file against its `fstat` at open time (`opened`) after
 /// reading: the bytes read are those of one unchanged file, or an error.
-fn unchanged(file: &File, opened: &std::fs::Metadata) -> Result<(), WholeReadError> {
-    use std::os::unix::fs::MetadataExt;
-    let len = opened.len();
-    let now = file.metadata()?;
-    if now.len() != len {
-        let what = format!("{len} bytes when opened, {} after reading", now.len());
+fn unchanged(file: &ImageFile, opened: &Snapshot) -> Result<(), WholeReadError> {
+    let len = opened.len;
+    let now = file.snapshot()?;
+    if now.len != len {
+        let what = format!("{len} bytes when opened, {} after reading", now.len);
         return Err(WholeReadError::Changed(what));
     }
     // Same size but rewritten in between (file times tick with the
     // kernel's coarse clock, so a change within a few ms of the open can
     // pass unseen; a truncation cannot, it is a short read).
-    if (now.mtime(), now.mtime_nsec(), now.ctime(), now.ctime_nsec())
-        != (
-            opened.mtime(),
-            opened.mtime_nsec(),
-            opened.ctime(),
-            opened.ctime_nsec(),
-        )
-    {
+    if now.times != opened.times {
         return Err(WholeReadError::Changed("modified while read".into()));
     }
     Ok(())
@@ -428,14 +415,15 @@ mod part_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs::File;
 
     #[test]
     fn a_file_that_changes_while_read_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f");
         std::fs::write(&path, [7u8; 100]).unwrap();
-        let file = File::open(&path).unwrap();
-        let opened = file.metadata().unwrap();
+        let file = ImageFile::host(File::open(&path).unwrap());
+        let opened = file.snapshot().unwrap();
         assert_eq!(read_whole(&file, &opened).unwrap(), [7u8; 100]);
         // File times tick with the kernel's coarse clock (a few ms).
         std::thread::sleep(std::time::Duration::from_millis(20));

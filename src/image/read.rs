@@ -10,6 +10,8 @@
 //!
 //! [`Image`]: super::Image
 
+use super::file::ImageFile;
+use super::rootfs::OpenFileError;
 use super::{ResolveError, RootFs};
 use crate::bounded;
 use crate::formats::nesting::{self, JsonError};
@@ -80,41 +82,47 @@ pub fn read_capped(
 ) -> Result<Option<Vec<u8>>, ReadError> {
     match open(root, rel)? {
         None => Ok(None),
-        Some(file) => Ok(Some(bounded::read_file(file, cap)?)),
+        Some(file) => Ok(Some(read_all(file, cap)?)),
     }
 }
 
 /// Opens an image file for a reader that streams it (and bounds what it
 /// keeps): relative to the image root's descriptor, links followed inside
-/// the image only, never blocking, a regular file only. `Ok(None)` when it
-/// doesn't exist. This is how a collector opens any file of an image.
-pub fn open(root: &impl AsRef<RootFs>, rel: &str) -> Result<Option<std::fs::File>, ReadError> {
+/// the image only, never blocking, a regular file only (on a disk image,
+/// through its file system). `Ok(None)` when it doesn't exist. This is
+/// how a collector opens any file of an image.
+pub fn open(root: &impl AsRef<RootFs>, rel: &str) -> Result<Option<ImageFile>, ReadError> {
     match open_file(root.as_ref(), Path::new(rel)) {
         Err(ReadError::Resolve(ResolveError::NotFound | ResolveError::NotADirectory)) => Ok(None),
         r => r.map(Some),
     }
 }
 
-fn open_file(fs: &RootFs, path: &Path) -> Result<std::fs::File, ReadError> {
-    let fd = fs.open(path, super::fd::READ).map_err(ReadError::Resolve)?;
-    let file = std::fs::File::from(fd);
-    if file.metadata()?.is_dir() {
-        return Err(ReadError::IsADirectory);
-    }
-    Ok(bounded::regular(file)?)
+fn open_file(fs: &RootFs, path: &Path) -> Result<ImageFile, ReadError> {
+    fs.open_file(path).map_err(|e| match e {
+        OpenFileError::Resolve(e) => ReadError::Resolve(e),
+        OpenFileError::IsADirectory => ReadError::IsADirectory,
+        OpenFileError::Io(e) => ReadError::Io(e),
+    })
+}
+
+/// Reads an open image file whole, refused past `cap`.
+fn read_all(file: ImageFile, cap: bounded::Cap) -> Result<Vec<u8>, ReadError> {
+    let len = file.snapshot()?.len;
+    Ok(bounded::read_stream(file, len, cap)?)
 }
 
 /// Reads a file of the image by its resolved image path (from
 /// [`RootFs::resolve`] or its variants), up to `cap`: opened relative to
-/// the root's descriptor ([`RootFs::open`]), never blocking on a FIFO,
+/// the root's descriptor ([`RootFs::open_file`]), never blocking on a FIFO,
 /// never reading a device ([`bounded`]).
 pub fn read_resolved(fs: &RootFs, real: &Path, cap: bounded::Cap) -> Result<Vec<u8>, ReadError> {
-    Ok(bounded::read_file(open_file(fs, real)?, cap)?)
+    read_all(open_file(fs, real)?, cap)
 }
 
 /// Opens a file of the image by its resolved image path, for a reader
 /// that streams it: a regular file only, opened as [`read_resolved`] does.
-pub fn open_resolved(fs: &RootFs, real: &Path) -> Result<std::fs::File, ReadError> {
+pub fn open_resolved(fs: &RootFs, real: &Path) -> Result<ImageFile, ReadError> {
     open_file(fs, real)
 }
 

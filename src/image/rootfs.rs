@@ -17,7 +17,10 @@
 //! each component, `readlinkat` for links. Nothing here ever leaves the
 //! root, and no path is limited by `PATH_MAX`.
 
+use super::disk::fs::Kind as DiskKind;
+use super::diskroot::DiskRoot;
 use super::fd;
+use super::file::ImageFile;
 use rustix::fs::{AtFlags, FileType, OFlags};
 use rustix::io::Errno;
 use std::collections::HashMap;
@@ -31,6 +34,27 @@ use std::sync::{Arc, Mutex};
 /// Symlinks followed while resolving one path before it counts as a loop
 /// (Linux's own limit is 40).
 const MAX_HOPS: usize = 40;
+
+/// Why an image file could not be opened for reading.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenFileError {
+    #[error(transparent)]
+    Resolve(#[from] ResolveError),
+    #[error("is a directory")]
+    IsADirectory,
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+/// The type of a disk file system's entry, as the host's.
+fn file_type(kind: DiskKind) -> FileType {
+    match kind {
+        DiskKind::File => FileType::RegularFile,
+        DiskKind::Dir => FileType::Directory,
+        DiskKind::Symlink => FileType::Symlink,
+        DiskKind::Other => FileType::Unknown,
+    }
+}
 
 /// Why a path could not be resolved inside the root.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -83,6 +107,16 @@ pub struct RootFs {
     dir: Result<Arc<OwnedFd>, String>,
     /// `Some` when names match regardless of case: the listing cache.
     folded: Option<Arc<Mutex<FoldCache>>>,
+    /// `Some` when the root is a file system inside a disk image: every
+    /// path resolves, lists and opens through it instead of the host.
+    disk: Option<Arc<DiskRoot>>,
+}
+
+/// What an image path names, by [`RootFs::stat`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stat {
+    pub kind: FileType,
+    pub len: u64,
 }
 
 /// Per image directory: lower-cased name → the entry's real name (the
@@ -114,7 +148,25 @@ impl RootFs {
             root,
             dir,
             folded: None,
+            disk: None,
         }
+    }
+
+    /// A root that is a file system inside a disk image; `label` names it
+    /// in messages (`golden.vhdx#p3`). Nothing of the host is opened
+    /// through it.
+    pub fn on_disk(label: impl Into<PathBuf>, disk: Arc<DiskRoot>) -> Self {
+        Self {
+            root: label.into(),
+            dir: Err("a disk image's file system has no host directory".into()),
+            folded: None,
+            disk: Some(disk),
+        }
+    }
+
+    /// The disk image's file system, when the root is one.
+    pub fn disk(&self) -> Option<&Arc<DiskRoot>> {
+        self.disk.as_ref()
     }
 
     /// The same root, resolving names case-insensitively (Windows images).
@@ -125,7 +177,7 @@ impl RootFs {
 
     /// Whether names are matched regardless of case.
     pub fn is_case_insensitive(&self) -> bool {
-        self.folded.is_some()
+        self.folded.is_some() || self.disk.as_ref().is_some_and(|d| d.case_insensitive())
     }
 
     /// Resolves `image_path` ignoring case, whatever this root's mode: for
@@ -140,7 +192,7 @@ impl RootFs {
         self.clone().case_insensitive().resolve(image_path)
     }
 
-    /// The open root.
+    /// The open root (a host root only).
     pub fn root_fd(&self) -> Result<BorrowedFd<'_>, ResolveError> {
         match &self.dir {
             Ok(fd) => Ok(fd.as_fd()),
@@ -220,6 +272,9 @@ impl RootFs {
     /// while the kernel allows it ([`fd::openat_noatime`]); an I/O error
     /// under the flag is tried once more without it, and drops it for the
     /// process when that succeeds.
+    ///
+    /// A host root only: a disk image's files are opened with
+    /// [`RootFs::open_file`].
     pub fn open(
         &self,
         image_path: impl AsRef<Path>,
@@ -267,39 +322,86 @@ impl RootFs {
         .map_err(ResolveError::from_errno)
     }
 
+    /// Opens an image path that names a regular file, for reading: on a
+    /// host root relative to the root's descriptor ([`RootFs::open`],
+    /// never blocking, anything but a regular file refused), on a disk
+    /// image through its file system.
+    pub fn open_file(&self, image_path: impl AsRef<Path>) -> Result<ImageFile, OpenFileError> {
+        let path = image_path.as_ref();
+        if let Some(disk) = &self.disk {
+            let e = disk.entry(path, self.folded.is_some())?;
+            return match e.kind {
+                DiskKind::File => disk
+                    .open_entry(&e)
+                    .map_err(|e| OpenFileError::Io(io::Error::other(e.to_string()))),
+                DiskKind::Dir => Err(OpenFileError::IsADirectory),
+                _ => Err(OpenFileError::Io(io::Error::other(
+                    "not a regular file (special file or reparse point)",
+                ))),
+            };
+        }
+        let file = std::fs::File::from(self.open(path, fd::READ)?);
+        if file.metadata()?.is_dir() {
+            return Err(OpenFileError::IsADirectory);
+        }
+        Ok(ImageFile::host(crate::bounded::regular(file)?))
+    }
+
     /// The names and types of an image directory's entries, unsorted.
     pub fn list(
         &self,
         image_path: impl AsRef<Path>,
     ) -> Result<Vec<(OsString, FileType)>, ResolveError> {
+        if let Some(disk) = &self.disk {
+            let entries = disk.list(image_path.as_ref(), self.folded.is_some())?;
+            return Ok(entries
+                .into_iter()
+                .map(|e| (OsString::from_vec(e.name), file_type(e.kind)))
+                .collect());
+        }
         let dir = self.open(image_path, fd::DIR)?;
         read_entries(dir).map_err(ResolveError::from)
     }
 
-    /// The metadata of what an image path names (links inside the image
-    /// followed), by `fstat` of a descriptor opened to name it.
-    pub fn metadata(
-        &self,
-        image_path: impl AsRef<Path>,
-    ) -> Result<std::fs::Metadata, ResolveError> {
+    /// The type and length of what an image path names (links inside the
+    /// image followed): on a host root by `fstat` of a descriptor opened
+    /// to name it.
+    pub fn stat(&self, image_path: impl AsRef<Path>) -> Result<Stat, ResolveError> {
+        if let Some(disk) = &self.disk {
+            let e = disk.entry(image_path.as_ref(), self.folded.is_some())?;
+            return Ok(Stat {
+                kind: file_type(e.kind),
+                len: e.size,
+            });
+        }
         let fd = self.open(image_path, fd::PATH)?;
-        Ok(std::fs::File::from(fd).metadata()?)
+        let st = rustix::fs::fstat(&fd).map_err(ResolveError::from_errno)?;
+        Ok(Stat {
+            kind: FileType::from_raw_mode(st.st_mode),
+            len: st.st_size as u64,
+        })
     }
 
     /// Whether an image path names a directory (inside the image).
     pub fn is_dir(&self, image_path: impl AsRef<Path>) -> bool {
-        self.metadata(image_path).is_ok_and(|m| m.is_dir())
+        self.stat(image_path)
+            .is_ok_and(|m| m.kind == FileType::Directory)
     }
 
     /// Whether an image path names a regular file (inside the image).
     pub fn is_file(&self, image_path: impl AsRef<Path>) -> bool {
-        self.metadata(image_path).is_ok_and(|m| m.is_file())
+        self.stat(image_path)
+            .is_ok_and(|m| m.kind == FileType::RegularFile)
     }
 
     /// Resolves an image path, following symlinks inside the image, to its
     /// canonical image path (relative, no leading `/`). The final component
     /// must exist.
     pub fn resolve(&self, image_path: impl AsRef<Path>) -> Result<PathBuf, ResolveError> {
+        if let Some(disk) = &self.disk {
+            let w = disk.walk(image_path.as_ref(), true, self.folded.is_some())?;
+            return Ok(w.names.iter().collect());
+        }
         Ok(self.walk(image_path.as_ref(), true)?.names.iter().collect())
     }
 
@@ -307,6 +409,10 @@ impl RootFs {
     /// the final name unresolved: the canonical form of a path a manifest
     /// names, even when the final component is itself a symlink or missing.
     pub fn resolve_parent(&self, image_path: impl AsRef<Path>) -> Result<PathBuf, ResolveError> {
+        if let Some(disk) = &self.disk {
+            let w = disk.walk(image_path.as_ref(), false, self.folded.is_some())?;
+            return Ok(w.names.iter().collect());
+        }
         Ok(self
             .walk(image_path.as_ref(), false)?
             .names
@@ -317,6 +423,10 @@ impl RootFs {
     /// Reads a symlink's target and resolves it inside the image.
     /// `link` is an image path of the link itself.
     pub fn resolve_link(&self, link: &Path) -> Result<PathBuf, ResolveError> {
+        if let Some(disk) = &self.disk {
+            let target = disk.read_link(link, self.folded.is_some())?;
+            return self.resolve_target(link, Path::new(OsStr::from_bytes(&target)));
+        }
         let w = self.walk(link, false)?;
         let root = self.root_fd()?;
         let Some(name) = w.names.last() else {
@@ -462,7 +572,7 @@ fn read_entries(own: OwnedFd) -> io::Result<Vec<(OsString, FileType)>> {
     Ok(out)
 }
 
-fn push_front(todo: &mut Vec<OsString>, path: &Path) {
+pub(super) fn push_front(todo: &mut Vec<OsString>, path: &Path) {
     let parts: Vec<&OsStr> = path
         .components()
         .filter_map(|c| match c {

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-pub const SCHEMA_VERSION: &str = "1.6";
+pub const SCHEMA_VERSION: &str = "1.7";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
@@ -141,6 +141,29 @@ pub struct ImageReport {
     /// who wrote it. `root` is then the SBOM's path, `stats` are zero.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sbom: Option<SbomReport>,
+    /// Set when the root is a partition of a disk image file (schema 1.7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk: Option<DiskReport>,
+}
+
+/// Where a root inside a disk image file came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiskReport {
+    /// The image file as given on the command line.
+    pub file: String,
+    /// `raw`, `qcow2`, `vhdx`, `vmdk (stream-optimised)`...
+    pub container: String,
+    /// The partition table: `gpt`, `mbr`, or `none` (a file system
+    /// written to the whole disk).
+    pub table: String,
+    /// 1-based, as in `#p3`.
+    pub partition: u32,
+    /// `Microsoft basic data`, `EFI system`, `MBR type 0x83 (Linux)`...
+    pub partition_type: String,
+    /// The GPT partition name, if any.
+    pub label: Option<String>,
+    /// `NTFS`, `ext4`, `FAT32`...
+    pub filesystem: String,
 }
 
 /// An assessed SBOM, as it describes itself.

@@ -34,10 +34,11 @@
 //! tree times the workers, at worst (a chain of 2,500 directories needs
 //! two); the walk raises the soft `RLIMIT_NOFILE` to the hard limit first.
 
+mod disk;
 pub mod manifests;
 
 use crate::image::fd::{self, READ};
-use crate::image::{ResolveError, RootFs};
+use crate::image::{ImageFile, ResolveError, RootFs, Snapshot};
 use crate::model::inventory::{ManifestFile, Problem};
 use crate::model::report::Stats;
 use globset::GlobSet;
@@ -48,10 +49,15 @@ use std::ffi::{CStr, CString, OsStr};
 use std::fs::File;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{FileExt, MetadataExt};
+use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
+
+/// The contents of a mutex whose holder is gone, poisoned or not.
+fn take<T>(m: Mutex<T>) -> T {
+    m.into_inner().unwrap_or_else(|p| p.into_inner())
+}
 
 /// What the walk should do.
 #[derive(Debug, Clone, Default)]
@@ -83,9 +89,9 @@ pub const MIN_BINARY: u64 = 28;
 /// first bytes.
 #[derive(Debug)]
 pub struct Candidate {
-    pub file: File,
+    pub file: ImageFile,
     /// The file's status when it was opened.
-    pub meta: std::fs::Metadata,
+    pub meta: Snapshot,
     /// Its first bytes (up to [`HEAD`]).
     pub head: Vec<u8>,
     /// Image-relative report path.
@@ -194,6 +200,9 @@ struct Shared<'a, F> {
     skipped: Mutex<Vec<Skipped>>,
     errors: Mutex<Vec<Problem>>,
     seen_inodes: Mutex<HashSet<(u64, u64)>>,
+    /// Directories of a disk image entered (by file id): a corrupt file
+    /// system can list a directory inside itself, which a kernel's cannot.
+    seen_dirs: Mutex<HashSet<u64>>,
     aliases: Mutex<Vec<(u64, u64, String)>>,
     manifests: Mutex<Vec<ManifestFile>>,
     dedup: AtomicU64,
@@ -215,6 +224,18 @@ pub fn walk<F>(fs: &RootFs, opts: &Options, counters: &Counters, on_candidate: &
 where
     F: Fn(Candidate) + Sync,
 {
+    if let Some(root) = fs.disk() {
+        let mount = Mount {
+            dev: root.dev(),
+            id: None,
+        };
+        let shared = Shared::new(fs, opts, mount, counters, on_candidate);
+        let start = shared.start();
+        counters.dirs.fetch_add(1, Relaxed);
+        let top = root.root_entry();
+        rayon::scope(|s| disk::visit_dir(s, &shared, root, top, String::new()));
+        return shared.finish(start);
+    }
     fd::raise_fd_limit();
     let root = match fs
         .root_fd()
@@ -237,33 +258,8 @@ where
             };
         }
     };
-    let shared = Shared {
-        fs,
-        opts,
-        root_mount,
-        counters,
-        on_candidate,
-        skipped: Mutex::new(Vec::new()),
-        errors: Mutex::new(Vec::new()),
-        seen_inodes: Mutex::new(HashSet::new()),
-        aliases: Mutex::new(Vec::new()),
-        manifests: Mutex::new(Vec::new()),
-        dedup: AtomicU64::new(0),
-        in_flight: AtomicUsize::new(0),
-    };
-    // The counters are shared with the progress display across images; this
-    // walk's stats are what it added.
-    let start = [
-        &counters.files,
-        &counters.dirs,
-        &counters.symlinks,
-        &counters.bytes,
-        &counters.candidates,
-        &counters.binaries,
-        &counters.sniffed,
-        &counters.not_binaries,
-    ]
-    .map(|c| c.load(Relaxed));
+    let shared = Shared::new(fs, opts, root_mount, counters, on_candidate);
+    let start = shared.start();
     counters.dirs.fetch_add(1, Relaxed);
     let top = Pending {
         parent: root,
@@ -271,48 +267,129 @@ where
         rel: String::new(),
     };
     rayon::scope(|s| visit_dir(s, &shared, top));
+    shared.finish(start)
+}
 
-    let mut skipped = shared
-        .skipped
-        .into_inner()
-        .unwrap_or_else(|p| p.into_inner());
-    let mut errors = shared
-        .errors
-        .into_inner()
-        .unwrap_or_else(|p| p.into_inner());
-    let mut aliases = shared
-        .aliases
-        .into_inner()
-        .unwrap_or_else(|p| p.into_inner());
-    let mut manifests = shared
-        .manifests
-        .into_inner()
-        .unwrap_or_else(|p| p.into_inner());
-    skipped.sort();
-    errors.sort();
-    aliases.sort();
-    manifests.sort();
-    let stats = Stats {
-        files: counters.files.load(Relaxed) - start[0],
-        dirs: counters.dirs.load(Relaxed) - start[1],
-        symlinks: counters.symlinks.load(Relaxed) - start[2],
-        bytes: counters.bytes.load(Relaxed) - start[3],
-        sniffed: counters.sniffed.load(Relaxed) - start[6],
-        candidates: counters.candidates.load(Relaxed) - start[4],
-        // The candidates' tasks ran inside the scope: every binary the
-        // callback found is counted by now.
-        binaries_parsed: counters.binaries.load(Relaxed) - start[5],
-        not_binaries: counters.not_binaries.load(Relaxed) - start[7],
-        hardlinks_deduplicated: shared.dedup.load(Relaxed),
-        skipped: skipped.len() as u64,
-        errors: errors.len() as u64,
-    };
-    Outcome {
-        stats,
-        skipped,
-        errors,
-        aliases,
-        manifests,
+impl<'a, F> Shared<'a, F> {
+    fn new(
+        fs: &'a RootFs,
+        opts: &'a Options,
+        root_mount: Mount,
+        counters: &'a Counters,
+        on_candidate: &'a F,
+    ) -> Self {
+        Self {
+            fs,
+            opts,
+            root_mount,
+            counters,
+            on_candidate,
+            skipped: Mutex::new(Vec::new()),
+            errors: Mutex::new(Vec::new()),
+            seen_inodes: Mutex::new(HashSet::new()),
+            seen_dirs: Mutex::new(HashSet::new()),
+            aliases: Mutex::new(Vec::new()),
+            manifests: Mutex::new(Vec::new()),
+            dedup: AtomicU64::new(0),
+            in_flight: AtomicUsize::new(0),
+        }
+    }
+
+    /// The counters as the walk starts: they are shared with the progress
+    /// display across images, and this walk's stats are what it added.
+    fn start(&self) -> [u64; 8] {
+        let c = self.counters;
+        [
+            &c.files,
+            &c.dirs,
+            &c.symlinks,
+            &c.bytes,
+            &c.candidates,
+            &c.binaries,
+            &c.sniffed,
+            &c.not_binaries,
+        ]
+        .map(|c| c.load(Relaxed))
+    }
+
+    /// What the walk found, sorted, with its stats.
+    fn finish(self, start: [u64; 8]) -> Outcome {
+        let counters = self.counters;
+        let mut skipped: Vec<Skipped> = take(self.skipped);
+        let mut errors: Vec<Problem> = take(self.errors);
+        let mut aliases: Vec<(u64, u64, String)> = take(self.aliases);
+        let mut manifests: Vec<ManifestFile> = take(self.manifests);
+        skipped.sort();
+        errors.sort();
+        aliases.sort();
+        manifests.sort();
+        let stats = Stats {
+            files: counters.files.load(Relaxed) - start[0],
+            dirs: counters.dirs.load(Relaxed) - start[1],
+            symlinks: counters.symlinks.load(Relaxed) - start[2],
+            bytes: counters.bytes.load(Relaxed) - start[3],
+            sniffed: counters.sniffed.load(Relaxed) - start[6],
+            candidates: counters.candidates.load(Relaxed) - start[4],
+            // The candidates' tasks ran inside the scope: every binary the
+            // callback found is counted by now.
+            binaries_parsed: counters.binaries.load(Relaxed) - start[5],
+            not_binaries: counters.not_binaries.load(Relaxed) - start[7],
+            hardlinks_deduplicated: self.dedup.load(Relaxed),
+            skipped: skipped.len() as u64,
+            errors: errors.len() as u64,
+        };
+        Outcome {
+            stats,
+            skipped,
+            errors,
+            aliases,
+            manifests,
+        }
+    }
+
+    /// Whether `meta` is the first name of its file met: a file with more
+    /// than one link is handed on once; its other names are listed as
+    /// aliases.
+    fn first_name(&self, meta: &Snapshot, rel: &str) -> bool {
+        if meta.nlink <= 1 {
+            return true;
+        }
+        let key = (meta.dev, meta.ino);
+        let first = self
+            .seen_inodes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key);
+        if !first {
+            self.dedup.fetch_add(1, Relaxed);
+            self.aliases
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((key.0, key.1, rel.to_owned()));
+        }
+        first
+    }
+
+    /// Keeps a manifest found by name ([`manifests`]).
+    fn manifest(&self, rel: &str, size: u64) {
+        if let Some(m) = manifests::manifest(rel, size) {
+            self.manifests
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(m);
+        }
+    }
+
+    /// Hands a candidate on, in batches of [`BATCH`].
+    fn candidate<'s>(&'s self, s: &rayon::Scope<'s>, cand: Candidate, tally: &mut Tally)
+    where
+        F: Fn(Candidate) + Sync,
+    {
+        self.counters.candidates.fetch_add(1, Relaxed);
+        tally.batch.push(cand);
+        if tally.batch.len() == BATCH {
+            hand_on(s, self, std::mem::take(&mut tally.batch));
+        }
     }
 }
 
@@ -491,12 +568,7 @@ fn handle_file<'s, F>(
     let size = st.st_size as u64;
     tally.bytes += size;
     // Hook: language-ecosystem manifests, kept by name for `collect::lang`.
-    if let Some(m) = manifests::manifest(&rel, size) {
-        sh.manifests
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(m);
-    }
+    sh.manifest(&rel, size);
     let named = is_candidate(st.st_mode, name.to_bytes());
     if size < MIN_BINARY && !named {
         return;
@@ -519,7 +591,7 @@ fn handle_file<'s, F>(
     // is harmless, and most files stop here, so their `fstat` is saved
     // (open, read, close: the floor's three calls after the walk's stat).
     let mut head = [0u8; HEAD];
-    let n = match read_head(&file, &mut head, size) {
+    let n = match read_head(|b, at| file.read_at(b, at), &mut head, size) {
         Ok(n) => n,
         Err(e) => {
             if named {
@@ -537,7 +609,7 @@ fn handle_file<'s, F>(
     // The entry may have been swapped since it was listed: what counts is
     // what was opened, and only a regular file is a candidate.
     let meta = match file.metadata() {
-        Ok(m) if m.is_file() => m,
+        Ok(m) if m.is_file() => Snapshot::of(&m),
         Ok(_) => return,
         Err(e) => {
             sh.error(&rel, e);
@@ -545,37 +617,20 @@ fn handle_file<'s, F>(
         }
     };
     let head = head.to_vec();
-    if meta.nlink() > 1 {
-        let key = (meta.dev(), meta.ino());
-        let first = sh
-            .seen_inodes
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(key);
-        if !first {
-            sh.dedup.fetch_add(1, Relaxed);
-            sh.aliases
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push((key.0, key.1, rel));
-            return;
-        }
+    if !sh.first_name(&meta, &rel) {
+        return;
     }
-    sh.counters.candidates.fetch_add(1, Relaxed);
     let cand = Candidate {
         rel,
-        size: meta.len(),
-        mode: meta.mode(),
-        dev: meta.dev(),
-        ino: meta.ino(),
-        file,
+        size: meta.len,
+        mode: meta.mode,
+        dev: meta.dev,
+        ino: meta.ino,
+        file: ImageFile::host(file),
         meta,
         head,
     };
-    tally.batch.push(cand);
-    if tally.batch.len() == BATCH {
-        hand_on(s, sh, std::mem::take(&mut tally.batch));
-    }
+    sh.candidate(s, cand, tally);
 }
 
 /// Candidates go to tasks in batches of this many: a rayon task per file
@@ -606,7 +661,11 @@ where
 
 /// The first bytes of a file, by `pread` at offset 0 (a short file gives
 /// fewer).
-fn read_head(file: &File, buf: &mut [u8], size: u64) -> std::io::Result<usize> {
+fn read_head(
+    read_at: impl Fn(&mut [u8], u64) -> std::io::Result<usize>,
+    buf: &mut [u8],
+    size: u64,
+) -> std::io::Result<usize> {
     let mut n = 0;
     // A file no longer than the buffer is done after its size (one `pread`,
     // not a second one that returns 0); a file that grew is read on.
@@ -615,7 +674,7 @@ fn read_head(file: &File, buf: &mut [u8], size: u64) -> std::io::Result<usize> {
         if n > 0 && n >= want {
             break;
         }
-        match file.read_at(&mut buf[n..], n as u64) {
+        match read_at(&mut buf[n..], n as u64) {
             Ok(0) => break,
             Ok(k) => n += k,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -662,15 +721,19 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// the image root, so an absolute link to `/etc/passwd` is looked up as
 /// `ROOT/etc/passwd`, never on the host.
 fn check_link<F>(sh: &Shared<'_, F>, dir: BorrowedFd<'_>, name: &CStr, rel: &str) {
-    let target = match rustix::fs::readlinkat(dir, name, Vec::new()) {
-        Ok(t) => t,
+    match rustix::fs::readlinkat(dir, name, Vec::new()) {
+        Ok(t) => judge_link(sh, rel, t.as_bytes()),
         Err(e) => {
             let e = std::io::Error::from(e);
             sh.error(rel, format!("cannot read symlink: {e}"));
-            return;
         }
-    };
-    let target = Path::new(OsStr::from_bytes(target.as_bytes()));
+    }
+}
+
+/// Resolves a link's target inside the image and lists the link when it
+/// loops or leads nowhere inside the image.
+fn judge_link<F>(sh: &Shared<'_, F>, rel: &str, target: &[u8]) {
+    let target = Path::new(OsStr::from_bytes(target));
     match sh.fs.resolve_target(Path::new(rel), target) {
         Ok(_) => {}
         Err(ResolveError::Loop) => sh.skip(rel, "symlink loop (not followed)"),

@@ -48,7 +48,7 @@ pub enum MsiError {
 }
 
 /// Reads the Property table of an MSI file.
-pub fn read(file: std::fs::File) -> Result<MsiProduct, MsiError> {
+pub fn read<F: std::io::Read + std::io::Seek>(file: F) -> Result<MsiProduct, MsiError> {
     crate::isolate::catch(move || -> Result<MsiProduct, MsiError> {
         let mut pkg = msi::Package::open(file).map_err(MsiError::Unreadable)?;
         if !pkg.has_table("Property") {
@@ -102,12 +102,9 @@ pub fn fold_cached(image: &Image, packages: &mut Vec<Package>, out: &mut Invento
             Ok(Some(f)) => f,
             _ => continue,
         };
-        let Ok(meta) = file.metadata() else { continue };
-        if meta.len() > MAX_SIZE {
-            out.warn(
-                &rel,
-                format!("MSI package of {} bytes not read", meta.len()),
-            );
+        let Ok(meta) = file.snapshot() else { continue };
+        if meta.len > MAX_SIZE {
+            out.warn(&rel, format!("MSI package of {} bytes not read", meta.len));
             continue;
         }
         let product = match read(file) {

@@ -89,7 +89,8 @@ pub fn open(file: HostFile) -> Result<Opened, DiskError> {
 /// Opens the image file at `path`: its directory is where a VMDK
 /// descriptor's extent files are looked up.
 pub fn open_path(path: &Path, parent: Option<Arc<dyn ReadAt>>) -> Result<Opened, DiskError> {
-    let file = std::fs::File::open(path)
+    // Without blocking on a FIFO, a regular file only.
+    let file = crate::bounded::open(path, crate::bounded::Links::Follow)
         .and_then(HostFile::new)
         .map_err(DiskError::io("image", "file"))?;
     let dir = path.parent().map(|d| {

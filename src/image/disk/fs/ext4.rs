@@ -297,6 +297,7 @@ impl Ext4Fs {
             kind,
             size: if kind == Kind::Dir { 0 } else { inode.size },
             node: NodeId(number),
+            perm: u32::from(inode.mode) & 0o7777,
             links: u32::from(inode.links),
             file_id: number,
             zone_identifier: None,

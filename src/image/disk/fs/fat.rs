@@ -148,6 +148,7 @@ impl Inner {
                 kind,
                 size,
                 node: NodeId(node),
+                perm: super::default_perm(kind),
                 links: 1,
                 file_id: node,
                 zone_identifier: None,

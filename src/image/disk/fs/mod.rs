@@ -67,6 +67,9 @@ pub struct DirEntry {
     pub size: u64,
     /// Pass to [`DiskFs::open`], [`DiskFs::list`], [`DiskFs::read_link`].
     pub node: NodeId,
+    /// Permission bits (`0o7777` of `st_mode`): ext4's own; on NTFS and
+    /// FAT, which have none, 0o755 for a directory and 0o644 otherwise.
+    pub perm: u32,
     /// Names the file has (hard links); 1 on FAT.
     pub links: u32,
     /// Equal for two names of one file (inode or MFT record number): the
@@ -81,6 +84,11 @@ pub struct DirEntry {
 
 /// Longest `Zone.Identifier` stream kept (they are a few hundred bytes).
 pub const MAX_ZONE_IDENTIFIER: u64 = 4096;
+
+/// The permission bits of a file system without Unix modes (NTFS, FAT).
+pub(crate) fn default_perm(kind: Kind) -> u32 {
+    if kind == Kind::Dir { 0o755 } else { 0o644 }
+}
 
 impl DirEntry {
     /// The name for messages and comparisons (lossy for non-UTF-8 ext4
@@ -233,6 +241,7 @@ fn root_entry<F: DiskFs + ?Sized>(fs: &F) -> DirEntry {
         kind: Kind::Dir,
         size: 0,
         node: root,
+        perm: 0o755,
         links: 1,
         file_id: root.0,
         zone_identifier: None,

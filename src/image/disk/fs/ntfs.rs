@@ -178,6 +178,7 @@ impl Inner {
                     kind: f.kind,
                     size: f.size,
                     node: NodeId(n),
+                    perm: super::default_perm(f.kind),
                     links: u32::from(f.links),
                     file_id: n,
                     zone_identifier: f.zone,
