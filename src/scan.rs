@@ -68,6 +68,17 @@ pub fn scan(
 ) -> Result<Report, crate::image::OpenError> {
     let started = Instant::now();
     let images: Vec<Image> = crate::image::open_roots(roots, opts.os, &opts.disk)?;
+    Ok(scan_images(&images, db, opts, progress, started))
+}
+
+/// Scans roots already opened (a directory, a partition of a disk image).
+pub fn scan_images(
+    images: &[Image],
+    db: &RuleDb,
+    opts: &Options,
+    progress: &Progress,
+    started: Instant,
+) -> Report {
     let params = opts.policy.params(db);
     let cx = context(db, &params, &opts.policy);
     let mut report = new_report(db, &params, &opts.policy);
@@ -76,7 +87,7 @@ pub fn scan(
     }
     progress.stage("reporting");
     finish(&mut report, db, opts, started);
-    Ok(report)
+    report
 }
 
 /// The judgement's context: the database, the policy's model parameters and

@@ -141,6 +141,7 @@ impl DiskRoot {
             links: 1,
             file_id: node.0,
             zone_identifier: None,
+            damage: None,
         }
     }
 
@@ -271,6 +272,9 @@ impl DiskRoot {
                 .find(name.as_bytes(), fold)
                 .ok_or(ResolveError::NotFound)?
                 .clone();
+            if let Some(d) = &entry.damage {
+                return Err(ResolveError::Io(d.clone()));
+            }
             if entry.kind == Kind::Symlink {
                 hops += 1;
                 if hops > MAX_HOPS {

@@ -12,7 +12,7 @@ mod rootfs;
 
 pub use diskroot::DiskRoot;
 pub use file::{ImageFile, Snapshot};
-pub use open::{DiskOptions, open_disk, open_roots};
+pub use open::{DiskOptions, DiskSource, open_disk, open_disk_from, open_roots};
 pub use os::OsInfo;
 pub use rootfs::{DirResolver, OpenFileError, ResolveError, RootFs, Stat};
 

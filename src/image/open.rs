@@ -12,11 +12,11 @@
 //! partition can be scanned is an [`OpenError`]: there is nothing to scan,
 //! and the reasons are the message.
 
-use super::disk::ReadAt;
 use super::disk::container::{self, Opened};
 use super::disk::fs as diskfs;
 use super::disk::partition::{self, Partition, Scheme};
 use super::disk::probe::{Content, FsKind};
+use super::disk::{HostFile, ReadAt};
 use super::{DiskRoot, Image, OpenError, RootFs};
 use crate::model::inventory::{Family, Problem};
 use crate::model::report::DiskReport;
@@ -81,8 +81,50 @@ pub fn open_disk(
                 .disk,
         ),
     };
+    let file = crate::bounded::open(path, crate::bounded::Links::Follow)
+        .and_then(HostFile::new)
+        .map_err(|e| fail(format!("cannot read: {e}")))?;
+    let opts = DiskSource {
+        parent,
+        partition: opts.partition,
+    };
+    open_disk_from(path, Arc::new(file), family, &opts)
+}
+
+/// What [`open_disk_from`] needs besides the image's bytes.
+#[derive(Default)]
+pub struct DiskSource {
+    /// The parent's (or backing file's) virtual disk, opened.
+    pub parent: Option<Arc<dyn ReadAt>>,
+    pub partition: Option<u32>,
+}
+
+/// Opens a disk image from its bytes (`src`: the host file, or a reader
+/// around it that counts what is read); `path` names it in the roots and
+/// messages, and its directory is where a VMDK descriptor's extents are.
+pub fn open_disk_from(
+    path: &Path,
+    src: Arc<dyn ReadAt>,
+    family: Option<Family>,
+    opts: &DiskSource,
+) -> Result<Vec<Image>, OpenError> {
+    let fail = |reason: String| OpenError::Disk {
+        path: path.to_owned(),
+        reason,
+    };
+    let dir = path.parent().map(|d| {
+        if d.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            d.to_path_buf()
+        }
+    });
+    let copts = container::Options {
+        parent: opts.parent.clone(),
+        dir,
+    };
     let Opened { kind, disk } =
-        container::open_path(path, parent).map_err(|e| fail(e.to_string()))?;
+        container::open_source(src, copts).map_err(|e| fail(e.to_string()))?;
     let table = partition::read(disk.clone()).map_err(|e| fail(e.to_string()))?;
     let mut warnings: Vec<Problem> = table
         .notes

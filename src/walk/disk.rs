@@ -85,10 +85,13 @@ pub(super) fn visit_dir<'s, F>(
                 s.spawn(move |s| visit_dir(s, sh, root, entry, child_rel));
             }
             Kind::File => handle_file(s, sh, root, entry, child_rel, &mut tally),
-            Kind::Other => sh.skip(
-                &child_rel,
-                "special file or reparse point without a target (not opened)",
-            ),
+            Kind::Other => match &entry.damage {
+                Some(d) => sh.error(&child_rel, d),
+                None => sh.skip(
+                    &child_rel,
+                    "special file or reparse point without a target (not opened)",
+                ),
+            },
         }
     }
     tally.add_to(sh.counters);

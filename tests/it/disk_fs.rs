@@ -96,7 +96,11 @@ fn walk_image(fs: &dyn DiskFs) -> (BTreeMap<String, Seen>, Vec<String>) {
                     Ok((_, Err(err))) => errors.push(format!("{p}: {err}")),
                     Err(err) => errors.push(err.to_string()),
                 },
-                Kind::Other => {}
+                Kind::Other => {
+                    if let Some(d) = e.damage {
+                        errors.push(d);
+                    }
+                }
             }
         }
     }

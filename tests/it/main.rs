@@ -34,6 +34,9 @@ mod detect;
 mod disk;
 /// NTFS, ext4 and FAT images read through DiskFs, no mount.
 mod disk_fs;
+/// `sovscan scan IMAGE-FILE`: images built from the demo trees scan as
+/// the trees; damage and encryption said; bytes read counted.
+mod disk_scan;
 /// Helpers building those images with Debian's tools.
 mod disk_support;
 /// Attribution by each file's own evidence: hard links, and directory

@@ -301,6 +301,7 @@ impl Ext4Fs {
             links: u32::from(inode.links),
             file_id: number,
             zone_identifier: None,
+            damage: None,
         })
     }
 
@@ -390,7 +391,10 @@ impl DiskFs for Ext4Fs {
         let data = read_all(&reader, &inode.what())?;
         self.parse_dir(&inode, &data)?
             .into_iter()
-            .map(|(name, ino)| self.entry(name, ino))
+            .map(|(name, ino)| match self.entry(name.clone(), ino) {
+                Ok(e) => Ok(e),
+                Err(e) => Ok(super::damaged(name, ino, &e)),
+            })
             .collect()
     }
 

@@ -152,6 +152,7 @@ impl Inner {
                 links: 1,
                 file_id: node,
                 zone_identifier: None,
+                damage: None,
             });
         }
         Ok(out)

@@ -80,10 +80,30 @@ pub struct DirEntry {
     /// `HostUrl=…`), evidence of where the file came from. Other streams
     /// are ignored. At most [`MAX_ZONE_IDENTIFIER`] bytes.
     pub zone_identifier: Option<Vec<u8>>,
+    /// Set when the directory names this entry but its own record (MFT
+    /// record, inode) does not read: the error, naming the structure. The
+    /// entry's `kind` is then [`Kind::Other`]; the rest of the directory
+    /// lists as usual, so one damaged file costs only itself.
+    pub damage: Option<String>,
 }
 
 /// Longest `Zone.Identifier` stream kept (they are a few hundred bytes).
 pub const MAX_ZONE_IDENTIFIER: u64 = 4096;
+
+/// An entry whose own record does not read (see [`DirEntry::damage`]).
+pub(crate) fn damaged(name: Vec<u8>, node: u64, e: &FsError) -> DirEntry {
+    DirEntry {
+        name,
+        kind: Kind::Other,
+        size: 0,
+        node: NodeId(node),
+        perm: 0,
+        links: 1,
+        file_id: node,
+        zone_identifier: None,
+        damage: Some(e.to_string()),
+    }
+}
 
 /// The permission bits of a file system without Unix modes (NTFS, FAT).
 pub(crate) fn default_perm(kind: Kind) -> u32 {
@@ -245,6 +265,7 @@ fn root_entry<F: DiskFs + ?Sized>(fs: &F) -> DirEntry {
         links: 1,
         file_id: root.0,
         zone_identifier: None,
+        damage: None,
     }
 }
 

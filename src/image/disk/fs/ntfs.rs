@@ -172,7 +172,10 @@ impl Inner {
         names
             .into_iter()
             .map(|(name, n)| {
-                let f = self.facts(n)?;
+                let f = match self.facts(n) {
+                    Ok(f) => f,
+                    Err(e) => return Ok(super::damaged(name.into_bytes(), n, &e)),
+                };
                 Ok(DirEntry {
                     name: name.into_bytes(),
                     kind: f.kind,
@@ -182,6 +185,7 @@ impl Inner {
                     links: u32::from(f.links),
                     file_id: n,
                     zone_identifier: f.zone,
+                    damage: None,
                 })
             })
             .collect()
