@@ -46,7 +46,7 @@ def pe(size: int) -> bytes:
     return b"MZ" + bytes(max(0, size - 2))
 
 
-def windows(root: str, components: int) -> None:
+def windows(root: str, components: int, files: int) -> None:
     rnd = random.Random(20261122)
     total = 0
     here = os.path.dirname(os.path.abspath(__file__))
@@ -79,7 +79,7 @@ def windows(root: str, components: int) -> None:
             for i in range(20):
                 write(f"{d}/m{i:02d}.dll", small)
                 total += 1
-    extra = max(0, 520_000 - total)
+    extra = max(0, files - total)
     for i in range(extra):
         d = f"{root}/Users/alice/AppData/Local/Cache/c{i // 1000:03d}"
         if i % 1000 == 0:
@@ -95,10 +95,11 @@ def main() -> None:
     ap.add_argument("--files-per-package", type=int, default=255)
     ap.add_argument("--windows", action="store_true", help="a Windows-like tree instead")
     ap.add_argument("--components", type=int, default=20000, help="WinSxS component directories (--windows)")
+    ap.add_argument("--files", type=int, default=520_000, help="files in all, cache entries filling up (--windows)")
     args = ap.parse_args()
     if args.windows:
         os.makedirs(args.out, exist_ok=True)
-        windows(args.out, args.components)
+        windows(args.out, args.components, args.files)
         return
     rnd = random.Random(20261122)
     root = args.out
@@ -153,7 +154,7 @@ def main() -> None:
             write(f"{d}/part{i:03d}{'.so' if i % 2 else ''}", elf(rnd.randbytes(20), 131072), 0o755)
             total += 1
     # A cache directory of many small files no one owns.
-    extra = max(0, 520_000 - total) if args.packages == 2000 else 1000
+    extra = max(0, files - total) if args.packages == 2000 else 1000
     for i in range(extra):
         d = f"{root}/home/alice/.cache/c{i // 1000:03d}"
         if i % 1000 == 0:

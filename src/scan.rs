@@ -477,6 +477,7 @@ mod tests {
             ino: meta.ino,
             file,
             meta,
+            zone: None,
         }
     }
 

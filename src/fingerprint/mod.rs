@@ -251,6 +251,7 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
             ));
         }
     }
+    bin.download = c.zone.as_deref().and_then(crate::formats::zone::parse);
     let problems = problems
         .into_iter()
         .map(|m| Problem::new(&c.rel, m))

@@ -17,3 +17,4 @@ pub mod cms;
 pub mod nesting;
 pub mod regf;
 pub mod sbom;
+pub mod zone;

@@ -142,6 +142,9 @@ pub struct Binary {
     pub go: Option<GoBuildInfo>,
     /// The crates a `cargo auditable` build recorded (`.dep-v0`).
     pub cargo: Option<CargoAudit>,
+    /// Where Windows recorded the file was downloaded from (its NTFS
+    /// `Zone.Identifier` stream; read from disk images only).
+    pub download: Option<Download>,
     /// Other names of the same file (hard links), each a record of its own.
     pub links: Vec<String>,
     /// Who the binary says made it (rule-matching input; the format's own
@@ -166,6 +169,7 @@ impl Binary {
             macho: None,
             go: None,
             cargo: None,
+            download: None,
             links: Vec::new(),
             claims: Vec::new(),
             dev: 0,
@@ -188,6 +192,21 @@ impl Binary {
     pub fn file_name(&self) -> &str {
         self.path.rsplit('/').next().unwrap_or(&self.path)
     }
+}
+
+/// A file's mark of a download (`binaries[].download`): what its
+/// `Zone.Identifier` stream says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Download {
+    /// The security zone: 0 local machine, 1 local intranet, 2 trusted
+    /// sites, 3 internet, 4 restricted sites.
+    pub zone: Option<u32>,
+    /// The address the file was fetched from.
+    pub host_url: Option<String>,
+    /// The page the download started from.
+    pub referrer_url: Option<String>,
+    /// Where this was read (`NTFS stream Zone.Identifier`).
+    pub evidence: String,
 }
 
 /// The ELF part of a binary's fingerprint (`binaries[].elf`).

@@ -444,6 +444,9 @@ pub struct BinaryReport {
     /// The crates a `cargo auditable` build embedded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cargo: Option<CargoAudit>,
+    /// Where Windows recorded the file was downloaded from (schema 1.7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub download: Option<super::binary::Download>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<String>,
 }
@@ -466,6 +469,7 @@ impl BinaryReport {
             macho: b.macho,
             go: b.go,
             cargo: b.cargo,
+            download: b.download,
             links: b.links,
         }
     }

@@ -158,6 +158,7 @@ fn handle_file<'s, F>(
         file,
         meta,
         head: head.to_vec(),
+        zone: entry.zone_identifier,
     };
     sh.candidate(s, cand, tally);
 }

@@ -94,6 +94,9 @@ pub struct Candidate {
     pub meta: Snapshot,
     /// Its first bytes (up to [`HEAD`]).
     pub head: Vec<u8>,
+    /// Its NTFS `Zone.Identifier` stream, on a disk image (the mark of a
+    /// download); `None` elsewhere.
+    pub zone: Option<Vec<u8>>,
     /// Image-relative report path.
     pub rel: String,
     pub size: u64,
@@ -629,6 +632,7 @@ fn handle_file<'s, F>(
         file: ImageFile::host(file),
         meta,
         head,
+        zone: None,
     };
     sh.candidate(s, cand, tally);
 }

@@ -559,3 +559,57 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn a_downloaded_binary_carries_its_zone_identifier() {
+    if !have(&[MKNTFS, WIMLIB, ("ntfscp", "ntfs-3g")]) {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("tree");
+    let downloads = src.join("Users/alice/Downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let putty = fixture("demo-windows/Users/alice/Downloads/putty.exe");
+    std::fs::copy(&putty, downloads.join("putty.exe")).unwrap();
+    std::fs::copy(&putty, downloads.join("copied.exe")).unwrap();
+    let img = ntfs_of(&src, tmp.path(), 8);
+    let zone = tmp.path().join("zone");
+    std::fs::write(
+        &zone,
+        "[ZoneTransfer]\r\nZoneId=3\r\nReferrerUrl=https://www.example.org/putty/\r\nHostUrl=https://dl.example.org/putty/putty.exe\r\n",
+    )
+    .unwrap();
+    run(
+        "ntfscp",
+        &[
+            "-f",
+            "-q",
+            "-N",
+            "Zone.Identifier",
+            img.to_str().unwrap(),
+            zone.to_str().unwrap(),
+            "/Users/alice/Downloads/putty.exe",
+        ],
+    );
+    let report = scan(&["--os".as_ref(), "dir".as_ref(), img.as_os_str()]);
+    let bin = |p: &str| {
+        report["binaries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["path"] == p)
+            .unwrap_or_else(|| panic!("{p} in {report:#}"))
+            .clone()
+    };
+    let d = &bin("Users/alice/Downloads/putty.exe")["download"];
+    assert_eq!(d["zone"], 3, "{d}");
+    assert_eq!(d["host_url"], "https://dl.example.org/putty/putty.exe");
+    assert_eq!(d["referrer_url"], "https://www.example.org/putty/");
+    assert_eq!(d["evidence"], "NTFS stream Zone.Identifier");
+    // A file without the stream has no download record.
+    assert!(
+        bin("Users/alice/Downloads/copied.exe")
+            .get("download")
+            .is_none()
+    );
+}
