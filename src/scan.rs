@@ -227,43 +227,12 @@ fn scan_image(
     unique_ids(HashSet::new(), components.iter_mut().map(|c| &mut c.key));
     report.components.extend(components);
 
-    let mut skipped: Vec<Located> = walked
-        .skipped
-        .into_iter()
-        .map(|s| Located {
-            image: idx,
-            path: s.path,
-            reason: s.reason,
-        })
-        .collect();
-    skipped.sort();
-    report.skipped.extend(skipped);
-    let mut errs: Vec<ImageProblem> = errors
-        .into_iter()
-        .chain(image.opened.errors.iter().cloned())
-        .map(|p| located(idx, p))
-        .collect();
-    errs.sort();
-    errs.dedup();
-    report.errors.extend(errs);
-    let detection = image
-        .os
-        .warnings
-        .iter()
-        .map(|(path, message)| ImageProblem {
-            image: idx,
-            path: path.clone(),
-            message: message.clone(),
-        });
-    let mut warns: Vec<ImageProblem> = inventory
-        .warnings
-        .into_iter()
-        .chain(image.opened.warnings.iter().cloned())
-        .map(|p| located(idx, p))
-        .chain(detection)
-        .collect();
-    warns.sort();
-    report.warnings.extend(warns);
+    let problems = Problems {
+        skipped: walked.skipped,
+        errors,
+        warnings: inventory.warnings,
+    };
+    problems.report(idx, image, report);
     report.images.push(ImageReport {
         id: idx,
         root: image.root.display().to_string(),
@@ -279,6 +248,59 @@ fn scan_image(
         sbom: None,
         disk: image.disk.clone(),
     });
+}
+
+/// One image's entries for the report's `skipped[]`, `errors[]` and
+/// `warnings[]`: the walk's, the fingerprinters' and collectors', what
+/// opening the image file found, what OS detection assumed.
+struct Problems {
+    skipped: Vec<walk::Skipped>,
+    errors: Vec<Problem>,
+    warnings: Vec<Problem>,
+}
+
+impl Problems {
+    /// Appends them to the report, each list in a stable order.
+    fn report(self, idx: usize, image: &Image, report: &mut Report) {
+        let mut skipped: Vec<Located> = self
+            .skipped
+            .into_iter()
+            .map(|s| Located {
+                image: idx,
+                path: s.path,
+                reason: s.reason,
+            })
+            .collect();
+        skipped.sort();
+        report.skipped.extend(skipped);
+        let mut errs: Vec<ImageProblem> = self
+            .errors
+            .into_iter()
+            .chain(image.opened.errors.iter().cloned())
+            .map(|p| located(idx, p))
+            .collect();
+        errs.sort();
+        errs.dedup();
+        report.errors.extend(errs);
+        let detection = image
+            .os
+            .warnings
+            .iter()
+            .map(|(path, message)| ImageProblem {
+                image: idx,
+                path: path.clone(),
+                message: message.clone(),
+            });
+        let mut warns: Vec<ImageProblem> = self
+            .warnings
+            .into_iter()
+            .chain(image.opened.warnings.iter().cloned())
+            .map(|p| located(idx, p))
+            .chain(detection)
+            .collect();
+        warns.sort();
+        report.warnings.extend(warns);
+    }
 }
 
 /// What the first stages found in one image.

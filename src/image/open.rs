@@ -147,67 +147,29 @@ pub fn open_disk_from(
             continue;
         }
         let what = describe(part);
-        let fs_kind = match part.content {
-            Content::FileSystem(k) if readable(k) => k,
-            Content::FileSystem(_) => {
-                warnings.push(Problem::new(
-                    "",
-                    format!("{what}: no reader for this file system; not scanned"),
-                ));
-                not_scanned.push(format!("{what}: no reader for this file system"));
-                continue;
+        match open_partition(path, kind.name(), table.scheme, part, family) {
+            Part::Root(image) => images.push(*image),
+            Part::Said(reason) => {
+                warnings.push(Problem::new("", format!("{what}: {reason}; not scanned")));
+                not_scanned.push(format!("{what}: {reason}"));
             }
-            Content::Encrypted(_) => {
-                warnings.push(Problem::new(
-                    "",
-                    format!(
-                        "{what}: an encrypted volume, not readable without its key; not scanned"
-                    ),
-                ));
-                not_scanned.push(format!("{what}: encrypted"));
-                continue;
-            }
-            Content::Unknown => {
-                if opts.partition.is_some() {
-                    not_scanned.push(format!("{what}: no file system recognised"));
-                }
-                continue;
-            }
-        };
-        let src: Arc<dyn ReadAt> = Arc::new(part.slice.clone());
-        let fs = match diskfs::open(src) {
-            Ok(Some(fs)) => fs,
-            Ok(None) => {
-                not_scanned.push(format!("{what}: no file system recognised"));
-                continue;
-            }
-            Err(e) => {
+            Part::Broken(e) => {
                 errors.push(Problem::new("", format!("{what}: {e}")));
                 not_scanned.push(format!("{what}: {e}"));
-                continue;
             }
-        };
-        let label = match table.scheme {
-            Scheme::None => path.to_owned(),
-            _ => PathBuf::from(format!("{}#p{}", path.display(), part.index)),
-        };
-        let dev = NEXT_DEV.fetch_add(1, Ordering::Relaxed);
-        let root = Arc::new(DiskRoot::new(fs, dev));
-        let fs = RootFs::on_disk(&label, root);
-        let mut image = Image::detect(label, fs, family);
-        image.disk = Some(DiskReport {
-            file: path.display().to_string(),
-            container: kind.name().to_owned(),
-            table: scheme_name(table.scheme).to_owned(),
-            partition: part.index,
-            partition_type: part.type_name.clone(),
-            label: part.label.clone(),
-            filesystem: fs_kind.name().to_owned(),
-        });
-        images.push(image);
+            Part::Empty if opts.partition.is_some() => {
+                not_scanned.push(format!("{what}: no file system recognised"));
+            }
+            Part::Empty => {}
+        }
     }
     let Some(first) = images.first_mut() else {
-        let found = if not_scanned.is_empty() {
+        let found = if not_scanned.is_empty() && table.scheme == Scheme::None {
+            format!(
+                "not a directory, and no disk image sovscan reads: no partition table and no file system at its start (container: {})",
+                kind.name()
+            )
+        } else if not_scanned.is_empty() {
             format!(
                 "no partition with a file system ({})",
                 list(&table.partitions)
@@ -220,6 +182,61 @@ pub fn open_disk_from(
     first.opened.warnings = warnings;
     first.opened.errors = errors;
     Ok(images)
+}
+
+/// What a partition turned out to be.
+enum Part {
+    /// A file system sovscan reads: a root.
+    Root(Box<Image>),
+    /// Content said as a warning (encrypted, no reader).
+    Said(String),
+    /// A file system that does not open: an error.
+    Broken(String),
+    /// No file system (Microsoft reserved, swap, unknown).
+    Empty,
+}
+
+/// Opens a partition's file system as a root named `FILE#pN` (`FILE` when
+/// the disk has no partition table).
+fn open_partition<R: ReadAt + Clone + 'static>(
+    path: &Path,
+    container: &str,
+    scheme: Scheme,
+    part: &Partition<R>,
+    family: Option<Family>,
+) -> Part {
+    let fs_kind = match part.content {
+        Content::FileSystem(k) if readable(k) => k,
+        Content::FileSystem(_) => return Part::Said("no reader for this file system".into()),
+        Content::Encrypted(_) => {
+            return Part::Said("an encrypted volume, not readable without its key".into());
+        }
+        Content::Unknown => return Part::Empty,
+    };
+    let src: Arc<dyn ReadAt> = Arc::new(part.slice.clone());
+    let fs = match diskfs::open(src) {
+        Ok(Some(fs)) => fs,
+        Ok(None) => return Part::Empty,
+        Err(e) => return Part::Broken(e.to_string()),
+    };
+    let label = match scheme {
+        Scheme::None => path.to_owned(),
+        _ => PathBuf::from(format!("{}#p{}", path.display(), part.index)),
+    };
+    let dev = NEXT_DEV.fetch_add(1, Ordering::Relaxed);
+    let root = Arc::new(DiskRoot::new(fs, dev));
+    let fs = RootFs::on_disk(&label, root);
+    let mut image = Image::detect(label, fs, family);
+    image.disk = Some(DiskReport {
+        file: path.display().to_string(),
+        container: container.to_owned(),
+        table: scheme_name(scheme).to_owned(),
+        partition: part.index,
+        partition_type: part.type_name.clone(),
+        label: part.label.clone(),
+        filesystem: fs_kind.name().to_owned(),
+    });
+    Part::Root(Box::new(image))
 }
 
 /// What the file systems with a reader are.
@@ -278,7 +295,10 @@ mod tests {
         let e = open_disk(&path, None, &DiskOptions::default()).unwrap_err();
         let text = e.to_string();
         assert!(text.starts_with(&format!("{}: ", path.display())), "{text}");
-        assert!(text.contains("no partition with a file system"), "{text}");
+        assert!(
+            text.contains("no partition table and no file system"),
+            "{text}"
+        );
         let e = open_disk(
             &path,
             None,

@@ -48,7 +48,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("walk", &["model", "image", "paths", "isolate"]),
     (
         "fingerprint",
-        &["model", "formats", "walk", "paths", "isolate"],
+        &["model", "formats", "image", "walk", "paths", "isolate"],
     ),
     ("progress", &["walk"]),
     // Stage 3: binaries to their owners; stage 4: facts to rules.

@@ -61,17 +61,45 @@ fn an_os_release_link_pointing_outside_is_resolved_inside() {
     assert_eq!(r["images"][0]["os"]["id"], "alpine");
 }
 
+/// A file root is read as a disk image; one that is none is an error
+/// naming it and why, on one line, exit 2; a FIFO is not opened.
 #[test]
-fn a_file_is_not_a_root() {
+fn a_file_that_is_no_disk_image_is_not_a_root() {
     let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("image.qcow2");
-    std::fs::write(&f, b"QFI\xfb").unwrap();
-    sovscan()
-        .arg("scan")
-        .arg(&f)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("image.qcow2: not a directory"));
+    let qcow2 = dir.path().join("image.qcow2");
+    std::fs::write(&qcow2, b"QFI\xfb").unwrap();
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, b"hello\n").unwrap();
+    let fifo = dir.path().join("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for (file, says) in [
+        (
+            &qcow2,
+            "image.qcow2: qcow2: corrupt header: the file is truncated",
+        ),
+        (
+            &text,
+            "notes.txt: not a directory, and no disk image sovscan reads",
+        ),
+        (&fifo, "fifo: not a directory or a disk image file"),
+    ] {
+        let out = sovscan()
+            .arg("scan")
+            .arg(file)
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", file.display());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
 }
 
 #[test]

@@ -581,7 +581,7 @@ fn plain_output_file_keeps_its_meaning_and_quiet_silences_stdout() {
     );
     assert!(out.stdout.is_empty(), "-o FILE: nothing on stdout");
     let v: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
-    assert_eq!(v["schema_version"], "1.6");
+    assert_eq!(v["schema_version"], "1.7");
 
     let csv_file = dir.path().join("c.csv");
     let out = run_ok(
