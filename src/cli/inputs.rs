@@ -85,7 +85,7 @@ pub fn scan_roots(roots: &[PathBuf], args: &ScanOpts) -> Result<(RuleDb, Policy,
     progress.finish();
     let report = result?;
     if !args.allow_empty {
-        check_found(roots, &report)?;
+        check_found(&report)?;
     }
     Ok((db, policy, report))
 }
@@ -93,13 +93,26 @@ pub fn scan_roots(roots: &[PathBuf], args: &ScanOpts) -> Result<(RuleDb, Policy,
 /// Refuses an image in which the scan found no operating system and no
 /// component: a mount point with nothing (or only `lost+found`) on it, a
 /// wrong directory. Its report would pass any gate with nothing in it.
-fn check_found(roots: &[PathBuf], report: &Report) -> Result<(), Error> {
-    for (i, img) in report.images.iter().enumerate() {
-        let empty = img.os.family == Family::Directory
-            && !report.components.iter().any(|c| c.image == img.id);
-        if empty {
+/// A disk image file counts as one: a partition with nothing on it (a
+/// recovery partition, an empty ESP) is refused only when every partition
+/// of its file is empty.
+fn check_found(report: &Report) -> Result<(), Error> {
+    let empty = |img: &crate::model::report::ImageReport| {
+        img.os.family == Family::Directory && !report.components.iter().any(|c| c.image == img.id)
+    };
+    for img in &report.images {
+        let refused = match &img.disk {
+            None => empty(img),
+            Some(d) => report
+                .images
+                .iter()
+                .filter(|i| i.disk.as_ref().is_some_and(|o| o.file == d.file))
+                .all(empty),
+        };
+        if refused {
+            let path = img.disk.as_ref().map_or(&img.root, |d| &d.file);
             return Err(Error::Root {
-                path: roots.get(i).cloned().unwrap_or_else(|| img.root.clone().into()),
+                path: path.into(),
                 reason: "no operating system and no software found (an empty mount point or the wrong directory?); --allow-empty accepts it".to_owned(),
             });
         }

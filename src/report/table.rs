@@ -347,10 +347,24 @@ fn summary_parts(report: &Report, lang: Lang, out: &mut String) {
     let (s, rules) = (&report.summary, &report.rules);
     let m = &s.model;
     for img in &report.images {
-        let os = match img.os.name.as_deref() {
+        let mut os = match img.os.name.as_deref() {
             Some(n) => format!("{}, {n}", img.os.family.as_str()),
             None => img.os.family.as_str().to_owned(),
         };
+        // Where a root inside a disk image file came from: the container,
+        // the table and the partition, in the report's own words.
+        if let Some(d) = &img.disk {
+            let table = match d.table.as_str() {
+                "none" => String::new(),
+                t => format!(
+                    ", {} p{} {}",
+                    t.to_uppercase(),
+                    d.partition,
+                    d.partition_type
+                ),
+            };
+            os.push_str(&format!("; {}{table}, {}", d.container, d.filesystem));
+        }
         let line = lang.ta(
             "table-image",
             &[

@@ -127,9 +127,10 @@ fn place(from: &Path, to: &Path, offset: u64) {
     }
 }
 
-/// A GPT disk: partition 1 an EFI system partition (FAT32, holding a PE
-/// file as `EFI/BOOT/BOOTX64.EFI`), partition 2 Microsoft basic data with
-/// demo-windows on NTFS. Returns the raw disk.
+/// A GPT disk as Windows setup lays it out: partition 1 an EFI system
+/// partition (FAT32, holding a PE file as `EFI/BOOT/BOOTX64.EFI`),
+/// partition 2 Microsoft basic data with demo-windows on NTFS, partition 3
+/// an empty NTFS recovery partition. Returns the raw disk.
 fn windows_disk(dir: &Path) -> PathBuf {
     let ntfs = ntfs_of(&fixture("demo-windows"), dir, 24);
     let esp = dir.join("esp.img");
@@ -145,10 +146,16 @@ fn windows_disk(dir: &Path) -> PathBuf {
         "mcopy",
         &["-i", e, pe.to_str().unwrap(), "::/EFI/BOOT/BOOTX64.EFI"],
     );
+    let recovery = dir.join("recovery.img");
+    std::fs::File::create(&recovery)
+        .unwrap()
+        .set_len(8 << 20)
+        .unwrap();
+    run("mkntfs", &["-F", "-f", "-q", recovery.to_str().unwrap()]);
     let disk = dir.join("disk.raw");
     std::fs::File::create(&disk)
         .unwrap()
-        .set_len(64 << 20)
+        .set_len(72 << 20)
         .unwrap();
     let d = disk.to_str().unwrap();
     run(
@@ -166,12 +173,20 @@ fn windows_disk(dir: &Path) -> PathBuf {
             "2:0700",
             "-c",
             "2:Basic data partition",
+            "-n",
+            "3:0:+8M",
+            "-t",
+            "3:2700",
+            "-c",
+            "3:Recovery",
             d,
         ],
     );
     place(&esp, &disk, 2048 * 512);
     place(&ntfs, &disk, (2048 + 36 * 2048) * 512);
+    place(&recovery, &disk, (2048 + 60 * 2048) * 512);
     std::fs::remove_file(&esp).unwrap();
+    std::fs::remove_file(&recovery).unwrap();
     std::fs::remove_file(&ntfs).unwrap();
     disk
 }
@@ -221,11 +236,15 @@ fn windows_image_files_scan_as_their_directory() {
         assert_same_scan(&report, &dir, name);
     }
 
-    // Every partition: the ESP is a root of its own, with its boot loader.
+    // Every partition: the ESP is a root of its own, with its boot loader;
+    // the empty recovery partition is one too, and fails nothing.
     let qcow2 = &files[1].1;
     let report = scan(&[qcow2.as_os_str()]);
     let images = report["images"].as_array().unwrap();
-    assert_eq!(images.len(), 2, "{images:#?}");
+    assert_eq!(images.len(), 3, "{images:#?}");
+    assert_eq!(images[2]["root"], format!("{}#p3", qcow2.display()));
+    assert_eq!(images[2]["disk"]["partition_type"], "Windows recovery");
+    assert_eq!(images[2]["os"]["family"], "directory");
     assert_eq!(images[0]["root"], format!("{}#p1", qcow2.display()));
     assert_eq!(images[0]["disk"]["filesystem"], "FAT32");
     assert_eq!(images[0]["disk"]["partition_type"], "EFI system");
@@ -241,6 +260,22 @@ fn windows_image_files_scan_as_their_directory() {
     assert_eq!(boot.len(), 1, "{boot:#?}");
     assert_eq!(boot[0]["path"], "EFI/BOOT/BOOTX64.EFI");
     assert_eq!(boot[0]["format"], "pe");
+
+    // The table says which partitions it found and what each holds.
+    let out = run_ok(
+        sovscan()
+            .args(["scan", "--no-progress"])
+            .arg(qcow2)
+            .timeout(std::time::Duration::from_secs(120)),
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    for part in [
+        "#p1 (directory; qcow2, GPT p1 EFI system, FAT32)",
+        "#p2 (windows, Windows 11 Pro; qcow2, GPT p2 Microsoft basic data, NTFS)",
+        "#p3 (directory; qcow2, GPT p3 Windows recovery, NTFS)",
+    ] {
+        assert!(table.contains(part), "{part} in\n{table}");
+    }
 }
 
 #[test]
@@ -352,7 +387,7 @@ fn damage_is_said_and_the_rest_still_scanned() {
     crc[0] ^= 0xff;
     patch(&bad_gpt, 512 + 16, &crc);
     let report = scan_damaged(&bad_gpt);
-    assert_eq!(report["images"].as_array().unwrap().len(), 2);
+    assert_eq!(report["images"].as_array().unwrap().len(), 3);
     let warnings = messages(&report, "warnings");
     assert!(
         warnings
@@ -441,8 +476,9 @@ fn damage_is_said_and_the_rest_still_scanned() {
             .any(|w| w.contains("partition 1") && w.contains("encrypted")),
         "{warnings:#?}"
     );
-    assert_eq!(report["images"].as_array().unwrap().len(), 1);
+    assert_eq!(report["images"].as_array().unwrap().len(), 2);
     patch(&luks, p2, &header);
+    patch(&luks, (2048 + 60 * 2048) * 512, &header);
     let out = sovscan()
         .args(["scan", "-f", "json", "--no-progress"])
         .arg(&luks)
