@@ -191,6 +191,11 @@ def pure_seeds():
     by_magic["embedded"] = embedded_seeds()
     by_magic["disk_container"], by_magic["disk_partition"] = disk_seeds()
     by_magic.update(fs_seeds())
+    # A whole scan of a disk image: partitioned disks and file systems
+    # written to a whole disk, the smallest first.
+    by_magic["disk_scan"] = sorted(
+        by_magic["disk_partition"] + by_magic["fs_ext4"] + by_magic["fs_fat"] + by_magic["fs_ntfs"],
+        key=lambda s: len(s) if isinstance(s, bytes) else os.path.getsize(s))
     by_magic["license"] = [b"GPL-2+ with OpenSSL exception, and Expat", b"MIT", b"GPL-2.0-or-later OR (Apache-2.0 AND BSD-3-Clause)",
                            b"LGPLv2+ and (MPL-2.0 or proprietary)", b"(((MIT)))"]
     return by_magic
