@@ -649,3 +649,63 @@ fn a_downloaded_binary_carries_its_zone_identifier() {
             .is_none()
     );
 }
+
+/// A qcow2 overlay reads its backing file only when the user names it
+/// (`--parent`): without it the scan says which file it needs.
+#[test]
+fn an_overlay_is_scanned_with_the_parent_the_user_names() {
+    if !have(&[QEMU, MKE2FS]) {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let src = fixture("demo-linux");
+    let raw = tmp.path().join("base.raw");
+    std::fs::File::create(&raw)
+        .unwrap()
+        .set_len(32 << 20)
+        .unwrap();
+    run(
+        "mke2fs",
+        &[
+            "-q",
+            "-F",
+            "-t",
+            "ext4",
+            "-d",
+            src.to_str().unwrap(),
+            raw.to_str().unwrap(),
+        ],
+    );
+    let base = tmp.path().join("base.qcow2");
+    convert(&raw, "qcow2", "", false, &base);
+    let overlay = tmp.path().join("overlay.qcow2");
+    run(
+        "qemu-img",
+        &[
+            "create",
+            "-q",
+            "-f",
+            "qcow2",
+            "-b",
+            "base.qcow2",
+            "-F",
+            "qcow2",
+            overlay.to_str().unwrap(),
+        ],
+    );
+    let out = sovscan()
+        .args(["scan", "--no-progress"])
+        .arg(&overlay)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("needs its backing file \"base.qcow2\", which was not given"),
+        "{stderr}"
+    );
+    let report = scan(&["--parent".as_ref(), base.as_os_str(), overlay.as_os_str()]);
+    let dir = scan(&[src.as_os_str()]);
+    assert_eq!(report["images"][0]["disk"]["container"], "qcow2");
+    assert_same_scan(&report, &dir, "overlay with its parent");
+}
