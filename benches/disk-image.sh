@@ -18,7 +18,7 @@
 # (qemu-img), farm-bench (the project's benchmark runner) or hyperfine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT=${OUT:-benches/out/disk}
+OUT=$(realpath -m "${OUT:-benches/out/disk}")
 FILES=${FILES:-100000}
 RUNS=${RUNS:-5}
 TREE=$OUT/tree
@@ -73,6 +73,7 @@ EOF
 
 for f in disk.qcow2 disk.vhdx; do
     echo "== $f vs the directory"
-    farm-bench -n "$RUNS" --timeout 900 -- "$SOVSCAN" scan --no-progress -q -f json -o /dev/null "$OUT/$f" \
-        --vs "$SOVSCAN scan --no-progress -q -f json -o /dev/null $TREE"
+    farm-bench -n "$RUNS" --timeout 900 \
+        --vs "$SOVSCAN scan --no-progress -q -f json -o /dev/null $TREE" \
+        -- "$SOVSCAN" scan --no-progress -q -f json -o /dev/null "$OUT/$f"
 done
