@@ -342,38 +342,42 @@ pub fn summary_view(report: &Report, width: Option<usize>, lang: Lang) -> String
     visible(out)
 }
 
+/// "image 0: ROOT (windows, Windows 11 Pro)", and for a root inside a
+/// disk image file where it came from: the container, the partition table
+/// and the partition, and the file system, in the report's own words.
+fn image_line(img: &crate::model::report::ImageReport, lang: Lang) -> String {
+    let mut os = match img.os.name.as_deref() {
+        Some(n) => format!("{}, {n}", img.os.family.as_str()),
+        None => img.os.family.as_str().to_owned(),
+    };
+    if let Some(d) = &img.disk {
+        let table = match d.table.as_str() {
+            "none" => String::new(),
+            t => format!(
+                ", {} p{} {}",
+                t.to_uppercase(),
+                d.partition,
+                d.partition_type
+            ),
+        };
+        os.push_str(&format!("; {}{table}, {}", d.container, d.filesystem));
+    }
+    lang.ta(
+        "table-image",
+        &[
+            ("id", img.id.into()),
+            ("root", img.root.as_str().into()),
+            ("os", os.into()),
+        ],
+    )
+}
+
 /// The summary lines under the table and atop `sovscan summary`.
 fn summary_parts(report: &Report, lang: Lang, out: &mut String) {
     let (s, rules) = (&report.summary, &report.rules);
     let m = &s.model;
     for img in &report.images {
-        let mut os = match img.os.name.as_deref() {
-            Some(n) => format!("{}, {n}", img.os.family.as_str()),
-            None => img.os.family.as_str().to_owned(),
-        };
-        // Where a root inside a disk image file came from: the container,
-        // the table and the partition, in the report's own words.
-        if let Some(d) = &img.disk {
-            let table = match d.table.as_str() {
-                "none" => String::new(),
-                t => format!(
-                    ", {} p{} {}",
-                    t.to_uppercase(),
-                    d.partition,
-                    d.partition_type
-                ),
-            };
-            os.push_str(&format!("; {}{table}, {}", d.container, d.filesystem));
-        }
-        let line = lang.ta(
-            "table-image",
-            &[
-                ("id", img.id.into()),
-                ("root", img.root.as_str().into()),
-                ("os", os.into()),
-            ],
-        );
-        let _ = writeln!(out, "{line}");
+        let _ = writeln!(out, "{}", image_line(img, lang));
     }
     let counted = if report.products.is_empty() {
         lang.ta("table-components", &[("count", s.components.into())])
