@@ -211,6 +211,9 @@ fn scan_image(
             component_of[bi] = Some(c.id.clone());
         }
     }
+    // Reserved at once: grown by doubling, the largest list of the report
+    // would hold up to twice its size at the scan's peak.
+    report.binaries.reserve(binaries.len());
     let records = binaries.into_iter().zip(checks).zip(component_of);
     for ((b, check), component) in records {
         report
@@ -225,7 +228,12 @@ fn scan_image(
     // flatpak installations) is numbered in the sorted order, which
     // doesn't depend on where the root was on the command line.
     unique_ids(HashSet::new(), components.iter_mut().map(|c| &mut c.key));
-    report.components.extend(components);
+    if report.components.is_empty() {
+        // The first image's list is moved, not copied.
+        report.components = components;
+    } else {
+        report.components.extend(components);
+    }
 
     let problems = Problems {
         skipped: walked.skipped,

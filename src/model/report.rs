@@ -79,6 +79,9 @@ impl Report {
         }
         let by_id: HashMap<&str, &Component> =
             self.components.iter().map(|c| (c.id.as_str(), c)).collect();
+        // Sized at once: grown by doubling from a filter, the rows would
+        // hold up to twice their size at the scan's peak.
+        let mut out = Vec::with_capacity(self.products.len());
         let rows = self.products.iter().filter_map(|p| {
             let lead = by_id.get(p.lead.as_str())?;
             let members: Vec<&Component> = p
@@ -88,7 +91,8 @@ impl Report {
                 .collect();
             Some(p.row(lead, &members))
         });
-        Cow::Owned(rows.collect())
+        out.extend(rows);
+        Cow::Owned(out)
     }
 
     /// The image with id `id`, if the report has it.
