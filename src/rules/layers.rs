@@ -4,11 +4,11 @@
 
 use super::schema::*;
 use crate::diag::{Code, Diagnostic};
+use crate::rules::spanned::Spanned;
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use toml::Spanned;
 
 /// One rule file's name and text.
 #[derive(Debug, Clone)]

@@ -18,11 +18,11 @@
 use super::schema::PatternsDef;
 use crate::diag::{Code, Diagnostic};
 use crate::model::risk::Confidence;
+use crate::rules::spanned::Spanned;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
-use toml::Spanned;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Target {

@@ -22,9 +22,9 @@ use super::layers::{Ctx, Table, Tables};
 use super::schema::{LawDef, LawKind};
 use super::{Meta, RuleDb};
 use crate::diag::{Code, Diagnostic};
+use crate::rules::spanned::Datetime;
+use crate::rules::spanned::Spanned;
 use std::collections::HashMap;
-use toml::Spanned;
-use toml::value::Datetime;
 
 /// Checks every table and, when the database, the patterns and the model
 /// are there at all, builds the database. The caller decides by the

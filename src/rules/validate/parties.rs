@@ -7,10 +7,10 @@ use crate::model::plan::Effort;
 use crate::rules::layers::{At, Ctx, Table, Tables};
 use crate::rules::matcher::{self, Matcher};
 use crate::rules::schema::{ArchiveDef, MigrationDef, ProductDef, VendorDef, VendorKind};
+use crate::rules::spanned::Spanned;
 use crate::rules::{Archive, Migration, Product, Target, Vendor};
 use std::collections::HashMap;
 use std::ops::Range;
-use toml::Spanned;
 
 /// `[[vendor]]`: a country unless a community or channel, a known parent,
 /// dates, the archive's category, a source, warnings.
