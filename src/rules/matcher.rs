@@ -18,7 +18,6 @@
 use super::schema::PatternsDef;
 use crate::diag::{Code, Diagnostic};
 use crate::model::risk::Confidence;
-use crate::rules::spanned::Spanned;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -317,32 +316,30 @@ impl Builder {
     ) {
         let order = self.order;
         self.order += 1;
-        self.supplier_forms(report, file, target, order, name);
+        self.supplier_forms(report, file, target, order, globset::escape(name));
     }
 
-    /// `name` as a whole supplier string: verbatim, or as the name of an
-    /// RFC 5322 address (`Name <mail>`).
+    /// A name, `esc` as a glob, as a whole supplier string: verbatim, or as
+    /// the name of an RFC 5322 address (`Name <mail>`).
     fn supplier_forms(
         &mut self,
         report: &mut dyn FnMut(usize, Range<usize>, Code, String),
         file: usize,
         target: Target,
         order: u32,
-        name: &str,
+        esc: String,
     ) {
-        let esc = globset::escape(name);
         let check = self.check;
-        for form in [esc.clone(), format!("{esc} <*")] {
-            let spanned = Spanned::new(0..0, form.clone());
+        let with_mail = format!("{esc} <*");
+        for form in [esc, with_mail] {
             glob(
                 check,
                 &mut self.suppliers,
                 report,
-                file,
+                (file, 0..0),
                 target,
                 order,
-                &spanned,
-                &form,
+                form,
             );
         }
     }
@@ -367,25 +364,25 @@ impl Builder {
             (&mut self.bundle_ids, &p.bundle_ids),
         ] {
             for g in globs {
-                glob(check, slot, report, file, target, order, g, g.get_ref());
+                let at = (file, g.span());
+                glob(check, slot, report, at, target, order, g.get_ref().clone());
             }
         }
         // A vendor's legal names identify it in supplier fields verbatim
         // ("Google LLC") or as an RFC 5322 name ("Mozilla Corporation <...>").
         for name in legal_names {
             let esc = globset::escape(name);
-            let exact_name = Spanned::new(0..0, esc.clone());
+            let signer = esc.clone();
             glob(
                 check,
                 &mut self.signers,
                 report,
-                file,
+                (file, 0..0),
                 target,
                 order,
-                &exact_name,
-                &esc,
+                signer,
             );
-            self.supplier_forms(report, file, target, order, name);
+            self.supplier_forms(report, file, target, order, esc);
         }
         for t in &p.team_ids {
             let v = t.get_ref().trim();
@@ -472,34 +469,33 @@ fn parse_glob(pattern: &str) -> Result<Glob, globset::Error> {
 }
 
 /// Adds one pattern to a field; with `check`, a glob that does not parse
-/// is reported instead.
-#[allow(clippy::too_many_arguments)]
+/// is reported instead, `at` the file and where in it.
 fn glob(
     check: bool,
     slot: &mut Vec<Pat>,
     report: &mut Report,
-    file: usize,
+    (file, span): (usize, Range<usize>),
     target: Target,
     order: u32,
-    at: &Spanned<String>,
-    pattern: &str,
+    pattern: String,
 ) {
     if pattern.trim().is_empty() {
-        report(file, at.span(), Code::EmptyPattern, "empty pattern".into());
+        report(file, span, Code::EmptyPattern, "empty pattern".into());
         return;
     }
-    if check && let Err(e) = parse_glob(pattern) {
+    if check && let Err(e) = parse_glob(&pattern) {
         let msg = format!("invalid pattern `{pattern}`: {}", e.kind());
-        report(file, at.span(), Code::InvalidGlob, msg);
+        report(file, span, Code::InvalidGlob, msg);
         return;
     }
+    let specificity = pattern
+        .chars()
+        .filter(|c| !matches!(c, '*' | '?' | '[' | ']' | '{' | '}'))
+        .count() as u32;
     slot.push(Pat {
         target,
-        pattern: pattern.to_owned(),
-        specificity: pattern
-            .chars()
-            .filter(|c| !matches!(c, '*' | '?' | '[' | ']' | '{' | '}'))
-            .count() as u32,
+        pattern,
+        specificity,
         order,
     });
 }
