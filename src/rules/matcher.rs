@@ -8,6 +8,9 @@
 //! empty directory, a macOS image without packages) never pays for it.
 //! [`Matcher::compile`] compiles every field at once, for loads that must
 //! report a set that cannot compile (`--rules`, `sovscan rules check`).
+//! The embedded database alone goes one step further: its patterns are
+//! sorted into fields on the first match too (a test gathers and compiles
+//! them with every check, so nothing can be wrong with them then).
 //!
 //! Precedence (documented in `docs/rules.md`): a hit's confidence first
 //! (package name and metadata: high; supplier string and domain: medium;
@@ -77,8 +80,70 @@ pub struct Facts<'a> {
     pub companies: Vec<&'a str>,
 }
 
-#[derive(Debug, Default)]
+/// Every rule's patterns, sorted into fields now or on first use.
+#[derive(Debug)]
 pub struct Matcher {
+    fields: OnceLock<Fields>,
+    /// What the fields are made of when they are made on first use.
+    deferred: Vec<Rule>,
+}
+
+/// What one vendor or product brings to the matcher.
+#[derive(Debug)]
+pub(super) struct Rule {
+    pub target: Target,
+    pub patterns: PatternsDef,
+    /// A vendor's legal names, matched as signers and supplier strings.
+    pub legal_names: Vec<String>,
+    /// A vendor's name, matched as a whole supplier string.
+    pub name: Option<String>,
+}
+
+impl Matcher {
+    /// The fields made now from `rules` (each with its file), every
+    /// mistake reported; with `check`, every glob parsed too.
+    pub(super) fn gather(report: &mut Report, rules: &[(usize, Rule)], check: bool) -> Self {
+        let rules = rules.iter().map(|(file, r)| (*file, r));
+        Self {
+            fields: OnceLock::from(Fields::gather(report, rules, check)),
+            deferred: Vec::new(),
+        }
+    }
+
+    /// The fields made on first use: for the embedded database, which the
+    /// test `the_embedded_patterns_compile` gathers with every check and
+    /// finds clean, so there is nothing to report then.
+    pub(super) fn deferred(rules: Vec<Rule>) -> Self {
+        Self {
+            fields: OnceLock::new(),
+            deferred: rules,
+        }
+    }
+
+    fn fields(&self) -> &Fields {
+        self.fields.get_or_init(|| {
+            let rules = self.deferred.iter().map(|r| (0, r));
+            Fields::gather(&mut |_, _, _, _| {}, rules, false)
+        })
+    }
+
+    /// Compiles every field's set now, as a load of rule files people
+    /// write must, to report a set that cannot compile where it loads.
+    /// A set that cannot compile (only a regex past its size bound) is
+    /// `R028`, naming no file: the set is made of all of them.
+    pub fn compile(&self) -> Result<(), Diagnostic> {
+        self.fields().compile()
+    }
+
+    /// Every hit for the facts, best first.
+    pub fn matches(&self, facts: &Facts) -> Vec<Hit> {
+        self.fields().matches(facts)
+    }
+}
+
+/// The patterns of every rule by the field they match.
+#[derive(Debug)]
+struct Fields {
     packages: Field,
     suppliers: Field,
     binaries: Field,
@@ -133,12 +198,24 @@ impl Field {
     }
 }
 
-impl Matcher {
-    /// Compiles every field's set now, as a load of rule files people
-    /// write must, to report a set that cannot compile where it loads.
-    /// A set that cannot compile (only a regex past its size bound) is
-    /// `R028`, naming no file: the set is made of all of them.
-    pub fn compile(&self) -> Result<(), Diagnostic> {
+impl Fields {
+    /// Every rule's patterns (each rule with its file), in rule order.
+    fn gather<'a>(
+        report: &mut Report,
+        rules: impl Iterator<Item = (usize, &'a Rule)>,
+        check: bool,
+    ) -> Self {
+        let mut b = Builder::new(check);
+        for (file, r) in rules {
+            b.add(report, file, r.target, &r.patterns, &r.legal_names);
+            if let Some(name) = &r.name {
+                b.add_supplier_name(report, file, r.target, name);
+            }
+        }
+        b.build()
+    }
+
+    fn compile(&self) -> Result<(), Diagnostic> {
         for f in [
             &self.packages,
             &self.suppliers,
@@ -159,8 +236,7 @@ impl Matcher {
         Ok(())
     }
 
-    /// Every hit for the facts, best first.
-    pub fn matches(&self, facts: &Facts) -> Vec<Hit> {
+    fn matches(&self, facts: &Facts) -> Vec<Hit> {
         let mut out = Vec::new();
         for (field, v) in &facts.names {
             self.packages.hits(field, v, Confidence::High, &mut out);
@@ -266,7 +342,7 @@ fn kind_rank(h: &Hit) -> u8 {
 }
 
 /// Collects patterns during validation.
-pub(super) struct Builder {
+struct Builder {
     packages: Vec<Pat>,
     suppliers: Vec<Pat>,
     binaries: Vec<Pat>,
@@ -284,7 +360,7 @@ pub(super) struct Builder {
 impl Builder {
     /// `check`: parse every glob now (see [`Builder::check`]); the
     /// embedded database is parsed whole by a test instead.
-    pub(super) fn new(check: bool) -> Self {
+    fn new(check: bool) -> Self {
         let slot = Vec::new;
         Self {
             packages: slot(),
@@ -307,7 +383,7 @@ impl Builder {
     /// A name that identifies the target when it is a whole supplier
     /// string, verbatim or as an RFC 5322 name (`Name <mail>`); not a
     /// signer (a certificate names the legal entity).
-    pub(super) fn add_supplier_name(
+    fn add_supplier_name(
         &mut self,
         report: &mut dyn FnMut(usize, Range<usize>, Code, String),
         file: usize,
@@ -344,7 +420,7 @@ impl Builder {
         }
     }
 
-    pub(super) fn add(
+    fn add(
         &mut self,
         report: &mut Report,
         file: usize,
@@ -437,15 +513,15 @@ impl Builder {
         }
     }
 
-    /// The matcher, its sets not compiled yet ([`Matcher::compile`]).
-    pub(super) fn build(self) -> Matcher {
+    /// The fields, their sets not compiled yet ([`Matcher::compile`]).
+    fn build(self) -> Fields {
         fn field(pats: Vec<Pat>) -> Field {
             Field {
                 set: OnceLock::new(),
                 pats,
             }
         }
-        Matcher {
+        Fields {
             packages: field(self.packages),
             suppliers: field(self.suppliers),
             binaries: field(self.binaries),

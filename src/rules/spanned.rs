@@ -35,6 +35,10 @@ impl<T> Spanned<T> {
         &self.value
     }
 
+    pub fn get_mut(&mut self) -> &mut T {
+        &mut self.value
+    }
+
     pub fn into_inner(self) -> T {
         self.value
     }

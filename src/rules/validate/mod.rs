@@ -30,7 +30,7 @@ use std::collections::HashMap;
 /// are there at all, builds the database. The caller decides by the
 /// diagnostics in `ctx` whether it may be used. `compile`: whether the
 /// patterns are compiled now ([`parties::patterns`]).
-pub(super) fn validate(ctx: &mut Ctx, t: Tables, compile: bool) -> Option<RuleDb> {
+pub(super) fn validate(ctx: &mut Ctx, mut t: Tables, compile: bool) -> Option<RuleDb> {
     let meta = database(ctx, &t)?;
     let (licenses, license_index) = reference::licenses(&t.licenses);
     let categories = reference::categories(&t.categories);
@@ -39,7 +39,7 @@ pub(super) fn validate(ctx: &mut Ctx, t: Tables, compile: bool) -> Option<RuleDb
     let mut vendors = parties::vendors(ctx, &t);
     parties::control_chains(ctx, &t.vendors, &mut vendors);
     let products = parties::products(ctx, &t, &license_index);
-    let matcher = parties::patterns(ctx, &t, compile)?;
+    let matcher = parties::patterns(ctx, &mut t, compile)?;
     let model = model::model(ctx, &t)?;
     let alternative_gaps = alternatives::gaps(
         ctx,
