@@ -1,6 +1,9 @@
 //! The assessment model's vocabulary and results: levels, dimensions, the
 //! rules that fired, mitigations, and the parameters a scan ran with
 //! (`docs/model.md`).
+//!
+//! `build.rs` compiles this file too, for the rule schema's types: it may
+//! use serde and the standard library, nothing else of the crate.
 
 use serde::{Deserialize, Serialize};
 

@@ -4,11 +4,11 @@
 
 use super::schema::*;
 use crate::diag::{Code, Diagnostic};
+use crate::rules::spanned::Spanned;
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use toml::Spanned;
 
 /// One rule file's name and text.
 #[derive(Debug, Clone)]
@@ -36,10 +36,8 @@ impl Ctx {
         let src = &self.files[file];
         let mut starts = self.line_starts.borrow_mut();
         let starts = starts.entry(file).or_insert_with(|| {
-            let newlines = src.text.bytes().enumerate().filter(|&(_, b)| b == b'\n');
-            std::iter::once(0)
-                .chain(newlines.map(|(i, _)| i + 1))
-                .collect()
+            let newlines = memchr::memchr_iter(b'\n', src.text.as_bytes());
+            std::iter::once(0).chain(newlines.map(|i| i + 1)).collect()
         });
         let line = starts.partition_point(|&s| s <= span.start);
         format!("{}:{}", src.name, line)

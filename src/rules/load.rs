@@ -16,17 +16,43 @@ use serde::de::DeserializeOwned;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+/// The rule files built into the binary: each one's name, text and, when
+/// `build.rs` could parse it, its [`RuleFile`] in postcard form (a file it
+/// could not parse is parsed here, to report its mistakes as any file's).
+type Embedded = (&'static str, &'static str, Option<&'static [u8]>);
+
+static EMBEDDED: &[Embedded] = include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
 /// The rule files built into the binary.
 pub fn embedded_sources() -> Vec<Source> {
     EMBEDDED
         .iter()
-        .map(|(name, text)| Source {
-            name: (*name).to_owned(),
-            text: Cow::Borrowed(text),
-        })
+        .map(|&(name, text, _)| source(name, text))
         .collect()
+}
+
+fn source(name: &str, text: &'static str) -> Source {
+    Source {
+        name: name.to_owned(),
+        text: Cow::Borrowed(text),
+    }
+}
+
+/// One rule file: its source, and its tables when they were parsed before.
+type File = (Source, Option<RuleFile>);
+
+/// The embedded database from the form `build.rs` stored: no TOML is
+/// parsed (a test, `the_compiled_form_is_the_toml_parse`, holds the two
+/// equal), and its patterns compile on first use.
+pub(super) fn load_embedded() -> Result<RuleDb, Vec<Diagnostic>> {
+    let files = EMBEDDED
+        .iter()
+        .map(|&(name, text, stored)| {
+            let parsed = stored.and_then(|bytes| postcard::from_bytes(bytes).ok());
+            (source(name, text), parsed)
+        })
+        .collect();
+    load_files(vec![files], false)
 }
 
 /// Reads `--rules` paths: a file, or a directory of `*.toml` files (sorted,
@@ -107,18 +133,29 @@ pub fn load(layers: Vec<Vec<Source>>) -> Result<RuleDb, Vec<Diagnostic>> {
 /// [`load`]; with `compile` false the matcher's sets compile on first use
 /// (the embedded database alone, whose sets a test compiles).
 pub(super) fn load_as(layers: Vec<Vec<Source>>, compile: bool) -> Result<RuleDb, Vec<Diagnostic>> {
+    let layers = layers
+        .into_iter()
+        .map(|layer| layer.into_iter().map(|src| (src, None)).collect())
+        .collect();
+    load_files(layers, compile)
+}
+
+/// [`load_as`] with the files whose tables are already parsed.
+fn load_files(layers: Vec<Vec<File>>, compile: bool) -> Result<RuleDb, Vec<Diagnostic>> {
     let mut ctx = Ctx::default();
     let mut tables = Tables::default();
     for layer in layers {
         tables.begin_layer();
-        for src in layer {
+        for (src, stored) in layer {
             let file = ctx.files.len();
             ctx.files.push(src);
             let src = &ctx.files[file];
             let codes = (Code::RuleSyntax, Code::RuleTooDeep);
             // The nesting bound guards against files people write; the
             // embedded ones (`compile` false) are known to parse.
-            let parsed = if compile {
+            let parsed = if let Some(rf) = stored {
+                Ok(rf)
+            } else if compile {
                 parse_toml::<RuleFile>(&src.name, &src.text, codes)
             } else {
                 toml::from_str(&src.text)
@@ -166,6 +203,38 @@ mod tests {
             "[".repeat(arrays),
             "]".repeat(arrays)
         )
+    }
+
+    /// What `build.rs` stored for each embedded file is what parsing its
+    /// TOML gives, every span included, and the database loaded from it is
+    /// the one loaded from the text: the two can never drift.
+    #[test]
+    fn the_compiled_form_is_the_toml_parse() {
+        for &(name, text, stored) in EMBEDDED {
+            let stored = stored.unwrap_or_else(|| panic!("{name}: build.rs stored no form"));
+            let decoded: RuleFile = postcard::from_bytes(stored).expect(name);
+            let parsed: RuleFile = toml::from_str(text).expect(name);
+            assert_eq!(format!("{decoded:#?}"), format!("{parsed:#?}"), "{name}");
+        }
+        let stored = RuleDb::embedded().unwrap();
+        let parsed = load_as(vec![embedded_sources()], false).unwrap();
+        let tables = |db: &RuleDb| {
+            format!(
+                "{:#?}",
+                (
+                    &db.meta,
+                    &db.licenses,
+                    &db.categories,
+                    &db.laws,
+                    &db.jurisdictions,
+                    &db.vendors,
+                    &db.products,
+                    &db.model,
+                    &db.alternative_gaps,
+                )
+            )
+        };
+        assert_eq!(tables(&stored), tables(&parsed));
     }
 
     #[test]

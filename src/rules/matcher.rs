@@ -8,6 +8,9 @@
 //! empty directory, a macOS image without packages) never pays for it.
 //! [`Matcher::compile`] compiles every field at once, for loads that must
 //! report a set that cannot compile (`--rules`, `sovscan rules check`).
+//! The embedded database alone goes one step further: its patterns are
+//! sorted into fields on the first match too (a test gathers and compiles
+//! them with every check, so nothing can be wrong with them then).
 //!
 //! Precedence (documented in `docs/rules.md`): a hit's confidence first
 //! (package name and metadata: high; supplier string and domain: medium;
@@ -22,7 +25,6 @@ use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
-use toml::Spanned;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Target {
@@ -78,8 +80,70 @@ pub struct Facts<'a> {
     pub companies: Vec<&'a str>,
 }
 
-#[derive(Debug, Default)]
+/// Every rule's patterns, sorted into fields now or on first use.
+#[derive(Debug)]
 pub struct Matcher {
+    fields: OnceLock<Fields>,
+    /// What the fields are made of when they are made on first use.
+    deferred: Vec<Rule>,
+}
+
+/// What one vendor or product brings to the matcher.
+#[derive(Debug)]
+pub(super) struct Rule {
+    pub target: Target,
+    pub patterns: PatternsDef,
+    /// A vendor's legal names, matched as signers and supplier strings.
+    pub legal_names: Vec<String>,
+    /// A vendor's name, matched as a whole supplier string.
+    pub name: Option<String>,
+}
+
+impl Matcher {
+    /// The fields made now from `rules` (each with its file), every
+    /// mistake reported; with `check`, every glob parsed too.
+    pub(super) fn gather(report: &mut Report, rules: &[(usize, Rule)], check: bool) -> Self {
+        let rules = rules.iter().map(|(file, r)| (*file, r));
+        Self {
+            fields: OnceLock::from(Fields::gather(report, rules, check)),
+            deferred: Vec::new(),
+        }
+    }
+
+    /// The fields made on first use: for the embedded database, which the
+    /// test `the_embedded_patterns_compile` gathers with every check and
+    /// finds clean, so there is nothing to report then.
+    pub(super) fn deferred(rules: Vec<Rule>) -> Self {
+        Self {
+            fields: OnceLock::new(),
+            deferred: rules,
+        }
+    }
+
+    fn fields(&self) -> &Fields {
+        self.fields.get_or_init(|| {
+            let rules = self.deferred.iter().map(|r| (0, r));
+            Fields::gather(&mut |_, _, _, _| {}, rules, false)
+        })
+    }
+
+    /// Compiles every field's set now, as a load of rule files people
+    /// write must, to report a set that cannot compile where it loads.
+    /// A set that cannot compile (only a regex past its size bound) is
+    /// `R028`, naming no file: the set is made of all of them.
+    pub fn compile(&self) -> Result<(), Diagnostic> {
+        self.fields().compile()
+    }
+
+    /// Every hit for the facts, best first.
+    pub fn matches(&self, facts: &Facts) -> Vec<Hit> {
+        self.fields().matches(facts)
+    }
+}
+
+/// The patterns of every rule by the field they match.
+#[derive(Debug)]
+struct Fields {
     packages: Field,
     suppliers: Field,
     binaries: Field,
@@ -134,12 +198,24 @@ impl Field {
     }
 }
 
-impl Matcher {
-    /// Compiles every field's set now, as a load of rule files people
-    /// write must, to report a set that cannot compile where it loads.
-    /// A set that cannot compile (only a regex past its size bound) is
-    /// `R028`, naming no file: the set is made of all of them.
-    pub fn compile(&self) -> Result<(), Diagnostic> {
+impl Fields {
+    /// Every rule's patterns (each rule with its file), in rule order.
+    fn gather<'a>(
+        report: &mut Report,
+        rules: impl Iterator<Item = (usize, &'a Rule)>,
+        check: bool,
+    ) -> Self {
+        let mut b = Builder::new(check);
+        for (file, r) in rules {
+            b.add(report, file, r.target, &r.patterns, &r.legal_names);
+            if let Some(name) = &r.name {
+                b.add_supplier_name(report, file, r.target, name);
+            }
+        }
+        b.build()
+    }
+
+    fn compile(&self) -> Result<(), Diagnostic> {
         for f in [
             &self.packages,
             &self.suppliers,
@@ -160,8 +236,7 @@ impl Matcher {
         Ok(())
     }
 
-    /// Every hit for the facts, best first.
-    pub fn matches(&self, facts: &Facts) -> Vec<Hit> {
+    fn matches(&self, facts: &Facts) -> Vec<Hit> {
         let mut out = Vec::new();
         for (field, v) in &facts.names {
             self.packages.hits(field, v, Confidence::High, &mut out);
@@ -267,7 +342,7 @@ fn kind_rank(h: &Hit) -> u8 {
 }
 
 /// Collects patterns during validation.
-pub(super) struct Builder {
+struct Builder {
     packages: Vec<Pat>,
     suppliers: Vec<Pat>,
     binaries: Vec<Pat>,
@@ -285,7 +360,7 @@ pub(super) struct Builder {
 impl Builder {
     /// `check`: parse every glob now (see [`Builder::check`]); the
     /// embedded database is parsed whole by a test instead.
-    pub(super) fn new(check: bool) -> Self {
+    fn new(check: bool) -> Self {
         let slot = Vec::new;
         Self {
             packages: slot(),
@@ -308,7 +383,7 @@ impl Builder {
     /// A name that identifies the target when it is a whole supplier
     /// string, verbatim or as an RFC 5322 name (`Name <mail>`); not a
     /// signer (a certificate names the legal entity).
-    pub(super) fn add_supplier_name(
+    fn add_supplier_name(
         &mut self,
         report: &mut dyn FnMut(usize, Range<usize>, Code, String),
         file: usize,
@@ -317,37 +392,35 @@ impl Builder {
     ) {
         let order = self.order;
         self.order += 1;
-        self.supplier_forms(report, file, target, order, name);
+        self.supplier_forms(report, file, target, order, globset::escape(name));
     }
 
-    /// `name` as a whole supplier string: verbatim, or as the name of an
-    /// RFC 5322 address (`Name <mail>`).
+    /// A name, `esc` as a glob, as a whole supplier string: verbatim, or as
+    /// the name of an RFC 5322 address (`Name <mail>`).
     fn supplier_forms(
         &mut self,
         report: &mut dyn FnMut(usize, Range<usize>, Code, String),
         file: usize,
         target: Target,
         order: u32,
-        name: &str,
+        esc: String,
     ) {
-        let esc = globset::escape(name);
         let check = self.check;
-        for form in [esc.clone(), format!("{esc} <*")] {
-            let spanned = Spanned::new(0..0, form.clone());
+        let with_mail = format!("{esc} <*");
+        for form in [esc, with_mail] {
             glob(
                 check,
                 &mut self.suppliers,
                 report,
-                file,
+                (file, 0..0),
                 target,
                 order,
-                &spanned,
-                &form,
+                form,
             );
         }
     }
 
-    pub(super) fn add(
+    fn add(
         &mut self,
         report: &mut Report,
         file: usize,
@@ -367,25 +440,25 @@ impl Builder {
             (&mut self.bundle_ids, &p.bundle_ids),
         ] {
             for g in globs {
-                glob(check, slot, report, file, target, order, g, g.get_ref());
+                let at = (file, g.span());
+                glob(check, slot, report, at, target, order, g.get_ref().clone());
             }
         }
         // A vendor's legal names identify it in supplier fields verbatim
         // ("Google LLC") or as an RFC 5322 name ("Mozilla Corporation <...>").
         for name in legal_names {
             let esc = globset::escape(name);
-            let exact_name = Spanned::new(0..0, esc.clone());
+            let signer = esc.clone();
             glob(
                 check,
                 &mut self.signers,
                 report,
-                file,
+                (file, 0..0),
                 target,
                 order,
-                &exact_name,
-                &esc,
+                signer,
             );
-            self.supplier_forms(report, file, target, order, name);
+            self.supplier_forms(report, file, target, order, esc);
         }
         for t in &p.team_ids {
             let v = t.get_ref().trim();
@@ -440,15 +513,15 @@ impl Builder {
         }
     }
 
-    /// The matcher, its sets not compiled yet ([`Matcher::compile`]).
-    pub(super) fn build(self) -> Matcher {
+    /// The fields, their sets not compiled yet ([`Matcher::compile`]).
+    fn build(self) -> Fields {
         fn field(pats: Vec<Pat>) -> Field {
             Field {
                 set: OnceLock::new(),
                 pats,
             }
         }
-        Matcher {
+        Fields {
             packages: field(self.packages),
             suppliers: field(self.suppliers),
             binaries: field(self.binaries),
@@ -472,34 +545,33 @@ fn parse_glob(pattern: &str) -> Result<Glob, globset::Error> {
 }
 
 /// Adds one pattern to a field; with `check`, a glob that does not parse
-/// is reported instead.
-#[allow(clippy::too_many_arguments)]
+/// is reported instead, `at` the file and where in it.
 fn glob(
     check: bool,
     slot: &mut Vec<Pat>,
     report: &mut Report,
-    file: usize,
+    (file, span): (usize, Range<usize>),
     target: Target,
     order: u32,
-    at: &Spanned<String>,
-    pattern: &str,
+    pattern: String,
 ) {
     if pattern.trim().is_empty() {
-        report(file, at.span(), Code::EmptyPattern, "empty pattern".into());
+        report(file, span, Code::EmptyPattern, "empty pattern".into());
         return;
     }
-    if check && let Err(e) = parse_glob(pattern) {
+    if check && let Err(e) = parse_glob(&pattern) {
         let msg = format!("invalid pattern `{pattern}`: {}", e.kind());
-        report(file, at.span(), Code::InvalidGlob, msg);
+        report(file, span, Code::InvalidGlob, msg);
         return;
     }
+    let specificity = pattern
+        .chars()
+        .filter(|c| !matches!(c, '*' | '?' | '[' | ']' | '{' | '}'))
+        .count() as u32;
     slot.push(Pat {
         target,
-        pattern: pattern.to_owned(),
-        specificity: pattern
-            .chars()
-            .filter(|c| !matches!(c, '*' | '?' | '[' | ']' | '{' | '}'))
-            .count() as u32,
+        pattern,
+        specificity,
         order,
     });
 }

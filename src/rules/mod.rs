@@ -10,6 +10,7 @@ mod layers;
 mod load;
 mod matcher;
 pub mod schema;
+pub mod spanned;
 mod spdx_expr;
 mod validate;
 
@@ -206,11 +207,13 @@ pub struct RuleDb {
 }
 
 impl RuleDb {
-    /// The database built into the binary, its patterns compiled on first
-    /// use (`matcher.rs`): a test (`the_embedded_patterns_compile`) compiles
-    /// them all, so no scan can meet a set that does not.
+    /// The database built into the binary, from the form `build.rs`
+    /// parsed it into (`load.rs`: no TOML is parsed at run time), its
+    /// patterns compiled on first use (`matcher.rs`): a test
+    /// (`the_embedded_patterns_compile`) compiles them all, so no scan can
+    /// meet a set that does not.
     pub fn embedded() -> Result<Self, Vec<Diagnostic>> {
-        load::load_as(vec![embedded_sources()], false)
+        load::load_embedded()
     }
 
     pub fn vendor(&self, id: &str) -> Option<&Vendor> {

@@ -2,15 +2,19 @@
 //! the format: they are documented in `docs/rules.md`, and may be added to but
 //! never renamed. Spans are kept wherever validation may need to point at a
 //! value (`file:line:col`).
+//!
+//! `build.rs` compiles this file too: it parses the embedded database with
+//! these types and stores each file in their compact serialized form
+//! (`load.rs`), which lists fields in the order they are declared here;
+//! both sides are built from this one file, so they cannot disagree.
 
+use super::spanned::{Datetime, Spanned};
 use crate::model::risk::{Bloc, Dimension, Impact, Level, Thresholds, Weights};
-use serde::Deserialize;
-use toml::Spanned;
-use toml::value::Datetime;
+use serde::{Deserialize, Serialize};
 
 /// One `rules/*.toml` file. Every table is optional, so a database can be
 /// split by family (`jurisdictions.toml`, `vendors.toml`, `products/*.toml`).
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct RuleFile {
     pub database: Option<Spanned<DatabaseDef>>,
@@ -35,7 +39,7 @@ pub struct RuleFile {
 
 /// The assessment model's parameters (`rules/model.toml`); a policy file
 /// may override them.
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct ModelDef {
     /// Weights of D1..D6 in the exposure.
@@ -53,7 +57,7 @@ pub struct ModelDef {
 }
 
 /// A named rule that scores one dimension when its conditions hold.
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct ModelRuleDef {
     /// `JUR-US-CONTROL`, `OPS-ONLINE-ACTIVATION`...
@@ -70,7 +74,7 @@ pub struct ModelRuleDef {
 /// A gate: when its conditions hold the level is at least `level`
 /// (critical unless stated: a hard gate), whatever the matrix says. A gate
 /// with a lower level is a floor (`high`, `medium`).
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct GateDef {
     pub id: Spanned<String>,
@@ -86,7 +90,7 @@ pub struct GateDef {
 
 /// The levels a gate can raise to: a gate to `low` would do nothing, and
 /// `unknown` is not a judgement.
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum GateLevel {
     Medium,
@@ -106,7 +110,7 @@ impl From<GateLevel> for Level {
 
 /// Conditions, all of which must hold (an empty table always holds). Lists
 /// mean "any of".
-#[derive(Debug, Deserialize, Clone, Default, PartialEq)]
+#[derive(Debug, Deserialize, Serialize, Clone, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct WhenDef {
     /// Bloc of the ultimate controller's country.
@@ -160,7 +164,7 @@ pub struct WhenDef {
     pub role_assumed: Option<bool>,
 }
 
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseDef {
     pub version: String,
@@ -169,7 +173,7 @@ pub struct DatabaseDef {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct LicenseDef {
     /// SPDX identifier.
@@ -182,7 +186,7 @@ pub struct LicenseDef {
     pub aliases: Vec<String>,
 }
 
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryDef {
     /// `browser`, `remote-access`...
@@ -214,9 +218,7 @@ fn yes() -> bool {
 /// How a law reaches data or operations abroad. Model rules test the kind:
 /// a general duty to cooperate with intelligence services weighs more than
 /// a compelled-disclosure power.
-#[derive(
-    Debug, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize,
-)]
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LawKind {
     /// Compels a provider to disclose data it holds, wherever stored.
@@ -235,7 +237,7 @@ pub enum LawKind {
     Ban,
 }
 
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct LawDef {
     /// `us.cloud_act`: country code, a dot, a short name.
@@ -250,7 +252,7 @@ pub struct LawDef {
     pub as_of: Spanned<Datetime>,
 }
 
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct JurisdictionDef {
     /// ISO 3166-1 alpha-2.
@@ -264,7 +266,7 @@ pub struct JurisdictionDef {
     pub as_of: Spanned<Datetime>,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum VendorKind {
     Company,
@@ -278,7 +280,7 @@ pub enum VendorKind {
     Channel,
 }
 
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct VendorDef {
     pub id: Spanned<String>,
@@ -315,7 +317,7 @@ pub struct VendorDef {
     pub patterns: PatternsDef,
 }
 
-#[derive(Debug, Deserialize, Clone, Default)]
+#[derive(Debug, Deserialize, Serialize, Clone, Default)]
 #[serde(deny_unknown_fields)]
 pub struct ArchiveDef {
     /// `true`: the archive's policy admits only free software; `false`: only
@@ -331,7 +333,7 @@ pub struct ArchiveDef {
     pub category: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct ProductDef {
     pub id: Spanned<String>,
@@ -368,7 +370,7 @@ pub struct ProductDef {
 
 /// A product's migration profile: what moving away from it takes, as an
 /// effort class with its reason, never as a cost.
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct MigrationDef {
     /// `S`, `M`, `L` or `XL`.
@@ -391,7 +393,7 @@ pub struct MigrationDef {
 }
 
 /// What identifies a product or vendor in an image.
-#[derive(Debug, Deserialize, Clone, Default)]
+#[derive(Debug, Deserialize, Serialize, Clone, Default)]
 #[serde(deny_unknown_fields)]
 pub struct PatternsDef {
     /// Globs over package names in every source (`google-chrome-*`,

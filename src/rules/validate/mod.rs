@@ -22,15 +22,15 @@ use super::layers::{Ctx, Table, Tables};
 use super::schema::{LawDef, LawKind};
 use super::{Meta, RuleDb};
 use crate::diag::{Code, Diagnostic};
+use crate::rules::spanned::Datetime;
+use crate::rules::spanned::Spanned;
 use std::collections::HashMap;
-use toml::Spanned;
-use toml::value::Datetime;
 
 /// Checks every table and, when the database, the patterns and the model
 /// are there at all, builds the database. The caller decides by the
 /// diagnostics in `ctx` whether it may be used. `compile`: whether the
 /// patterns are compiled now ([`parties::patterns`]).
-pub(super) fn validate(ctx: &mut Ctx, t: Tables, compile: bool) -> Option<RuleDb> {
+pub(super) fn validate(ctx: &mut Ctx, mut t: Tables, compile: bool) -> Option<RuleDb> {
     let meta = database(ctx, &t)?;
     let (licenses, license_index) = reference::licenses(&t.licenses);
     let categories = reference::categories(&t.categories);
@@ -39,7 +39,7 @@ pub(super) fn validate(ctx: &mut Ctx, t: Tables, compile: bool) -> Option<RuleDb
     let mut vendors = parties::vendors(ctx, &t);
     parties::control_chains(ctx, &t.vendors, &mut vendors);
     let products = parties::products(ctx, &t, &license_index);
-    let matcher = parties::patterns(ctx, &t, compile)?;
+    let matcher = parties::patterns(ctx, &mut t, compile)?;
     let model = model::model(ctx, &t)?;
     let alternative_gaps = alternatives::gaps(
         ctx,

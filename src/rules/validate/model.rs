@@ -6,9 +6,9 @@ use crate::diag::Code;
 use crate::model::risk::{Level, ModelParams};
 use crate::rules::layers::{At, Ctx, Table, Tables};
 use crate::rules::schema::{GateDef, JurisdictionDef, ModelDef, ModelRuleDef, WhenDef};
+use crate::rules::spanned::Spanned;
 use crate::rules::{Condition, Gate, Model, ModelRule};
 use std::collections::{HashMap, HashSet};
-use toml::Spanned;
 
 /// The whole model; `None` without a `[model]` table.
 pub(super) fn model(ctx: &mut Ctx, t: &Tables) -> Option<Model> {

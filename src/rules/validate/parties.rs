@@ -5,12 +5,12 @@ use super::{country_code, date, warning_laws};
 use crate::diag::Code;
 use crate::model::plan::Effort;
 use crate::rules::layers::{At, Ctx, Table, Tables};
-use crate::rules::matcher::{self, Matcher};
+use crate::rules::matcher::{Matcher, Rule};
 use crate::rules::schema::{ArchiveDef, MigrationDef, ProductDef, VendorDef, VendorKind};
+use crate::rules::spanned::Spanned;
 use crate::rules::{Archive, Migration, Product, Target, Vendor};
 use std::collections::HashMap;
 use std::ops::Range;
-use toml::Spanned;
 
 /// `[[vendor]]`: a country unless a community or channel, a known parent,
 /// dates, the archive's category, a source, warnings.
@@ -268,29 +268,44 @@ fn migration(ctx: &mut Ctx, file: usize, m: &Spanned<MigrationDef>) -> Migration
     }
 }
 
-/// Every vendor's and product's patterns, into one matcher; a bad glob,
-/// domain or Team ID is an error where it is written. With `compile`, the
-/// globs are parsed and the matcher's sets compiled now, and a set that
-/// cannot compile is an error; without (the embedded database, which a
-/// test loads with `compile`), each set compiles on its first use.
-pub(super) fn patterns(ctx: &mut Ctx, t: &Tables, compile: bool) -> Option<Matcher> {
-    let mut builder = matcher::Builder::new(compile);
+/// Every vendor's and product's patterns, into one matcher (taken out of
+/// the tables); a bad glob, domain or Team ID is an error where it is
+/// written. With `compile`, the globs are parsed and the matcher's sets
+/// compiled now, and a set that cannot compile is an error; without (the
+/// embedded database, which a test loads with `compile`), the patterns are
+/// sorted into fields and each field's set compiled on first use.
+pub(super) fn patterns(ctx: &mut Ctx, t: &mut Tables, compile: bool) -> Option<Matcher> {
+    let mut rules = Vec::with_capacity(t.vendors.items.len() + t.products.items.len());
+    for (i, a) in t.vendors.items.iter_mut().enumerate() {
+        let d = a.def.get_mut();
+        let rule = Rule {
+            target: Target::Vendor(i as u32),
+            patterns: std::mem::take(&mut d.patterns),
+            legal_names: d.legal_names.clone(),
+            // The vendor's own name as a whole supplier string ("Debian
+            // Project", "Microsoft"): what an SBOM's `supplier.name` says.
+            name: Some(d.name.clone()),
+        };
+        rules.push((a.file, rule));
+    }
+    for (i, a) in t.products.items.iter_mut().enumerate() {
+        let rule = Rule {
+            target: Target::Product(i as u32),
+            patterns: std::mem::take(&mut a.def.get_mut().patterns),
+            legal_names: Vec::new(),
+            name: None,
+        };
+        rules.push((a.file, rule));
+    }
+    if !compile {
+        return Some(Matcher::deferred(
+            rules.into_iter().map(|(_, r)| r).collect(),
+        ));
+    }
     let mut report =
         |file: usize, span: Range<usize>, code: Code, msg: String| ctx.err(file, span, code, msg);
-    for (i, a) in t.vendors.items.iter().enumerate() {
-        let d = a.def.get_ref();
-        let target = Target::Vendor(i as u32);
-        builder.add(&mut report, a.file, target, &d.patterns, &d.legal_names);
-        // The vendor's own name as a whole supplier string ("Debian
-        // Project", "Microsoft"): what an SBOM's `supplier.name` says.
-        builder.add_supplier_name(&mut report, a.file, target, &d.name);
-    }
-    for (i, a) in t.products.items.iter().enumerate() {
-        let target = Target::Product(i as u32);
-        builder.add(&mut report, a.file, target, &a.def.get_ref().patterns, &[]);
-    }
-    let m = builder.build();
-    if compile && let Err(d) = m.compile() {
+    let m = Matcher::gather(&mut report, &rules, true);
+    if let Err(d) = m.compile() {
         ctx.errors.push(d);
         return None;
     }
