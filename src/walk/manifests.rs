@@ -14,7 +14,10 @@ use crate::model::inventory::{ManifestFile, ManifestKind};
 pub fn manifest_kind(rel: &str) -> Option<ManifestKind> {
     let (parent, name) = rel.rsplit_once('/').unwrap_or(("", rel));
     let (grand, parent_name) = parent.rsplit_once('/').unwrap_or(("", parent));
+    // Bytes, not `str` slices: the cut may fall inside a character of a
+    // name such as `x€son` (found by the `disk_scan` fuzz target).
     let ends = |s: &str, suffix: &str| {
+        let (s, suffix) = (s.as_bytes(), suffix.as_bytes());
         s.len() >= suffix.len() && s[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
     };
     let in_node_modules = rel.contains("node_modules/");
@@ -66,6 +69,23 @@ pub fn manifest(rel: &str, size: u64) -> Option<ManifestFile> {
 mod tests {
     use super::manifest_kind;
     use crate::model::inventory::ManifestKind::*;
+
+    #[test]
+    fn names_with_characters_of_several_bytes_are_no_panic() {
+        // A suffix's length in bytes ends inside `€` (3 bytes) or `é`.
+        for rel in [
+            "a/x€son",
+            "conda-meta/€son",
+            "€",
+            "é.jar",
+            "x/€.nuspec",
+            "ü/METADATA",
+        ] {
+            let _ = manifest_kind(rel);
+        }
+        assert_eq!(manifest_kind("lib/€.jar"), Some(Jar));
+        assert_eq!(manifest_kind("conda-meta/x€son"), None);
+    }
 
     #[test]
     fn manifests_by_name_and_parents() {
