@@ -37,12 +37,26 @@ pub(super) fn looks_like_fat(head: &[u8]) -> bool {
 
 type Fs = fatfs::FileSystem<Budgeted>;
 
+/// Deepest directory listed. FAT has no directory identity `fatfs` gives
+/// out (the first cluster is private to it), so a directory whose entry
+/// points back at itself or an ancestor shows up as an endless chain of
+/// new paths (`/a/a/a/...`); Windows' own path limit (260 characters)
+/// ends real trees far earlier.
+const MAX_DEPTH: usize = 128;
+
+/// Most directories listed on one volume: a directory holding two entries
+/// that point back at it doubles with each level, which the depth bound
+/// alone would let grow to 2^128. An EFI system partition holds tens.
+const MAX_LISTINGS: u64 = 10_000;
+
 /// Node 0 is the root; every other node is a name in a parent.
 #[derive(Default)]
 struct Nodes {
     /// Parent, name, and the size its directory entry gives.
     names: Vec<(u64, String, u64)>,
     ids: HashMap<(u64, String), u64>,
+    /// Directories listed so far.
+    listed: u64,
 }
 
 struct Inner {
@@ -114,6 +128,24 @@ impl Inner {
     fn list(&self, dir: NodeId) -> Result<Vec<DirEntry>> {
         let path = self.path(dir)?;
         let what = format!("FAT directory /{path}");
+        if path.split('/').count() > MAX_DEPTH {
+            return Err(FsError::corrupt(
+                &what,
+                format!("nested deeper than {MAX_DEPTH} levels (a directory loop); not listed"),
+            ));
+        }
+        {
+            let mut nodes = self.nodes();
+            nodes.listed += 1;
+            if nodes.listed > MAX_LISTINGS {
+                return Err(FsError::corrupt(
+                    &what,
+                    format!(
+                        "more than {MAX_LISTINGS} directories listed on this volume (a directory loop?); not listed"
+                    ),
+                ));
+            }
+        }
         let fs = self.mount(LIST_BUDGET)?;
         let root = fs.root_dir();
         let d = if path.is_empty() {
