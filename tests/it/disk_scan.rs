@@ -709,3 +709,50 @@ fn an_overlay_is_scanned_with_the_parent_the_user_names() {
     assert_eq!(report["images"][0]["disk"]["container"], "qcow2");
     assert_same_scan(&report, &dir, "overlay with its parent");
 }
+
+/// A FAT directory whose entries point back at itself (twice, so each
+/// level doubles): the scan ends, each cut an error naming the directory.
+#[test]
+fn a_fat_directory_loop_ends_with_an_error() {
+    if !have(&[MKFS_FAT, MCOPY]) {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let img = tmp.path().join("esp.img");
+    let i = img.to_str().unwrap();
+    run("mkfs.fat", &["-C", "-F", "16", i, "20000"]);
+    run("mmd", &["-i", i, "::/LOOP", "::/LOOP/SUB", "::/LOOP/SUB2"]);
+    let mut bytes = std::fs::read(&img).unwrap();
+    // 8.3 directory entries: the name (11 bytes), attributes 0x10, the
+    // first cluster's low half at offset 26.
+    let entry = |bytes: &[u8], name: &[u8; 11]| {
+        (0..bytes.len() - 32)
+            .step_by(32)
+            .find(|&at| &bytes[at..at + 11] == name && bytes[at + 11] & 0x10 != 0)
+            .expect("the directory entry")
+    };
+    let lp = entry(&bytes, b"LOOP       ");
+    let cluster = [bytes[lp + 26], bytes[lp + 27]];
+    for name in [b"SUB        ", b"SUB2       "] {
+        let at = entry(&bytes, name);
+        bytes[at + 26..at + 28].copy_from_slice(&cluster);
+    }
+    std::fs::write(&img, &bytes).unwrap();
+    let out = sovscan()
+        .args(["scan", "-f", "json", "--no-progress", "--allow-empty"])
+        .arg(&img)
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors = messages(&report, "errors");
+    assert!(
+        errors.iter().any(|e| e.contains("a directory loop")),
+        "{errors:#?}"
+    );
+}
