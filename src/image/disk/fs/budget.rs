@@ -3,6 +3,7 @@
 use crate::image::disk::ReadAt;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The partition as the `fatfs` and `ntfs` crates want it: `Read + Seek`
 /// (and `Write`, which `fatfs` asks for and which always fails), serving at
@@ -20,6 +21,9 @@ pub(super) struct Budgeted {
     /// (offset, bytes) of the cached blocks; `next` is replaced next.
     blocks: Vec<(u64, Vec<u8>)>,
     next: usize,
+    /// Bytes served, added up across the cursors of one volume when
+    /// given ([`Budgeted::counted`]).
+    spent: Option<Arc<AtomicU64>>,
 }
 
 const BLOCK: u64 = 4096;
@@ -33,7 +37,15 @@ impl Budgeted {
             budget,
             blocks: Vec::with_capacity(BLOCKS),
             next: 0,
+            spent: None,
         }
+    }
+
+    /// The same cursor, adding the bytes it serves to `spent` (a volume's
+    /// total, for a budget across calls).
+    pub(super) fn counted(mut self, spent: Arc<AtomicU64>) -> Self {
+        self.spent = Some(spent);
+        self
     }
 
     /// The cached block at `at` (a multiple of [`BLOCK`]), read if missing.
@@ -81,6 +93,9 @@ impl Read for Budgeted {
         };
         self.pos += n as u64;
         self.budget -= n as u64;
+        if let Some(spent) = &self.spent {
+            spent.fetch_add(n as u64, Ordering::Relaxed);
+        }
         Ok(n)
     }
 }

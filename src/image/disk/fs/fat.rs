@@ -15,6 +15,7 @@ use super::{DirEntry, DiskFs, FsError, Kind, MAX_DIR_ENTRIES, NodeId, Result, gu
 use crate::image::disk::ReadAt;
 use std::collections::HashMap;
 use std::io::{self, Read, Seek, SeekFrom};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Most bytes one listing may read: a directory of 100,000 entries with
@@ -49,6 +50,13 @@ const MAX_DEPTH: usize = 128;
 /// alone would let grow to 2^128. An EFI system partition holds tens.
 const MAX_LISTINGS: u64 = 10_000;
 
+/// Most bytes all listings of one volume may read together (the path
+/// walks to each directory included): a listing may read up to
+/// [`LIST_BUDGET`], and a loop of directories whose chains loop too would
+/// otherwise read that for each of [`MAX_LISTINGS`] directories. An EFI
+/// system partition's listings read well under a megabyte.
+const VOLUME_LIST_BUDGET: u64 = 256 << 20;
+
 /// Node 0 is the root; every other node is a name in a parent.
 #[derive(Default)]
 struct Nodes {
@@ -62,6 +70,8 @@ struct Nodes {
 struct Inner {
     src: Arc<dyn ReadAt>,
     nodes: Mutex<Nodes>,
+    /// Bytes read by listings so far ([`VOLUME_LIST_BUDGET`]).
+    listed_bytes: Arc<AtomicU64>,
 }
 
 /// A FAT12/16/32 volume in a partition.
@@ -146,7 +156,17 @@ impl Inner {
                 ));
             }
         }
-        let fs = self.mount(LIST_BUDGET)?;
+        let left = VOLUME_LIST_BUDGET.saturating_sub(self.listed_bytes.load(Ordering::Relaxed));
+        if left == 0 {
+            return Err(FsError::corrupt(
+                &what,
+                "the volume's listings read more than 256 MiB (a directory loop?); not listed",
+            ));
+        }
+        let disk = Budgeted::new(self.src.clone(), LIST_BUDGET.min(left))
+            .counted(self.listed_bytes.clone());
+        let fs = fatfs::FileSystem::new(disk, fatfs::FsOptions::new())
+            .map_err(|e| fat_err("FAT boot sector", e))?;
         let root = fs.root_dir();
         let d = if path.is_empty() {
             root
@@ -197,6 +217,7 @@ impl FatFs {
         let inner = Arc::new(Inner {
             src,
             nodes: Mutex::new(Nodes::default()),
+            listed_bytes: Arc::default(),
         });
         let kind = guarded("FAT boot sector", || {
             let fs = inner.mount(1 << 20)?;
