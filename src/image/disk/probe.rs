@@ -136,9 +136,12 @@ fn fat(b: &[u8]) -> Option<FsKind> {
     if le16(b, 22) == 0 && root_entries == 0 {
         return Some(FsKind::Fat32);
     }
-    let root_sectors = (root_entries * 32).div_ceil(bps);
-    let meta = reserved + fats * fat_size + root_sectors;
-    let clusters = total.checked_sub(meta)? / spc;
+    // In u64: a boot sector's fields multiplied can pass u32 (found by the
+    // disk_scan fuzz target).
+    let (fats, fat_size, total) = (u64::from(fats), u64::from(fat_size), u64::from(total));
+    let root_sectors = (u64::from(root_entries) * 32).div_ceil(u64::from(bps));
+    let meta = u64::from(reserved) + fats * fat_size + root_sectors;
+    let clusters = total.checked_sub(meta)? / u64::from(spc);
     Some(if clusters < 4085 {
         FsKind::Fat12
     } else if clusters < 65525 {
@@ -191,6 +194,25 @@ mod tests {
         x[3..11].copy_from_slice(b"EXFAT   ");
         x[510..512].copy_from_slice(&[0x55, 0xAA]);
         assert_eq!(probe(&x), Content::FileSystem(FsKind::ExFat));
+    }
+
+    #[test]
+    fn a_fat_boot_sector_with_huge_fields_is_no_overflow() {
+        // Two FATs of 0xFFFFFFFF sectors: the product passes u32.
+        let mut b = vec![0u8; 4096];
+        b[..3].copy_from_slice(&[0xEB, 0x3C, 0x90]);
+        b[11..13].copy_from_slice(&512u16.to_le_bytes());
+        b[13] = 1;
+        b[14..16].copy_from_slice(&1u16.to_le_bytes());
+        b[16] = 2;
+        b[17..19].copy_from_slice(&512u16.to_le_bytes());
+        b[19..21].copy_from_slice(&0u16.to_le_bytes());
+        b[32..36].copy_from_slice(&u32::MAX.to_le_bytes());
+        b[22..24].copy_from_slice(&0u16.to_le_bytes());
+        b[36..40].copy_from_slice(&u32::MAX.to_le_bytes());
+        b[510..512].copy_from_slice(&[0x55, 0xAA]);
+        // More metadata than sectors: no FAT at all.
+        assert_eq!(probe(&b), Content::Unknown);
     }
 
     #[test]
