@@ -18,9 +18,10 @@ use std::io::{self, Read, Seek, SeekFrom};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// Most bytes one listing may read: a directory of 100,000 entries with
-/// long names, far more than an EFI system partition holds.
-const LIST_BUDGET: u64 = 16 << 20;
+/// Most bytes one listing may read, the path walk to the directory
+/// included: a full directory is 2 MiB ([`MAX_FAT_ENTRIES`]), far more
+/// than an EFI system partition holds.
+const LIST_BUDGET: u64 = 8 << 20;
 
 /// Whether a boot sector is a FAT one: the 0x55AA signature, a jump, a
 /// power-of-two sector size and cluster size, and a FAT count.
@@ -37,6 +38,10 @@ pub(super) fn looks_like_fat(head: &[u8]) -> bool {
 }
 
 type Fs = fatfs::FileSystem<Budgeted>;
+
+/// Most entries a FAT directory can hold (the specification's limit: a
+/// directory is at most 2 MiB of 32-byte entries).
+const MAX_FAT_ENTRIES: usize = 65_536;
 
 /// Deepest directory listed. FAT has no directory identity `fatfs` gives
 /// out (the first cluster is private to it), so a directory whose entry
@@ -55,7 +60,7 @@ const MAX_LISTINGS: u64 = 10_000;
 /// [`LIST_BUDGET`], and a loop of directories whose chains loop too would
 /// otherwise read that for each of [`MAX_LISTINGS`] directories. An EFI
 /// system partition's listings read well under a megabyte.
-const VOLUME_LIST_BUDGET: u64 = 256 << 20;
+const VOLUME_LIST_BUDGET: u64 = 64 << 20;
 
 /// Node 0 is the root; every other node is a name in a parent.
 #[derive(Default)]
@@ -160,7 +165,7 @@ impl Inner {
         if left == 0 {
             return Err(FsError::corrupt(
                 &what,
-                "the volume's listings read more than 256 MiB (a directory loop?); not listed",
+                "the volume's listings read more than 64 MiB (a directory loop?); not listed",
             ));
         }
         let disk = Budgeted::new(self.src.clone(), LIST_BUDGET.min(left))
@@ -185,7 +190,7 @@ impl Inner {
             {
                 continue;
             }
-            if out.len() >= MAX_DIR_ENTRIES {
+            if out.len() >= MAX_DIR_ENTRIES.min(MAX_FAT_ENTRIES) {
                 return Err(FsError::corrupt(what, "too many directory entries"));
             }
             let kind = if entry.is_dir() {
