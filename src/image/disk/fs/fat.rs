@@ -53,14 +53,15 @@ const MAX_DEPTH: usize = 128;
 /// Most directories listed on one volume: a directory holding two entries
 /// that point back at it doubles with each level, which the depth bound
 /// alone would let grow to 2^128. An EFI system partition holds tens.
-const MAX_LISTINGS: u64 = 10_000;
+const MAX_LISTINGS: u64 = 2_000;
 
 /// Most bytes all listings of one volume may read together (the path
 /// walks to each directory included): a listing may read up to
 /// [`LIST_BUDGET`], and a loop of directories whose chains loop too would
 /// otherwise read that for each of [`MAX_LISTINGS`] directories. An EFI
-/// system partition's listings read well under a megabyte.
-const VOLUME_LIST_BUDGET: u64 = 64 << 20;
+/// system partition's listings read a few megabytes at most (Windows'
+/// has about 60 directories).
+const VOLUME_LIST_BUDGET: u64 = 16 << 20;
 
 /// Node 0 is the root; every other node is a name in a parent.
 #[derive(Default)]
@@ -165,7 +166,7 @@ impl Inner {
         if left == 0 {
             return Err(FsError::corrupt(
                 &what,
-                "the volume's listings read more than 64 MiB (a directory loop?); not listed",
+                "the volume's listings read more than 16 MiB (a directory loop?); not listed",
             ));
         }
         let disk = Budgeted::new(self.src.clone(), LIST_BUDGET.min(left))
@@ -309,7 +310,19 @@ impl DiskFs for FatFs {
         let path = self.inner.path(node)?;
         let what = format!("FAT file /{path}");
         guarded(&what, || {
-            let fs = self.inner.mount(LIST_BUDGET)?;
+            // The path walk to the file is counted with the listings.
+            let left =
+                VOLUME_LIST_BUDGET.saturating_sub(self.inner.listed_bytes.load(Ordering::Relaxed));
+            if left == 0 {
+                return Err(FsError::corrupt(
+                    &what,
+                    "the volume's listings read more than 16 MiB (a directory loop?); not opened",
+                ));
+            }
+            let disk = Budgeted::new(self.inner.src.clone(), LIST_BUDGET.min(left))
+                .counted(self.inner.listed_bytes.clone());
+            let fs = fatfs::FileSystem::new(disk, fatfs::FsOptions::new())
+                .map_err(|e| fat_err("FAT boot sector", e))?;
             // Opened once to tell a file from a directory and a name
             // that went away; the size is the listed one (fatfs's
             // `seek(End)` stops where a damaged chain ends).
