@@ -14,7 +14,7 @@
 
 use super::disk::fs::{DirEntry, DiskFs, FsError, FsErrorKind, Kind, NodeId};
 use super::file::{ImageFile, Snapshot};
-use super::rootfs::{ResolveError, push_front};
+use super::resolve::{ResolveError, push_front};
 use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};

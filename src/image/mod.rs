@@ -8,6 +8,7 @@ mod file;
 mod open;
 pub mod os;
 pub mod read;
+mod resolve;
 mod rootfs;
 
 pub use diskroot::DiskRoot;

@@ -21,6 +21,8 @@ use super::disk::fs::Kind as DiskKind;
 use super::diskroot::DiskRoot;
 use super::fd;
 use super::file::ImageFile;
+pub use super::resolve::ResolveError;
+use super::resolve::{MAX_HOPS, push_front};
 use rustix::fs::{AtFlags, FileType, OFlags};
 use rustix::io::Errno;
 use std::collections::HashMap;
@@ -30,10 +32,6 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
-
-/// Symlinks followed while resolving one path before it counts as a loop
-/// (Linux's own limit is 40).
-const MAX_HOPS: usize = 40;
 
 /// Why an image file could not be opened for reading.
 #[derive(Debug, thiserror::Error)]
@@ -53,39 +51,6 @@ fn file_type(kind: DiskKind) -> FileType {
         DiskKind::Dir => FileType::Directory,
         DiskKind::Symlink => FileType::Symlink,
         DiskKind::Other => FileType::Unknown,
-    }
-}
-
-/// Why a path could not be resolved inside the root.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum ResolveError {
-    #[error("symlink loop (more than {MAX_HOPS} links)")]
-    Loop,
-    #[error("does not exist in the image")]
-    NotFound,
-    #[error("a path component is not a directory")]
-    NotADirectory,
-    #[error("{0}")]
-    Io(String),
-}
-
-impl ResolveError {
-    fn from_errno(e: Errno) -> Self {
-        match e {
-            Errno::NOENT => Self::NotFound,
-            Errno::NOTDIR => Self::NotADirectory,
-            Errno::LOOP => Self::Loop,
-            e => Self::Io(io::Error::from(e).to_string()),
-        }
-    }
-}
-
-impl From<io::Error> for ResolveError {
-    fn from(e: io::Error) -> Self {
-        match e.raw_os_error() {
-            Some(n) => Self::from_errno(Errno::from_raw_os_error(n)),
-            None => Self::Io(e.to_string()),
-        }
     }
 }
 
@@ -570,18 +535,6 @@ fn read_entries(own: OwnedFd) -> io::Result<Vec<(OsString, FileType)>> {
         out.push((OsString::from_vec(name.to_vec()), ft));
     }
     Ok(out)
-}
-
-pub(super) fn push_front(todo: &mut Vec<OsString>, path: &Path) {
-    let parts: Vec<&OsStr> = path
-        .components()
-        .filter_map(|c| match c {
-            Component::Normal(n) => Some(n),
-            Component::ParentDir => Some(OsStr::new("..")),
-            _ => None,
-        })
-        .collect();
-    todo.extend(parts.into_iter().rev().map(OsStr::to_os_string));
 }
 
 /// The case-folded form of a name (Unicode lower case; bytes that are not
