@@ -278,6 +278,18 @@ fn windows_image_files_scan_as_their_directory() {
     }
 }
 
+/// A 32 MiB ext4 file system holding `src`, written by `mke2fs -d` to the
+/// whole of `raw` (no partition table, no mount).
+fn ext4_of(src: &Path, raw: &Path) -> PathBuf {
+    std::fs::File::create(raw)
+        .unwrap()
+        .set_len(32 << 20)
+        .unwrap();
+    let (s, r) = (src.to_str().unwrap(), raw.to_str().unwrap());
+    run("mke2fs", &["-q", "-F", "-t", "ext4", "-d", s, r]);
+    raw.to_owned()
+}
+
 #[test]
 fn linux_image_files_scan_as_their_directory() {
     if !have(&[QEMU, MKE2FS]) {
@@ -285,23 +297,7 @@ fn linux_image_files_scan_as_their_directory() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let src = fixture("demo-linux");
-    let raw = tmp.path().join("linux.raw");
-    std::fs::File::create(&raw)
-        .unwrap()
-        .set_len(32 << 20)
-        .unwrap();
-    run(
-        "mke2fs",
-        &[
-            "-q",
-            "-F",
-            "-t",
-            "ext4",
-            "-d",
-            src.to_str().unwrap(),
-            raw.to_str().unwrap(),
-        ],
-    );
+    let raw = ext4_of(&src, &tmp.path().join("linux.raw"));
     let dir = scan(&[src.as_os_str()]);
     let vhdx = tmp.path().join("linux.vhdx");
     convert(&raw, "vhdx", "subformat=dynamic", false, &vhdx);
@@ -659,23 +655,7 @@ fn an_overlay_is_scanned_with_the_parent_the_user_names() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let src = fixture("demo-linux");
-    let raw = tmp.path().join("base.raw");
-    std::fs::File::create(&raw)
-        .unwrap()
-        .set_len(32 << 20)
-        .unwrap();
-    run(
-        "mke2fs",
-        &[
-            "-q",
-            "-F",
-            "-t",
-            "ext4",
-            "-d",
-            src.to_str().unwrap(),
-            raw.to_str().unwrap(),
-        ],
-    );
+    let raw = ext4_of(&src, &tmp.path().join("base.raw"));
     let base = tmp.path().join("base.qcow2");
     convert(&raw, "qcow2", "", false, &base);
     let overlay = tmp.path().join("overlay.qcow2");
