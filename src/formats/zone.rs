@@ -98,18 +98,6 @@ fn cut(value: &str) -> String {
     value[..end].to_owned()
 }
 
-/// The name Windows gives a zone number.
-pub fn zone_name(zone: u32) -> &'static str {
-    match zone {
-        0 => "local machine",
-        1 => "local intranet",
-        2 => "trusted sites",
-        3 => "internet",
-        4 => "restricted sites",
-        _ => "unknown zone",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,7 +114,6 @@ mod tests {
             Some("https://example.org/dl/setup.exe")
         );
         assert_eq!(d.referrer_url.as_deref(), Some("https://example.org/dl/"));
-        assert_eq!(zone_name(3), "internet");
 
         // UTF-16 with a byte-order mark, only the zone, odd spacing and case.
         let text = "[zonetransfer]\r\n ZoneId = 4 \r\n";

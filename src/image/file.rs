@@ -111,14 +111,6 @@ impl ImageFile {
             Inner::Disk { snap, .. } => Ok(*snap),
         }
     }
-
-    /// The host file, when this is one.
-    pub fn as_host(&self) -> Option<&File> {
-        match &self.inner {
-            Inner::Host(file) => Some(file),
-            Inner::Disk { .. } => None,
-        }
-    }
 }
 
 impl Read for ImageFile {
