@@ -21,6 +21,7 @@ pub mod embedded;
 pub mod macho;
 mod macho_parts;
 pub mod pe;
+mod pe_parts;
 mod pe_version;
 
 use crate::formats::cms;
@@ -226,19 +227,34 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
     // Read into a buffer with bounded `pread`s, never mapped: a file cut
     // short while a mapping of it is read raises SIGBUS, which kills the
     // whole scan; here it is a short read, and an error entry for the file.
-    // ELF and Mach-O: only the parts that are parsed (`elf_parts`,
-    // `macho_parts`).
-    let data = match format {
-        Format::Elf => elf_parts::read(file, opened),
-        Format::Macho => macho_parts::read(file, opened),
-        Format::Pe => read_whole(file, opened),
+    // Only the parts that are parsed (`elf_parts`, `macho_parts`,
+    // `pe_parts`); a signed PE's digest reads the rest as it hashes.
+    let (data, sparse) = match format {
+        Format::Elf => (elf_parts::read(file, opened), false),
+        Format::Macho => (macho_parts::read(file, opened), false),
+        Format::Pe => match pe_parts::read(file, opened) {
+            Ok(p) => (Ok(p.data), p.sparse),
+            Err(e) => (Err(e), false),
+        },
     };
     let data = match data {
         Ok(d) => d,
         Err(e) => return Outcome::Failed(Problem::new(&c.rel, e)),
     };
     let mut problems = Vec::new();
-    match crate::isolate::catch(|| parse(&data, &mut bin, &mut problems)) {
+    let mut hasher = pe_parts::Hasher {
+        file,
+        data: &data,
+        sparse,
+        error: None,
+    };
+    let parsed = crate::isolate::catch(|| match format {
+        Format::Pe => pe::read_with(&data, &mut bin, &mut problems, &mut |r, sink| {
+            hasher.feed(r, sink)
+        }),
+        _ => parse(&data, &mut bin, &mut problems),
+    });
+    match parsed {
         Ok(Ok(())) => {}
         Ok(Err(e)) => return Outcome::Failed(Problem::new(&c.rel, e)),
         Err(panic) => {
@@ -249,6 +265,21 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
                     format.as_str()
                 ),
             ));
+        }
+    }
+    // The digest read the file after its parts: it must still be the file
+    // that was opened.
+    if let Some(e) = hasher.error.take() {
+        return Outcome::Failed(Problem::new(&c.rel, e));
+    }
+    if sparse
+        && bin
+            .signature
+            .as_ref()
+            .is_some_and(|s| s.digest_ok.is_some())
+    {
+        if let Err(e) = unchanged(file, opened) {
+            return Outcome::Failed(Problem::new(&c.rel, e));
         }
     }
     bin.download = c.zone.as_deref().and_then(crate::formats::zone::parse);
@@ -313,7 +344,8 @@ pub fn read_whole(file: &ImageFile, opened: &Snapshot) -> Result<Vec<u8>, WholeR
 /// A zeroed buffer of an open file's size (`opened`) to read it in part
 /// into, or `None` for a file below `whole_below` bytes, which is read
 /// whole. Zeroed memory comes from the allocator already zeroed (calloc),
-/// and a large block is mapped: pages no part lands in stay untouched.
+/// and a large block is mapped (`main.rs` keeps glibc's threshold for that
+/// fixed): pages no part lands in stay untouched.
 fn part_buffer(opened: &Snapshot, whole_below: u64) -> Result<Option<Vec<u8>>, WholeReadError> {
     let len = opened.len;
     if len < whole_below {
@@ -409,6 +441,30 @@ mod part_tests {
         let mut bin = Binary::new(path.display().to_string(), format, data.len() as u64);
         let mut problems = Vec::new();
         let outcome = super::parse(data, &mut bin, &mut problems);
+        format!("{outcome:?} {bin:?} {problems:?}")
+    }
+
+    /// [`parsed`] of a PE file through the path a scan takes: `data` as
+    /// `pe_parts` read it, the digest's bytes read from `file` when
+    /// `sparse`.
+    pub fn parsed_pe(
+        path: &Path,
+        file: &crate::image::ImageFile,
+        data: &[u8],
+        sparse: bool,
+    ) -> String {
+        let mut bin = Binary::new(path.display().to_string(), Format::Pe, data.len() as u64);
+        let mut problems = Vec::new();
+        let mut hasher = super::pe_parts::Hasher {
+            file,
+            data,
+            sparse,
+            error: None,
+        };
+        let outcome = super::pe::read_with(data, &mut bin, &mut problems, &mut |r, sink| {
+            hasher.feed(r, sink)
+        });
+        assert!(hasher.error.is_none(), "{:?}", hasher.error);
         format!("{outcome:?} {bin:?} {problems:?}")
     }
 }

@@ -31,7 +31,28 @@ const OID_MD5: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x05];
 /// fallback after the languages the Translation table lists.
 const ENGLISH: [u16; 2] = [0x0409, 0x0809];
 
+/// Gives the Authenticode digest the bytes a slice of the buffer stands
+/// for (the slice itself when the buffer holds the whole file; read from
+/// the file where it holds only parts, [`pe_parts`](super::pe_parts));
+/// `false` when they could not be read, which leaves the digest unknown.
+pub type Feed<'f> = dyn FnMut(&[u8], &mut dyn FnMut(&[u8])) -> bool + 'f;
+
+/// Reads a PE file held whole in `data`.
 pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result<(), ReadError> {
+    read_with(data, bin, problems, &mut |range, sink| {
+        sink(range);
+        true
+    })
+}
+
+/// Reads a PE file whose parts `pe_parts` reads are in `data` (zeros
+/// elsewhere); the digest's bytes come through `feed`.
+pub fn read_with(
+    data: &[u8],
+    bin: &mut Binary,
+    problems: &mut Vec<String>,
+    feed: &mut Feed,
+) -> Result<(), ReadError> {
     let mut opts = ParseOptions::default().with_parse_mode(ParseMode::Permissive);
     // Imports and TLS say nothing about who made a file and are where
     // goblin's fuzz-found crashes were.
@@ -123,7 +144,7 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
                     t.size,
                     data.len()
                 ));
-            } else if let Err(e) = authenticode(&pe, &mut sig) {
+            } else if let Err(e) = authenticode(&pe, &mut sig, feed) {
                 problems.push(format!("unreadable Authenticode signature: {e}"));
             }
             sig
@@ -219,7 +240,7 @@ fn version_info(
 }
 
 /// Reads the first PKCS#7 signature of the certificate table into `sig`.
-fn authenticode(pe: &PE, sig: &mut Signature) -> Result<(), ReadError> {
+fn authenticode(pe: &PE, sig: &mut Signature, feed: &mut Feed) -> Result<(), ReadError> {
     if pe.certificates.is_empty() {
         return Err(ReadError::Missing(
             "the certificate table holds no readable entry",
@@ -249,7 +270,8 @@ fn authenticode(pe: &PE, sig: &mut Signature) -> Result<(), ReadError> {
     sig.digest_algorithm = Some(alg.to_owned());
     // goblin slices the file with the section table's offsets; a lying
     // section table must not take the rest of the fingerprint with it.
-    let computed = crate::isolate::catch(|| file_digest(alg, pe)).map_err(ReadError::Digest)?;
+    let computed =
+        crate::isolate::catch(|| file_digest(alg, pe, feed)).map_err(ReadError::Digest)?;
     sig.digest_ok = computed.map(|c| c == digest);
     if sig.subject.is_none() {
         return Err(ReadError::Missing(
@@ -287,22 +309,25 @@ fn spc_digest(content: &[u8]) -> Result<(&'static str, Vec<u8>), cms::Error> {
     Ok((name, digest))
 }
 
-/// The Authenticode digest of the file; `None` for algorithms not supported.
-fn file_digest(alg: &str, pe: &PE) -> Option<Vec<u8>> {
-    fn run<D: sha2::Digest>(pe: &PE) -> Vec<u8> {
+/// The Authenticode digest of the file; `None` for algorithms not
+/// supported, or when `feed` could not read the bytes.
+fn file_digest(alg: &str, pe: &PE, feed: &mut Feed) -> Option<Vec<u8>> {
+    fn run<D: sha2::Digest>(pe: &PE, feed: &mut Feed) -> Option<Vec<u8>> {
         let mut h = D::new();
         for range in pe.authenticode_ranges() {
-            h.update(range);
+            if !feed(range, &mut |b| h.update(b)) {
+                return None;
+            }
         }
-        h.finalize().to_vec()
+        Some(h.finalize().to_vec())
     }
-    Some(match alg {
-        "sha1" => run::<sha1::Sha1>(pe),
-        "sha256" => run::<sha2::Sha256>(pe),
-        "sha384" => run::<sha2::Sha384>(pe),
-        "sha512" => run::<sha2::Sha512>(pe),
-        _ => return None,
-    })
+    match alg {
+        "sha1" => run::<sha1::Sha1>(pe, feed),
+        "sha256" => run::<sha2::Sha256>(pe, feed),
+        "sha384" => run::<sha2::Sha384>(pe, feed),
+        "sha512" => run::<sha2::Sha512>(pe, feed),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -15,7 +15,9 @@
 use super::ReadError;
 use crate::formats::bytes::{le16, le32};
 use goblin::pe::PE;
+use goblin::pe::optional_header::OptionalHeader;
 use goblin::pe::options::ParseOptions;
+use goblin::pe::section_table::SectionTable;
 use std::borrow::Cow;
 use std::cell::Cell;
 
@@ -44,6 +46,28 @@ pub fn resource<'a>(
     let Some(opt) = pe.header.optional_header.as_ref() else {
         return Ok(None);
     };
+    let Some((start, size)) = locate(data, opt, &pe.sections, opts)? else {
+        return Ok(None);
+    };
+    let start = usize::try_from(start).unwrap_or(usize::MAX);
+    let size = usize::try_from(size).unwrap_or(usize::MAX);
+    data.get(start..start.saturating_add(size))
+        .map(Some)
+        .ok_or(ReadError::truncated(
+            "RT_VERSION data lies past the end of the file",
+        ))
+}
+
+/// Where the RT_VERSION resource lies in the file (offset, size), if the
+/// file has one: the resource tree walked from the resource directory,
+/// type RT_VERSION → first name (normally 1) → first language. Also what
+/// [`pe_parts`](super::pe_parts) reads, so both walk the same tree.
+pub fn locate(
+    data: &[u8],
+    opt: &OptionalHeader,
+    sections: &[SectionTable],
+    opts: &ParseOptions,
+) -> Result<Option<(u64, u64)>, ReadError> {
     let Some(dir) = opt.data_directories.get_resource_table() else {
         return Ok(None);
     };
@@ -52,12 +76,11 @@ pub fn resource<'a>(
     }
     let align = opt.windows_fields.file_alignment;
     let map = |rva: u32| {
-        goblin::pe::utils::find_offset(rva as usize, &pe.sections, align, opts)
+        goblin::pe::utils::find_offset(rva as usize, sections, align, opts)
             .ok_or_else(|| ReadError::malformed(format!("resource RVA {rva:#x} is in no section")))
     };
     let base = map(dir.virtual_address)?;
     let rsrc = data.get(base..).ok_or(PAST_END)?;
-    // Type RT_VERSION → first name (normally 1) → first language.
     let Some(by_name) = find_entry(rsrc, 0, Some(RT_VERSION))? else {
         return Ok(None);
     };
@@ -76,13 +99,8 @@ pub fn resource<'a>(
     }
     let entry = lang_entry as usize;
     let rva = le32(rsrc, entry).ok_or(PAST_END)?;
-    let size = le32(rsrc, entry + 4).ok_or(PAST_END)? as usize;
-    let start = map(rva)?;
-    data.get(start..start.saturating_add(size))
-        .map(Some)
-        .ok_or(ReadError::truncated(
-            "RT_VERSION data lies past the end of the file",
-        ))
+    let size = le32(rsrc, entry + 4).ok_or(PAST_END)?;
+    Ok(Some((map(rva)? as u64, u64::from(size))))
 }
 
 /// In the directory at `dir`, the entry with `id` (or the first entry):
