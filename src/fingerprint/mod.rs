@@ -277,10 +277,9 @@ pub fn fingerprint(c: &Candidate, max_size: u64) -> Outcome {
             .signature
             .as_ref()
             .is_some_and(|s| s.digest_ok.is_some())
+        && let Err(e) = unchanged(file, opened)
     {
-        if let Err(e) = unchanged(file, opened) {
-            return Outcome::Failed(Problem::new(&c.rel, e));
-        }
+        return Outcome::Failed(Problem::new(&c.rel, e));
     }
     bin.download = c.zone.as_deref().and_then(crate::formats::zone::parse);
     let problems = problems
