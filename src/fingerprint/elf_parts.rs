@@ -21,6 +21,7 @@
 //! parts (none, extended numbering, an unreadable table) is read whole.
 
 use super::WholeReadError;
+use super::buffer::Buffer;
 use crate::image::{ImageFile, Snapshot};
 use goblin::container::{Container, Ctx};
 use goblin::elf::Elf;
@@ -40,7 +41,7 @@ const FIRST: u64 = 16 << 10;
 /// Reads the parts of an open ELF file that are parsed; a small file, or
 /// one whose headers don't allow it, whole. Checked against its `fstat` at
 /// open time (`opened`) as [`read_whole`](super::read_whole) does.
-pub fn read(file: &ImageFile, opened: &Snapshot) -> Result<Vec<u8>, WholeReadError> {
+pub fn read(file: &ImageFile, opened: &Snapshot) -> Result<Buffer, WholeReadError> {
     read_from(file, opened, WHOLE_BELOW, FIRST)
 }
 
@@ -51,7 +52,7 @@ fn read_from(
     opened: &Snapshot,
     whole_below: u64,
     first: u64,
-) -> Result<Vec<u8>, WholeReadError> {
+) -> Result<Buffer, WholeReadError> {
     let len = opened.len;
     let Some(mut buf) = super::part_buffer(opened, whole_below)? else {
         return super::read_whole(file, opened);

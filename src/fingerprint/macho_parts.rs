@@ -27,6 +27,7 @@
 //! hold, load commands goblin rejects) is read whole.
 
 use super::WholeReadError;
+use super::buffer::Buffer;
 use super::macho::{DEP_SECTION, GO_SECTION, MAX_SLICES};
 use crate::image::{ImageFile, Snapshot};
 use goblin::mach::load_command::CommandVariant;
@@ -48,7 +49,7 @@ const SIZEOFCMDS_AT: usize = 20;
 /// Reads the parts of an open Mach-O file that are parsed; a small file,
 /// or one whose headers don't allow it, whole. Checked against its `fstat`
 /// at open time (`opened`) as [`read_whole`](super::read_whole) does.
-pub fn read(file: &ImageFile, opened: &Snapshot) -> Result<Vec<u8>, WholeReadError> {
+pub fn read(file: &ImageFile, opened: &Snapshot) -> Result<Buffer, WholeReadError> {
     read_from(file, opened, WHOLE_BELOW, FIRST)
 }
 
@@ -59,13 +60,13 @@ fn read_from(
     opened: &Snapshot,
     whole_below: u64,
     first: u64,
-) -> Result<Vec<u8>, WholeReadError> {
+) -> Result<Buffer, WholeReadError> {
     let len = opened.len;
     let Some(mut buf) = super::part_buffer(opened, whole_below)? else {
         return super::read_whole(file, opened);
     };
     let read =
-        |buf: &mut Vec<u8>, (at, size): (u64, u64)| super::read_range(file, buf, at, size, len);
+        |buf: &mut Buffer, (at, size): (u64, u64)| super::read_range(file, buf, at, size, len);
     read(&mut buf, (0, first))?;
     let Some(slices) = slices(file, &mut buf, len)? else {
         return super::read_whole(file, opened);
@@ -93,7 +94,7 @@ fn read_from(
 /// `None` where the header can't lead the way.
 fn slices(
     file: &ImageFile,
-    buf: &mut [u8],
+    buf: &mut Buffer,
     len: u64,
 ) -> Result<Option<Vec<(u64, u64)>>, WholeReadError> {
     let magic = u32::from_be_bytes([buf[0], buf[1], buf[2], buf[3]]);

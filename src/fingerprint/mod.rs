@@ -15,6 +15,7 @@
 //! contract, `docs/json.md`). The claims then reach the rule matcher with no
 //! change elsewhere.
 
+mod buffer;
 pub mod elf;
 mod elf_parts;
 pub mod embedded;
@@ -31,6 +32,7 @@ use crate::isolate::Panic;
 use crate::model::binary::{Binary, Flag, Format};
 use crate::model::inventory::Problem;
 use crate::walk::Candidate;
+use buffer::Buffer;
 use std::borrow::Cow;
 
 /// Why a binary, or a part of it, could not be read. Its text is the
@@ -330,11 +332,10 @@ pub enum WholeReadError {
 /// Reads an open regular file whole, with `pread`s of at most [`CHUNK`]
 /// bytes, checking it against its `fstat` at open time (`opened`): the
 /// bytes are those of one unchanged file, or the read is an error.
-pub fn read_whole(file: &ImageFile, opened: &Snapshot) -> Result<Vec<u8>, WholeReadError> {
+pub fn read_whole(file: &ImageFile, opened: &Snapshot) -> Result<Buffer, WholeReadError> {
     let len = opened.len;
     let want = usize::try_from(len).map_err(|_| WholeReadError::TooLarge(len))?;
-    // Zeroed memory comes from the allocator already zeroed (calloc).
-    let mut buf = vec![0u8; want];
+    let mut buf = Buffer::zeroed(want);
     read_range(file, &mut buf, 0, len, len)?;
     unchanged(file, opened)?;
     Ok(buf)
@@ -342,16 +343,14 @@ pub fn read_whole(file: &ImageFile, opened: &Snapshot) -> Result<Vec<u8>, WholeR
 
 /// A zeroed buffer of an open file's size (`opened`) to read it in part
 /// into, or `None` for a file below `whole_below` bytes, which is read
-/// whole. Zeroed memory comes from the allocator already zeroed (calloc),
-/// and a large block is mapped (`main.rs` keeps glibc's threshold for that
-/// fixed): pages no part lands in stay untouched.
-fn part_buffer(opened: &Snapshot, whole_below: u64) -> Result<Option<Vec<u8>>, WholeReadError> {
+/// whole. Reused per thread up to a bound, fresh beyond it ([`Buffer`]).
+fn part_buffer(opened: &Snapshot, whole_below: u64) -> Result<Option<Buffer>, WholeReadError> {
     let len = opened.len;
     if len < whole_below {
         return Ok(None);
     }
     let want = usize::try_from(len).map_err(|_| WholeReadError::TooLarge(len))?;
-    Ok(Some(vec![0u8; want]))
+    Ok(Some(Buffer::zeroed(want)))
 }
 
 /// Reads `size` bytes at `at` into the same place of `buf` (the file's
@@ -360,7 +359,7 @@ fn part_buffer(opened: &Snapshot, whole_below: u64) -> Result<Option<Vec<u8>>, W
 /// the file shrank under the scan: an error.
 fn read_range(
     file: &ImageFile,
-    buf: &mut [u8],
+    buf: &mut Buffer,
     at: u64,
     size: u64,
     len: u64,
@@ -370,7 +369,7 @@ fn read_range(
     let mut pos = start;
     while pos < end {
         let stop = end.min(pos + CHUNK);
-        match file.read_at(&mut buf[pos..stop], pos as u64) {
+        match file.read_at(buf.write(pos..stop), pos as u64) {
             Ok(0) => {
                 let what = format!("{len} bytes when opened, {pos} when read");
                 return Err(WholeReadError::Changed(what));
@@ -480,7 +479,7 @@ mod tests {
         std::fs::write(&path, [7u8; 100]).unwrap();
         let file = ImageFile::host(File::open(&path).unwrap());
         let opened = file.snapshot().unwrap();
-        assert_eq!(read_whole(&file, &opened).unwrap(), [7u8; 100]);
+        assert_eq!(*read_whole(&file, &opened).unwrap(), [7u8; 100]);
         // File times tick with the kernel's coarse clock (a few ms).
         std::thread::sleep(std::time::Duration::from_millis(20));
         let writer = File::options().write(true).open(&path).unwrap();

@@ -31,6 +31,7 @@
 //! freshly zeroed pages.
 
 use super::WholeReadError;
+use super::buffer::Buffer;
 use crate::image::{ImageFile, Snapshot};
 use goblin::pe::header::Header;
 use goblin::pe::options::ParseOptions;
@@ -50,7 +51,7 @@ const CHUNK: usize = 256 << 10;
 
 /// A PE file read in part, with what the digest needs to read the rest.
 pub struct Parts {
-    pub data: Vec<u8>,
+    pub data: Buffer,
     /// Whether `data` holds only parts (the digest must be read from the
     /// file) or the whole file.
     pub sparse: bool,
