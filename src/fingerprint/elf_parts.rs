@@ -33,7 +33,7 @@ use goblin::elf::section_header::{
 
 /// Files up to this size are read whole: a few `pread`s more would cost
 /// more than the bytes they save.
-pub const WHOLE_BELOW: u64 = 256 << 10;
+pub const WHOLE_BELOW: u64 = 64 << 10;
 
 /// The first read: the ELF header and, in practice, the program headers.
 const FIRST: u64 = 16 << 10;

@@ -40,7 +40,7 @@ use std::cell::RefCell;
 
 /// Files up to this size are read whole: a few `pread`s more would cost
 /// more than the bytes they save.
-pub const WHOLE_BELOW: u64 = 256 << 10;
+pub const WHOLE_BELOW: u64 = 64 << 10;
 
 /// The first read: the headers and, in practice, the section table.
 const FIRST: u64 = 4 << 10;
