@@ -8,12 +8,11 @@
 //! binaries that no package database owns.
 
 use super::ReadError;
+use super::elf_lean::Lean;
 use super::embedded;
 use crate::formats::nesting::parse_json;
 use crate::model::binary::{Binary, ElfInfo, Flag};
-use goblin::elf::Elf;
 use goblin::elf::header::{self, ET_DYN, ET_EXEC, ET_REL};
-use goblin::options::ParseOptions;
 
 const NT_GNU_BUILD_ID: u32 = 3;
 const NT_FDO_PACKAGING_METADATA: u32 = 0xcafe_1a7e;
@@ -21,11 +20,9 @@ const NT_FDO_PACKAGING_METADATA: u32 = 0xcafe_1a7e;
 const MAX_NOTES: usize = 256;
 
 pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result<(), ReadError> {
-    let elf = Elf::parse_with_opts(data, &ParseOptions::permissive()).map_err(|source| {
-        ReadError::Headers {
-            format: "ELF",
-            source,
-        }
+    let elf = Lean::parse(data).map_err(|source| ReadError::Headers {
+        format: "ELF",
+        source,
     })?;
     bin.arch = Some(arch(&elf));
     // Permissive parsing quietly drops tables that lie past the end of the
@@ -57,7 +54,7 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
     if elf.header.e_type == ET_EXEC && elf.interpreter.is_none() && elf.libraries.is_empty() {
         bin.flag(Flag::Static);
     }
-    if elf.syms.is_empty() && !elf.section_headers.is_empty() {
+    if !elf.has_syms && !elf.section_headers.is_empty() {
         bin.flag(Flag::Stripped);
     }
     let mut info = ElfInfo {
@@ -69,7 +66,7 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
     };
     if elf.section_headers.iter().any(|s| {
         matches!(
-            elf.shdr_strtab.get_at(s.sh_name),
+            elf.section_name(s),
             Some(".go.buildinfo" | ".note.go.buildid")
         )
     }) {
@@ -79,7 +76,7 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
         elf.section_headers
             .iter()
             .filter(|s| s.sh_type != goblin::elf::section_header::SHT_NOBITS)
-            .find(|s| elf.shdr_strtab.get_at(s.sh_name) == Some(name))
+            .find(|s| elf.section_name(s) == Some(name))
             .and_then(|s| embedded::section(data, s.sh_offset, s.sh_size))
     };
     embedded::take(bin, named(".go.buildinfo"), named(".dep-v0"), problems);
@@ -130,7 +127,7 @@ pub fn read(data: &[u8], bin: &mut Binary, problems: &mut Vec<String>) -> Result
 }
 
 /// The end of the last table or segment the headers point to.
-fn described_size(elf: &Elf) -> u64 {
+fn described_size(elf: &Lean) -> u64 {
     let h = &elf.header;
     let sh_end = if h.e_shnum > 0 {
         h.e_shoff
@@ -262,7 +259,7 @@ fn hex(b: &[u8]) -> String {
 }
 
 /// Architecture names as distributions spell them.
-fn arch(elf: &Elf) -> String {
+fn arch(elf: &Lean) -> String {
     use header::*;
     let m = elf.header.e_machine;
     let s = match m {

@@ -1,24 +1,26 @@
 //! ELF files read in part: the parts [`elf::read`](super::elf::read) and
-//! goblin's parser look at, not the code and data around them.
+//! [`elf_lean`](super::elf_lean) look at, not the code and data around them.
 //!
 //! A shared library is mostly `.text`, `.rodata` and `.data`, which say
 //! nothing about who made it; reading them whole cost most of the time of a
 //! scan of a desktop image (2.8 GiB of ELF files). The file is read into a
-//! zeroed buffer of its full size (memory the allocator maps lazily, so the
-//! pages never written are never resident), in three steps, each by the
+//! zeroed buffer of its full size ([`Buffer`]), in four steps, each by the
 //! offsets the previous one read:
 //! 1. the first [`FIRST`] bytes (the ELF header, usually the program
 //!    headers);
 //! 2. the program header and section header tables;
-//! 3. the segments `PT_INTERP`, `PT_DYNAMIC`, `PT_NOTE`, and the sections
-//!    whose types hold what is read (notes, the dynamic section, string
-//!    tables but the full symbol table's, hash and version tables, the
-//!    dynamic symbols), and by name `.go.buildinfo`, `.dep-v0` and `.interp`.
+//! 3. the segments `PT_INTERP`, `PT_DYNAMIC`, `PT_NOTE`, the note and
+//!    dynamic sections and the section name table;
+//! 4. by name `.go.buildinfo`, `.dep-v0` and `.interp`, and of the dynamic
+//!    string table only the strings looked up (SONAME, DT_NEEDED).
 //!
-//! Offsets and sizes are those the headers state, clamped to the file: the
-//! parser sees the same headers and the same bytes in every part it reads,
-//! and zeros elsewhere. A file whose section headers don't lead to these
-//! parts (none, extended numbering, an unreadable table) is read whole.
+//! The symbol, version and hash tables and the rest of the dynamic string
+//! table (megabytes in a C++ library) are not read: `elf_lean` does not
+//! parse them. Offsets and sizes are those the headers state, clamped to
+//! the file: the parser sees the same headers and the same bytes in every
+//! part it reads, and zeros elsewhere. A file whose section headers don't
+//! lead to these parts (none, extended numbering, an unreadable table) is
+//! read whole.
 
 use super::WholeReadError;
 use super::buffer::Buffer;
@@ -26,10 +28,7 @@ use crate::image::{ImageFile, Snapshot};
 use goblin::container::{Container, Ctx};
 use goblin::elf::Elf;
 use goblin::elf::program_header::{PT_DYNAMIC, PT_INTERP, PT_NOTE, ProgramHeader};
-use goblin::elf::section_header::{
-    SHT_DYNAMIC, SHT_DYNSYM, SHT_GNU_HASH, SHT_GNU_VERDEF, SHT_GNU_VERNEED, SHT_GNU_VERSYM,
-    SHT_HASH, SHT_NOTE, SHT_PROGBITS, SHT_STRTAB, SHT_SYMTAB, SectionHeader,
-};
+use goblin::elf::section_header::{SHT_DYNAMIC, SHT_NOTE, SHT_PROGBITS, SectionHeader};
 
 /// Files up to this size are read whole: a few `pread`s more would cost
 /// more than the bytes they save.
@@ -70,9 +69,12 @@ fn read_from(
     for (at, size) in parts {
         super::read_range(file, &mut buf, at, size, len)?;
     }
-    // The section names are in the buffer now.
+    // The section names and the dynamic section are in the buffer now.
     for (at, size) in named(&buf, ctx) {
         super::read_range(file, &mut buf, at, size, len)?;
+    }
+    for (at, end) in dynamic_strings(&buf, ctx) {
+        read_string(file, &mut buf, at, end, len)?;
     }
     super::unchanged(file, opened)?;
     Ok(buf)
@@ -112,25 +114,9 @@ fn parts(buf: &[u8], ctx: Ctx) -> Option<Vec<(u64, u64)>> {
         .filter(|p| matches!(p.p_type, PT_INTERP | PT_DYNAMIC | PT_NOTE))
         .map(|p| (p.p_offset, p.p_filesz))
         .collect();
-    // The full symbol table's string table: as large as the symbols, and
-    // only the table's presence is read (stripped or not).
-    let symbol_names = shs
-        .iter()
-        .filter(|s| s.sh_type == SHT_SYMTAB)
-        .map(|s| s.sh_link as usize)
-        .collect::<Vec<_>>();
+    let names = usize::from(h.e_shstrndx);
     let typed = |(i, s): &(usize, &SectionHeader)| {
-        matches!(
-            s.sh_type,
-            SHT_NOTE
-                | SHT_DYNAMIC
-                | SHT_DYNSYM
-                | SHT_HASH
-                | SHT_GNU_HASH
-                | SHT_GNU_VERSYM
-                | SHT_GNU_VERDEF
-                | SHT_GNU_VERNEED
-        ) || (s.sh_type == SHT_STRTAB && !symbol_names.contains(i))
+        matches!(s.sh_type, SHT_NOTE | SHT_DYNAMIC) || *i == names
     };
     out.extend(
         shs.iter()
@@ -139,6 +125,43 @@ fn parts(buf: &[u8], ctx: Ctx) -> Option<Vec<(u64, u64)>> {
             .map(|(_, s)| (s.sh_offset, s.sh_size)),
     );
     Some(out)
+}
+
+/// The dynamic strings `elf_lean` looks up: (offset, end of their table).
+fn dynamic_strings(buf: &[u8], ctx: Ctx) -> Vec<(u64, u64)> {
+    let Ok(h) = Elf::parse_header(buf) else {
+        return Vec::new();
+    };
+    let Ok(phs) = ProgramHeader::parse(buf, h.e_phoff as usize, h.e_phnum as usize, ctx) else {
+        return Vec::new();
+    };
+    super::elf_lean::Lean::dynamic_strings(buf, &phs, ctx)
+        .into_iter()
+        .map(|(at, end)| (at as u64, end as u64))
+        .collect()
+}
+
+/// Reads the NUL-terminated string at `at` of a table ending at `end`:
+/// a short read first, the rest of the table only for a longer string.
+fn read_string(
+    file: &ImageFile,
+    buf: &mut Buffer,
+    at: u64,
+    end: u64,
+    len: u64,
+) -> Result<(), WholeReadError> {
+    const SHORT: u64 = 256;
+    let first = end.saturating_sub(at).min(SHORT);
+    super::read_range(file, buf, at, first, len)?;
+    let start = usize::try_from(at).unwrap_or(usize::MAX);
+    let stop = usize::try_from(at + first)
+        .unwrap_or(usize::MAX)
+        .min(buf.len());
+    let terminated = buf.get(start..stop).is_none_or(|s| s.contains(&0));
+    if !terminated {
+        super::read_range(file, buf, at + first, end - at - first, len)?;
+    }
+    Ok(())
 }
 
 /// The program-data sections read by name, once the section name table is

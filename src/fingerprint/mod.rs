@@ -17,6 +17,7 @@
 
 mod buffer;
 pub mod elf;
+mod elf_lean;
 mod elf_parts;
 pub mod embedded;
 pub mod macho;
