@@ -164,11 +164,7 @@ fn symbol_count(file_len: usize, s: &SectionHeader, ctx: Ctx) -> Result<usize, E
     if offset >= file_len {
         return Ok(0);
     }
-    let count = if s.sh_entsize == 0 {
-        0
-    } else {
-        (s.sh_size / s.sh_entsize) as usize
-    };
+    let count = s.sh_size.checked_div(s.sh_entsize).unwrap_or(0) as usize;
     let size = if ctx.container == Container::Big {
         24
     } else {
