@@ -124,32 +124,7 @@ pub fn read_with(
         Vec::new()
     });
 
-    let table = dirs
-        .as_ref()
-        .and_then(|d| d.get_certificate_table().copied())
-        .filter(|t| t.size != 0);
-    let signature = match table {
-        None => Signature::default(),
-        Some(t) => {
-            let mut sig = Signature {
-                signed: true,
-                ..Default::default()
-            };
-            // The certificate table's "virtual address" is a file offset.
-            let end = u64::from(t.virtual_address) + u64::from(t.size);
-            if end > data.len() as u64 {
-                problems.push(format!(
-                    "certificate table (offset {}, {} bytes) lies past the end of the file ({} bytes)",
-                    t.virtual_address,
-                    t.size,
-                    data.len()
-                ));
-            } else if let Err(e) = authenticode(&pe, &mut sig, feed) {
-                problems.push(format!("unreadable Authenticode signature: {e}"));
-            }
-            sig
-        }
-    };
+    let signature = signature(data, &pe, dirs.as_ref(), problems, feed);
     if signature.digest_ok == Some(false) {
         bin.flag(Flag::DigestMismatch);
     }
@@ -165,6 +140,42 @@ pub fn read_with(
     bin.signature = Some(signature);
     bin.pe = Some(info);
     Ok(())
+}
+
+/// The certificate table's signature: its signer and whether the digest
+/// it signs is the file's; `unsigned` when there is no table.
+fn signature(
+    data: &[u8],
+    pe: &PE,
+    dirs: Option<&goblin::pe::data_directories::DataDirectories>,
+    problems: &mut Vec<String>,
+    feed: &mut Feed,
+) -> Signature {
+    let table = dirs
+        .and_then(|d| d.get_certificate_table().copied())
+        .filter(|t| t.size != 0);
+    match table {
+        None => Signature::default(),
+        Some(t) => {
+            let mut sig = Signature {
+                signed: true,
+                ..Default::default()
+            };
+            // The certificate table's "virtual address" is a file offset.
+            let end = u64::from(t.virtual_address) + u64::from(t.size);
+            if end > data.len() as u64 {
+                problems.push(format!(
+                    "certificate table (offset {}, {} bytes) lies past the end of the file ({} bytes)",
+                    t.virtual_address,
+                    t.size,
+                    data.len()
+                ));
+            } else if let Err(e) = authenticode(pe, &mut sig, feed) {
+                problems.push(format!("unreadable Authenticode signature: {e}"));
+            }
+            sig
+        }
+    }
 }
 
 fn arch(machine: u16) -> String {
