@@ -91,7 +91,7 @@ fn read_from(
         return whole(file, opened);
     };
     super::read_range(file, &mut buf, 0, headers, len)?;
-    let Some(parts) = parts(&buf) else {
+    let Some(parts) = parts(file, &buf) else {
         return whole(file, opened);
     };
     for (at, size) in parts {
@@ -133,7 +133,7 @@ fn sections(buf: &[u8]) -> Option<(Header<'_>, Vec<SectionTable>)> {
 }
 
 /// The ranges read in step 2 (see the module's text).
-fn parts(buf: &[u8]) -> Option<Vec<(u64, u64)>> {
+fn parts(file: &ImageFile, buf: &[u8]) -> Option<Vec<(u64, u64)>> {
     let (h, sections) = sections(buf)?;
     let opt = h.optional_header?;
     let dirs = &opt.data_directories;
@@ -142,11 +142,18 @@ fn parts(buf: &[u8]) -> Option<Vec<(u64, u64)>> {
     let mut out = Vec::new();
     if let Some(r) = dirs.get_resource_table().filter(|d| d.size != 0) {
         // The resource tree lies in the directory's range; `pe_version`
-        // reads it from the offset of its RVA on.
+        // reads it from the offset of its RVA on. Only the nodes on the way
+        // to RT_VERSION are read (the directory holds every icon, string
+        // table and dialog too: 1.8 MB in Wine's kernelbase.dll); all of it
+        // where that way can't be followed here.
         if let Some(at) =
             goblin::pe::utils::find_offset(r.virtual_address as usize, &sections, align, &opts)
         {
-            out.push((at as u64, u64::from(r.size)));
+            let at = at as u64;
+            match resource_nodes(file, at) {
+                Some(nodes) => out.extend(nodes),
+                None => out.push((at, u64::from(r.size))),
+            }
         }
     }
     // The certificate table's "virtual address" is a file offset.
@@ -164,6 +171,63 @@ fn parts(buf: &[u8]) -> Option<Vec<(u64, u64)>> {
                 )
             }),
     );
+    Some(out)
+}
+
+/// The ranges of the resource tree at file offset `base` that
+/// [`pe_version::locate`](super::pe_version::locate) visits on its way to
+/// the RT_VERSION data entry: each directory's header and entries, and the
+/// data entry. Read here with small `pread`s, walking the tree the same
+/// way (type 16, then the first name, then the first language); `None`
+/// where a read falls short, for the caller to read the whole directory.
+fn resource_nodes(file: &ImageFile, base: u64) -> Option<Vec<(u64, u64)>> {
+    const RT_VERSION: u32 = 16;
+    let read = |at: u64, len: usize| -> Option<Vec<u8>> {
+        let mut v = vec![0u8; len];
+        let mut n = 0;
+        while n < len {
+            match file.read_at(&mut v[n..], at + n as u64) {
+                Ok(0) => return None,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
+        }
+        Some(v)
+    };
+    let le16 = |b: &[u8], at: usize| u16::from_le_bytes([b[at], b[at + 1]]);
+    let le32 = |b: &[u8], at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+    let mut out = Vec::new();
+    // A directory at `off`: the target of the entry with `id`, or of the
+    // first entry; `Ok(None)` when there is none.
+    let mut dir = |off: u64, id: Option<u32>| -> Option<Option<u32>> {
+        let head = read(base + off, 16)?;
+        let n = u64::from(le16(&head, 12)) + u64::from(le16(&head, 14));
+        out.push((base + off, 16 + 8 * n));
+        let entries = read(base + off + 16, usize::try_from(8 * n).ok()?)?;
+        for e in entries.chunks_exact(8) {
+            let (name, target) = (le32(e, 0), le32(e, 4));
+            match id {
+                None => return Some(Some(target)),
+                Some(want) if name & 0x8000_0000 == 0 && name == want => return Some(Some(target)),
+                _ => {}
+            }
+        }
+        Some(None)
+    };
+    // A target that is data where a directory belongs ends the walk: the
+    // parse stops there too, with an error.
+    let sub = |target: u32| (target & 0x8000_0000 != 0).then(|| u64::from(target & 0x7fff_ffff));
+    let found = (|| {
+        let by_name = dir(0, Some(RT_VERSION))??;
+        let lang = dir(sub(by_name)?, None)??;
+        let entry = dir(sub(lang)?, None)??;
+        (entry & 0x8000_0000 == 0).then_some(u64::from(entry))
+    })();
+    drop(dir);
+    if let Some(entry) = found {
+        out.push((base + entry, 8));
+    }
     Some(out)
 }
 

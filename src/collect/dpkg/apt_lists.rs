@@ -12,7 +12,8 @@
 //! Indexes are streamed in blocks (a Debian main index is ~50 MB) and only
 //! the three fields needed are looked at, only in the stanzas of installed
 //! package names; a package found in one index is not looked for in the
-//! next.
+//! next, and an index is read only until every package still looked for
+//! is found.
 
 use crate::collect::{join, list_dir};
 use crate::image::Image;
@@ -196,7 +197,14 @@ fn scan_index(
     let last_blank = memmem::FinderRev::new(b"\n\n");
     let mut buf: Vec<u8> = Vec::with_capacity(BLOCK * 2);
     let mut hits = Vec::new();
+    // Once every package still looked for is found, the rest of the index
+    // can't change the result (a Debian main index is 50 MB; the i386 one
+    // is read for a few multi-arch packages).
+    let mut found = HashSet::new();
     loop {
+        if found.len() == wanted.exact.len() {
+            return hits;
+        }
         let eof = match (&mut reader).take(BLOCK as u64).read_to_end(&mut buf) {
             Ok(n) => n == 0,
             Err(e) => {
@@ -226,6 +234,7 @@ fn scan_index(
             rest = next;
             if let Some(i) = match_stanza(stanza, wanted) {
                 hits.push(i);
+                found.insert(i);
             }
         }
         buf.drain(..end);
@@ -371,5 +380,48 @@ mod tests {
         w.found(&[0]);
         let idx = "Package: a\nVersion: 1\nArchitecture: all\n\nPackage: b\nVersion: 1\nArchitecture: all\n";
         assert_eq!(scan_index(idx.as_bytes(), &w, |_| {}), vec![1]);
+    }
+
+    /// Once every package looked for is found, the index is read no
+    /// further: a reader that fails past the first blocks is never asked.
+    #[test]
+    fn an_index_is_read_until_every_package_is_found() {
+        struct ThenFail<'a> {
+            first: &'a [u8],
+            reads_after: usize,
+        }
+        impl Read for ThenFail<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if !self.first.is_empty() {
+                    return self.first.read(buf);
+                }
+                self.reads_after += 1;
+                Err(std::io::Error::other("read past the packages looked for"))
+            }
+        }
+        let mut first = b"Package: a\nVersion: 1\nArchitecture: all\n\n".to_vec();
+        // More than one block, so the loop comes back for more.
+        while first.len() < BLOCK + 10 {
+            first.extend_from_slice(b"Package: filler\nVersion: 1\nArchitecture: all\n\n");
+        }
+        let mut reader = ThenFail {
+            first: &first,
+            reads_after: 0,
+        };
+        let mut errors = Vec::new();
+        let w = wanted(&[("a", "1", "all")]);
+        let hits = scan_index(&mut reader, &w, |e| errors.push(e.to_string()));
+        assert_eq!(hits, vec![0]);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(reader.reads_after, 0);
+        // Still looking for one more: the error is met and reported.
+        let w = wanted(&[("a", "1", "all"), ("b", "1", "all")]);
+        let mut reader = ThenFail {
+            first: &first,
+            reads_after: 0,
+        };
+        let hits = scan_index(&mut reader, &w, |e| errors.push(e.to_string()));
+        assert_eq!(hits, vec![0]);
+        assert_eq!(errors, ["read past the packages looked for"]);
     }
 }
