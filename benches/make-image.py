@@ -154,7 +154,7 @@ def main() -> None:
             write(f"{d}/part{i:03d}{'.so' if i % 2 else ''}", elf(rnd.randbytes(20), 131072), 0o755)
             total += 1
     # A cache directory of many small files no one owns.
-    extra = max(0, files - total) if args.packages == 2000 else 1000
+    extra = max(0, args.files - total) if args.packages == 2000 else 1000
     for i in range(extra):
         d = f"{root}/home/alice/.cache/c{i // 1000:03d}"
         if i % 1000 == 0:
