@@ -57,7 +57,9 @@ pub fn read(image: &Image, pkg: &mut Package, out: &mut Inventory) {
         Err(e) => return out.warn(&path, e),
     };
     let text = match read_resolved(fs, &real, CAP) {
-        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        // Valid UTF-8 (nearly every file) is taken as it is, not copied.
+        Ok(b) => String::from_utf8(b)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
         Err(e) => return out.warn(&path, e),
     };
     let Some(d) = parse(&text) else {
