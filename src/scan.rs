@@ -542,7 +542,7 @@ mod tests {
         std::fs::write(dir.path().join("small.exe"), writer::pe_with_sections(&[])).unwrap();
         let image = crate::image::Image::open_as(dir.path(), None).unwrap();
         let progress = crate::progress::Progress::hidden();
-        let found = super::collect_and_walk(&image, &super::Options::default(), &progress);
+        let found = super::collect_and_walk(&image, &super::Options::default(), &progress, || {});
         let mut paths: Vec<&str> = found.binaries.iter().map(|b| b.path.as_str()).collect();
         paths.sort();
         assert_eq!(paths, ["big.exe", "small.exe"]);
