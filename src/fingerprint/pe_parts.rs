@@ -224,7 +224,6 @@ fn resource_nodes(file: &ImageFile, base: u64) -> Option<Vec<(u64, u64)>> {
         let entry = dir(sub(lang)?, None)??;
         (entry & 0x8000_0000 == 0).then_some(u64::from(entry))
     })();
-    drop(dir);
     if let Some(entry) = found {
         out.push((base + entry, 8));
     }
