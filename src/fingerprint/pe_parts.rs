@@ -32,6 +32,7 @@
 
 use super::WholeReadError;
 use super::buffer::Buffer;
+use crate::formats::bytes::{le16, le32};
 use crate::image::{ImageFile, Snapshot};
 use goblin::pe::header::Header;
 use goblin::pe::options::ParseOptions;
@@ -85,7 +86,7 @@ fn read_from(
     super::read_range(file, &mut buf, 0, first, len)?;
     // The PE header where the DOS header points, if the first read did
     // not reach it: signature, COFF header, the largest optional header.
-    let e_lfanew = u64::from(crate::formats::bytes::le32(&buf, 0x3c).unwrap_or(0));
+    let e_lfanew = u64::from(le32(&buf, 0x3c).unwrap_or(0));
     super::read_range(file, &mut buf, e_lfanew, 4 + 20 + 240, len)?;
     let Some(headers) = header_range(&buf) else {
         return whole(file, opened);
@@ -195,18 +196,16 @@ fn resource_nodes(file: &ImageFile, base: u64) -> Option<Vec<(u64, u64)>> {
         }
         Some(v)
     };
-    let le16 = |b: &[u8], at: usize| u16::from_le_bytes([b[at], b[at + 1]]);
-    let le32 = |b: &[u8], at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
     let mut out = Vec::new();
     // A directory at `off`: the target of the entry with `id`, or of the
     // first entry; `Ok(None)` when there is none.
     let mut dir = |off: u64, id: Option<u32>| -> Option<Option<u32>> {
         let head = read(base + off, 16)?;
-        let n = u64::from(le16(&head, 12)) + u64::from(le16(&head, 14));
+        let n = u64::from(le16(&head, 12)?) + u64::from(le16(&head, 14)?);
         out.push((base + off, 16 + 8 * n));
         let entries = read(base + off + 16, usize::try_from(8 * n).ok()?)?;
         for e in entries.chunks_exact(8) {
-            let (name, target) = (le32(e, 0), le32(e, 4));
+            let (name, target) = (le32(e, 0)?, le32(e, 4)?);
             match id {
                 None => return Some(Some(target)),
                 Some(want) if name & 0x8000_0000 == 0 && name == want => return Some(Some(target)),
