@@ -60,9 +60,10 @@ impl Collector for Dpkg {
             }
             Err(e) => out.error(&status_d, e),
         }
+        let mut buf = Vec::new();
         for pkg in &mut found {
             read_file_list(image, pkg, out);
-            copyright::read(image, pkg, out);
+            copyright::read(image, pkg, &mut buf, out);
         }
         if !found.is_empty() {
             apt_lists::annotate(image, &mut found, out);
