@@ -23,6 +23,7 @@ use crate::model::risk::ModelParams;
 use crate::progress::Progress;
 use crate::rules::RuleDb;
 use crate::walk;
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -187,7 +188,7 @@ fn scan_image(
     // Each binary's own claims first: a company name the binary's signature
     // contradicts must not label its component.
     let checks: Vec<ClaimCheck> = binaries
-        .iter()
+        .par_iter()
         .map(|b| identify::check_claims(b, db))
         .collect();
     for (b, check) in binaries.iter_mut().zip(&checks) {
@@ -195,8 +196,9 @@ fn scan_image(
             b.flag(f);
         }
     }
+    // Each unit is judged on its own: on every core, in order.
     let mut components: Vec<Component> = units
-        .iter()
+        .par_iter()
         .map(|u| {
             let hits = identify::hits(u, &image.os, &binaries, db);
             component::build(idx, u, identify::identify(&hits, db), &binaries, cx)
@@ -217,12 +219,13 @@ fn scan_image(
     // Reserved at once: grown by doubling, the largest list of the report
     // would hold up to twice its size at the scan's peak.
     report.binaries.reserve(binaries.len());
-    let records = binaries.into_iter().zip(checks).zip(component_of);
-    for ((b, check), component) in records {
-        report
-            .binaries
-            .push(BinaryReport::new(idx, b, component, check.vendor));
-    }
+    report.binaries.par_extend(
+        binaries
+            .into_par_iter()
+            .zip(checks)
+            .zip(component_of)
+            .map(|((b, check), component)| BinaryReport::new(idx, b, component, check.vendor)),
+    );
     components.sort_by(|a, b| {
         (a.kind, a.source, &a.name, &a.arch, &a.version, &a.id)
             .cmp(&(b.kind, b.source, &b.name, &b.arch, &b.version, &b.id))
