@@ -186,11 +186,12 @@ const MAX_STANZA: usize = 16 << 20;
 
 /// Returns the indices of wanted packages the index lists.
 ///
-/// The index is read in blocks of whole stanzas (split at blank lines,
-/// `\n\n`) and searched with `memchr`'s SIMD substring search instead of
-/// being decoded line by line: a stanza's `Package:` line (its first, in
-/// every index apt writes) decides whether its `Version:` and
-/// `Architecture:` lines are looked for at all. Bytes, not text: a
+/// The index is read in blocks of whole stanzas (cut at the last blank
+/// line, `\n\n`) and searched with `memchr`'s SIMD substring search instead
+/// of being decoded line by line: the search goes from one `Package:` line
+/// to the next, and only a wanted name has its stanza cut out and its
+/// `Version:` and `Architecture:` lines looked for (a stanza's first
+/// `Package:` line names it, as apt reads it). Bytes, not text: a
 /// description in another encoding doesn't stop the scan.
 fn scan_index(
     mut reader: impl Read,
@@ -199,6 +200,7 @@ fn scan_index(
 ) -> Vec<usize> {
     let blank = memmem::Finder::new(b"\n\n");
     let last_blank = memmem::FinderRev::new(b"\n\n");
+    let package = memmem::Finder::new(b"\nPackage: ");
     // `buf[..len]` holds what was read and not yet searched; it grows past
     // two blocks only for a stanza longer than one.
     let mut buf: Vec<u8> = vec![0; BLOCK * 2];
@@ -240,14 +242,26 @@ fn scan_index(
             }
             None => continue,
         };
-        let mut rest = &buf[..end];
-        while !rest.is_empty() {
-            let (stanza, next) = match blank.find(rest) {
-                Some(i) => (&rest[..i + 1], &rest[i + 2..]),
-                None => (rest, &rest[rest.len()..]),
-            };
-            rest = next;
-            if let Some(i) = match_stanza(stanza, wanted) {
+        // From one `Package:` line to the next: a stanza is cut out (at
+        // the blank lines around it) only when its name is wanted.
+        let block = &buf[..end];
+        let mut from = 0;
+        let mut last_stanza = None;
+        while let Some(line) = package_line(&package, block, from) {
+            let value = &block[line + PACKAGE.len()..];
+            let value_end = memchr::memchr(b'\n', value).unwrap_or(value.len());
+            from = line + PACKAGE.len() + value_end;
+            let name = std::str::from_utf8(value[..value_end].trim_ascii_end());
+            if !name.is_ok_and(|n| wanted.names.contains(n)) {
+                continue;
+            }
+            let start = last_blank.rfind(&block[..line]).map_or(0, |i| i + 2);
+            // A stanza with a second `Package:` line is looked at once.
+            if last_stanza.replace(start) == Some(start) {
+                continue;
+            }
+            let stop = blank.find(&block[line..]).map_or(end, |i| line + i + 1);
+            if let Some(i) = match_stanza(&block[start..stop], wanted) {
                 hits.push(i);
                 found.insert(i);
             }
@@ -258,6 +272,18 @@ fn scan_index(
             return hits;
         }
     }
+}
+
+/// The start of a field line.
+const PACKAGE: &[u8] = b"Package: ";
+
+/// Where the first `Package:` line at or after `from` starts (`from` is 0
+/// or the end of a line).
+fn package_line(finder: &memmem::Finder, block: &[u8], from: usize) -> Option<usize> {
+    if from == 0 && block.starts_with(PACKAGE) {
+        return Some(0);
+    }
+    finder.find(&block[from..]).map(|i| from + i + 1)
 }
 
 /// The wanted package a stanza lists, if any.
@@ -378,6 +404,17 @@ mod tests {
         let hits = scan_index(&idx[..], &w, |e| errors.push(e.to_string()));
         assert_eq!(hits, vec![0, 1]);
         assert!(errors.is_empty(), "{errors:?}");
+    }
+
+    #[test]
+    fn a_stanza_is_its_first_package_line_and_extra_blank_lines_part_nothing() {
+        // A second `Package:` line names no second package; blank lines in
+        // a row, and a stanza that doesn't start with its name.
+        let idx = "Package: other\nPackage: a\nVersion: 1\nArchitecture: all\n\n\n\n\
+                   Version: 2\nArchitecture: all\nPackage: b\n\n\
+                   Package: c\nPackage: c\nVersion: 3\nArchitecture: all\n";
+        let w = wanted(&[("a", "1", "all"), ("b", "2", "all"), ("c", "3", "all")]);
+        assert_eq!(scan_index(idx.as_bytes(), &w, |_| {}), vec![1, 2]);
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub mod python;
 
 use crate::bounded::Cap;
 use crate::image::Image;
-use crate::image::read::{ReadError, read_resolved};
+use crate::image::read::{ReadError, read_capped};
 use crate::model::inventory::{Inventory, Kind, ManifestFile, ManifestKind, Package, prop};
 use rayon::prelude::*;
 
@@ -87,11 +87,14 @@ fn parse(image: &Image, m: &ManifestFile, ctx: &npm::Context, out: &mut Inventor
 /// Reads a manifest as text (UTF-8, else lossily), up to [`MANIFEST`].
 /// `Ok(None)` when it is gone since the walk.
 pub fn read_manifest(image: &Image, rel: &str) -> Result<Option<String>, ReadError> {
-    let real = match image.fs.resolve(rel) {
-        Ok(p) => p,
-        Err(_) => return Ok(None),
+    // Opened in one call (`openat2` inside the root), not resolved a
+    // component at a time first; a path that no longer leads anywhere is
+    // gone.
+    let bytes = match read_capped(image, rel, MANIFEST) {
+        Ok(Some(b)) => b,
+        Ok(None) | Err(ReadError::Resolve(_)) => return Ok(None),
+        Err(e) => return Err(e),
     };
-    let bytes = read_resolved(&image.fs, &real, MANIFEST)?;
     Ok(Some(match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
