@@ -128,6 +128,9 @@ fn paragraphs(file: impl Read, len: u64, buf: &mut Vec<u8>) -> std::io::Result<V
 }
 
 /// [`paragraphs`], in blocks of `block` bytes (tests try small ones).
+/// Lines are cut in the block itself, only a line across two blocks
+/// copied (`carry`): `BufReader::read_until`, which copies every line out,
+/// cost the realistic Debian scan 4 % more cpu.
 fn paragraphs_in_blocks(
     mut file: impl Read,
     len: u64,
